@@ -1,0 +1,144 @@
+# novagate: one non-recursive Makefile.
+#
+#   make            build ./novagate
+#   make check      run every test; the last line is "N passed, N failed"
+#   make asan       the same tests under AddressSanitizer + UBSan
+#   make valgrind   the CLI tests under valgrind --error-exitcode
+#   make bench      the benchmarks in bench/
+#   make demo       check the canary gate on shipped recorded samples
+#   make deps       install missing Debian packages (apt-get); no-op when present
+#   make install    PREFIX=/usr/local DESTDIR=
+#   V=1             show full commands;  SANITIZE=address,undefined  instrument
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BUILD   ?= build
+CC      ?= cc
+BISON   ?= bison
+RE2C    ?= re2c
+PKG_CONFIG ?= pkg-config
+
+PKGS    := libcurl jansson yaml-0.1
+comma   := ,
+
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2
+# Generated code is held to the same warnings except the ones its
+# generators cannot help.
+GENWARN := -Wno-unused-function -Wno-missing-prototypes -Wno-unused-but-set-variable \
+	   -Wno-implicit-fallthrough -Wno-sign-compare -Wno-unreachable-code
+
+ifneq ($(SANITIZE),)
+  ifneq ($(filter-out address undefined,$(subst $(comma), ,$(SANITIZE))),)
+    $(error SANITIZE takes address and/or undefined (comma-separated), not '$(SANITIZE)')
+  endif
+  SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	      -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS        = $(PKG_LIBS) -lm
+
+ifeq ($(V),1)
+  Q :=
+  say :=
+else
+  Q := @
+  say = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+# --- sources ---------------------------------------------------------------
+GEN_C   := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
+GEN_H   := $(BUILD)/gen/parser.h
+SRC_C   := $(wildcard src/*.c)
+OBJS    := $(SRC_C:src/%.c=$(BUILD)/obj/%.o) $(GEN_C:$(BUILD)/gen/%.c=$(BUILD)/obj/gen_%.o)
+LIBOBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+TEST_C  := $(wildcard tests/unit/test_*.c)
+TESTS   := $(TEST_C:tests/unit/%.c=$(BUILD)/tests/%)
+FLAGS_STAMP := $(BUILD)/flags
+
+all: novagate
+
+novagate: $(BUILD)/novagate
+	$(Q)cp $< $@
+
+$(BUILD)/novagate: $(OBJS)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+# A changed compiler or flags rebuilds everything.
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+# Every object may include the generated parser header (the lexer does),
+# so it exists before any of them is compiled.
+$(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP) | $(GEN_H)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/gen_%.o: $(BUILD)/gen/%.c $(FLAGS_STAMP) | $(GEN_H)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(GENWARN) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
+	@mkdir -p $(@D)
+	$(call say,BISON,$<)$(BISON) -Wall -Werror --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
+
+$(BUILD)/gen/lexer.c: grammar/lexer.re
+	@mkdir -p $(@D)
+	$(call say,RE2C,$<)$(RE2C) -W -Werror --no-generation-date -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
+
+-include $(OBJS:.o=.d) $(TESTS:=.d)
+
+# --- tests -----------------------------------------------------------------
+check: $(BUILD)/novagate $(TESTS)
+	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate sh tests/run.sh
+
+asan:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined BUILD=build/asan CFLAGS='-O1 -g' check
+
+valgrind: $(BUILD)/novagate $(TESTS)
+	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate NG_VALGRIND=1 sh tests/run.sh
+
+bench: $(BUILD)/novagate
+	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate sh bench/run.sh
+
+demo: novagate
+	./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom --format human; \
+	./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom; echo "exit status $$?"
+
+DEB_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev \
+	    libyaml-dev jq mandoc valgrind prometheus victoria-metrics
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+install: novagate
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 novagate $(DESTDIR)$(BINDIR)/novagate
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+clean:
+	rm -rf build novagate
+
+FORCE:
+.PHONY: all check asan valgrind bench demo deps install clean FORCE

@@ -1,0 +1,128 @@
+/* ast.c: arena-allocated syntax trees. */
+#include "ast.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A bump allocator over a chain of blocks. */
+struct arena {
+	struct arena *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define ARENA_BLOCK 16384
+
+
+ast_file *
+ast_new(void)
+{
+	ast_file *f = xcalloc(1, sizeof *f);
+
+	return f;
+}
+
+void
+ast_free(ast_file *f)
+{
+	if (!f)
+		return;
+	for (arena *a = f->arena, *n; a; a = n) {
+		n = a->next;
+		free(a);
+	}
+	for (int i = 0; i < f->ngates; i++)
+		free(f->gates[i].rules);
+	free(f->params);
+	free(f->metrics);
+	free(f->gates);
+	free(f);
+}
+
+void *
+ast_alloc(ast_file *f, size_t n)
+{
+	arena *a = f->arena;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!a || a->size - a->used < n) {
+		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+
+		a = xmalloc(sizeof *a + size);
+		a->used = 0;
+		a->size = size;
+		a->next = f->arena;
+		f->arena = a;
+	}
+	void *p = (char *)a->data + a->used;
+	a->used += n;
+	return memset(p, 0, n);
+}
+
+char *
+ast_strndup(ast_file *f, const char *s, size_t n)
+{
+	char *p = ast_alloc(f, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+ast_node *
+ast_node_new(ast_file *f, enum ast_kind k, diag_span span)
+{
+	ast_node *n = ast_alloc(f, sizeof *n);
+
+	n->kind = k;
+	n->span = span;
+	n->metric = -1;
+	return n;
+}
+
+#define GROW(arr, n, cap) do {						\
+	if ((n) == (cap)) {						\
+		(cap) = (cap) ? 2 * (cap) : 8;				\
+		(arr) = xrealloc((arr), (size_t)(cap) * sizeof *(arr));	\
+	}								\
+	memset(&(arr)[(n)], 0, sizeof *(arr));				\
+} while (0)
+
+ast_param *
+ast_add_param(ast_file *f)
+{
+	GROW(f->params, f->nparams, f->capparams);
+	return &f->params[f->nparams++];
+}
+
+ast_metric *
+ast_add_metric(ast_file *f)
+{
+	GROW(f->metrics, f->nmetrics, f->capmetrics);
+	return &f->metrics[f->nmetrics++];
+}
+
+ast_gate *
+ast_add_gate(ast_file *f)
+{
+	GROW(f->gates, f->ngates, f->capgates);
+	return &f->gates[f->ngates++];
+}
+
+ast_rule *
+ast_add_rule(ast_file *f, ast_gate *g)
+{
+	(void)f;
+	GROW(g->rules, g->nrules, g->caprules);
+	return &g->rules[g->nrules++];
+}
+
+diag_span
+ast_join(diag_span a, diag_span b)
+{
+	unsigned end = b.off + b.len > a.off + a.len ? b.off + b.len : a.off + a.len;
+	unsigned off = a.off < b.off ? a.off : b.off;
+
+	return (diag_span){ off, end - off };
+}

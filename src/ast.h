@@ -1,0 +1,119 @@
+/*
+ * ast.h: the syntax tree of a .gate file.
+ *
+ * Every node and string of a tree lives in its ast_file's arena and dies
+ * with ast_free(); nodes point into each other freely.
+ */
+#ifndef NG_AST_H
+#define NG_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+typedef struct arena arena;
+
+enum ast_kind {
+	A_NUM,		/* literal; text in span, unit resolved by sema */
+	A_METRIC,	/* name */
+	A_BASELINE,	/* baseline, or baseline(name) when name is set */
+	A_CALL,		/* name(args) */
+	A_NEG,		/* -a */
+	A_NOT,		/* !a */
+	A_BIN,		/* a op b */
+	A_FOR		/* a for b */
+};
+
+/* Binary operators, in the order of the opcodes that implement them. */
+enum ast_op {
+	OPR_ADD, OPR_SUB, OPR_MUL, OPR_DIV,
+	OPR_LT, OPR_LE, OPR_GT, OPR_GE, OPR_EQ, OPR_NE,
+	OPR_AND, OPR_OR
+};
+
+enum ast_type { TY_NONE, TY_NUM, TY_BOOL, TY_DUR };
+
+#define AST_MAXARGS 3
+
+typedef struct ast_node ast_node;
+struct ast_node {
+	enum ast_kind kind;
+	enum ast_op op;			/* A_BIN */
+	diag_span span;			/* the whole expression */
+	const char *name;		/* A_METRIC, A_BASELINE(name), A_CALL */
+	diag_span name_span;
+	ast_node *arg[AST_MAXARGS];	/* operands, call arguments */
+	int nargs;
+	/* set by sema */
+	enum ast_type type;
+	double num;			/* A_NUM value, or duration in ms */
+	int metric;			/* A_METRIC, A_BASELINE: index into metrics */
+	bool relpct;			/* A_NUM: a percentage relative to the left operand */
+	int fn;				/* A_CALL: enum ast_fn */
+};
+
+enum ast_fn { FN_AVG, FN_MIN, FN_MAX, FN_LAST, FN_DELTA, FN_QUANTILE, FN_RATE, FN_INCREASE };
+
+typedef struct ast_param {
+	const char *name, *value;	/* value unescaped */
+	diag_span span, value_span;
+} ast_param;
+
+typedef struct ast_metric {
+	const char *name;
+	diag_span span;
+	const char *query, *bquery;	/* raw text; bquery NULL without baseline */
+	diag_span query_span, bquery_span;
+	ast_node *dflt;			/* default literal, or NULL */
+	char *final, *bfinal;		/* set by sema: queries with parameters substituted */
+} ast_metric;
+
+enum rule_kind { RULE_ROLLBACK, RULE_NOGO, RULE_GO };
+
+typedef struct ast_rule {
+	enum rule_kind kind;
+	const char *name;		/* NULL for an unnamed go */
+	diag_span span, name_span;	/* span: the keyword */
+	ast_node *cond;
+} ast_rule;
+
+enum gate_setting { SET_STEP, SET_WINDOW, SET_LOOKBACK, SET__N };
+
+typedef struct ast_gate {
+	const char *name;
+	diag_span span;
+	ast_node *set[SET__N];		/* durations, NULL when not given */
+	diag_span set_span[SET__N];
+	ast_rule *rules;
+	int nrules, caprules;
+	int64_t step, window, lookback;	/* set by sema, in ms */
+} ast_gate;
+
+typedef struct ast_file {
+	arena *arena;
+	ast_param *params;
+	int nparams, capparams;
+	ast_metric *metrics;
+	int nmetrics, capmetrics;
+	ast_gate *gates;
+	int ngates, capgates;
+	const char *prometheus;		/* `prometheus "URL"`, or NULL */
+	diag_span prometheus_span;
+} ast_file;
+
+ast_file *ast_new(void);
+void ast_free(ast_file *f);
+void *ast_alloc(ast_file *f, size_t n);		/* zeroed */
+char *ast_strndup(ast_file *f, const char *s, size_t n);
+
+ast_node *ast_node_new(ast_file *f, enum ast_kind k, diag_span span);
+ast_param *ast_add_param(ast_file *f);
+ast_metric *ast_add_metric(ast_file *f);
+ast_gate *ast_add_gate(ast_file *f);
+ast_rule *ast_add_rule(ast_file *f, ast_gate *g);
+
+/* The span from the start of a to the end of b. */
+diag_span ast_join(diag_span a, diag_span b);
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * check.c: one check: the gate file's series filled from samples, the
+ * gates evaluated, the verdicts kept for the report.  Implements the
+ * public API of include/novagate.h.
+ */
+#include "novagate.h"
+
+#include "eval.h"
+#include "program.h"
+#include "report.h"
+#include "series.h"
+#include "source_text.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct ng_check {
+	const program *p;
+	int gate;		/* -1: all */
+	series *ss;		/* SERIES_OF(metric, baseline) */
+	bool *wanted;		/* read by an evaluated gate */
+	char **key;		/* label set of each series' first sample */
+	size_t *namelen;	/* strlen of each metric's name */
+	int64_t at, newest;
+	bool has_at, any;
+	int last;		/* metric of the previous sample: inputs come in runs */
+	const char *path;
+	FILE *errs;
+	gate_result *res;
+	int nres;
+};
+
+ng_gatefile *
+ng_compile_file(const char *path, const ng_param *sets, int nsets, FILE *errs, int *status)
+{
+	size_t len;
+	char *text = util_read_file(path, &len);
+	param_set *ps;
+	int nerrors;
+
+	if (!text) {
+		fprintf(errs, "novagate: %s: %s\n", path, strerror(errno));
+		*status = NG_EIO;
+		return NULL;
+	}
+	ps = xcalloc((size_t)(nsets ? nsets : 1), sizeof *ps);
+	for (int i = 0; i < nsets; i++)
+		ps[i] = (param_set){ sets[i].name, sets[i].value, false };
+	program *p = program_compile(path, text, len, ps, nsets, errs, &nerrors);
+	if (!p) {
+		if (nerrors > 1)
+			fprintf(errs, "%d errors\n", nerrors);
+		free(ps);
+		*status = NG_ECOMPILE;
+		return NULL;
+	}
+	for (int i = 0; i < nsets; i++) {
+		bool known = false;
+		for (int j = 0; j < p->ast->nparams; j++)
+			known |= strcmp(p->ast->params[j].name, sets[i].name) == 0;
+		if (!known) {
+			fprintf(errs, "novagate: --set %s: %s declares no parameter '%s'\n",
+				sets[i].name, path, sets[i].name);
+			free(ps);
+			program_free(p);
+			*status = NG_EUSAGE;
+			return NULL;
+		}
+	}
+	free(ps);
+	*status = 0;
+	return p;
+}
+
+void
+ng_gatefile_free(ng_gatefile *gf)
+{
+	program_free(gf);
+}
+
+void
+ng_gatefile_dump(const ng_gatefile *gf, FILE *out)
+{
+	program_dump(gf, out);
+}
+
+int
+ng_gatefile_ngates(const ng_gatefile *gf)
+{
+	return gf->ngates;
+}
+
+const char *
+ng_gatefile_gate_name(const ng_gatefile *gf, int gate)
+{
+	return gate >= 0 && gate < gf->ngates ? gf->gates[gate].name : NULL;
+}
+
+int
+ng_gatefile_find_gate(const ng_gatefile *gf, const char *name)
+{
+	for (int i = 0; i < gf->ngates; i++)
+		if (strcmp(gf->gates[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+ng_gatefile_find_metric(const ng_gatefile *gf, const char *name)
+{
+	for (int i = 0; i < gf->nmetrics; i++)
+		if (strcmp(gf->metrics[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+ng_check *
+ng_check_new(const ng_gatefile *gf, int gate)
+{
+	const program *p = gf;
+	ng_check *c = xcalloc(1, sizeof *c);
+	int nseries = 2 * p->nmetrics;
+
+	c->p = p;
+	c->gate = gate;
+	c->ss = xcalloc((size_t)(nseries ? nseries : 1), sizeof *c->ss);
+	c->wanted = xcalloc((size_t)(nseries ? nseries : 1), sizeof *c->wanted);
+	c->key = xcalloc((size_t)(nseries ? nseries : 1), sizeof *c->key);
+	c->namelen = xcalloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *c->namelen);
+	for (int m = 0; m < p->nmetrics; m++)
+		c->namelen[m] = strlen(p->metrics[m].name);
+
+	/* keep what the longest reach of any evaluated gate needs, and no more */
+	int64_t *keep = xcalloc((size_t)(nseries ? nseries : 1), sizeof *keep);
+	for (int gi = 0; gi < p->ngates; gi++) {
+		const prog_gate *g = &p->gates[gi];
+		if (gate >= 0 && gi != gate)
+			continue;
+		for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++) {
+			if (in->op < OP_LOAD || in->op > OP_QUANTILE)
+				continue;
+			int64_t reach = g->window + g->step +
+				(in->b > g->lookback ? in->b : g->lookback);
+			c->wanted[in->a] = true;
+			if (reach > keep[in->a])
+				keep[in->a] = reach;
+		}
+	}
+	for (int s = 0; s < nseries; s++)
+		series_init(&c->ss[s], keep[s]);
+	free(keep);
+	c->last = -1;
+	return c;
+}
+
+void
+ng_check_free(ng_check *c)
+{
+	if (!c)
+		return;
+	for (int s = 0; s < 2 * c->p->nmetrics; s++) {
+		series_free(&c->ss[s]);
+		free(c->key[s]);
+	}
+	for (int i = 0; i < c->nres; i++)
+		gate_result_free(&c->res[i]);
+	free(c->res);
+	free(c->ss);
+	free(c->wanted);
+	free(c->key);
+	free(c->namelen);
+	free(c);
+}
+
+void
+ng_check_set_at(ng_check *c, int64_t at_ms)
+{
+	c->at = at_ms;
+	c->has_at = true;
+}
+
+int
+ng_check_push(ng_check *c, int metric, bool baseline, int64_t t, double v)
+{
+	int s = SERIES_OF(metric, baseline);
+
+	if (!c->wanted[s] || (c->has_at && t > c->at))
+		return 0;
+	if (series_push(&c->ss[s], t, v) < 0)
+		return -1;
+	if (!c->any || t > c->newest)
+		c->newest = t;
+	c->any = true;
+	return 0;
+}
+
+static int
+metric_of(ng_check *c, const char *name, size_t len)
+{
+	const program *p = c->p;
+
+	if (c->last >= 0 && c->namelen[c->last] == len && memcmp(p->metrics[c->last].name, name, len) == 0)
+		return c->last;
+	for (int m = 0; m < p->nmetrics; m++)
+		if (c->namelen[m] == len && memcmp(p->metrics[m].name, name, len) == 0)
+			return c->last = m;
+	return -1;
+}
+
+/* The label set without role="baseline", as text: {a="b",c="d"}. */
+static void
+labelkey(const text_sample *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->nlabels && n < size; i++) {
+		const text_label *l = &s->labels[i];
+		if (strcmp(l->name, "role") == 0 && strcmp(l->value, "baseline") == 0)
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s=\"%s\"", n ? "," : "{", l->name, l->value);
+	}
+	if (n && n < size)
+		snprintf(buf + n, size - n, "}");
+}
+
+static int
+on_sample(void *ctx, const text_sample *s)
+{
+	ng_check *c = ctx;
+	int m = metric_of(c, s->name, s->name_len);
+	bool baseline = false;
+
+	if (m < 0)
+		return 0;	/* not a metric of this gate file */
+	for (size_t i = 0; i < s->nlabels; i++)
+		if (strcmp(s->labels[i].name, "role") == 0 && strcmp(s->labels[i].value, "baseline") == 0)
+			baseline = true;
+	int si = SERIES_OF(m, baseline);
+	if (!c->wanted[si])
+		return 0;
+	/* one series per metric: a second label set would make the value ambiguous */
+	if (s->nlabels > (size_t)baseline || c->key[si]) {
+		char key[512];
+		labelkey(s, key, sizeof key);
+		if (!c->key[si]) {
+			c->key[si] = xstrdup(key);
+		} else if (strcmp(c->key[si], key) != 0) {
+			fprintf(c->errs, "%s:%u:1: error: a second series for %s%s: %s%s (the first was %s%s)\n",
+				c->path, s->line, baseline ? "the baseline of " : "", c->p->metrics[m].name,
+				s->name, *key ? key : "{}", s->name, *c->key[si] ? c->key[si] : "{}");
+			return NG_EINPUT;
+		}
+	}
+	int64_t t = s->has_ts ? s->ts_ms : util_now_ms();
+	if (ng_check_push(c, m, baseline, t, s->value) < 0) {
+		char a[40], b[40];
+		util_fmt_time(a, sizeof a, t);
+		util_fmt_time(b, sizeof b, series_newest(&c->ss[si])->t);
+		fprintf(c->errs, "%s:%u:1: error: sample of %s%s at %s is not after the previous one (%s); "
+			"a series' samples must be in time order\n", c->path, s->line,
+			baseline ? "the baseline of " : "", c->p->metrics[m].name, a, b);
+		return NG_EINPUT;
+	}
+	return 0;
+}
+
+int
+ng_check_read_text(ng_check *c, const char *path, FILE *errs)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? 0 : open(path, O_RDONLY);
+
+	if (fd < 0) {
+		fprintf(errs, "novagate: %s: %s\n", path, strerror(errno));
+		return NG_EIO;
+	}
+	c->path = is_stdin ? "<stdin>" : path;
+	c->errs = errs;
+	int r = text_read_fd(fd, c->path, TEXT_AUTO, on_sample, c, errs);
+	if (!is_stdin)
+		close(fd);
+	if (r == TEXT_EBAD)
+		return NG_EINPUT;
+	if (r == TEXT_EIO) {
+		fprintf(errs, "novagate: %s: read error\n", c->path);
+		return NG_EIO;
+	}
+	return r;
+}
+
+int
+ng_check_run(ng_check *c)
+{
+	const program *p = c->p;
+	int64_t at = c->has_at ? c->at : c->any ? c->newest : util_now_ms();
+	int worst = -1;
+
+	for (int i = 0; i < c->nres; i++)
+		gate_result_free(&c->res[i]);
+	c->nres = 0;
+	c->res = xrealloc(c->res, (size_t)(p->ngates ? p->ngates : 1) * sizeof *c->res);
+	for (int gi = 0; gi < p->ngates; gi++) {
+		if (c->gate >= 0 && gi != c->gate)
+			continue;
+		gate_result *r = &c->res[c->nres++];
+		eval_gate(p, gi, c->ss, at, r);
+		if (worst < 0 || verdict_severity(r->verdict) > verdict_severity((enum verdict)worst))
+			worst = (int)r->verdict;
+	}
+	/* enum verdict and the verdict statuses share their numbers */
+	return worst < 0 ? NG_INCONCLUSIVE : worst;
+}
+
+int
+ng_check_verdict(const ng_check *c, int gate)
+{
+	for (int i = 0; i < c->nres; i++)
+		if (c->res[i].gate == gate)
+			return (int)c->res[i].verdict;
+	return -1;
+}
+
+void
+ng_check_report(const ng_check *c, bool human, FILE *out)
+{
+	for (int i = 0; i < c->nres; i++) {
+		if (human)
+			report_human(c->p, &c->res[i], c->ss, out);
+		else
+			report_json(c->p, &c->res[i], c->ss, out);
+	}
+}

@@ -1,0 +1,52 @@
+/*
+ * diag.h: compiler-style diagnostics, rendered in one place.
+ *
+ *   FILE:LINE:COL: error: MESSAGE
+ *   <the source line>
+ *       ^~~~
+ *
+ * A diag_src borrows its text; the caller keeps it alive while the diag_src
+ * is in use.  Columns count bytes from 1.
+ */
+#ifndef NG_DIAG_H
+#define NG_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct diag_src {
+	const char *path;	/* as the user named it */
+	const char *text;	/* whole text, need not be NUL-terminated */
+	size_t len;
+	FILE *out;		/* where diagnostics go (stderr) */
+	int nerrors;
+} diag_src;
+
+/* A byte span [off, off+len) in a diag_src's text. */
+typedef struct diag_span {
+	unsigned off, len;
+} diag_span;
+
+void diag_init(diag_src *d, const char *path, const char *text, size_t len, FILE *out);
+
+/* Line and column (both from 1) of a byte offset. */
+void diag_linecol(const diag_src *d, unsigned off, unsigned *line, unsigned *col);
+
+/* Report an error at span; increments d->nerrors. */
+void diag_error(diag_src *d, diag_span at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void diag_verror(diag_src *d, diag_span at, const char *fmt, va_list ap);
+/* A note attached to the previous error (no count). */
+void diag_note(diag_src *d, diag_span at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Render one diagnostic for a single line of text that is not held in a
+ * diag_src (streamed input): line and col from 1, span bytes under the caret.
+ */
+void diag_render_line(FILE *out, const char *path, unsigned line, unsigned col,
+		      const char *linetext, size_t linelen, unsigned span,
+		      const char *kind, const char *msg);
+
+#endif

@@ -1,0 +1,94 @@
+/* eval.c: the evaluation loop over a gate's window, and the verdict. */
+#include "eval.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+verdict_severity(enum verdict v)
+{
+	static const int sev[] = { [V_GO] = 0, [V_INCONCLUSIVE] = 1, [V_NOGO] = 2, [V_ROLLBACK] = 3 };
+
+	return sev[v];
+}
+
+const char *
+verdict_name(enum verdict v)
+{
+	static const char *const names[] = {
+		[V_GO] = "go", [V_NOGO] = "no-go", [V_ROLLBACK] = "rollback", [V_INCONCLUSIVE] = "inconclusive",
+	};
+
+	return names[v];
+}
+
+void
+eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r)
+{
+	const prog_gate *g = &p->gates[gate];
+	int64_t steps = g->window / g->step;
+	int fired = -1;		/* the first rollback rule to fire */
+	vm v;
+
+	*r = (gate_result){ .gate = gate, .at = at, .from = at - steps * g->step,
+			    .evaluations = (int)steps + 1, .decided_since = VM_NEVER };
+	r->state = xmalloc((size_t)(g->nrules ? g->nrules : 1) * sizeof *r->state);
+	r->since = xmalloc((size_t)(g->nrules ? g->nrules : 1) * sizeof *r->since);
+	r->cmp = xmalloc((size_t)(g->ncmp ? g->ncmp : 1) * sizeof *r->cmp);
+	for (int i = 0; i < g->nrules; i++)
+		r->since[i] = VM_NEVER;
+
+	vm_init(&v, p, gate, ss);
+	for (int64_t t = r->from; t <= at; t += g->step) {
+		vm_step(&v, t);
+		for (int i = 0; i < g->nrules; i++) {
+			const prog_rule *pr = &p->rules[g->rule0 + i];
+			bool is_true = v.rule[i] == 1;
+
+			if (pr->kind == RULE_ROLLBACK) {
+				/* a rollback is for good: since is when it first fired */
+				if (is_true && r->since[i] == VM_NEVER)
+					r->since[i] = t;
+				if (is_true && fired < 0)
+					fired = i;
+			} else if (!is_true) {
+				r->since[i] = VM_NEVER;
+			} else if (r->since[i] == VM_NEVER) {
+				r->since[i] = t;
+			}
+		}
+	}
+	memcpy(r->state, v.rule, (size_t)g->nrules * sizeof *r->state);
+	memcpy(r->cmp, v.cmp, (size_t)g->ncmp * sizeof *r->cmp);
+	vm_free(&v);
+
+	if (fired >= 0) {
+		r->verdict = V_ROLLBACK;
+		r->decided = g->rule0 + fired;
+		r->decided_since = r->since[fired];
+		return;
+	}
+	for (int i = 0; i < g->nrules; i++) {
+		if (p->rules[g->rule0 + i].kind == RULE_NOGO && r->state[i] == 1) {
+			r->verdict = V_NOGO;
+			r->decided = g->rule0 + i;
+			r->decided_since = r->since[i];
+			return;
+		}
+	}
+	double go = r->state[g->go - g->rule0];
+	r->decided = g->go;
+	r->verdict = go == 1 ? V_GO : go == 0 ? V_NOGO : V_INCONCLUSIVE;
+	if (go == 1)
+		r->decided_since = r->since[g->go - g->rule0];
+}
+
+void
+gate_result_free(gate_result *r)
+{
+	free(r->state);
+	free(r->since);
+	free(r->cmp);
+}

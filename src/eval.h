@@ -1,0 +1,35 @@
+/*
+ * eval.h: a gate over its window: the VM at every step from at - window to
+ * at, rollback rules latched, and the verdict.
+ *
+ * A gate_result owns its arrays; gate_result_free() releases them.
+ */
+#ifndef NG_EVAL_H
+#define NG_EVAL_H
+
+#include "program.h"
+#include "series.h"
+#include "vm.h"
+
+enum verdict { V_GO, V_NOGO, V_ROLLBACK, V_INCONCLUSIVE };
+
+typedef struct gate_result {
+	int gate;
+	enum verdict verdict;
+	int64_t from, at;	/* first and last evaluation */
+	int evaluations;
+	int decided;		/* rule index (program-wide) */
+	int64_t decided_since;	/* VM_NEVER when it does not apply */
+	double *state;		/* per rule of the gate, at the last step */
+	int64_t *since;		/* per rule: start of its current truth, or when a rollback fired */
+	double (*cmp)[2];	/* per comparison of the gate: operands at the last step */
+} gate_result;
+
+void eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r);
+void gate_result_free(gate_result *r);
+
+/* Severity for the worst-wins rule: rollback, no-go, inconclusive, go. */
+int verdict_severity(enum verdict v);
+const char *verdict_name(enum verdict v);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * program.h: a compiled .gate file: metrics, series, gates, rules and the
+ * bytecode that evaluates them.  Files that depend on the bytecode format:
+ * opcodes.def, compile.c, vm.c, bytecode.c.
+ *
+ * A program owns everything it points to, including the syntax tree and
+ * the source text its spans refer to; program_free() releases it all.
+ */
+#ifndef NG_PROGRAM_H
+#define NG_PROGRAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ast.h"
+#include "diag.h"
+
+enum opcode {
+#define OP(name, syn) OP_##name,
+#include "opcodes.def"
+#undef OP
+	OP__COUNT
+};
+
+typedef struct insn {
+	uint8_t op;
+	int32_t a;
+	int64_t b;
+} insn;
+
+/* A series is a metric's own samples or its baseline's: series 2*m and 2*m+1. */
+#define SERIES_OF(m, is_baseline) (2 * (m) + ((is_baseline) ? 1 : 0))
+
+typedef struct prog_metric {
+	const char *name;
+	char *query, *bquery;	/* parameters substituted; bquery NULL without baseline */
+	bool has_default;
+	double dflt;
+	int64_t range;		/* the longest window any function reads, in ms */
+	bool used, bused;	/* read by some gate (value, baseline) */
+} prog_metric;
+
+typedef struct prog_rule {
+	enum rule_kind kind;
+	const char *name;	/* NULL for an unnamed go rule */
+	char *source;		/* the condition's text */
+	unsigned line;
+} prog_rule;
+
+/* A comparison, kept so reports can show both sides at the last step. */
+typedef struct prog_cmp {
+	int rule;		/* index into the program's rules */
+	char *source;
+	int op;			/* enum ast_op */
+	int metrics[4];		/* metrics it reads, -1 terminated */
+} prog_cmp;
+
+typedef struct prog_gate {
+	const char *name;
+	unsigned line;
+	int64_t step, window, lookback;	/* ms */
+	int rule0, nrules;		/* its rules: rules[rule0 .. rule0+nrules) */
+	int go;				/* index of its go rule */
+	int code;			/* first instruction */
+	int cmp0, ncmp, for0, nfor;	/* its comparison and `for` slots */
+	int stack;			/* deepest stack its code needs */
+} prog_gate;
+
+/* The public header's ng_gatefile. */
+typedef struct ng_gatefile program;
+
+struct ng_gatefile {
+	char *path;
+	char *text;			/* the source; spans refer to it */
+	size_t len;
+	ast_file *ast;
+	prog_metric *metrics;
+	int nmetrics;
+	prog_gate *gates;
+	int ngates;
+	prog_rule *rules;
+	int nrules;
+	prog_cmp *cmps;
+	int ncmps;
+	insn *code;
+	diag_span *spans;		/* source of each instruction */
+	int ncode, capcode;
+	double *k;			/* constants */
+	int nk, capk;
+	int nfor;			/* `for` slots in all */
+	const char *prometheus;		/* `prometheus "URL"`, or NULL */
+};
+
+/* A --set NAME=VALUE. */
+typedef struct param_set {
+	const char *name, *value;
+	bool used;
+} param_set;
+
+/*
+ * Compile path's text (taken over by the program).  Diagnostics go to errs.
+ * Returns NULL when the file has errors; *nerrors counts them.
+ */
+program *program_compile(const char *path, char *text, size_t len,
+			 param_set *sets, int nsets, FILE *errs, int *nerrors);
+void program_free(program *p);
+
+/* Print the disassembly, each gate's code with the source lines it came from. */
+void program_dump(const program *p, FILE *out);
+
+/* The opcode's name and synopsis. */
+const char *opcode_name(int op);
+const char *opcode_synopsis(int op);
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * report.c: why a gate decided what it did, without rerunning anything:
+ * the deciding rule, every rule's state, each metric's query, value,
+ * baseline and the thresholds it was compared with.
+ */
+#include "report.h"
+#include "util.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kinds[] = { "rollback", "nogo", "go" };
+
+/* JSON has no NaN or Inf: they are strings, as in Prometheus' API; no value is null. */
+static json_t *
+number(double v)
+{
+	if (isnan(v))
+		return json_string("NaN");
+	if (isinf(v))
+		return json_string(v > 0 ? "+Inf" : "-Inf");
+	if (v == floor(v) && fabs(v) < 9e15)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+static json_t *
+timestamp(int64_t t)
+{
+	char buf[40];
+
+	if (t == VM_NEVER)
+		return json_null();
+	util_fmt_time(buf, sizeof buf, t);
+	return json_string(buf);
+}
+
+static json_t *
+duration(int64_t ms)
+{
+	char buf[40];
+
+	util_fmt_duration(buf, sizeof buf, ms);
+	return json_string(buf);
+}
+
+static const char *
+state(double v)
+{
+	return v == 1 ? "true" : v == 0 ? "false" : "unknown";
+}
+
+static const char *const cmpops[] = { "<", "<=", ">", ">=", "==", "!=" };
+
+static double
+cmp_state(const prog_cmp *c, const double lr[2])
+{
+	double x = lr[0], y = lr[1];
+
+	if (isnan(x) || isnan(y))
+		return NAN;
+	switch (c->op) {
+	case OPR_LT: return x < y;
+	case OPR_LE: return x <= y;
+	case OPR_GT: return x > y;
+	case OPR_GE: return x >= y;
+	case OPR_EQ: return x == y;
+	default: return x != y;
+	}
+}
+
+/* The metrics a gate reads (value or baseline), in file order. */
+static void
+gate_metrics(const program *p, const prog_gate *g, bool *used)
+{
+	memset(used, 0, (size_t)p->nmetrics * sizeof *used);
+	for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++)
+		if (in->op >= OP_LOAD && in->op <= OP_QUANTILE)
+			used[in->a / 2] = true;
+}
+
+/* A metric's value at the last step, as the VM's LOAD saw it. */
+static double
+value_at(const program *p, const prog_gate *g, const series *ss, int m, bool b, int64_t at,
+	 int64_t *sampled)
+{
+	const sample *x = series_at(&ss[SERIES_OF(m, b)], at, g->lookback);
+
+	*sampled = x ? x->t : VM_NEVER;
+	if (x)
+		return x->v;
+	if (!b && p->metrics[m].has_default)
+		return p->metrics[m].dflt;
+	return NAN;
+}
+
+static json_t *
+value_json(double v, bool present)
+{
+	return present ? number(v) : json_null();
+}
+
+static json_t *
+rule_json(const program *p, int ri, const gate_result *r, bool with_state)
+{
+	const prog_rule *pr = &p->rules[ri];
+	const prog_gate *g = &p->gates[r->gate];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "kind", json_string(kinds[pr->kind]));
+	json_object_set_new(o, "name", pr->name ? json_string(pr->name) : json_null());
+	json_object_set_new(o, "source", json_string(pr->source));
+	json_object_set_new(o, "file", json_string(p->path));
+	json_object_set_new(o, "line", json_integer(pr->line));
+	if (with_state)
+		json_object_set_new(o, "state", json_string(state(r->state[ri - g->rule0])));
+	json_object_set_new(o, "since", timestamp(r->since[ri - g->rule0]));
+	return o;
+}
+
+void
+report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	json_t *o = json_object(), *w = json_object(), *rules = json_array(), *metrics = json_array();
+	bool *used = xcalloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *used);
+
+	json_object_set_new(o, "gate", json_string(g->name));
+	json_object_set_new(o, "file", json_string(p->path));
+	json_object_set_new(o, "verdict", json_string(verdict_name(r->verdict)));
+	json_object_set_new(o, "at", timestamp(r->at));
+	json_object_set_new(w, "from", timestamp(r->from));
+	json_object_set_new(w, "to", timestamp(r->at));
+	json_object_set_new(w, "step", duration(g->step));
+	json_object_set_new(w, "lookback", duration(g->lookback));
+	json_object_set_new(w, "evaluations", json_integer(r->evaluations));
+	json_object_set_new(o, "window", w);
+
+	json_t *d = rule_json(p, r->decided, r, false);
+	json_object_set_new(d, "since", timestamp(r->decided_since));
+	json_object_set_new(o, "decided_by", d);
+	for (int i = 0; i < g->nrules; i++)
+		json_array_append_new(rules, rule_json(p, g->rule0 + i, r, true));
+	json_object_set_new(o, "rules", rules);
+
+	gate_metrics(p, g, used);
+	for (int m = 0; m < p->nmetrics; m++) {
+		const prog_metric *pm = &p->metrics[m];
+		json_t *mo, *cmps = json_array();
+		int64_t when;
+
+		if (!used[m])
+			continue;
+		mo = json_object();
+		json_object_set_new(mo, "name", json_string(pm->name));
+		json_object_set_new(mo, "query", json_string(pm->query));
+		double v = value_at(p, g, ss, m, false, r->at, &when);
+		json_object_set_new(mo, "value", value_json(v, when != VM_NEVER || pm->has_default));
+		json_object_set_new(mo, "sampled_at", timestamp(when));
+		if (pm->bquery) {
+			json_t *b = json_object();
+			double bv = value_at(p, g, ss, m, true, r->at, &when);
+			json_object_set_new(b, "query", json_string(pm->bquery));
+			json_object_set_new(b, "value", value_json(bv, when != VM_NEVER));
+			json_object_set_new(b, "sampled_at", timestamp(when));
+			json_object_set_new(mo, "baseline", b);
+		} else {
+			json_object_set_new(mo, "baseline", json_null());
+		}
+		json_object_set_new(mo, "default", pm->has_default ? number(pm->dflt) : json_null());
+		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
+			const prog_cmp *c = &p->cmps[ci];
+			bool reads = false;
+			for (int k = 0; c->metrics[k] >= 0; k++)
+				reads |= c->metrics[k] == m;
+			if (!reads)
+				continue;
+			const double *lr = r->cmp[ci - g->cmp0];
+			const prog_rule *pr = &p->rules[c->rule];
+			json_t *co = json_object();
+			json_object_set_new(co, "rule", json_string(pr->name ? pr->name : kinds[pr->kind]));
+			json_object_set_new(co, "source", json_string(c->source));
+			json_object_set_new(co, "left", isnan(lr[0]) && !isnan(lr[1]) ? json_null() : number(lr[0]));
+			json_object_set_new(co, "op", json_string(cmpops[c->op - OPR_LT]));
+			json_object_set_new(co, "right", isnan(lr[1]) && !isnan(lr[0]) ? json_null() : number(lr[1]));
+			json_object_set_new(co, "state", json_string(state(cmp_state(c, lr))));
+			json_array_append_new(cmps, co);
+		}
+		json_object_set_new(mo, "comparisons", cmps);
+		json_array_append_new(metrics, mo);
+	}
+	json_object_set_new(o, "metrics", metrics);
+
+	json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	fputc('\n', out);
+	json_decref(o);
+	free(used);
+}
+
+static void
+fmtnum(char *buf, size_t size, double v, bool present)
+{
+	if (!present)
+		snprintf(buf, size, "-");
+	else if (isnan(v))
+		snprintf(buf, size, "NaN");
+	else if (isinf(v))
+		snprintf(buf, size, v > 0 ? "+Inf" : "-Inf");
+	else
+		snprintf(buf, size, "%.6g", v);
+}
+
+void
+report_human(const program *p, const gate_result *r, const series *ss, FILE *out)
+{
+	static const char *const upper[] = {
+		[V_GO] = "GO", [V_NOGO] = "NO-GO", [V_ROLLBACK] = "ROLLBACK", [V_INCONCLUSIVE] = "INCONCLUSIVE",
+	};
+	const prog_gate *g = &p->gates[r->gate];
+	const prog_rule *dr = &p->rules[r->decided];
+	char from[40], at[40], step[40], since[40];
+	bool *used = xcalloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *used);
+
+	util_fmt_time(from, sizeof from, r->from);
+	util_fmt_time(at, sizeof at, r->at);
+	util_fmt_duration(step, sizeof step, g->step);
+	fprintf(out, "%s: %s at %s\n", g->name, upper[r->verdict], at);
+	fprintf(out, "  window   %s .. %s, %d evaluations every %s\n", from, at, r->evaluations, step);
+	fprintf(out, "  decided  %s%s%s%s when %s  (%s:%u)", kinds[dr->kind], dr->name ? " \"" : "",
+		dr->name ? dr->name : "", dr->name ? "\"" : "", dr->source, p->path, dr->line);
+	if (r->decided_since != VM_NEVER) {
+		util_fmt_time(since, sizeof since, r->decided_since);
+		fprintf(out, ", true since %s", since);
+	}
+	fputs("\n  rules\n", out);
+	for (int i = 0; i < g->nrules; i++) {
+		const prog_rule *pr = &p->rules[g->rule0 + i];
+		char name[96];
+		snprintf(name, sizeof name, "%s%s%s%s", kinds[pr->kind], pr->name ? " \"" : "",
+			 pr->name ? pr->name : "", pr->name ? "\"" : "");
+		fprintf(out, "    %-32s %-7s  %s\n", name, state(r->state[i]), pr->source);
+	}
+	fputs("  metrics\n", out);
+	gate_metrics(p, g, used);
+	for (int m = 0; m < p->nmetrics; m++) {
+		const prog_metric *pm = &p->metrics[m];
+		char v[32], bv[32];
+		int64_t when, bwhen;
+
+		if (!used[m])
+			continue;
+		double x = value_at(p, g, ss, m, false, r->at, &when);
+		fmtnum(v, sizeof v, x, when != VM_NEVER || pm->has_default);
+		fprintf(out, "    %-20s %-12s", pm->name, v);
+		if (pm->bquery) {
+			double b = value_at(p, g, ss, m, true, r->at, &bwhen);
+			fmtnum(bv, sizeof bv, b, bwhen != VM_NEVER);
+			fprintf(out, " baseline %s", bv);
+		}
+		if (when == VM_NEVER && pm->has_default)
+			fputs(" (default)", out);
+		fputc('\n', out);
+		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
+			const prog_cmp *c = &p->cmps[ci];
+			if (c->metrics[0] != m)
+				continue;	/* listed once, under its first metric */
+			const double *lr = r->cmp[ci - g->cmp0];
+			char l[32], rr[32];
+			fmtnum(l, sizeof l, lr[0], true);
+			fmtnum(rr, sizeof rr, lr[1], true);
+			fprintf(out, "      %-34s %s %s %s  %s\n", c->source, l, cmpops[c->op - OPR_LT], rr,
+				state(cmp_state(c, lr)));
+		}
+	}
+	free(used);
+}

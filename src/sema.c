@@ -1,0 +1,521 @@
+/*
+ * sema.c: names, units and types of a parsed .gate file.  Annotates the
+ * tree in place (types, values, metric indices) and reports every error
+ * it finds with its location; compile.c trusts a tree that passed.
+ */
+#include "sema.h"
+#include "units.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sema {
+	ast_file *f;
+	diag_src *d;
+	ast_gate *gate;
+	bool any_baseline;	/* --baseline given: every metric has one */
+} sema;
+
+static const struct fninfo {
+	const char *name;
+	int nargs;		/* including the series and the range */
+	bool range;		/* the last argument is a duration */
+	bool phi;		/* the first argument is a value */
+} fns[] = {
+	[FN_AVG] = { "avg", 2, true, false },
+	[FN_MIN] = { "min", 2, true, false },
+	[FN_MAX] = { "max", 2, true, false },
+	[FN_LAST] = { "last", 1, false, false },
+	[FN_DELTA] = { "delta", 2, true, false },
+	[FN_QUANTILE] = { "quantile", 3, true, true },
+	[FN_RATE] = { "rate", 2, true, false },
+	[FN_INCREASE] = { "increase", 2, true, false },
+};
+
+static int
+find_metric(const ast_file *f, const char *name)
+{
+	for (int i = 0; i < f->nmetrics; i++)
+		if (strcmp(f->metrics[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* A value literal, or a duration literal when dur. */
+static bool
+literal(sema *s, ast_node *n, bool dur)
+{
+	const char *err;
+	size_t at;
+	const char *text = s->d->text + n->span.off;
+
+	if (n->kind == A_NEG && dur) {
+		diag_error(s->d, n->span, "a duration cannot be negative");
+		return false;
+	}
+	if (n->kind == A_NEG) {
+		if (!literal(s, n->arg[0], false))
+			return false;
+		n->kind = A_NUM;
+		n->num = -n->arg[0]->num;
+		n->type = TY_NUM;
+		return true;
+	}
+	if (n->kind != A_NUM) {
+		diag_error(s->d, n->span, "expected a number");
+		return false;
+	}
+	if (dur) {
+		int64_t ms;
+		if (units_duration(text, n->span.len, &ms, &err, &at) < 0) {
+			diag_error(s->d, (diag_span){ n->span.off + (unsigned)at, n->span.len - (unsigned)at }, "%s", err);
+			return false;
+		}
+		n->num = (double)ms;
+		n->type = TY_DUR;
+	} else {
+		bool pct;
+		if (units_value(text, n->span.len, &n->num, &pct, &err, &at) < 0) {
+			diag_error(s->d, (diag_span){ n->span.off + (unsigned)at, n->span.len - (unsigned)at }, "%s", err);
+			return false;
+		}
+		n->relpct = pct;	/* kept only where a + or - makes it relative */
+		n->type = TY_NUM;
+	}
+	return true;
+}
+
+/* Does the subtree hold a bare `baseline`? */
+static bool
+has_bare_baseline(const ast_node *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == A_BASELINE && !n->name)
+		return true;
+	for (int i = 0; i < n->nargs; i++)
+		if (has_bare_baseline(n->arg[i]))
+			return true;
+	return false;
+}
+
+/* Collect the distinct metrics a subtree reads as values (not baselines). */
+static void
+metrics_of(const ast_file *f, const ast_node *n, int *out, int *nout, int max)
+{
+	int m;
+
+	if (!n)
+		return;
+	if (n->kind == A_METRIC && (m = find_metric(f, n->name)) >= 0) {
+		for (int i = 0; i < *nout && i < max; i++)
+			if (out[i] == m)
+				return;
+		if (*nout < max)
+			out[*nout] = m;
+		(*nout)++;
+	}
+	for (int i = 0; i < n->nargs; i++)
+		metrics_of(f, n->arg[i], out, nout, max);
+}
+
+static void
+bind_baseline(ast_node *n, int metric)
+{
+	if (!n)
+		return;
+	if (n->kind == A_BASELINE && !n->name)
+		n->metric = metric;
+	for (int i = 0; i < n->nargs; i++)
+		bind_baseline(n->arg[i], metric);
+}
+
+static bool
+check_baseline(sema *s, ast_node *n, int m)
+{
+	const ast_metric *am = &s->f->metrics[m];
+
+	if (am->bquery || s->any_baseline)
+		return true;
+	diag_error(s->d, n->span, "metric '%s' has no baseline", am->name);
+	diag_note(s->d, am->span, "add `baseline `QUERY`` to the metric '%s'", am->name);
+	return false;
+}
+
+/*
+ * A bare `baseline` is the baseline of the one metric on the other side of
+ * its comparison: resolve it before the operands are typed.
+ */
+static bool
+resolve_baselines(sema *s, ast_node *cmp)
+{
+	bool l = has_bare_baseline(cmp->arg[0]), r = has_bare_baseline(cmp->arg[1]);
+	int ms[4], nm = 0;
+
+	if (!l && !r)
+		return true;
+	if (l && r) {
+		diag_error(s->d, cmp->span, "'baseline' on both sides of a comparison; name one: baseline(NAME)");
+		return false;
+	}
+	metrics_of(s->f, cmp->arg[l ? 1 : 0], ms, &nm, 4);
+	if (nm != 1) {
+		diag_error(s->d, cmp->arg[l ? 0 : 1]->span,
+			   nm ? "'baseline' is ambiguous: the other side reads %d metrics; write baseline(NAME)"
+			      : "'baseline' needs one metric on the other side of the comparison%.0d; write baseline(NAME)",
+			   nm);
+		return false;
+	}
+	bind_baseline(cmp->arg[l ? 0 : 1], ms[0]);
+	return true;
+}
+
+static const char *const typenames[] = {
+	[TY_NONE] = "nothing", [TY_NUM] = "a value", [TY_BOOL] = "a condition", [TY_DUR] = "a duration",
+};
+
+static bool expr(sema *s, ast_node *n);
+
+static bool
+want(sema *s, ast_node *n, enum ast_type t, const char *what)
+{
+	if (n->type == t || n->type == TY_NONE)
+		return n->type == t;
+	diag_error(s->d, n->span, "%s where %s belongs%s", typenames[n->type], typenames[t], what);
+	return false;
+}
+
+/* The series argument of a function: a metric or a baseline, nothing computed. */
+static bool
+series_arg(sema *s, ast_node *call, ast_node *a)
+{
+	if (a->kind != A_METRIC && a->kind != A_BASELINE) {
+		diag_error(s->d, a->span, "%s() reads a metric's samples: give a metric name or baseline(NAME)",
+			   fns[call->fn].name);
+		return false;
+	}
+	return expr(s, a);
+}
+
+static bool
+call(sema *s, ast_node *n)
+{
+	int fn;
+	bool ok = true;
+
+	for (fn = 0; fn < (int)(sizeof fns / sizeof *fns); fn++)
+		if (strcmp(fns[fn].name, n->name) == 0)
+			break;
+	if (fn == (int)(sizeof fns / sizeof *fns)) {
+		diag_error(s->d, n->name_span, "unknown function '%s'", n->name);
+		return false;
+	}
+	n->fn = fn;
+	n->type = TY_NUM;
+	if (n->nargs != fns[fn].nargs) {
+		static const char *const sig[] = {
+			[FN_AVG] = "avg(METRIC, DURATION)", [FN_MIN] = "min(METRIC, DURATION)",
+			[FN_MAX] = "max(METRIC, DURATION)", [FN_LAST] = "last(METRIC)",
+			[FN_DELTA] = "delta(METRIC, DURATION)", [FN_QUANTILE] = "quantile(PHI, METRIC, DURATION)",
+			[FN_RATE] = "rate(METRIC, DURATION)", [FN_INCREASE] = "increase(METRIC, DURATION)",
+		};
+		diag_error(s->d, n->span, "%s() takes %d argument%s: %s", fns[fn].name, fns[fn].nargs,
+			   fns[fn].nargs == 1 ? "" : "s", sig[fn]);
+		return false;
+	}
+	int a = 0;
+	if (fns[fn].phi) {
+		ok &= expr(s, n->arg[0]) && want(s, n->arg[0], TY_NUM, "");
+		a = 1;
+	}
+	ok &= series_arg(s, n, n->arg[a]);
+	if (fns[fn].range) {
+		ast_node *r = n->arg[a + 1];
+		if (r->kind != A_NUM) {
+			diag_error(s->d, r->span, "the range of %s() must be a duration literal, as in 5m", fns[fn].name);
+			return false;
+		}
+		ok &= literal(s, r, true);
+		if (ok && r->num <= 0) {
+			diag_error(s->d, r->span, "the range of %s() must be longer than 0", fns[fn].name);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool
+is_cmp(enum ast_op op)
+{
+	return op >= OPR_LT && op <= OPR_NE;
+}
+
+static bool
+expr(sema *s, ast_node *n)
+{
+	bool ok;
+
+	switch (n->kind) {
+	case A_NUM:
+		return literal(s, n, false);
+	case A_METRIC:
+		n->metric = find_metric(s->f, n->name);
+		if (n->metric < 0) {
+			diag_error(s->d, n->span, "unknown metric '%s'", n->name);
+			return false;
+		}
+		n->type = TY_NUM;
+		return true;
+	case A_BASELINE:
+		n->type = TY_NUM;
+		if (n->name) {
+			n->metric = find_metric(s->f, n->name);
+			if (n->metric < 0) {
+				diag_error(s->d, n->name_span, "unknown metric '%s'", n->name);
+				return false;
+			}
+		} else if (n->metric < 0) {
+			diag_error(s->d, n->span, "'baseline' alone stands only in a comparison with one metric "
+				   "on the other side; write baseline(NAME)");
+			return false;
+		}
+		return check_baseline(s, n, n->metric);
+	case A_CALL:
+		return call(s, n);
+	case A_NEG:
+		ok = expr(s, n->arg[0]) && want(s, n->arg[0], TY_NUM, "");
+		n->type = TY_NUM;
+		return ok;
+	case A_NOT:
+		ok = expr(s, n->arg[0]) && want(s, n->arg[0], TY_BOOL, " (! negates a condition)");
+		n->type = TY_BOOL;
+		return ok;
+	case A_FOR:
+		ok = expr(s, n->arg[0]) && want(s, n->arg[0], TY_BOOL, " ('for' holds a condition, as in x > 1 for 5m)");
+		ok &= literal(s, n->arg[1], true);
+		n->type = TY_BOOL;
+		return ok;
+	case A_BIN:
+		break;
+	}
+	if (is_cmp(n->op) && !resolve_baselines(s, n))
+		return false;
+	ok = expr(s, n->arg[0]);
+	ok &= expr(s, n->arg[1]);
+	if (!ok)
+		return false;
+	if (n->op == OPR_AND || n->op == OPR_OR) {
+		n->type = TY_BOOL;
+		return want(s, n->arg[0], TY_BOOL, "") & want(s, n->arg[1], TY_BOOL, "");
+	}
+	n->type = is_cmp(n->op) ? TY_BOOL : TY_NUM;
+	ok = want(s, n->arg[0], TY_NUM, is_cmp(n->op) ? " (combine conditions with && or ||)" : "");
+	ok &= want(s, n->arg[1], TY_NUM, is_cmp(n->op) ? " (combine conditions with && or ||)" : "");
+	return ok;
+}
+
+/* x + 20% is x * 1.2: only a percentage literal right of + or - is relative. */
+static void
+clear_relpct(ast_node *n, bool right_of_addsub)
+{
+	if (!n)
+		return;
+	if (n->kind == A_NUM && !right_of_addsub)
+		n->relpct = false;
+	for (int i = 0; i < n->nargs; i++)
+		clear_relpct(n->arg[i], n->kind == A_BIN && i == 1 && (n->op == OPR_ADD || n->op == OPR_SUB));
+}
+
+/*
+ * $name and ${name} in a query become the parameter's value, escaped for
+ * the PromQL string literal they stand in; outside a literal a value may
+ * only be a plain token, so no value can change the query's structure.
+ */
+static char *
+substitute(sema *s, const char *q, diag_span qspan, param_set *sets, int nsets)
+{
+	size_t cap = strlen(q) + 64, n = 0;
+	char *out = xmalloc(cap);
+	char quote = 0;
+	bool ok = true;
+
+#define PUT(c) do { if (n + 2 >= cap) out = xrealloc(out, cap *= 2); out[n++] = (c); } while (0)
+	for (const char *p = q; *p; p++) {
+		if (quote && *p == '\\' && p[1]) {
+			PUT(*p);
+			PUT(*++p);
+			continue;
+		}
+		if (*p == '"' || *p == '\'') {
+			if (!quote)
+				quote = *p;
+			else if (quote == *p)
+				quote = 0;
+		}
+		if (*p != '$') {
+			PUT(*p);
+			continue;
+		}
+		if (p[1] == '$') {
+			PUT('$');
+			p++;
+			continue;
+		}
+		const char *name = p + 1, *end;
+		bool brace = *name == '{';
+		if (brace)
+			name++;
+		for (end = name; (*end >= 'a' && *end <= 'z') || (*end >= 'A' && *end <= 'Z') ||
+			  (*end >= '0' && *end <= '9') || *end == '_'; end++)
+			;
+		diag_span at = { qspan.off + 1 + (unsigned)(p - q), (unsigned)(end - p) + (brace ? 1 : 0) };
+		if (end == name || (brace && *end != '}')) {
+			diag_error(s->d, at, "malformed parameter reference; write $name or ${name} ($$ for a literal $)");
+			ok = false;
+			break;
+		}
+		size_t len = (size_t)(end - name);
+		const char *val = NULL;
+		for (int i = 0; i < nsets && !val; i++)
+			if (strlen(sets[i].name) == len && memcmp(sets[i].name, name, len) == 0)
+				val = sets[i].value, sets[i].used = true;
+		for (int i = 0; i < s->f->nparams && !val; i++)
+			if (strlen(s->f->params[i].name) == len && memcmp(s->f->params[i].name, name, len) == 0)
+				val = s->f->params[i].value;
+		if (!val) {
+			diag_error(s->d, at, "undefined parameter '$%.*s'", (int)len, name);
+			ok = false;
+			p = end - (brace ? 0 : 1);
+			continue;
+		}
+		for (const char *v = val; *v; v++) {
+			if (!quote && !((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+					(*v >= '0' && *v <= '9') || *v == '_' || *v == ':' || *v == '.')) {
+				diag_error(s->d, at, "the value of '$%.*s' (\"%s\") may stand outside a string literal "
+					   "only if it is a plain word", (int)len, name, val);
+				ok = false;
+				break;
+			}
+			if (quote && (*v == quote || *v == '\\' || *v == '\n'))
+				PUT('\\');
+			PUT(quote && *v == '\n' ? 'n' : *v);
+		}
+		p = end - (brace ? 0 : 1);
+	}
+#undef PUT
+	out[n] = '\0';
+	if (!ok) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void
+gate(sema *s, ast_gate *g)
+{
+	static const char *const kinds[] = { "rollback", "nogo", "go" };
+	int64_t longest_for = 0;
+	int go = -1;
+
+	s->gate = g;
+	for (int i = 0; i < SET__N; i++)
+		if (g->set[i] && !literal(s, g->set[i], true))
+			g->set[i] = NULL;
+	g->step = g->set[SET_STEP] ? (int64_t)g->set[SET_STEP]->num : 15000;
+	g->lookback = g->set[SET_LOOKBACK] ? (int64_t)g->set[SET_LOOKBACK]->num : 300000;
+	if (g->step <= 0) {
+		diag_error(s->d, g->set[SET_STEP]->span, "the step must be longer than 0");
+		g->step = 15000;
+	}
+	if (g->lookback <= 0) {
+		diag_error(s->d, g->set[SET_LOOKBACK]->span, "the lookback must be longer than 0");
+		g->lookback = 300000;
+	}
+	for (int i = 0; i < g->nrules; i++) {
+		ast_rule *r = &g->rules[i];
+
+		for (int j = 0; j < i && r->name; j++) {
+			if (g->rules[j].name && strcmp(g->rules[j].name, r->name) == 0) {
+				diag_error(s->d, r->name_span, "duplicate rule name \"%s\" in gate '%s'", r->name, g->name);
+				diag_note(s->d, g->rules[j].name_span, "first used here");
+				break;
+			}
+		}
+		if (r->kind == RULE_GO) {
+			if (go >= 0) {
+				diag_error(s->d, r->span, "gate '%s' has a second go rule; join the conditions with &&", g->name);
+				diag_note(s->d, g->rules[go].span, "the first go rule is here");
+			}
+			go = i;
+		}
+		if (!expr(s, r->cond))
+			continue;
+		clear_relpct(r->cond, false);
+		if (r->cond->type != TY_BOOL)
+			diag_error(s->d, r->cond->span, "the condition of a %s rule must be a comparison, "
+				   "as in error_rate > 5%%", kinds[r->kind]);
+	}
+	if (go < 0)
+		diag_error(s->d, g->span, "gate '%s' has no go rule (go when CONDITION)", g->name);
+	/* the longest `for`, so that by default the window lets it hold */
+	for (int i = 0; i < g->nrules; i++) {
+		ast_node *stack[64];
+		int sp = 0;
+		if (g->rules[i].cond)
+			stack[sp++] = g->rules[i].cond;
+		while (sp) {
+			ast_node *n = stack[--sp];
+			if (n->kind == A_FOR && n->arg[1]->type == TY_DUR && n->arg[1]->num > longest_for)
+				longest_for = (int64_t)n->arg[1]->num;
+			for (int j = 0; j < n->nargs && sp < 64; j++)
+				stack[sp++] = n->arg[j];
+		}
+	}
+	g->window = g->set[SET_WINDOW] ? (int64_t)g->set[SET_WINDOW]->num : longest_for;
+}
+
+int
+sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline)
+{
+	sema s = { .f = f, .d = d, .any_baseline = any_baseline };
+
+	for (int i = 0; i < f->nparams; i++)
+		for (int j = 0; j < i; j++)
+			if (strcmp(f->params[i].name, f->params[j].name) == 0) {
+				diag_error(d, f->params[i].span, "duplicate parameter '%s'", f->params[i].name);
+				diag_note(d, f->params[j].span, "first defined here");
+				break;
+			}
+	for (int i = 0; i < f->nmetrics; i++) {
+		ast_metric *m = &f->metrics[i];
+
+		for (int j = 0; j < i; j++)
+			if (strcmp(m->name, f->metrics[j].name) == 0) {
+				diag_error(d, m->span, "duplicate metric '%s'", m->name);
+				diag_note(d, f->metrics[j].span, "first defined here");
+				break;
+			}
+		if (m->dflt)
+			literal(&s, m->dflt, false);
+		m->final = substitute(&s, m->query, m->query_span, sets, nsets);
+		if (m->bquery)
+			m->bfinal = substitute(&s, m->bquery, m->bquery_span, sets, nsets);
+		if (!*m->query)
+			diag_error(d, m->query_span, "empty query for metric '%s'", m->name);
+	}
+	for (int i = 0; i < f->ngates; i++) {
+		for (int j = 0; j < i; j++)
+			if (strcmp(f->gates[i].name, f->gates[j].name) == 0) {
+				diag_error(d, f->gates[i].span, "duplicate gate '%s'", f->gates[i].name);
+				diag_note(d, f->gates[j].span, "first defined here");
+				break;
+			}
+		gate(&s, &f->gates[i]);
+	}
+	if (f->ngates == 0 && d->nerrors == 0)
+		diag_error(d, (diag_span){ (unsigned)d->len, 0 }, "no gate in this file (gate NAME { ... })");
+	return d->nerrors;
+}

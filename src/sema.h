@@ -1,0 +1,14 @@
+/* sema.h: checks and annotates a parsed .gate file (see sema.c). */
+#ifndef NG_SEMA_H
+#define NG_SEMA_H
+
+#include "ast.h"
+#include "program.h"
+
+/*
+ * Returns the number of errors in d (all reported there).  any_baseline:
+ * every metric has a baseline from elsewhere (a recorded baseline file).
+ */
+int sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline);
+
+#endif

@@ -1,0 +1,265 @@
+/* series.c: sliding sample buffers and PromQL's *_over_time, rate and friends. */
+#include "series.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double
+series_stale_nan(void)
+{
+	uint64_t b = STALE_BITS;
+	double v;
+
+	memcpy(&v, &b, sizeof v);
+	return v;
+}
+
+void
+series_init(series *s, int64_t keep)
+{
+	*s = (series){ .keep = keep };
+}
+
+void
+series_free(series *s)
+{
+	free(s->buf);
+	s->buf = NULL;
+	s->cap = s->len = s->head = 0;
+}
+
+void
+series_reset(series *s)
+{
+	s->head = s->len = 0;
+	s->count = 0;
+}
+
+int
+series_push(series *s, int64_t t, double v)
+{
+	if (s->len && t <= s->buf[s->head + s->len - 1].t)
+		return -1;
+	/* drop what no evaluation can reach any more */
+	while (s->len && s->buf[s->head].t < t - s->keep)
+		s->head++, s->len--;
+	if (s->head + s->len == s->cap) {
+		if (s->head >= s->cap / 2 && s->head) {
+			memmove(s->buf, s->buf + s->head, s->len * sizeof *s->buf);
+			s->head = 0;
+		} else {
+			s->cap = s->cap ? 2 * s->cap : 64;
+			s->buf = xrealloc(s->buf, s->cap * sizeof *s->buf);
+		}
+	}
+	s->buf[s->head + s->len++] = (sample){ t, v };
+	s->count++;
+	return 0;
+}
+
+/* Index (from head) of the first sample with time > t. */
+static size_t
+upper(const series *s, int64_t t)
+{
+	size_t lo = 0, hi = s->len;
+	const sample *b = s->buf + s->head;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b[mid].t <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The samples in (t - range, t], staleness markers included. */
+static const sample *
+window(const series *s, int64_t t, int64_t range, size_t *n)
+{
+	size_t hi = upper(s, t), lo = upper(s, t - range);
+
+	*n = hi - lo;
+	return s->buf + s->head + lo;
+}
+
+size_t
+series_count(const series *s, int64_t t, int64_t range)
+{
+	size_t n, k = 0;
+	const sample *w = window(s, t, range, &n);
+
+	for (size_t i = 0; i < n; i++)
+		k += !series_is_stale(w[i].v);
+	return k;
+}
+
+const sample *
+series_at(const series *s, int64_t t, int64_t lookback)
+{
+	size_t hi = upper(s, t);
+
+	if (hi == 0)
+		return NULL;
+	const sample *x = &s->buf[s->head + hi - 1];
+	if (x->t <= t - lookback || series_is_stale(x->v))
+		return NULL;
+	return x;
+}
+
+double
+series_avg(const series *s, int64_t t, int64_t range)
+{
+	size_t n, k = 0;
+	const sample *w = window(s, t, range, &n);
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!series_is_stale(w[i].v))
+			sum += w[i].v, k++;
+	return k ? sum / (double)k : NAN;
+}
+
+/* min and max skip NaN unless all are NaN, as Prometheus does. */
+static double
+extreme(const series *s, int64_t t, int64_t range, bool max)
+{
+	size_t n;
+	const sample *w = window(s, t, range, &n);
+	double r = NAN;
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		double v = w[i].v;
+		if (series_is_stale(v))
+			continue;
+		if (!any || isnan(r) || (max ? v > r : v < r))
+			r = v;
+		any = true;
+	}
+	return r;
+}
+
+double
+series_min(const series *s, int64_t t, int64_t range)
+{
+	return extreme(s, t, range, false);
+}
+
+double
+series_max(const series *s, int64_t t, int64_t range)
+{
+	return extreme(s, t, range, true);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	/* NaN sorts first, as Go's sort.Float64s puts it */
+	if (isnan(x))
+		return isnan(y) ? 0 : -1;
+	if (isnan(y))
+		return 1;
+	return (x > y) - (x < y);
+}
+
+double
+series_quantile(const series *s, double phi, int64_t t, int64_t range)
+{
+	size_t n, k = 0;
+	const sample *w = window(s, t, range, &n);
+
+	if (isnan(phi))
+		return NAN;
+	double *v = xmalloc((n ? n : 1) * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		if (!series_is_stale(w[i].v))
+			v[k++] = w[i].v;
+	double r;
+	if (k == 0)
+		r = NAN;
+	else if (phi < 0)
+		r = -INFINITY;
+	else if (phi > 1)
+		r = INFINITY;
+	else {
+		qsort(v, k, sizeof *v, cmp_double);
+		double rank = phi * (double)(k - 1);
+		size_t lo = (size_t)floor(rank), hi = lo + 1 < k ? lo + 1 : k - 1;
+		double wt = rank - floor(rank);
+		r = v[lo] * (1 - wt) + v[hi] * wt;
+	}
+	free(v);
+	return r;
+}
+
+/* Prometheus' extrapolatedRate (promql/functions.go), over (t - range, t]. */
+static double
+extrapolated(const series *s, int64_t t, int64_t range, bool counter, bool rate)
+{
+	size_t n, k = 0;
+	const sample *w = window(s, t, range, &n);
+	const sample *first = NULL, *last = NULL;
+	double result = 0, prev = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (series_is_stale(w[i].v))
+			continue;
+		if (!first)
+			first = &w[i];
+		else if (counter && w[i].v < prev)
+			result += prev;	/* a reset: the counter went on from 0 */
+		prev = w[i].v;
+		last = &w[i];
+		k++;
+	}
+	if (k < 2)
+		return NAN;
+	result += last->v - first->v;
+
+	double start = (double)(t - range) / 1000, end = (double)t / 1000;
+	double to_start = (double)first->t / 1000 - start;
+	double to_end = end - (double)last->t / 1000;
+	double sampled = (double)(last->t - first->t) / 1000;
+	double avg = sampled / (double)(k - 1);
+	double threshold = avg * 1.1, interval = sampled;
+
+	if (to_start >= threshold)
+		to_start = avg / 2;
+	if (counter && result > 0 && first->v >= 0) {
+		/* a counter does not extrapolate below zero */
+		double to_zero = sampled * (first->v / result);
+		if (to_zero < to_start)
+			to_start = to_zero;
+	}
+	interval += to_start;
+	if (to_end >= threshold)
+		to_end = avg / 2;
+	interval += to_end;
+	double factor = interval / sampled;
+	if (rate)
+		factor /= (double)range / 1000;
+	return result * factor;
+}
+
+double
+series_delta(const series *s, int64_t t, int64_t range)
+{
+	return extrapolated(s, t, range, false, false);
+}
+
+double
+series_rate(const series *s, int64_t t, int64_t range)
+{
+	return extrapolated(s, t, range, true, true);
+}
+
+double
+series_increase(const series *s, int64_t t, int64_t range)
+{
+	return extrapolated(s, t, range, true, false);
+}

@@ -1,0 +1,56 @@
+/*
+ * source_text.h: samples in the Prometheus text exposition format (0.0.4)
+ * and OpenMetrics 1.0, read as a stream.
+ *
+ * The reader owns a fixed-size buffer; each ng_sample handed to the callback
+ * points into it and is valid only during the call.  Memory does not grow
+ * with the length of the input.
+ */
+#ifndef NG_SOURCE_TEXT_H
+#define NG_SOURCE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct text_label {
+	const char *name, *value;	/* unescaped, NUL-terminated */
+	size_t name_len, value_len;
+} text_label;
+
+typedef struct text_sample {
+	const char *name;		/* metric name, unescaped, NUL-terminated */
+	size_t name_len;
+	const text_label *labels;	/* without __name__, in input order */
+	size_t nlabels;
+	double value;
+	int64_t ts_ms;			/* valid when has_ts */
+	bool has_ts;
+	unsigned line;			/* 1-based line of the sample */
+} text_sample;
+
+/* Return 0 to go on; anything else stops the reader, which returns it. */
+typedef int (*text_sample_fn)(void *ctx, const text_sample *s);
+
+enum text_format {
+	TEXT_AUTO,		/* OpenMetrics if the path ends in .om.txt or the input has '# EOF', else 0.0.4 */
+	TEXT_PROM,		/* text format 0.0.4 */
+	TEXT_OPENMETRICS	/* OpenMetrics 1.0 */
+};
+
+/*
+ * Read all of fd.  On a malformed line, writes one diagnostic
+ * "PATH:LINE:COL: error: WHAT" (plus the line and a caret) to errout and
+ * returns TEXT_EBAD; on a read error TEXT_EIO; a callback's nonzero return
+ * is passed through; 0 at the end of a well-formed input.
+ */
+#define TEXT_EBAD (-1)
+#define TEXT_EIO  (-2)
+int text_read_fd(int fd, const char *path, enum text_format fmt,
+		 text_sample_fn fn, void *ctx, FILE *errout);
+/* The same over a buffer in memory. */
+int text_read_mem(const char *buf, size_t len, const char *path,
+		  enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout);
+
+#endif

@@ -1,0 +1,155 @@
+/* units.c: values with Kubernetes/SI units, and Prometheus durations. */
+#include "units.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct vunit {
+	const char *name;
+	double mult;
+} vunits[] = {
+	{ "",   1 },    { "%",  0.01 }, { "n",  1e-9 }, { "u",  1e-6 },
+	{ "m",  1e-3 }, { "k",  1e3 },  { "M",  1e6 },  { "G",  1e9 },
+	{ "T",  1e12 }, { "P",  1e15 },
+	{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
+	{ "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
+	{ "ms", 1e-3 }, { "s",  1 },
+};
+
+static const struct dunit {
+	const char *name;
+	int64_t ms;
+} dunits[] = {	/* in the order Prometheus requires them */
+	{ "y", 365LL * 86400000 }, { "w", 7LL * 86400000 }, { "d", 86400000 },
+	{ "h", 3600000 }, { "m", 60000 }, { "s", 1000 }, { "ms", 1 },
+};
+
+/* Length of the numeric part: digits, fraction, and an exponent only when digits follow it. */
+static size_t
+numlen(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
+		i++;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t j = i + 1;
+		if (j < n && (s[j] == '+' || s[j] == '-'))
+			j++;
+		if (j < n && s[j] >= '0' && s[j] <= '9') {
+			while (j < n && s[j] >= '0' && s[j] <= '9')
+				j++;
+			i = j;
+		}
+	}
+	return i;
+}
+
+static bool
+is_duration_unit(const char *u, size_t n)
+{
+	for (size_t i = 0; i < sizeof dunits / sizeof *dunits; i++)
+		if (strlen(dunits[i].name) == n && memcmp(dunits[i].name, u, n) == 0)
+			return true;
+	return false;
+}
+
+int
+units_value(const char *s, size_t n, double *v, bool *percent, const char **err, size_t *errat)
+{
+	char buf[64];
+	size_t k = numlen(s, n);
+	const char *u = s + k;
+	size_t un = n - k;
+
+	*percent = false;
+	if (k == 0 || k >= sizeof buf) {
+		*err = "malformed number";
+		*errat = 0;
+		return -1;
+	}
+	memcpy(buf, s, k);
+	buf[k] = '\0';
+	*v = strtod(buf, NULL);
+	for (size_t i = 0; i < sizeof vunits / sizeof *vunits; i++) {
+		if (strlen(vunits[i].name) == un && memcmp(vunits[i].name, u, un) == 0) {
+			*v *= vunits[i].mult;
+			*percent = un == 1 && *u == '%';
+			return 0;
+		}
+	}
+	bool compound = false;	/* 1h30m */
+	for (size_t i = 0; i < un; i++)
+		compound |= u[i] >= '0' && u[i] <= '9';
+	*errat = k;
+	*err = is_duration_unit(u, un) || compound ?
+		"a duration where a value belongs" : "unknown unit";
+	return -1;
+}
+
+int
+units_duration(const char *s, size_t n, int64_t *ms, const char **err, size_t *errat)
+{
+	size_t i = 0, next = 0;	/* next: index of the smallest unit still allowed */
+	int64_t total = 0;
+
+	if (numlen(s, n) == n) {
+		*err = "a duration needs a unit, as in 15s or 5m";
+		*errat = 0;
+		return -1;
+	}
+	while (i < n) {
+		size_t start = i;
+		int64_t x = 0;
+
+		if (s[i] < '0' || s[i] > '9') {
+			*err = "malformed duration";
+			*errat = i;
+			return -1;
+		}
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+			if (x > (INT64_MAX - 9) / 10) {
+				*err = "duration out of range";
+				*errat = start;
+				return -1;
+			}
+			x = x * 10 + (s[i] - '0');
+		}
+		if (i < n && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+			*err = "durations take whole numbers, as in 90s";
+			*errat = i;
+			return -1;
+		}
+		size_t u = i;
+		while (i < n && !(s[i] >= '0' && s[i] <= '9'))
+			i++;
+		size_t d;
+		for (d = 0; d < sizeof dunits / sizeof *dunits; d++)
+			if (strlen(dunits[d].name) == i - u && memcmp(dunits[d].name, s + u, i - u) == 0)
+				break;
+		if (d == sizeof dunits / sizeof *dunits) {
+			double v;
+			bool pct;
+			const char *e2;
+			size_t at2;
+			*err = units_value(s, n, &v, &pct, &e2, &at2) == 0 ?
+				"a value where a duration belongs" : "unknown duration unit";
+			*errat = u;
+			return -1;
+		}
+		if (d < next) {
+			*err = "duration units must go from largest to smallest, as in 1h30m";
+			*errat = u;
+			return -1;
+		}
+		next = d + 1;
+		if (x > INT64_MAX / dunits[d].ms || total > INT64_MAX - x * dunits[d].ms) {
+			*err = "duration out of range";
+			*errat = start;
+			return -1;
+		}
+		total += x * dunits[d].ms;
+	}
+	*ms = total;
+	return 0;
+}

@@ -1,0 +1,185 @@
+/* util.c: allocation, whole-file reads, time and duration formats. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void *
+oom(size_t n)
+{
+	fprintf(stderr, "novagate: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	return p ? p : oom(n);
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	return p ? p : oom(n * size);
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	return q ? q : oom(n);
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+char *
+util_read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!fp)
+		return NULL;
+	for (;;) {
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap = cap ? 2 * cap : 8192);
+		size_t r = fread(buf + n, 1, cap - n - 1, fp);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		int e = errno ? errno : EIO;
+		fclose(fp);
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+void
+util_fmt_duration(char *buf, size_t size, int64_t ms)
+{
+	static const struct { char u[3]; int64_t ms; } units[] = {
+		{ "y", 365LL * 24 * 3600 * 1000 }, { "w", 7LL * 24 * 3600 * 1000 },
+		{ "d", 24LL * 3600 * 1000 }, { "h", 3600 * 1000 }, { "m", 60 * 1000 },
+		{ "s", 1000 }, { "ms", 1 },
+	};
+	size_t n = 0;
+
+	if (ms <= 0) {
+		snprintf(buf, size, "0s");
+		return;
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof units / sizeof *units && n < size; i++) {
+		if (ms >= units[i].ms) {
+			n += snprintf(buf + n, size - n, "%lld%s",
+				      (long long)(ms / units[i].ms), units[i].u);
+			ms %= units[i].ms;
+		}
+	}
+}
+
+void
+util_fmt_time(char *buf, size_t size, int64_t ms)
+{
+	int64_t s = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+	int frac = (int)(ms - s * 1000);
+	time_t t = (time_t)s;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (frac)
+		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	else
+		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+int
+util_parse_time(const char *s, int64_t *ms)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	char *end;
+
+	if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) == 6 && n > 0) {
+		const char *p = s + n;
+		int64_t frac = 0, scale = 1000;
+
+		if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+			return -1;
+		if (*p == '.') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return -1;
+			for (; *p >= '0' && *p <= '9'; p++)
+				if (scale > 1)
+					scale /= 10, frac += (*p - '0') * scale;
+		}
+		int64_t off = 0;
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int oh, om, k = 0;
+			if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) != 2 || k != 5)
+				return -1;
+			off = (oh * 60 + om) * 60 * (*p == '+' ? 1 : -1);
+			p += 1 + k;
+		} else {
+			return -1;
+		}
+		if (*p)
+			return -1;
+		int64_t t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec - off;
+		*ms = t * 1000 + frac;
+		return 0;
+	}
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || *end || errno || !(v > -1e13 && v < 1e13))
+		return -1;
+	*ms = (int64_t)(v * 1000 + (v < 0 ? -0.5 : 0.5));
+	return 0;
+}
+
+int64_t
+util_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,25 @@
+/* util.h: allocation that never returns NULL (it aborts with a message), and small helpers. */
+#ifndef NG_UTIL_H
+#define NG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Read a whole file (gate and test files, not sample streams); NULL and errno on failure. */
+char *util_read_file(const char *path, size_t *len);
+
+/* Format a duration in ms the way Prometheus does ("1h30m", "15s", "500ms"). */
+void util_fmt_duration(char *buf, size_t size, int64_t ms);
+/* RFC 3339 UTC, milliseconds only when nonzero. */
+void util_fmt_time(char *buf, size_t size, int64_t ms);
+/* Unix seconds (decimals allowed) or RFC 3339; 0 on success. */
+int util_parse_time(const char *s, int64_t *ms);
+/* Wall-clock time in ms. */
+int64_t util_now_ms(void);
+
+#endif

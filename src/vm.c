@@ -1,0 +1,186 @@
+/*
+ * vm.c: the interpreter.  A stack machine over doubles where a truth value
+ * is 1, 0 or NaN (unknown); the opcodes are documented in opcodes.def.
+ */
+#include "vm.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+void
+vm_init(vm *v, const program *p, int gate, const series *ss)
+{
+	const prog_gate *g = &p->gates[gate];
+
+	*v = (vm){ .p = p, .g = g, .series = ss };
+	v->since = xmalloc((size_t)(g->nfor ? g->nfor : 1) * sizeof *v->since);
+	v->rule = xmalloc((size_t)(g->nrules ? g->nrules : 1) * sizeof *v->rule);
+	v->cmp = xmalloc((size_t)(g->ncmp ? g->ncmp : 1) * sizeof *v->cmp);
+	v->stack = xmalloc((size_t)(g->stack + 1) * sizeof *v->stack);
+	vm_reset(v);
+}
+
+void
+vm_free(vm *v)
+{
+	free(v->since);
+	free(v->rule);
+	free(v->cmp);
+	free(v->stack);
+}
+
+void
+vm_reset(vm *v)
+{
+	for (int i = 0; i < v->g->nfor; i++)
+		v->since[i] = VM_NEVER;
+	for (int i = 0; i < v->g->nrules; i++)
+		v->rule[i] = NAN;
+	for (int i = 0; i < v->g->ncmp; i++)
+		v->cmp[i][0] = v->cmp[i][1] = NAN;
+}
+
+/* A metric with `default` takes it where its own series has no data. */
+static double
+dflt(const vm *v, int s, int64_t t, int64_t range, double x)
+{
+	const prog_metric *m = &v->p->metrics[s / 2];
+
+	if (s % 2 == 0 && m->has_default && series_count(&v->series[s], t, range) == 0)
+		return m->dflt;
+	return x;
+}
+
+static double
+truth(bool b)
+{
+	return b ? 1 : 0;
+}
+
+#define vmdispatch(o)	switch (o)
+#define vmcase(l)	case l:
+#define vmbreak		break
+
+/* Comparisons: unknown when either side is NaN. */
+#define CMP(expr) do {							\
+	double y = *sp--, x = *sp;					\
+	v->cmp[in->a - g->cmp0][0] = x;					\
+	v->cmp[in->a - g->cmp0][1] = y;					\
+	*sp = isnan(x) || isnan(y) ? NAN : truth(expr);			\
+} while (0)
+
+void
+vm_step(vm *v, int64_t t)
+{
+	const program *p = v->p;
+	const prog_gate *g = v->g;
+	const insn *in = &p->code[g->code];
+	const series *ss = v->series;
+	double *sp = v->stack - 1;	/* points at the top */
+
+	for (;; in++) {
+		vmdispatch(in->op) {
+		vmcase(OP_CONST) {
+			*++sp = p->k[in->a];
+			vmbreak;
+		}
+		vmcase(OP_LOAD) {
+			const sample *x = series_at(&ss[in->a], t, g->lookback);
+			*++sp = dflt(v, in->a, t, g->lookback, x ? x->v : NAN);
+			vmbreak;
+		}
+		vmcase(OP_AVG) {
+			*++sp = dflt(v, in->a, t, in->b, series_avg(&ss[in->a], t, in->b));
+			vmbreak;
+		}
+		vmcase(OP_MIN) {
+			*++sp = dflt(v, in->a, t, in->b, series_min(&ss[in->a], t, in->b));
+			vmbreak;
+		}
+		vmcase(OP_MAX) {
+			*++sp = dflt(v, in->a, t, in->b, series_max(&ss[in->a], t, in->b));
+			vmbreak;
+		}
+		vmcase(OP_DELTA) {
+			*++sp = dflt(v, in->a, t, in->b, series_delta(&ss[in->a], t, in->b));
+			vmbreak;
+		}
+		vmcase(OP_RATE) {
+			*++sp = dflt(v, in->a, t, in->b, series_rate(&ss[in->a], t, in->b));
+			vmbreak;
+		}
+		vmcase(OP_INCREASE) {
+			*++sp = dflt(v, in->a, t, in->b, series_increase(&ss[in->a], t, in->b));
+			vmbreak;
+		}
+		vmcase(OP_QUANTILE) {
+			*sp = dflt(v, in->a, t, in->b, series_quantile(&ss[in->a], *sp, t, in->b));
+			vmbreak;
+		}
+		vmcase(OP_NEG) {
+			*sp = -*sp;
+			vmbreak;
+		}
+		vmcase(OP_ADD) {
+			sp--;
+			sp[0] += sp[1];
+			vmbreak;
+		}
+		vmcase(OP_SUB) {
+			sp--;
+			sp[0] -= sp[1];
+			vmbreak;
+		}
+		vmcase(OP_MUL) {
+			sp--;
+			sp[0] *= sp[1];
+			vmbreak;
+		}
+		vmcase(OP_DIV) {
+			sp--;
+			sp[0] /= sp[1];	/* x/0 is ±Inf or NaN, as in PromQL */
+			vmbreak;
+		}
+		vmcase(OP_LT) { CMP(x < y); vmbreak; }
+		vmcase(OP_LE) { CMP(x <= y); vmbreak; }
+		vmcase(OP_GT) { CMP(x > y); vmbreak; }
+		vmcase(OP_GE) { CMP(x >= y); vmbreak; }
+		vmcase(OP_EQ) { CMP(x == y); vmbreak; }
+		vmcase(OP_NE) { CMP(x != y); vmbreak; }
+		vmcase(OP_AND) {
+			double y = *sp--, x = *sp;
+			*sp = x == 0 || y == 0 ? 0 : isnan(x) || isnan(y) ? NAN : 1;
+			vmbreak;
+		}
+		vmcase(OP_OR) {
+			double y = *sp--, x = *sp;
+			*sp = x == 1 || y == 1 ? 1 : isnan(x) || isnan(y) ? NAN : 0;
+			vmbreak;
+		}
+		vmcase(OP_NOT) {
+			*sp = isnan(*sp) ? NAN : truth(*sp == 0);
+			vmbreak;
+		}
+		vmcase(OP_FOR) {
+			/* Prometheus' `for:`: pending from the first true step, firing b ms later */
+			int64_t *since = &v->since[in->a - g->for0];
+			if (*sp == 1) {
+				if (*since == VM_NEVER)
+					*since = t;
+				*sp = truth(t - *since >= in->b);
+			} else {
+				*since = VM_NEVER;	/* false or unknown resets it */
+			}
+			vmbreak;
+		}
+		vmcase(OP_RULE) {
+			v->rule[in->a - g->rule0] = *sp--;
+			vmbreak;
+		}
+		vmcase(OP_HALT) {
+			return;
+		}
+		}
+	}
+}

@@ -1,0 +1,32 @@
+/*
+ * vm.h: runs one gate's bytecode at one evaluation time.
+ *
+ * A vm borrows the program and the series; it owns its slots (the `for`
+ * timers, rule states, comparison operands), which persist from step to
+ * step as a Prometheus rule group's state does.
+ */
+#ifndef NG_VM_H
+#define NG_VM_H
+
+#include "program.h"
+#include "series.h"
+
+#define VM_NEVER INT64_MIN
+
+typedef struct vm {
+	const program *p;
+	const prog_gate *g;
+	const series *series;	/* indexed by SERIES_OF(metric, baseline) */
+	int64_t *since;		/* per `for` slot: when its condition began to hold */
+	double *rule;		/* per rule of the gate: 1, 0 or NaN */
+	double (*cmp)[2];	/* per comparison: its operands at the last step */
+	double *stack;
+} vm;
+
+void vm_init(vm *v, const program *p, int gate, const series *ss);
+void vm_free(vm *v);
+/* Forget all `for` timers, as a restarted Prometheus would. */
+void vm_reset(vm *v);
+void vm_step(vm *v, int64_t t);
+
+#endif

@@ -1,0 +1,94 @@
+#!/bin/sh
+# tests/run.sh: every test of novagate; the last line is "N passed, N failed".
+# Run by `make check` with NOVAGATE (the binary) and BUILD (the build directory) set.
+# NG_VALGRIND=1 runs the binary under valgrind; NG_SHARED locates ../shared.
+set -u
+: "${NOVAGATE:=./novagate}" "${BUILD:=build}" "${NG_SHARED:=../shared}"
+export NG_SHARED
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if [ "${NG_VALGRIND:-0}" = 1 ]; then
+	ng() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect "$NOVAGATE" "$@"; }
+else
+	ng() { "$NOVAGATE" "$@"; }
+fi
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*" >&2; }
+
+# 1. unit tests: each binary ends with its own "N passed, N failed"
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$tmp/unit.out" 2>"$tmp/unit.err"
+	rc=$?
+	line=$(tail -n 1 "$tmp/unit.out")
+	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	if [ -z "$p" ]; then
+		bad "$t: crashed or printed no summary (exit $rc)"; cat "$tmp/unit.err" >&2
+		continue
+	fi
+	pass=$((pass + p)); fail=$((fail + f))
+	[ "$f" -eq 0 ] && [ "$rc" -eq 0 ] || { cat "$tmp/unit.err" >&2; [ "$f" -gt 0 ] || bad "$t: exit $rc"; }
+done
+
+# 2. compile diagnostics: tests/compile/NAME.gate must fail with exactly NAME.err
+#    (or, with NAME.dump, compile and disassemble to exactly that)
+for g in tests/compile/*.gate; do
+	[ -e "$g" ] || continue
+	base=${g%.gate}
+	if [ -e "$base.dump" ]; then
+		ng compile --dump "$g" >"$tmp/out" 2>"$tmp/err"; rc=$?
+		if [ $rc -eq 0 ] && cmp -s "$tmp/out" "$base.dump"; then ok; else
+			bad "$g: disassembly differs (exit $rc)"; diff "$base.dump" "$tmp/out" >&2; fi
+	else
+		ng compile "$g" >"$tmp/out" 2>"$tmp/err"; rc=$?
+		if [ $rc -eq 5 ] && [ ! -s "$tmp/out" ] && cmp -s "$tmp/err" "$base.err"; then ok; else
+			bad "$g: exit $rc (want 5) or diagnostics differ"; diff "$base.err" "$tmp/err" >&2; fi
+	fi
+done
+
+# 3. command-line cases: tests/cli/NAME.sh prints what the command did;
+#    NAME.out holds what it must print (stdout, stderr, exit status)
+for c in tests/cli/*.sh; do
+	[ -e "$c" ] || continue
+	NOVAGATE_CMD=ng . "$c" >"$tmp/out" 2>&1
+	if cmp -s "$tmp/out" "${c%.sh}.out"; then ok; else
+		bad "$c: output differs"; diff "${c%.sh}.out" "$tmp/out" >&2; fi
+done
+
+# 4. the gates in rules/ on their recorded inputs
+if [ -f tests/rules/verdicts.tsv ]; then
+	while IFS='	' read -r gatefile input gate verdict rule note; do
+		case $gatefile in gatefile|'#'*|'') continue ;; esac
+		ng check "$gatefile" --input "$input" --gate "$gate" >"$tmp/out" 2>"$tmp/err"; rc=$?
+		case $verdict in go) want=0 ;; no-go) want=1 ;; rollback) want=2 ;; *) want=3 ;; esac
+		got=$(jq -r '.verdict' "$tmp/out" 2>/dev/null)
+		gotrule=$(jq -r '.decided_by.name // "-"' "$tmp/out" 2>/dev/null)
+		if [ $rc -eq $want ] && [ "$got" = "$verdict" ] && [ "$gotrule" = "$rule" ]; then ok; else
+			bad "$gatefile $input: got $got/$gotrule exit $rc, want $verdict/$rule exit $want ($note)"
+			cat "$tmp/err" >&2
+		fi
+	done <tests/rules/verdicts.tsv
+fi
+
+# 5. man pages: lint-clean, and every example gate compiles
+for m in man/*.[0-9]; do
+	[ -e "$m" ] || continue
+	if command -v mandoc >/dev/null 2>&1; then
+		if [ -z "$(mandoc -T lint -W warning "$m" 2>&1)" ]; then ok; else bad "$m: mandoc -T lint"; mandoc -T lint -W warning "$m" >&2; fi
+	fi
+	awk -v dir="$tmp" '
+		/^\.\\" example-begin / { name = $3; out = dir "/" name ".gate"; printf "" > out; next }
+		/^\.\\" example-end/ { close(out); print name; name = ""; next }
+		name != "" { print >> out }' "$m" >"$tmp/examples"
+	while read -r ex; do
+		if ng compile "$tmp/$ex.gate" >/dev/null 2>"$tmp/err"; then ok; else
+			bad "$m: example '$ex' does not compile"; cat "$tmp/err" >&2; fi
+	done <"$tmp/examples"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
