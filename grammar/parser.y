@@ -54,7 +54,7 @@ binary(parser *p, enum ast_op op, ast_node *a, ast_node *b)
 static void
 setting(parser *p, ast_gate *g, enum gate_setting s, diag_span kw, ast_node *v)
 {
-	static const char *const names[] = { "step", "window", "lookback" };
+	static const char *const names[] = { "'step'", "'window'", "'lookback'" };
 
 	if (g->set[s]) {
 		diag_error(p->d, kw, "'%s' given twice in gate '%s'", names[s], g->name);
@@ -87,13 +87,13 @@ rule(parser *p, ast_gate *g, enum rule_kind k, diag_span kw, const char *name,
 	ast_node *args[AST_MAXARGS + 1];
 }
 
-%token PARAM "param" METRIC "metric" BASELINE "baseline" DEFAULT "default"
-%token PROMETHEUS "prometheus" GATE "gate" STEP "step" WINDOW "window"
-%token LOOKBACK "lookback" ROLLBACK "rollback" NOGO "nogo" GO "go"
-%token WHEN "when" FOR "for"
+%token PARAM "'param'" METRIC "'metric'" BASELINE "'baseline'" DEFAULT "'default'"
+%token PROMETHEUS "'prometheus'" GATE "'gate'" STEP "'step'" WINDOW "'window'"
+%token LOOKBACK "'lookback'" ROLLBACK "'rollback'" NOGO "'nogo'" GO "'go'"
+%token WHEN "'when'" FOR "'for'"
 %token <str> IDENT "identifier" STRING "string" QUERY "query"
 %token NUMBER "number"
-%token AND "&&" OR "||" LE "<=" GE ">=" EQ "==" NE "!="
+%token AND "'&&'" OR "'||'" LE "'<='" GE "'>='" EQ "'=='" NE "'!='"
 
 %type <node> expr number duration signed_number
 %type <metric> metric_head

@@ -81,7 +81,7 @@ program_dump(const program *p, FILE *out)
 			switch (in->op) {
 			case OP_CONST:
 				snprintf(arg, sizeof arg, "k%d", in->a);
-				snprintf(note, sizeof note, "%.17g", p->k[in->a]);
+				util_fmt_double(note, sizeof note, p->k[in->a]);
 				break;
 			case OP_LOAD:
 				snprintf(arg, sizeof arg, "s%d", in->a);
@@ -114,8 +114,12 @@ program_dump(const program *p, FILE *out)
 				break;
 			}
 			}
-			fprintf(out, "  %04d  %-9s %-12s%s%s\n", pc - g->code, opcode_name(in->op), arg,
-				*note ? "; " : "", note);
+			if (*note)
+				fprintf(out, "  %04d  %-9s %-12s; %s\n", pc - g->code, opcode_name(in->op), arg, note);
+			else if (*arg)
+				fprintf(out, "  %04d  %-9s %s\n", pc - g->code, opcode_name(in->op), arg);
+			else
+				fprintf(out, "  %04d  %s\n", pc - g->code, opcode_name(in->op));
 			if (in->op == OP_HALT)
 				break;
 		}

@@ -212,6 +212,8 @@ gen(compiler *c, const ast_node *n)
 			emit(c, OP_MUL, 0, 0, n->span);
 			break;
 		}
+		if (n->op == OPR_DIV && constant(c, n->arg[1], &v) && v == 0)
+			diag_error(c->d, n->arg[1]->span, "division by zero");
 		gen(c, n->arg[1]);
 		if (n->op >= OPR_LT && n->op <= OPR_NE) {
 			prog_cmp *cmp;

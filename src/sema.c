@@ -78,7 +78,12 @@ literal(sema *s, ast_node *n, bool dur)
 	} else {
 		bool pct;
 		if (units_value(text, n->span.len, &n->num, &pct, &err, &at) < 0) {
-			diag_error(s->d, (diag_span){ n->span.off + (unsigned)at, n->span.len - (unsigned)at }, "%s", err);
+			diag_span u = { n->span.off + (unsigned)at, n->span.len - (unsigned)at };
+			if (strcmp(err, "unknown unit") == 0)
+				diag_error(s->d, u, "unknown unit '%.*s' (value units: %% n u m k M G T P Ki Mi Gi Ti Pi ms s)",
+					   (int)u.len, text + at);
+			else
+				diag_error(s->d, u, "%s", err);
 			return false;
 		}
 		n->relpct = pct;	/* kept only where a + or - makes it relative */

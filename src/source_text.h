@@ -4,7 +4,12 @@
  *
  * The reader owns a fixed-size buffer; each ng_sample handed to the callback
  * points into it and is valid only during the call.  Memory does not grow
- * with the length of the input.
+ * with the length of the input (a line may be at most 1 MiB).
+ *
+ * Samples reach the callback as they are read: when the reader then fails,
+ * the caller drops what it was given.  OpenMetrics `_created` samples of
+ * counters, summaries and histograms are start times and are not passed on.
+ * What is accepted is set out at the top of source_text.c.
  */
 #ifndef NG_SOURCE_TEXT_H
 #define NG_SOURCE_TEXT_H
@@ -34,7 +39,10 @@ typedef struct text_sample {
 typedef int (*text_sample_fn)(void *ctx, const text_sample *s);
 
 enum text_format {
-	TEXT_AUTO,		/* OpenMetrics if the path ends in .om.txt or the input has '# EOF', else 0.0.4 */
+	TEXT_AUTO,		/* OpenMetrics if the path ends in .om.txt or the input ends in a
+				 * '# EOF' line, else 0.0.4.  text_read_fd looks at the end of a
+				 * regular file; a pipe it reads ahead up to 64 KiB, and if it is
+				 * longer reads it as 0.0.4 and fails should it end in '# EOF'. */
 	TEXT_PROM,		/* text format 0.0.4 */
 	TEXT_OPENMETRICS	/* OpenMetrics 1.0 */
 };
@@ -42,8 +50,9 @@ enum text_format {
 /*
  * Read all of fd.  On a malformed line, writes one diagnostic
  * "PATH:LINE:COL: error: WHAT" (plus the line and a caret) to errout and
- * returns TEXT_EBAD; on a read error TEXT_EIO; a callback's nonzero return
- * is passed through; 0 at the end of a well-formed input.
+ * returns TEXT_EBAD; on a read error (or out of memory) TEXT_EIO, also with a
+ * diagnostic; a callback's nonzero return is passed through; 0 at the end of
+ * a well-formed input.
  */
 #define TEXT_EBAD (-1)
 #define TEXT_EIO  (-2)

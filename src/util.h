@@ -21,5 +21,7 @@ void util_fmt_time(char *buf, size_t size, int64_t ms);
 int util_parse_time(const char *s, int64_t *ms);
 /* Wall-clock time in ms. */
 int64_t util_now_ms(void);
+/* The shortest decimal that reads back as v. */
+void util_fmt_double(char *buf, size_t size, double v);
 
 #endif

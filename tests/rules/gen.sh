@@ -1,0 +1,915 @@
+#!/bin/sh
+# gen.sh: regenerate the recorded samples of tests/rules/ and verdicts.tsv.
+#
+#   sh tests/rules/gen.sh
+#
+# Deterministic (no randomness, no clock): POSIX sh and awk only. Each case is a small spec fed to
+# mk on standard input:
+#
+#   # text                       a comment copied to the head of the file (say why the verdict)
+#   span SECONDS STEP            samples every STEP seconds at offsets -SECONDS..0 from the end;
+#                                the first sample is at START (1700000000000 ms), the last at
+#                                START + SECONDS*1000, which is `at`, the end of the window
+#   series NAME BASE [WIGGLE]    a series with value BASE, varied by a deterministic sine of
+#                                relative amplitude WIGGLE (0.05 = +-5%); NAME may be
+#                                NAME{role="baseline"}
+#   set NAME FROM TO VALUE       VALUE, written as given, at offsets FROM..TO (seconds, <= 0)
+#   drop NAME FROM TO            no samples at offsets FROM..TO
+#   omit NAME                    no samples at all
+#
+# Later lines override earlier ones. Offsets are relative to `at`: -300 is 5 minutes before it.
+# mk also writes the expected verdict into the file's head and a row into verdicts.tsv.
+set -eu
+cd "$(dirname "$0")"
+
+GEN_AWK='
+BEGIN { START = 1700000000000; nser = 0; nh = 0; nop = 0; bad = 0 }
+/^#/ { hdr[++nh] = $0; next }
+/^[ \t]*$/ { next }
+$1 == "span" && NF == 3 { span = $2 + 0; step = $3 + 0; next }
+$1 == "series" && (NF == 3 || NF == 4) {
+	if (!($2 in idx)) { idx[$2] = ++nser; sname[nser] = $2 }
+	base[$2] = $3 + 0; wig[$2] = (NF == 4) ? $4 + 0 : 0; next
+}
+($1 == "set" && NF == 5) || ($1 == "drop" && NF == 4) {
+	if (!($2 in idx)) { bad = 1; print "gen: no series " $2 > "/dev/stderr"; exit 1 }
+	nop++; op[nop] = $1; on[nop] = $2; of[nop] = $3 + 0; ot[nop] = $4 + 0; ov[nop] = $5
+	if (of[nop] % step != 0 || ot[nop] % step != 0) {
+		bad = 1; print "gen: offset not on a step: " $0 > "/dev/stderr"; exit 1
+	}
+	next
+}
+$1 == "omit" && NF == 2 { omitted[$2] = 1; next }
+{ bad = 1; print "gen: bad spec line: " $0 > "/dev/stderr"; exit 1 }
+function fmt(v) {
+	if (v == int(v) || v >= 1e6 || v <= -1e6) return sprintf("%.0f", v)
+	return sprintf("%.6g", v)
+}
+END {
+	if (bad) exit 1
+	if (step <= 0) { print "gen: no span" > "/dev/stderr"; exit 1 }
+	for (i = 1; i <= nh; i++) print hdr[i]
+	for (s = 1; s <= nser; s++) { f = sname[s]; sub(/[{].*/, "", f); fam[s] = f }
+	# the series of one family (a metric and its baseline) are written together
+	for (s = 1; s <= nser; s++) {
+		if (done[s]) continue
+		typed = 0
+		for (t = s; t <= nser; t++) {
+			if (fam[t] != fam[s] || done[t]) continue
+			done[t] = 1; n = sname[t]
+			if (n in omitted) continue
+			if (!typed) { print "# TYPE " fam[t] " gauge"; typed = 1 }
+			k = 0
+			for (off = -span; off <= 0; off += step) {
+				v = fmt(base[n] * (1 + wig[n] * sin(k * 0.9 + t))); keep = 1
+				for (o = 1; o <= nop; o++) {
+					if (on[o] != n || off < of[o] || off > ot[o]) continue
+					if (op[o] == "set") v = ov[o]; else keep = 0
+				}
+				if (keep) printf "%s %s %.0f\n", n, v, START + (span + off) * 1000
+				k++
+			}
+		}
+	}
+}'
+
+TSV=verdicts.tsv
+printf 'gatefile\tinput\tgate\tverdict\trule\tnote\n' > "$TSV.tmp"
+
+# row GATEFILE INPUT GATE VERDICT RULE NOTE: one more row of verdicts.tsv
+row() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "tests/rules/$2" "$3" "$4" "$5" "$6" >> "$TSV.tmp"
+}
+
+# mk INPUT GATEFILE GATE VERDICT RULE NOTE < spec: write tests/rules/INPUT and its row
+mk() {
+	case $4 in
+	go) code=0 ;; no-go) code=1 ;; rollback) code=2 ;; inconclusive) code=3 ;;
+	*) echo "gen: bad verdict $4" >&2; exit 1 ;;
+	esac
+	if [ "$5" = - ]; then by='the go rule'; else by="\"$5\""; fi
+	mkdir -p "$(dirname "$1")"
+	{
+		printf '# novagate check %s --gate %s --input tests/rules/%s\n' "$2" "$3" "$1"
+		printf '# Expect: verdict %s (exit %s), decided by %s: %s\n' "$4" "$code" "$by" "$6"
+		cat
+	} | awk "$GEN_AWK" > "$1.tmp"
+	mv "$1.tmp" "$1"
+	row "$2" "$1" "$3" "$4" "$5" "$6"
+}
+
+###########################################################################################
+# rules/canary.gate, gate canary: step 15s, window 5m (21 evaluations, at-5m .. at).
+# 10 minutes of samples; healthy values well inside every threshold.
+C=rules/canary.gate
+CANARY='span 600 15
+series error_rate 0.0011 0.2
+series p99 0.182 0.04
+series p99{role="baseline"} 0.175 0.03
+series restarts 0
+series cpu 0.118 0.08
+series memory 171966464 0.02'
+
+mk canary/healthy.prom $C canary go - 'all metrics well within limits' <<EOF
+# Scenario: healthy canary. error_rate about 0.11%, p99 about 0.18 s against a baseline of
+# about 0.175 s (limit +20%), cpu about 118m (limit 200m), memory about 164Mi (limit 256Mi),
+# no restarts.
+$CANARY
+EOF
+
+mk canary/error-spike-1m.prom $C canary rollback 'critical error rate' 'error_rate 7.2% at 5 consecutive steps (at-3m30s..at-2m30s): for 1m holds at at-2m30s' <<EOF
+# Scenario: the error rate jumps to 7.2% at at-3m30s and stays there through at-2m30s, then
+# recovers. That is 5 consecutive evaluations above 5%, so error_rate > 5% for 1m becomes true
+# at at-2m30s: rollback, final even though the error rate recovered.
+$CANARY
+set error_rate -210 -150 0.072
+EOF
+
+mk canary/error-spike-45s.prom $C canary no-go - 'error_rate 7.2% at only 4 consecutive steps: for 1m one step short; the spike still breaks error_rate < 0.5% for 5m' <<EOF
+# Scenario: the same spike, one step shorter: 7.2% at at-3m30s..at-2m45s, 4 evaluations, 45 s.
+# The critical trigger (for 1m, 5 evaluations) never fires. At the last step the error rate is
+# back to normal, but it was not below 0.5% for the whole 5 minutes: the go rule is false.
+$CANARY
+set error_rate -210 -165 0.072
+EOF
+
+mk canary/error-spike-straddles-window.prom $C canary no-go - 'error_rate 7.2% from at-5m45s to at-4m15s: only 4 steps inside the window, for counts from the first evaluated step' <<EOF
+# Scenario: a 7.2% error spike of 7 samples (at-5m45s..at-4m15s) that starts before the window.
+# for counts from the first evaluated step (at-5m): only at-5m..at-4m15s, 4 evaluations, 45 s,
+# so the critical trigger does not fire. The spike inside the window breaks the go rule.
+$CANARY
+set error_rate -345 -255 0.072
+EOF
+
+mk canary/error-spike-before-window.prom $C canary go - 'error_rate 7.2% for 1m45s, all before the window (at-7m..at-5m15s): not evaluated' <<EOF
+# Scenario: a 7.2% error spike of 8 samples (at-7m..at-5m15s) that ends before the window opens
+# at at-5m. Samples before the window only serve the lookback; at at-5m the latest sample is the
+# normal one taken at at-5m. Nothing in the window is wrong.
+$CANARY
+set error_rate -420 -315 0.072
+EOF
+
+mk canary/error-gap-2m.prom $C canary go - 'error_rate not scraped from at-3m to at-1m15s: the sample at at-3m15s stays within the 5m lookback' <<EOF
+# Scenario: 8 error_rate samples are missing (at-3m..at-1m15s). At each of those steps the latest
+# sample (at-3m15s) is at most 2 minutes old, inside the 5-minute lookback, so the value is known
+# and error_rate < 0.5% for 5m holds throughout.
+$CANARY
+drop error_rate -180 -75
+EOF
+
+mk canary/error-gap-over-lookback.prom $C canary no-go - 'error_rate missing from at-5m to at-4m15s (no sample in the lookback): for 5m restarts at at-4m' <<EOF
+# Scenario: error_rate samples stop after at-10m and resume at at-4m. From at-5m to at-4m15s no
+# sample lies within the 5-minute lookback: error_rate is missing (unknown) at 4 evaluations,
+# which resets the for. At the last step error_rate < 0.5% has held only since at-4m, 4 minutes:
+# the go rule is false (pending), no rollback rule fired.
+$CANARY
+drop error_rate -585 -255
+EOF
+
+mk canary/p99-doubled-2m.prom $C canary rollback 'p99 doubled' 'p99 0.43 s against a baseline of about 0.175 s for the last 9 steps (at-2m..at): for 2m holds at at' <<EOF
+# Scenario: p99 rises to 0.43 s at at-2m, more than twice the baseline (at most 0.1803 s), and
+# stays: 9 consecutive evaluations, exactly 2 minutes, so p99 > baseline * 2.0 for 2m is true at
+# the last step.
+$CANARY
+set p99 -120 0 0.43
+EOF
+
+mk canary/p99-doubled-1m45s.prom $C canary no-go - 'p99 doubled for the last 8 steps only (1m45s): rollback pending; p99 < baseline + 20% is false' <<EOF
+# Scenario: p99 rises to 0.43 s at at-1m45s: 8 evaluations, one short of for 2m. The rollback
+# rule is pending, not fired; the go rule fails on p99 < baseline + 20%.
+$CANARY
+set p99 -105 0 0.43
+EOF
+
+mk canary/p99-exactly-double.prom $C canary no-go - 'p99 0.4 s, baseline 0.2 s for 3 minutes: 0.4 > 0.2 * 2.0 is false (strict), but p99 fails +20%' <<EOF
+# Scenario: for the last 3 minutes p99 is exactly twice the baseline (0.4 s against 0.2 s). The
+# trigger is p99 > baseline * 2.0, strictly greater: never true. The go rule fails (0.4 >= 0.24).
+$CANARY
+set p99 -180 0 0.4
+set p99{role="baseline"} -180 0 0.2
+EOF
+
+mk canary/restart.prom $C canary no-go 'pod restarts' 'a restart 2 minutes before the end: restarts (increase over 5m) is 1 at the last step' <<EOF
+# Scenario: the canary pod restarted at at-2m; the restarts query (increase over 5m) reads 1
+# from then on. Checklist: "No pod crashes or restarts".
+$CANARY
+set restarts -120 0 1
+EOF
+
+mk canary/restart-before-window.prom $C canary go - 'a restart at at-7m, before the monitoring window: the 5m increase is back to 0 by at-1m45s; no-go looks at the last step' <<EOF
+# Scenario: a restart 7 minutes before the end, before the 5-minute monitoring window: the
+# restarts query reads 1 from at-7m to at-2m and 0 after. A nogo rule decides at the last step
+# only, where restarts is 0.
+$CANARY
+set restarts -420 -120 1
+EOF
+
+mk canary/restarts-absent.prom $C canary go - 'no restarts series at all (no restart counter yet): default 0' <<EOF
+# Scenario: the restarts query returned nothing (no sample at all); restarts has default 0, so
+# restarts > 0 is false rather than unknown, and the go rule does not use it.
+$CANARY
+omit restarts
+EOF
+
+mk canary/cpu-over.prom $C canary no-go - 'cpu 215m for the last 2 minutes: cpu < 200m is false' <<EOF
+# Scenario: canary CPU climbs to 215m (limit 200m) for the last 2 minutes.
+$CANARY
+set cpu -120 0 0.215
+EOF
+
+mk canary/memory-over.prom $C canary no-go - 'memory 270Mi for the last minute: memory < 256Mi is false' <<EOF
+# Scenario: canary working set grows to 270Mi (283115520 bytes; limit 256Mi) in the last minute.
+$CANARY
+set memory -60 0 283115520
+EOF
+
+mk canary/cpu-missing.prom $C canary inconclusive - 'no cpu samples at all: cpu < 200m is unknown, the rest of the go rule true' <<EOF
+# Scenario: the cpu query returned nothing. Every other metric is healthy, so the go rule is
+# true && unknown: unknown, inconclusive.
+$CANARY
+omit cpu
+EOF
+
+mk canary/baseline-missing.prom $C canary inconclusive - 'no p99 baseline series: p99 < baseline + 20% is unknown' <<EOF
+# Scenario: no baseline samples (no old-version traffic to compare with). p99 > baseline * 2.0
+# is unknown (never fires); p99 < baseline + 20% is unknown, so the go rule is unknown.
+$CANARY
+omit p99{role="baseline"}
+EOF
+
+mk canary/memory-stale-4m45s.prom $C canary go - 'last memory sample at at-4m45s: still within the 5m lookback at the last step' <<EOF
+# Scenario: memory stops being scraped after at-4m45s. At the last step the latest sample is
+# 4m45s old, inside the lookback (at-5m, at], so memory keeps its value and the canary is go.
+$CANARY
+drop memory -270 0
+EOF
+
+mk canary/memory-stale-5m.prom $C canary inconclusive - 'last memory sample exactly at at-5m: outside the lookback (at-5m, at] at the last step' <<EOF
+# Scenario: memory stops being scraped after at-5m. The lookback is (t-5m, t], open at the left:
+# at the last step the sample from at-5m no longer counts, memory is missing, the go rule unknown.
+$CANARY
+drop memory -285 0
+EOF
+
+###########################################################################################
+# rules/stages.gate: gates stage_25 and stage_50 (step 15s, window 10m: 41 evaluations) and
+# full_rollout (step 15s, window 5m: 21 evaluations).
+S=rules/stages.gate
+STAGE25='span 900 15
+series error_rate 0.0014 0.2
+series p99 0.19 0.04
+series p99{role="baseline"} 0.18 0.03
+series cpu 0.21 0.08
+series memory 262144000 0.03'
+
+mk stages/stage_25/healthy.prom $S stage_25 go - 'error about 0.14%, p99 within +20%, cpu about 210m (<300m), memory about 250Mi (<350Mi)' <<EOF
+# Scenario: identity-service at 5 pods, healthy for the 15 minutes recorded: error rate about
+# 0.14%, p99 about 0.19 s against a baseline of about 0.18 s, busiest pod about 210m CPU and
+# 250Mi memory.
+$STAGE25
+EOF
+
+mk stages/stage_25/error-spike-1m.prom $S stage_25 rollback 'critical error rate' 'error_rate 6.1% at 5 consecutive steps (at-6m45s..at-5m45s)' <<EOF
+# Scenario: the error rate is 6.1% from at-6m45s to at-5m45s, 5 evaluations: error_rate > 5%
+# for 1m fires at at-5m45s, inside the 10-minute window.
+$STAGE25
+set error_rate -405 -345 0.061
+EOF
+
+mk stages/stage_25/cpu-over.prom $S stage_25 no-go - 'busiest pod at 320m CPU for the last 2 minutes (limit 300m)' <<EOF
+# Scenario: one pod reaches 320m CPU in the last 2 minutes; the stage limit is 300m.
+$STAGE25
+set cpu -120 0 0.32
+EOF
+
+mk stages/stage_25/memory-over.prom $S stage_25 no-go - 'busiest pod at 360Mi for the last minute (limit 350Mi)' <<EOF
+# Scenario: one pod's working set reaches 360Mi (377487360 bytes) in the last minute; the stage
+# limit is 350Mi.
+$STAGE25
+set memory -60 0 377487360
+EOF
+
+mk stages/stage_25/memory-missing.prom $S stage_25 inconclusive - 'no memory samples: memory < 350Mi is unknown' <<EOF
+# Scenario: the memory query returned nothing; everything else is healthy.
+$STAGE25
+omit memory
+EOF
+
+mk stages/stage_25/error-blip-mid-window.prom $S stage_25 no-go - 'one sample of 0.9% at at-5m: error_rate < 0.5% for 10m broken, no trigger' <<EOF
+# Scenario: a single evaluation at 0.9% errors, at at-5m, then back to normal. Far from the
+# critical trigger, but the error rate was not below 0.5% for the whole 10 minutes.
+$STAGE25
+set error_rate -300 -300 0.009
+EOF
+
+mk stages/stage_25/error-blip-at-window-start.prom $S stage_25 no-go - 'one sample of 0.9% at at-10m, the first evaluated step: for 10m broken' <<EOF
+# Scenario: a single 0.9% sample at at-10m, exactly the first evaluation of the window (both
+# ends of the window are evaluated). error_rate < 0.5% then holds only from at-9m45s: 9m45s.
+$STAGE25
+set error_rate -600 -600 0.009
+EOF
+
+mk stages/stage_25/error-blip-before-window.prom $S stage_25 go - 'one sample of 0.9% at at-10m15s, one step before the window: not evaluated' <<EOF
+# Scenario: the same 0.9% sample one step earlier, at at-10m15s. At at-10m the latest sample is
+# the normal one taken at at-10m, so error_rate < 0.5% holds at all 41 evaluations.
+$STAGE25
+set error_rate -615 -615 0.009
+EOF
+
+STAGE50='span 900 15
+series error_rate 0.0016 0.2
+series p99 0.19 0.04
+series p99{role="baseline"} 0.18 0.03
+series cpu 0.35 0.05
+series memory 419430400 0.02'
+
+mk stages/stage_50/healthy.prom $S stage_50 go - 'error about 0.16%, p99 within +20%, cpu about 350m (<400m), memory about 400Mi (<450Mi)' <<EOF
+# Scenario: user-service at 5 pods, healthy: error rate about 0.16%, p99 about 0.19 s against
+# about 0.18 s, busiest pod about 350m CPU and 400Mi memory: within the 50% limits, though above
+# the 25% limits (300m, 350Mi).
+$STAGE50
+EOF
+row $S stages/stage_50/healthy.prom stage_25 no-go - 'healthy at 50% (cpu about 350m, memory about 400Mi) is over the 25% limits of 300m and 350Mi'
+
+mk stages/stage_50/p99-doubled.prom $S stage_50 rollback 'p99 doubled' 'p99 0.41 s from at-2m30s against a baseline of at most 0.1854 s: for 2m holds at at-30s' <<EOF
+# Scenario: p99 rises to 0.41 s at at-2m30s and stays, more than twice the baseline (at most
+# 0.1854 s): the 9th consecutive evaluation, at at-30s, fires p99 > baseline * 2.0 for 2m.
+$STAGE50
+set p99 -150 0 0.41
+EOF
+
+mk stages/stage_50/cpu-over.prom $S stage_50 no-go - 'busiest pod at 430m CPU for the last 45 s (limit 400m)' <<EOF
+# Scenario: one pod reaches 430m CPU in the last 45 seconds; the stage limit is 400m.
+$STAGE50
+set cpu -45 0 0.43
+EOF
+
+mk stages/stage_50/memory-over.prom $S stage_50 no-go - 'busiest pod at 460Mi for the last minute (limit 450Mi)' <<EOF
+# Scenario: one pod's working set reaches 460Mi (482344960 bytes); the stage limit is 450Mi.
+$STAGE50
+set memory -60 0 482344960
+EOF
+
+mk stages/stage_50/cpu-missing.prom $S stage_50 inconclusive - 'no cpu samples: cpu < 400m is unknown' <<EOF
+# Scenario: the cpu query returned nothing; everything else is healthy.
+$STAGE50
+omit cpu
+EOF
+
+mk stages/stage_50/error-last-step.prom $S stage_50 no-go - 'error_rate 0.6% at the last step only: error_rate < 0.5% for 10m false at the end' <<EOF
+# Scenario: the very last sample reads 0.6% errors. The go rule is decided at the last step,
+# where error_rate < 0.5% is false, so its for is false too.
+$STAGE50
+set error_rate 0 0 0.006
+EOF
+
+FULL='span 600 15
+series system_error_rate 0.0009 0.2
+series system_p99 0.2 0.03
+series system_p99{role="baseline"} 0.195 0.02
+series cluster_cpu 0.46 0.04
+series cluster_memory 0.58 0.02'
+
+mk stages/full_rollout/healthy.prom $S full_rollout go - 'error about 0.09% (<0.3%), p99 within +15% of the T-24h baseline, cluster CPU 46%, memory 58%' <<EOF
+# Scenario: everything on v1.2.4 at T+90: error rate about 0.09%, p99 about 0.2 s against about
+# 0.195 s the day before, cluster CPU about 46% and memory about 58%.
+$FULL
+EOF
+
+mk stages/full_rollout/error-critical.prom $S full_rollout rollback 'critical error rate' 'system error rate 8% for the last 6 samples: for 1m holds at at-15s' <<EOF
+# Scenario: the system error rate jumps to 8% at at-1m15s: the 5th consecutive evaluation above
+# 5%, at at-15s, fires the critical trigger.
+$FULL
+set system_error_rate -75 0 0.08
+EOF
+
+mk stages/full_rollout/p99-17pct.prom $S full_rollout no-go - 'p99 0.229 s against 0.195 s (+17.4%): within the +20% of earlier stages, over the +15% of the full rollout' <<EOF
+# Scenario: p99 settles 17.4% above the T-24h baseline (0.229 s against 0.195 s): it would pass
+# the +20% of the 25% and 50% stages, but the full-system limit is +15% (0.22425 s).
+$FULL
+set system_p99 -600 0 0.229
+set system_p99{role="baseline"} -600 0 0.195
+EOF
+
+mk stages/full_rollout/cluster-cpu-over.prom $S full_rollout no-go - 'cluster CPU 64% for the last 90 s (limit 60%)' <<EOF
+# Scenario: cluster CPU rises to 64% in the last 90 seconds; the limit is 60%.
+$FULL
+set cluster_cpu -90 0 0.64
+EOF
+
+mk stages/full_rollout/cluster-memory-missing.prom $S full_rollout inconclusive - 'no cluster memory samples: cluster_memory < 70% is unknown' <<EOF
+# Scenario: the node exporter memory query returned nothing; everything else is healthy.
+$FULL
+omit cluster_memory
+EOF
+
+mk stages/full_rollout/error-blip-mid-window.prom $S full_rollout go - 'system error rate 0.4% at two steps mid-window: the T+90 table is a point-in-time check (no for)' <<EOF
+# Scenario: the error rate reads 0.4% at at-2m30s and at-2m15s, then recovers. The full-system
+# table is read at T+90 and the go rule has no for: only the last step counts, where all is well.
+$FULL
+set system_error_rate -150 -135 0.004
+EOF
+
+mk stages/full_rollout/error-last-step.prom $S full_rollout no-go - 'system error rate 0.35% at the last step (limit 0.3%)' <<EOF
+# Scenario: the last sample reads 0.35% errors, over the full-system limit of 0.3%.
+$FULL
+set system_error_rate 0 0 0.0035
+EOF
+
+###########################################################################################
+# rules/rollback.gate: gates critical and high_priority (step 15s, window 10m: 41 evaluations).
+R=rules/rollback.gate
+CRIT='span 900 15
+series error_rate 0.0015 0.2
+series p99 0.2 0.04
+series p99{role="baseline"} 0.19 0.03
+series healthy_pods 5
+series auth_failure_rate 0.0012 0.2
+series db_pool_usage 0.45 0.1
+series disk_free 42949672960 0.01
+series oom_kills 0'
+
+mk rollback/critical/healthy.prom $R critical go - 'no critical condition: 5 healthy pods, pool 45% used, 40Gi free, no OOM kills' <<EOF
+# Scenario: healthy: error rate about 0.15%, p99 about 0.2 s against about 0.19 s the day before,
+# 5 available pods, auth failures about 0.12%, DB pool about 45% in use, about 40Gi disk free.
+$CRIT
+EOF
+
+mk rollback/critical/error-5pct-1m.prom $R critical rollback 'error rate > 5% for >1 minute' 'error_rate 6.5% at 5 consecutive steps (at-5m..at-4m)' <<EOF
+# Scenario: 6.5% errors from at-5m to at-4m, 5 evaluations: error_rate > 5% for 1m fires at at-4m.
+$CRIT
+set error_rate -300 -240 0.065
+EOF
+
+mk rollback/critical/error-5pct-45s-at-end.prom $R critical no-go - 'error_rate 6.5% for the last 4 steps (45 s): trigger pending, go rule false' <<EOF
+# Scenario: 6.5% errors from at-45s to the end: 4 evaluations, one short of for 1m. The trigger
+# is pending; the go rule (error_rate <= 5%) is false: hold, no-go.
+$CRIT
+set error_rate -45 0 0.065
+EOF
+
+mk rollback/critical/p99-doubled-2m.prom $R critical rollback 'P99 latency > baseline x 2.0 for >2 minutes' 'p99 0.5 s against at most 0.1957 s at 9 consecutive steps (at-3m30s..at-1m30s)' <<EOF
+# Scenario: p99 at 0.5 s from at-3m30s to at-1m30s, then back: 9 evaluations over 2 minutes,
+# more than twice the T-24h baseline (at most 0.1957 s). Fires at at-1m30s.
+$CRIT
+set p99 -210 -90 0.5
+EOF
+
+mk rollback/critical/zero-healthy-pods.prom $R critical rollback 'service completely unavailable' 'healthy_pods 0 for the last 45 s' <<EOF
+# Scenario: the deployment has 0 available replicas from at-30s. Checklist: "Service completely
+# unavailable (0 healthy pods)" is an immediate rollback.
+$CRIT
+set healthy_pods -30 0 0
+EOF
+
+mk rollback/critical/auth-failures.prom $R critical rollback 'auth/authz failures >1%' 'auth failure ratio 1.3% at one step (at-7m); immediate trigger, no for' <<EOF
+# Scenario: 1.3% of requests fail with 401/403 at at-7m, one evaluation. The trigger has no for:
+# it fires at once, and a rollback is final.
+$CRIT
+set auth_failure_rate -420 -420 0.013
+EOF
+
+mk rollback/critical/db-pool-exhausted.prom $R critical rollback 'DB connection pool exhaustion' 'db_pool_usage exactly 1 (100%) at at-1m45s: >= 100% holds' <<EOF
+# Scenario: every pooled server connection in use (usage exactly 1) at at-1m45s, one evaluation.
+# The trigger is db_pool_usage >= 100%: 1 >= 1 is true.
+$CRIT
+set db_pool_usage -105 -105 1
+EOF
+
+mk rollback/critical/disk-below-1GB.prom $R critical rollback 'disk space < 1GB free' 'disk_free 0.9 GB for the last minute' <<EOF
+# Scenario: a node's free disk space drops to 900000000 bytes (0.9 GB) in the last minute.
+$CRIT
+set disk_free -60 0 900000000
+EOF
+
+mk rollback/critical/disk-1.05GB.prom $R critical go - 'disk_free 1.05e9 bytes: above 1G (1e9, the checklist says GB) though below 1Gi' <<EOF
+# Scenario: 1050000000 bytes free in the last minute: less than 1Gi (1073741824) but more than
+# 1 GB; the gate writes 1G, which is 1e9. No trigger, and disk_free >= 1G holds.
+$CRIT
+set disk_free -60 0 1050000000
+EOF
+
+mk rollback/critical/oom-kill.prom $R critical rollback 'OOM kill events' 'an OOM kill: oom_kills 1 from at-8m30s to at-3m30s' <<EOF
+# Scenario: a container is OOM-killed at at-8m30s; the query (increase over 5m) reads 1 until
+# at-3m30s. The trigger fires at at-8m30s.
+$CRIT
+set oom_kills -510 -210 1
+EOF
+
+mk rollback/critical/oom-absent.prom $R critical go - 'no OOM event series at all: default 0' <<EOF
+# Scenario: no OOM event counter was ever exported, so the query returns nothing: oom_kills has
+# default 0, the trigger is false and oom_kills == 0 in the go rule holds.
+$CRIT
+omit oom_kills
+EOF
+
+mk rollback/critical/two-triggers-earliest-wins.prom $R critical rollback 'OOM kill events' 'OOM kill fires at at-9m, the error-rate trigger (earlier in the file) only at at-6m30s: the first to fire decides' <<EOF
+# Scenario: two critical triggers fire. oom_kills reads 1 from at-9m (fires at at-9m); the error
+# rate is 6.5% from at-7m30s to at-6m30s (5 evaluations, fires at at-6m30s). The rule that fired
+# first in time, "OOM kill events", decides, though "error rate ..." comes first in the file.
+$CRIT
+set error_rate -450 -390 0.065
+set oom_kills -540 -240 1
+EOF
+
+mk rollback/critical/disk-missing.prom $R critical inconclusive - 'no disk_free samples: disk_free >= 1G is unknown' <<EOF
+# Scenario: the node exporter filesystem query returned nothing; everything else is healthy.
+$CRIT
+omit disk_free
+EOF
+
+mk rollback/critical/baseline-missing.prom $R critical inconclusive - 'no p99 baseline (T-24h) series: p99 <= baseline * 2.0 is unknown' <<EOF
+# Scenario: no baseline samples for p99 (the recording from the day before is missing).
+$CRIT
+omit p99{role="baseline"}
+EOF
+
+HIGH='span 900 15
+series error_rate 0.0015 0.2
+series p99 0.2 0.04
+series p99{role="baseline"} 0.19 0.03
+series memory_usage 0.55 0.05
+series cpu_throttling 0.04 0.2
+series db_query_time 0.012 0.05
+series db_query_time{role="baseline"} 0.011 0.05
+series cache_hit_rate 0.93 0.01
+series queue_lag 2.5 0.3'
+
+mk rollback/high_priority/healthy.prom $R high_priority go - 'no high-priority condition: memory 55% of limit, 4% throttling, cache hits 93%, lag 2.5 s' <<EOF
+# Scenario: healthy: error rate about 0.15%, p99 about 0.2 s against about 0.19 s, memory about
+# 55% of the limit, about 4% of CFS periods throttled, DB query time about 12 ms against 11 ms,
+# cache hit rate about 93%, consumer lag about 2.5 s.
+$HIGH
+EOF
+
+mk rollback/high_priority/error-2pct-5m.prom $R high_priority rollback 'error rate > 2% for >5 minutes' 'error_rate 3.1% at 21 consecutive steps (at-6m45s..at-1m45s)' <<EOF
+# Scenario: 3.1% errors from at-6m45s to at-1m45s, 21 evaluations, 5 minutes: error_rate > 2%
+# for 5m fires at at-1m45s.
+$HIGH
+set error_rate -405 -105 0.031
+EOF
+
+mk rollback/high_priority/error-2pct-4m45s-at-end.prom $R high_priority no-go - 'error_rate 3.1% for the last 20 steps (4m45s): trigger pending, go rule false' <<EOF
+# Scenario: 3.1% errors from at-4m45s to the end: 20 evaluations, one short of for 5m. The
+# trigger is pending, the go rule (error_rate <= 2%) false: hold.
+$HIGH
+set error_rate -285 0 0.031
+EOF
+
+mk rollback/high_priority/p99-1.5x-5m.prom $R high_priority rollback 'P99 latency > baseline x 1.5 for >5 minutes' 'p99 0.32 s against at most 0.1957 s x 1.5 = 0.2936 s from at-5m30s: for 5m holds at at-30s' <<EOF
+# Scenario: p99 at 0.32 s from at-5m30s to the end, over 1.5 times the baseline throughout: the
+# 21st consecutive evaluation, at at-30s, fires the trigger.
+$HIGH
+set p99 -330 0 0.32
+EOF
+
+mk rollback/high_priority/memory-sustained.prom $R high_priority rollback 'memory usage > 80% (sustained)' 'memory at 86% of the limit at 21 consecutive steps (at-6m..at-1m)' <<EOF
+# Scenario: memory at 86% of the container limit from at-6m to at-1m, 21 evaluations: sustained
+# for 5 minutes, fires at at-1m.
+$HIGH
+set memory_usage -360 -60 0.86
+EOF
+
+mk rollback/high_priority/memory-pending.prom $R high_priority no-go - 'memory at 86% for the last 20 steps (4m45s): not yet sustained 5m; go rule false' <<EOF
+# Scenario: memory at 86% of the limit from at-4m45s to the end: one evaluation short of 5
+# minutes. The trigger is pending, memory_usage <= 80% in the go rule is false: hold.
+$HIGH
+set memory_usage -285 0 0.86
+EOF
+
+mk rollback/high_priority/cpu-throttling.prom $R high_priority rollback 'CPU throttling affecting >30%' '34% of CFS periods throttled at one step (at-3m15s); immediate trigger' <<EOF
+# Scenario: 34% of CFS periods throttled at at-3m15s, one evaluation; the trigger has no for.
+$HIGH
+set cpu_throttling -195 -195 0.34
+EOF
+
+mk rollback/high_priority/db-query-doubled.prom $R high_priority rollback 'DB query time degradation > 100%' 'mean DB query time 25 ms against at most 11.55 ms x 2 = 23.1 ms at at-2m30s..at-2m' <<EOF
+# Scenario: the mean DB query time reaches 25 ms from at-2m30s to at-2m, more than twice the
+# baseline (at most 11.55 ms): db_query_time > baseline + 100% fires at at-2m30s.
+$HIGH
+set db_query_time -150 -120 0.025
+EOF
+
+mk rollback/high_priority/cache-hit-low.prom $R high_priority rollback 'cache hit rate < 70%' 'cache hit rate 68% for the last 45 s' <<EOF
+# Scenario: the Redis cache hit rate falls to 68% from at-30s.
+$HIGH
+set cache_hit_rate -30 0 0.68
+EOF
+
+mk rollback/high_priority/queue-lag.prom $R high_priority rollback 'queue lag > 60 seconds' 'consumer lag 75 s at at-6m45s..at-6m15s' <<EOF
+# Scenario: Kafka consumer lag of 75 s from at-6m45s to at-6m15s; fires at at-6m45s.
+$HIGH
+set queue_lag -405 -375 75
+EOF
+
+mk rollback/high_priority/queue-lag-exactly-60s.prom $R high_priority go - 'consumer lag exactly 60 s for the last minute: > 60s is false, <= 60s holds' <<EOF
+# Scenario: consumer lag of exactly 60 s in the last minute. The checklist trigger is "Queue lag
+# > 60 seconds", strictly greater: not a trigger, and queue_lag <= 60s holds in the go rule.
+$HIGH
+set queue_lag -60 0 60
+EOF
+
+mk rollback/high_priority/queue-lag-missing.prom $R high_priority inconclusive - 'no queue lag samples: queue_lag <= 60s is unknown' <<EOF
+# Scenario: the Kafka lag exporter returned nothing; everything else is healthy.
+$HIGH
+omit queue_lag
+EOF
+
+###########################################################################################
+# rules/video-ranking.gate: gate canary (step 15s, window 15m: 61 evaluations) and gate
+# rollout_25 (step 1m, window 30m: 31 evaluations).
+V=rules/video-ranking.gate
+VCAN='span 1200 15
+series error_rate 0.0008 0.2
+series p95 0.21 0.05
+series uptime 1
+series crash_loops 0
+series db_connection_failures 0
+series restarts 0'
+
+mk video-ranking/canary/healthy.prom $V canary go - 'error about 0.08% (<0.5%), p95 about 210 ms (<400ms), uptime 100%, no crash loop, restart or DB failure' <<EOF
+# Scenario: the 10% canary of video-ranking-service, healthy over 20 minutes.
+$VCAN
+EOF
+
+mk video-ranking/canary/error-5pct.prom $V canary rollback 'error rate > 5%' 'error_rate 5.5% at one step (at-8m15s): immediate trigger' <<EOF
+# Scenario: one evaluation at 5.5% errors, at at-8m15s, then normal. "Error rate > 5%" is an
+# immediate-action rollback criterion: no for, it fires at once.
+$VCAN
+set error_rate -495 -495 0.055
+EOF
+
+mk video-ranking/canary/p95-over-1s.prom $V canary rollback 'latency P95 > 1000ms' 'p95 1.2 s at one step (at-1m)' <<EOF
+# Scenario: p95 latency of 1.2 s at at-1m, one evaluation; over 1000ms: immediate rollback.
+$VCAN
+set p95 -60 -60 1.2
+EOF
+
+mk video-ranking/canary/p95-exactly-1s-at-end.prom $V canary no-go 'latency P95 > 500ms' 'p95 exactly 1.0 s at the last step: > 1000ms is false (strict), > 500ms true' <<EOF
+# Scenario: the last sample reads p95 = 1.0 s exactly. "Latency P95 > 1000ms" is strict, so no
+# rollback; the investigative "Latency P95 > 500ms" holds: no-go.
+$VCAN
+set p95 0 0 1.0
+EOF
+
+mk video-ranking/canary/crash-loop.prom $V canary rollback 'pod crash loop detected' 'a container in CrashLoopBackOff for the last 2 minutes (with 3 restarts)' <<EOF
+# Scenario: the canary pod enters CrashLoopBackOff at at-2m (3 restarts in the last 5 minutes).
+# The crash-loop rollback fires at at-2m; the restarts no-go is moot.
+$VCAN
+set crash_loops -120 0 1
+set restarts -120 0 3
+EOF
+
+mk video-ranking/canary/uptime-dip.prom $V canary rollback 'service uptime < 99%' 'uptime 98.5% from at-6m45s to at-5m' <<EOF
+# Scenario: scrape uptime over 5 minutes drops to 98.5% from at-6m45s to at-5m.
+$VCAN
+set uptime -405 -300 0.985
+EOF
+
+mk video-ranking/canary/db-connection-failures.prom $V canary rollback 'database connection failures' '2 DB connection errors at at-3m15s' <<EOF
+# Scenario: the canary logs 2 database connection errors (increase over 5m) at at-3m15s.
+$VCAN
+set db_connection_failures -195 -195 2
+EOF
+
+mk video-ranking/canary/restart.prom $V canary no-go 'pod crashes or restarts' 'one restart, seen from at-3m15s to the end' <<EOF
+# Scenario: the canary pod restarted once at at-3m15s (no crash loop). "No pod crashes or
+# restarts" fails.
+$VCAN
+set restarts -195 0 1
+EOF
+
+mk video-ranking/canary/error-1pct-at-end.prom $V canary no-go 'error rate 1-5%' 'error_rate 1.5% for the last 45 s: investigative' <<EOF
+# Scenario: 1.5% errors from at-30s: between 1% and 5%, investigate rather than roll back.
+$VCAN
+set error_rate -30 0 0.015
+EOF
+
+mk video-ranking/canary/p95-600ms-at-end.prom $V canary no-go 'latency P95 > 500ms' 'p95 0.6 s for the last minute: investigative' <<EOF
+# Scenario: p95 latency of 0.6 s from at-1m: over 500ms (investigate), under 1000ms (no rollback).
+$VCAN
+set p95 -60 0 0.6
+EOF
+
+mk video-ranking/canary/p95-450ms-at-end.prom $V canary no-go - 'p95 0.45 s for the last minute: not acceptable (>= 400ms) but not investigative (<= 500ms)' <<EOF
+# Scenario: p95 latency of 0.45 s from at-1m: fails "Latency P95 acceptable (< 400ms)"; no nogo
+# rule holds, so the go rule decides.
+$VCAN
+set p95 -60 0 0.45
+EOF
+
+mk video-ranking/canary/error-blip-mid-window.prom $V canary no-go - 'one sample of 0.7% at at-7m30s: "stay < 0.5%" for 15m broken' <<EOF
+# Scenario: a single 0.7% error sample at at-7m30s: "No error rate spike (stay < 0.5%)" fails,
+# though far from any trigger.
+$VCAN
+set error_rate -450 -450 0.007
+EOF
+
+mk video-ranking/canary/p95-missing.prom $V canary inconclusive - 'no p95 samples: p95 < 400ms is unknown' <<EOF
+# Scenario: the latency histogram query returned nothing. The p95 triggers are unknown (not
+# fired), and the go rule is unknown.
+$VCAN
+omit p95
+EOF
+
+mk video-ranking/canary/defaults.prom $V canary go - 'no crash loop, restart or DB error series at all: defaults 0' <<EOF
+# Scenario: the crash-loop, restart and DB connection error queries return nothing (no such
+# series exist while all is well); each has default 0.
+$VCAN
+omit crash_loops
+omit db_connection_failures
+omit restarts
+EOF
+
+V25='span 2100 60
+series error_rate 0.0005 0.2
+series p95 0.19 0.05
+series uptime 1
+series crash_loops 0
+series db_connection_failures 0
+series cache_hit_rate 0.95 0.01'
+
+mk video-ranking/rollout_25/healthy.prom $V rollout_25 go - 'error about 0.05% (<0.1%), p95 about 190 ms (<300ms), cache hits about 95% (>90%)' <<EOF
+# Scenario: 3 pods, 25% of traffic, healthy for 35 minutes (samples every minute, the gate's step).
+$V25
+EOF
+
+mk video-ranking/rollout_25/p95-over-1s.prom $V rollout_25 rollback 'latency P95 > 1000ms' 'p95 1.3 s at one step (at-10m)' <<EOF
+# Scenario: p95 latency of 1.3 s at at-10m, one evaluation: immediate rollback.
+$V25
+set p95 -600 -600 1.3
+EOF
+
+mk video-ranking/rollout_25/cache-hit-88pct.prom $V rollout_25 no-go - 'cache hit rate 88% for the last 5 minutes (limit > 90%)' <<EOF
+# Scenario: the cache hit rate falls to 88% from at-5m; the 25% stage wants more than 90%.
+$V25
+set cache_hit_rate -300 0 0.88
+EOF
+
+mk video-ranking/rollout_25/cache-missing.prom $V rollout_25 inconclusive - 'no cache hit rate samples: cache_hit_rate > 90% is unknown' <<EOF
+# Scenario: the cache metrics query returned nothing; everything else is healthy.
+$V25
+omit cache_hit_rate
+EOF
+
+mk video-ranking/rollout_25/error-blip-at-window-start.prom $V rollout_25 no-go - 'error_rate 0.15% at at-30m, the first evaluated step: "stable (< 0.1%)" for 30m broken' <<EOF
+# Scenario: one sample of 0.15% errors at at-30m, the first of the 31 evaluations (step 1m).
+$V25
+set error_rate -1800 -1800 0.0015
+EOF
+
+mk video-ranking/rollout_25/error-blip-before-window.prom $V rollout_25 go - 'error_rate 0.15% at at-31m, one step before the window' <<EOF
+# Scenario: the same 0.15% sample one step (1 minute) earlier, at at-31m: before the window;
+# at at-30m the latest sample is the normal one taken at at-30m.
+$V25
+set error_rate -1860 -1860 0.0015
+EOF
+
+mk video-ranking/rollout_25/p95-320ms-at-end.prom $V rollout_25 no-go - 'p95 0.32 s at the last step (limit 300ms)' <<EOF
+# Scenario: the last sample reads p95 = 0.32 s: over 300ms, under the 500ms investigative level.
+$V25
+set p95 0 0 0.32
+EOF
+
+mk video-ranking/rollout_25/error-gap-4m.prom $V rollout_25 go - 'error_rate not scraped at at-15m..at-12m (4 samples): the at-16m sample is at most 4m old' <<EOF
+# Scenario: 4 error_rate samples missing (at-15m..at-12m). The latest sample before the gap, at
+# at-16m, is at most 4 minutes old at those steps: within the 5-minute lookback, so error_rate
+# stays known and the for is not reset.
+$V25
+drop error_rate -900 -720
+EOF
+
+###########################################################################################
+# rules/blue-green.gate: gate streaming_switch (step 15s, window 10m: 41 evaluations) and gate
+# gateway_switch (step 30s, window 25m: 51 evaluations).
+B=rules/blue-green.gate
+STREAM='span 900 15
+series streaming_error_rate 0.0004 0.2
+series streaming_p95 0.12 0.05
+series streaming_db_p95 0.045 0.05
+series streaming_api_up 1'
+
+mk blue-green/streaming_switch/healthy.prom $B streaming_switch go - 'green healthy: errors about 0.04% (<0.1%), p95 about 120 ms (<200ms), DB p95 about 45 ms (<100ms), health probe up' <<EOF
+# Scenario: 15 minutes after switching the ingress to user-service-green, all healthy.
+$STREAM
+EOF
+
+mk blue-green/streaming_switch/api-down-1m.prom $B streaming_switch rollback 'CRITICAL: API down' 'health probe failing at 5 consecutive steps (at-4m..at-3m)' <<EOF
+# Scenario: the /health probe fails from at-4m to at-3m, 5 evaluations, a full minute:
+# streaming_api_up == 0 for 1m fires at at-3m.
+$STREAM
+set streaming_api_up -240 -180 0
+EOF
+
+mk blue-green/streaming_switch/api-blip-45s.prom $B streaming_switch go - 'health probe failing at 4 consecutive steps (45 s), then up: not API down' <<EOF
+# Scenario: the /health probe fails from at-4m to at-3m15s, 4 evaluations, 45 s, then recovers:
+# one step short of for 1m. The go rule does not look at the probe: go.
+$STREAM
+set streaming_api_up -240 -195 0
+EOF
+
+mk blue-green/streaming_switch/errors-over-5pct-5m.prom $B streaming_switch rollback 'HIGH: errors > 5% after 5 min investigation' 'errors 7% for the last 21 steps (5 minutes): for 5m holds at at' <<EOF
+# Scenario: 7% errors from at-5m to the end, 21 evaluations: after 5 minutes of investigation
+# the HIGH trigger fires at the last step.
+$STREAM
+set streaming_error_rate -300 0 0.07
+EOF
+
+mk blue-green/streaming_switch/errors-over-5pct-4m45s.prom $B streaming_switch no-go 'HIGH: errors > 5%' 'errors 7% for the last 20 steps (4m45s): still investigating' <<EOF
+# Scenario: 7% errors from at-4m45s, 20 evaluations: not yet 5 minutes. The rollback is
+# pending; the first nogo rule, "HIGH: errors > 5%", holds.
+$STREAM
+set streaming_error_rate -285 0 0.07
+EOF
+
+mk blue-green/streaming_switch/errors-2pct.prom $B streaming_switch no-go 'MEDIUM: errors 1-5%' 'errors 2% for the last 2 minutes' <<EOF
+# Scenario: 2% errors from at-2m: MEDIUM, investigate.
+$STREAM
+set streaming_error_rate -120 0 0.02
+EOF
+
+mk blue-green/streaming_switch/p95-250ms.prom $B streaming_switch no-go - 'API p95 250 ms for the last 45 s (threshold < 200ms)' <<EOF
+# Scenario: API response p95 rises to 250 ms from at-30s; the threshold is < 200ms.
+$STREAM
+set streaming_p95 -30 0 0.25
+EOF
+
+mk blue-green/streaming_switch/error-blip.prom $B streaming_switch no-go - 'errors 0.2% at one step (at-5m): < 0.1% for 10m broken' <<EOF
+# Scenario: a single sample at 0.2% errors, at at-5m; no trigger, but the error rate was not
+# below 0.1% for the whole 10 minutes.
+$STREAM
+set streaming_error_rate -300 -300 0.002
+EOF
+
+mk blue-green/streaming_switch/db-p95-missing.prom $B streaming_switch inconclusive - 'no DB query latency samples: streaming_db_p95 < 100ms is unknown' <<EOF
+# Scenario: the pg_query_duration_seconds histogram query returned nothing.
+$STREAM
+omit streaming_db_p95
+EOF
+
+GW='span 1800 30
+series gateway_error_rate 0.0003 0.2
+series gateway_latency 0.062 0.05
+series gateway_db_latency 0.018 0.05
+series gateway_db_up 1'
+
+mk blue-green/gateway_switch/healthy.prom $B gateway_switch go - 'green healthy: errors about 0.03% (<0.1%), latency about 62 ms (<100ms), DB about 18 ms (<50ms)' <<EOF
+# Scenario: 30 minutes after switching the api-gateway service to slot green (samples every
+# 30 s, the gate's step), all healthy.
+$GW
+EOF
+
+mk blue-green/gateway_switch/error-5m.prom $B gateway_switch rollback 'error rate > 5% for > 5 minutes' 'errors 9% at 11 consecutive steps of 30 s (at-15m..at-10m)' <<EOF
+# Scenario: 9% errors from at-15m to at-10m: 11 evaluations at a 30 s step, 5 minutes: the
+# trigger fires at at-10m.
+$GW
+set gateway_error_rate -900 -600 0.09
+EOF
+
+mk blue-green/gateway_switch/error-4m30s-at-end.prom $B gateway_switch no-go 'high error rate' 'errors 9% for the last 10 steps (4m30s): rollback pending, error rate > 1%' <<EOF
+# Scenario: 9% errors from at-4m30s, 10 evaluations: one short of for 5m. The rollback is
+# pending; "high error rate" (> 1%) holds: no-go.
+$GW
+set gateway_error_rate -270 0 0.09
+EOF
+
+mk blue-green/gateway_switch/error-spike-straddles-window.prom $B gateway_switch no-go - 'errors 9% from at-29m to at-21m: only 9 steps (4 min) inside the window, which starts at at-25m' <<EOF
+# Scenario: 9% errors for 8 minutes, from at-29m to at-21m, 17 samples; the window opens at
+# at-25m. for counts from the first evaluated step: at-25m..at-21m is 9 evaluations, 4 minutes,
+# so the trigger does not fire. The go rule (errors < 0.1% for 25m) is false.
+$GW
+set gateway_error_rate -1740 -1260 0.09
+EOF
+
+mk blue-green/gateway_switch/latency-spike.prom $B gateway_switch rollback 'API latency > 500ms' 'API latency 0.55 s at one step (at-16m30s)' <<EOF
+# Scenario: API latency of 0.55 s at at-16m30s, one evaluation: immediate rollback.
+$GW
+set gateway_latency -990 -990 0.55
+EOF
+
+mk blue-green/gateway_switch/latency-exactly-500ms.prom $B gateway_switch no-go - 'API latency exactly 0.5 s at the last step: > 500ms false (strict), < 100ms false' <<EOF
+# Scenario: the last sample reads exactly 0.5 s. "API latency > 500ms" is strict: no rollback.
+# The go rule fails on latency < 100ms.
+$GW
+set gateway_latency 0 0 0.5
+EOF
+
+mk blue-green/gateway_switch/db-down.prom $B gateway_switch rollback 'database unavailable' 'pg_up 0 at one step (at-1m)' <<EOF
+# Scenario: the PostgreSQL exporter reports the database down at at-1m.
+$GW
+set gateway_db_up -60 -60 0
+EOF
+
+mk blue-green/gateway_switch/db-latency-60ms.prom $B gateway_switch no-go - 'DB query latency 60 ms for the last 90 s (threshold < 50ms)' <<EOF
+# Scenario: database query latency rises to 60 ms from at-1m30s.
+$GW
+set gateway_db_latency -90 0 0.06
+EOF
+
+mk blue-green/gateway_switch/db-latency-missing.prom $B gateway_switch inconclusive - 'no DB query latency samples: gateway_db_latency < 50ms is unknown' <<EOF
+# Scenario: the DB query histogram query returned nothing; everything else is healthy.
+$GW
+omit gateway_db_latency
+EOF
+
+mv "$TSV.tmp" "$TSV"
