@@ -118,9 +118,12 @@ bench: $(BUILD)/novagate
 	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate sh bench/run.sh
 
 demo: novagate
-	./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom --format human; \
-	./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom; echo "exit status $$?"
+	@echo '$$ novagate check rules/canary.gate --input tests/rules/canary/healthy.prom --format human'
+	@./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom --format human
+	@echo '$$ novagate check rules/canary.gate --input tests/rules/canary/healthy.prom'
+	@./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom; echo "exit status $$?"
 
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev \
 	    libyaml-dev jq mandoc valgrind prometheus victoria-metrics
 deps:
@@ -128,7 +131,7 @@ deps:
 		grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 install: novagate

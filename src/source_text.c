@@ -480,6 +480,17 @@ plain8(uint64_t w)
  * anywhere up to it (see line()).
  */
 static inline const char *
+sdigits(const char *p, uint64_t *v)
+{
+	uint64_t m = *v;
+
+	for (; CL(*p) & C_D; p++)
+		m = m * 10 + (unsigned)(*p - '0');
+	*v = m;
+	return p;
+}
+
+static inline const char *
 digits(const char *p, uint64_t *v)
 {
 	uint64_t m = *v;
@@ -525,11 +536,11 @@ fastnum(const char **pp, double *out)
 	double x;
 
 	d = p += neg;
-	p = digits(p, &m);
+	p = sdigits(p, &m);
 	nd = (size_t)(p - d);
 	if (*p == '.') {
 		f = ++p;
-		p = digits(p, &m);
+		p = sdigits(p, &m);
 		nf = (size_t)(p - f);
 	}
 	if (nd + nf == 0 || nd + nf > 19 || m > (UINT64_C(1) << 53) || *p == 'e' || *p == 'E')
@@ -550,7 +561,7 @@ prom_ts(reader *r, const char **pp, const char *e, int64_t *ts)
 	uint64_t v = 0;
 	char qb[64];
 
-	p = digits(d, &v);
+	p = sdigits(d, &v);
 	if (p > d && p - d <= 18 && (p == e || *p == ' ' || *p == '\t')) {
 		*ts = *s == '-' ? -(int64_t)v : (int64_t)v;
 		*pp = p;
