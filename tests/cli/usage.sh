@@ -1,0 +1,12 @@
+# Usage errors: exit 4, a message, and nothing on stdout.
+run() { "$NOVAGATE_CMD" "$@" >"$tmp/o" 2>"$tmp/e"; echo "exit $? stdout $(wc -c <"$tmp/o") | $(head -n 1 "$tmp/e")"; }
+run
+run frobnicate rules/canary.gate
+run check rules/canary.gate
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --format yaml
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --set version
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --set zone=eu
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --gate nosuch
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --at yesterday
+run check rules/canary.gate rules/stages.gate --input tests/rules/canary/healthy.prom
+run compile --dump rules/canary.gate --at 5

@@ -1,0 +1,9 @@
+# Several gates: the worst verdict wins; --gate picks one; --at moves the window; stdin works.
+v() { "$NOVAGATE_CMD" "$@" >"$tmp/o" 2>"$tmp/e"; echo "exit $? $(jq -r '"\(.gate)=\(.verdict)"' "$tmp/o" | tr '\n' ' ')"; cat "$tmp/e"; }
+v check rules/stages.gate --input tests/rules/stages/stage_25/healthy.prom
+v check rules/stages.gate --input tests/rules/stages/stage_25/healthy.prom --gate stage_25
+v check rules/canary.gate --input - <tests/rules/canary/error-spike-1m.prom
+# an hour earlier there is no data: every value is missing, restarts takes its default
+v check rules/canary.gate --input tests/rules/canary/healthy.prom --at 2023-11-14T21:23:20Z
+v check rules/canary.gate --input tests/rules/canary/healthy.prom --at 1700000600
+"$NOVAGATE_CMD" check rules/canary.gate --input tests/rules/canary/healthy.prom --set 'version=v2"}' | jq -r '.metrics[0].query'
