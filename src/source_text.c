@@ -561,7 +561,7 @@ prom_ts(reader *r, const char **pp, const char *e, int64_t *ts)
 	uint64_t v = 0;
 	char qb[64];
 
-	p = sdigits(d, &v);
+	p = digits(d, &v);
 	if (p > d && p - d <= 18 && (p == e || *p == ' ' || *p == '\t')) {
 		*ts = *s == '-' ? -(int64_t)v : (int64_t)v;
 		*pp = p;
@@ -704,6 +704,28 @@ copy(char *d, const char *s, size_t n)
 		memcpy(d, s, n);
 }
 
+/* a[0..n) == b[0..n), without a call for short strings. */
+static bool
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return ((x ^ y) | (u ^ v)) == 0;
+	}
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
+	return memcmp(a, b, n) == 0;
+}
+
 /* Copy s[0..n) to *wp unescaped and NUL-terminated. */
 static const char *
 put(const reader *r, char **wp, const char *s, size_t n, size_t *len)
@@ -728,22 +750,29 @@ put(const reader *r, char **wp, const char *s, size_t n, size_t *len)
 }
 
 static int
-addlabel(reader *r, const char *n, size_t nl, const char *v, size_t vl)
+morelabels(reader *r)
 {
 	void *q;
-	size_t cap;
+	size_t cap = r->labcap;
 
-	if (r->nlab == r->labcap) {
-		cap = r->labcap;
-		if (!(q = grow(r->lab, &cap, r->nlab + 1, sizeof *r->lab)))
-			return oom(r);
-		r->lab = q;
-		cap = r->labcap;
-		if (!(q = grow(r->raw, &cap, r->nlab + 1, sizeof *r->raw)))
-			return oom(r);
-		r->raw = q;
-		r->labcap = cap;
-	}
+	if (!(q = grow(r->lab, &cap, r->nlab + 1, sizeof *r->lab)))
+		return oom(r);
+	r->lab = q;
+	cap = r->labcap;
+	if (!(q = grow(r->raw, &cap, r->nlab + 1, sizeof *r->raw)))
+		return oom(r);
+	r->raw = q;
+	r->labcap = cap;
+	return 0;
+}
+
+static inline int
+addlabel(reader *r, const char *n, size_t nl, const char *v, size_t vl)
+{
+	int rc;
+
+	if (r->nlab == r->labcap && (rc = morelabels(r)))
+		return rc;
 	r->raw[r->nlab].n = n;
 	r->raw[r->nlab].nl = nl;
 	r->raw[r->nlab].v = v;
@@ -1066,7 +1095,7 @@ emit(reader *r, text_sample *s)
 	char *w = r->tmp;
 	int rc;
 
-	if (!r->esc && r->namelen == r->famlen && memcmp(r->name, r->fam, r->famlen) == 0) {
+	if (!r->esc && r->namelen == r->famlen && same(r->name, r->fam, r->famlen)) {
 		s->name = r->fam;	/* the same metric again: no copy */
 		s->name_len = r->famlen;
 	} else
