@@ -49,6 +49,9 @@ diag_render_line(FILE *out, const char *path, unsigned line, unsigned col,
 	fputc('\n', out);
 }
 
+static void render(diag_src *d, diag_span at, const char *kind, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 static void
 render(diag_src *d, diag_span at, const char *kind, const char *fmt, va_list ap)
 {

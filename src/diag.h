@@ -36,7 +36,8 @@ void diag_linecol(const diag_src *d, unsigned off, unsigned *line, unsigned *col
 /* Report an error at span; increments d->nerrors. */
 void diag_error(diag_src *d, diag_span at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void diag_verror(diag_src *d, diag_span at, const char *fmt, va_list ap);
+void diag_verror(diag_src *d, diag_span at, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* A note attached to the previous error (no count). */
 void diag_note(diag_src *d, diag_span at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

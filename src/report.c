@@ -148,12 +148,13 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 	gate_metrics(p, g, used);
 	for (int m = 0; m < p->nmetrics; m++) {
 		const prog_metric *pm = &p->metrics[m];
-		json_t *mo, *cmps = json_array();
+		json_t *mo, *cmps;
 		int64_t when;
 
 		if (!used[m])
 			continue;
 		mo = json_object();
+		cmps = json_array();
 		json_object_set_new(mo, "name", json_string(pm->name));
 		json_object_set_new(mo, "query", json_string(pm->query));
 		double v = value_at(p, g, ss, m, false, r->at, &when);

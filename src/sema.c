@@ -313,7 +313,8 @@ expr(sema *s, ast_node *n)
 		return false;
 	if (n->op == OPR_AND || n->op == OPR_OR) {
 		n->type = TY_BOOL;
-		return want(s, n->arg[0], TY_BOOL, "") & want(s, n->arg[1], TY_BOOL, "");
+		ok = want(s, n->arg[0], TY_BOOL, "");
+		return want(s, n->arg[1], TY_BOOL, "") && ok;
 	}
 	n->type = is_cmp(n->op) ? TY_BOOL : TY_NUM;
 	ok = want(s, n->arg[0], TY_NUM, is_cmp(n->op) ? " (combine conditions with && or ||)" : "");

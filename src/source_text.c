@@ -41,12 +41,12 @@
 #define SLACK	16		/* readable bytes past a line's '\n' */
 
 /* Character classes: metric name start/continue, label name start/continue,
- * stops a quoted-string scan, digit, ends a 0.0.4 value. */
-enum { C_MS = 1, C_MC = 2, C_LS = 4, C_LC = 8, C_Q = 16, C_D = 32, C_VE = 64 };
+ * stops a quoted-string scan, digit, ends a 0.0.4 value, blank. */
+enum { C_MS = 1, C_MC = 2, C_LS = 4, C_LC = 8, C_Q = 16, C_D = 32, C_VE = 64, C_WS = 128 };
 static const unsigned char cls[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 80, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	64, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	192, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 3, 0, 0, 0, 0, 0,
 	0, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
 	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 0, 16, 0, 0, 15,
@@ -626,7 +626,7 @@ static const char *
 skipws(const char *p, const char *e)
 {
 	(void)e;
-	while (*p == ' ' || *p == '\t')
+	while (CL(*p) & C_WS)
 		p++;
 	return p;
 }

@@ -1,19 +1,25 @@
 /* units.c: values with Kubernetes/SI units, and Prometheus durations. */
 #include "units.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Decimal units shift the decimal exponent, so 70% reads as 70e-2, the
+ * double nearest 0.7, not 70 * 0.01; binary units multiply, exactly.
+ */
 static const struct vunit {
 	const char *name;
+	int exp10;
 	double mult;
 } vunits[] = {
-	{ "",   1 },    { "%",  0.01 }, { "n",  1e-9 }, { "u",  1e-6 },
-	{ "m",  1e-3 }, { "k",  1e3 },  { "M",  1e6 },  { "G",  1e9 },
-	{ "T",  1e12 }, { "P",  1e15 },
-	{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
-	{ "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
-	{ "ms", 1e-3 }, { "s",  1 },
+	{ "",   0, 1 },  { "%",  -2, 1 }, { "n",  -9, 1 }, { "u",  -6, 1 },
+	{ "m",  -3, 1 }, { "k",  3, 1 },  { "M",  6, 1 },  { "G",  9, 1 },
+	{ "T",  12, 1 }, { "P",  15, 1 },
+	{ "Ki", 0, 1024.0 }, { "Mi", 0, 1048576.0 }, { "Gi", 0, 1073741824.0 },
+	{ "Ti", 0, 1099511627776.0 }, { "Pi", 0, 1125899906842624.0 },
+	{ "ms", -3, 1 }, { "s",  0, 1 },
 };
 
 static const struct dunit {
@@ -63,17 +69,23 @@ units_value(const char *s, size_t n, double *v, bool *percent, const char **err,
 	size_t un = n - k;
 
 	*percent = false;
-	if (k == 0 || k >= sizeof buf) {
+	if (k == 0 || k >= sizeof buf - 8) {
 		*err = "malformed number";
 		*errat = 0;
 		return -1;
 	}
-	memcpy(buf, s, k);
-	buf[k] = '\0';
-	*v = strtod(buf, NULL);
 	for (size_t i = 0; i < sizeof vunits / sizeof *vunits; i++) {
 		if (strlen(vunits[i].name) == un && memcmp(vunits[i].name, u, un) == 0) {
-			*v *= vunits[i].mult;
+			size_t m = 0;
+			long e = 0;
+			while (m < k && s[m] != 'e' && s[m] != 'E')
+				m++;
+			if (m < k)
+				e = strtol(s + m + 1, NULL, 10);	/* numlen() vouched for the digits */
+			if (e > 400 || e < -400)
+				e = e > 0 ? 400 : -400;
+			snprintf(buf, sizeof buf, "%.*se%ld", (int)m, s, e + vunits[i].exp10);
+			*v = strtod(buf, NULL) * vunits[i].mult;
 			*percent = un == 1 && *u == '%';
 			return 0;
 		}
