@@ -183,9 +183,10 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 			json_t *co = json_object();
 			json_object_set_new(co, "rule", json_string(pr->name ? pr->name : kinds[pr->kind]));
 			json_object_set_new(co, "source", json_string(c->source));
-			json_object_set_new(co, "left", isnan(lr[0]) && !isnan(lr[1]) ? json_null() : number(lr[0]));
+			/* the VM does not tell missing from NaN: either is no value here */
+			json_object_set_new(co, "left", isnan(lr[0]) ? json_null() : number(lr[0]));
 			json_object_set_new(co, "op", json_string(cmpops[c->op - OPR_LT]));
-			json_object_set_new(co, "right", isnan(lr[1]) && !isnan(lr[0]) ? json_null() : number(lr[1]));
+			json_object_set_new(co, "right", isnan(lr[1]) ? json_null() : number(lr[1]));
 			json_object_set_new(co, "state", json_string(state(cmp_state(c, lr))));
 			json_array_append_new(cmps, co);
 		}
@@ -209,6 +210,8 @@ fmtnum(char *buf, size_t size, double v, bool present)
 		snprintf(buf, size, "NaN");
 	else if (isinf(v))
 		snprintf(buf, size, v > 0 ? "+Inf" : "-Inf");
+	else if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, size, "%.0f", v);	/* bytes read better whole */
 	else
 		snprintf(buf, size, "%.6g", v);
 }
@@ -254,11 +257,11 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 			continue;
 		double x = value_at(p, g, ss, m, false, r->at, &when);
 		fmtnum(v, sizeof v, x, when != VM_NEVER || pm->has_default);
-		fprintf(out, "    %-20s %-12s", pm->name, v);
+		fprintf(out, "    %-20s %s", pm->name, v);
 		if (pm->bquery) {
 			double b = value_at(p, g, ss, m, true, r->at, &bwhen);
 			fmtnum(bv, sizeof bv, b, bwhen != VM_NEVER);
-			fprintf(out, " baseline %s", bv);
+			fprintf(out, "  (baseline %s)", bv);
 		}
 		if (when == VM_NEVER && pm->has_default)
 			fputs(" (default)", out);
@@ -269,8 +272,8 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 				continue;	/* listed once, under its first metric */
 			const double *lr = r->cmp[ci - g->cmp0];
 			char l[32], rr[32];
-			fmtnum(l, sizeof l, lr[0], true);
-			fmtnum(rr, sizeof rr, lr[1], true);
+			fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
+			fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
 			fprintf(out, "      %-34s %s %s %s  %s\n", c->source, l, cmpops[c->op - OPR_LT], rr,
 				state(cmp_state(c, lr)));
 		}
