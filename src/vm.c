@@ -43,13 +43,18 @@ vm_reset(vm *v)
 
 /* A metric with `default` takes it where its own series has no data. */
 static double
-dflt(const vm *v, int s, int64_t t, int64_t range, double x)
+dflt(const vm *v, int s, bool missing, double x)
 {
 	const prog_metric *m = &v->p->metrics[s / 2];
 
-	if (s % 2 == 0 && m->has_default && series_count(&v->series[s], t, range) == 0)
-		return m->dflt;
-	return x;
+	return missing && s % 2 == 0 && m->has_default ? m->dflt : x;
+}
+
+/* A window function's value, or the default when its window holds no sample. */
+static double
+windowed(const vm *v, int s, int64_t t, int64_t range, double x)
+{
+	return dflt(v, s, isnan(x) && series_count(&v->series[s], t, range) == 0, x);
 }
 
 static double
@@ -87,35 +92,35 @@ vm_step(vm *v, int64_t t)
 		}
 		vmcase(OP_LOAD) {
 			const sample *x = series_at(&ss[in->a], t, g->lookback);
-			*++sp = dflt(v, in->a, t, g->lookback, x ? x->v : NAN);
+			*++sp = dflt(v, in->a, !x, x ? x->v : NAN);
 			vmbreak;
 		}
 		vmcase(OP_AVG) {
-			*++sp = dflt(v, in->a, t, in->b, series_avg(&ss[in->a], t, in->b));
+			*++sp = windowed(v, in->a, t, in->b, series_avg(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MIN) {
-			*++sp = dflt(v, in->a, t, in->b, series_min(&ss[in->a], t, in->b));
+			*++sp = windowed(v, in->a, t, in->b, series_min(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MAX) {
-			*++sp = dflt(v, in->a, t, in->b, series_max(&ss[in->a], t, in->b));
+			*++sp = windowed(v, in->a, t, in->b, series_max(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_DELTA) {
-			*++sp = dflt(v, in->a, t, in->b, series_delta(&ss[in->a], t, in->b));
+			*++sp = windowed(v, in->a, t, in->b, series_delta(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_RATE) {
-			*++sp = dflt(v, in->a, t, in->b, series_rate(&ss[in->a], t, in->b));
+			*++sp = windowed(v, in->a, t, in->b, series_rate(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_INCREASE) {
-			*++sp = dflt(v, in->a, t, in->b, series_increase(&ss[in->a], t, in->b));
+			*++sp = windowed(v, in->a, t, in->b, series_increase(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_QUANTILE) {
-			*sp = dflt(v, in->a, t, in->b, series_quantile(&ss[in->a], *sp, t, in->b));
+			*sp = windowed(v, in->a, t, in->b, series_quantile(&ss[in->a], *sp, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_NEG) {
