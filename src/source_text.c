@@ -41,7 +41,9 @@
 #define SLACK	16		/* readable bytes past a line's '\n' */
 
 /* Character classes: metric name start/continue, label name start/continue,
- * stops a quoted-string scan, digit, ends a 0.0.4 value, blank. */
+ * stops a quoted-string scan, digit, ends a 0.0.4 value, blank.  The '\n'
+ * that ends every line (see line()) is in none of the name, digit or blank
+ * classes, so those scans need no end check. */
 enum { C_MS = 1, C_MC = 2, C_LS = 4, C_LC = 8, C_Q = 16, C_D = 32, C_VE = 64, C_WS = 128 };
 static const unsigned char cls[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 80, 0, 0, 0, 0, 0,
@@ -91,6 +93,7 @@ typedef struct reader {
 	bool eofword;		/* OpenMetrics: "# EOF" seen */
 	bool lastnl;		/* the input ended with a newline */
 	bool esc;		/* a quoted string in the line has a backslash */
+	int err;		/* the last error, for functions that return NULL */
 	unsigned lineno, eofline;
 	const char *line;	/* the line being read, for diagnostics */
 	size_t linelen;
@@ -152,7 +155,7 @@ bad(reader *r, const char *at, size_t span, const char *fmt, ...)
 	if (r->errout)
 		diag_render_line(r->errout, r->path, r->lineno, (unsigned)col + 1,
 				 r->line, r->linelen, (unsigned)span, "error", msg);
-	return TEXT_EBAD;
+	return r->err = TEXT_EBAD;
 }
 
 /* Errors of the system, not of the input: no line to show. */
@@ -162,7 +165,7 @@ syserr(reader *r, const char *what)
 	if (r->errout)
 		diag_render_line(r->errout, r->path, r->lineno + 1, 1, NULL, 0, 1,
 				 "error", what);
-	return TEXT_EIO;
+	return r->err = TEXT_EIO;
 }
 
 static int
@@ -460,7 +463,8 @@ value8(uint64_t d)
 }
 
 /* No '"', '\\' nor byte >= 0x80 in the 8 bytes of w: a plain stretch of a
- * quoted string.  (x - 1) & ~x has the top bit of a byte set iff it was 0. */
+ * quoted string.  A word x has a zero byte iff (x - 0x01..) & ~x & 0x80..
+ * is not zero. */
 static bool
 plain8(uint64_t w)
 {
@@ -523,13 +527,13 @@ digits(const char *p, uint64_t *v)
 
 /*
  * The common number, [-]digits[.digits] with at most 19 digits, exact by
- * the fast path alone.  *pp is left after it; false if the number is of
- * another kind and parse_float must read it.
+ * the fast path alone.  Returns its end; NULL if the number is of another
+ * kind and parse_float must read it.
  */
-static bool
-fastnum(const char **pp, double *out)
+static const char *
+fastnum(const char *p, double *out)
 {
-	const char *p = *pp, *d, *f;
+	const char *d, *f;
 	bool neg = *p == '-';
 	uint64_t m = 0;
 	size_t nd, nf = 0;
@@ -544,41 +548,40 @@ fastnum(const char **pp, double *out)
 		nf = (size_t)(p - f);
 	}
 	if (nd + nf == 0 || nd + nf > 19 || m > (UINT64_C(1) << 53) || *p == 'e' || *p == 'E')
-		return false;
+		return NULL;
 	x = (double)m;
 	if (nf)
 		x /= pow10tab[nf];
 	*out = neg ? -x : x;
-	*pp = p;
-	return true;
+	return p;
 }
 
-/* timestamp -> ['-'] digit+, integer ms; *pp is left after it. */
-static int
-prom_ts(reader *r, const char **pp, const char *e, int64_t *ts)
+/* timestamp -> ['-'] digit+, integer ms.  Returns its end, NULL on error. */
+static const char *
+prom_ts(reader *r, const char *s, const char *e, int64_t *ts)
 {
-	const char *s = *pp, *d = s + (*s == '-'), *p;
+	const char *d = s + (*s == '-'), *p;
 	uint64_t v = 0;
 	char qb[64];
 
 	p = digits(d, &v);
 	if (p > d && p - d <= 18 && (p == e || *p == ' ' || *p == '\t')) {
 		*ts = *s == '-' ? -(int64_t)v : (int64_t)v;
-		*pp = p;
-		return 0;
+		return p;
 	}
 	while (p < e && *p != ' ' && *p != '\t')
 		p++;
-	*pp = p;
 	switch (parse_int(s, (size_t)(p - s), ts)) {
 	case 0:
-		return 0;
+		return p;
 	case 2:
-		return bad(r, s, (size_t)(p - s), "timestamp %s is out of range",
-			   quote(qb, sizeof qb, s, (size_t)(p - s)));
+		bad(r, s, (size_t)(p - s), "timestamp %s is out of range",
+		    quote(qb, sizeof qb, s, (size_t)(p - s)));
+		return NULL;
 	default:
-		return bad(r, s, (size_t)(p - s), "invalid timestamp %s: want integer milliseconds",
-			   quote(qb, sizeof qb, s, (size_t)(p - s)));
+		bad(r, s, (size_t)(p - s), "invalid timestamp %s: want integer milliseconds",
+		    quote(qb, sizeof qb, s, (size_t)(p - s)));
+		return NULL;
 	}
 }
 
@@ -623,61 +626,60 @@ om_ts(reader *r, const char *s, size_t n, int64_t *ms, const char *what)
 
 /* Lines end in '\n' (see line()), which stops these two. */
 static const char *
-skipws(const char *p, const char *e)
+skipws(const char *p)
 {
-	(void)e;
 	while (CL(*p) & C_WS)
 		p++;
 	return p;
 }
 
 static const char *
-ident(const char *p, const char *e, int cont)
+ident(const char *p, int cont)
 {
-	(void)e;
 	while (CL(*p) & cont)
 		p++;
 	return p;
 }
 
-/* qstring -> '"' { char | '\' ('\' | '"' | 'n') } '"'; *pp is past the
- * opening quote and is left on the closing one. */
-static int
-qstr(reader *r, const char **pp, const char *e)
+/* qstring -> '"' { char | '\' ('\' | '"' | 'n') } '"'; s is past the
+ * opening quote.  Returns the closing quote, NULL on error. */
+static const char *
+qstr(reader *r, const char *s, const char *e)
 {
-	const char *p = *pp;
+	const char *p = s;
 	unsigned char c;
 	size_t k;
 
 	for (;;) {
 		while (p < e && !(CL(*p) & C_Q))
 			p++;
-		if (p == e)
-			return bad(r, *pp - 1, 1, "unterminated quoted string");
+		if (p == e || (*p == '\\' && p + 1 == e)) {
+			bad(r, s - 1, 1, "unterminated quoted string");
+			return NULL;
+		}
 		if (*p == '"')
-			break;
+			return p;
 		if (*p == '\\') {
-			if (p + 1 == e)
-				return bad(r, *pp - 1, 1, "unterminated quoted string");
 			c = (unsigned char)p[1];
 			if (c != '\\' && c != '"' && c != 'n') {
 				if (c > 0x20 && c < 0x7f)
-					return bad(r, p, 2, "invalid escape sequence '\\%c' "
-						   "(only \\\\, \\\" and \\n are allowed)", c);
-				return bad(r, p, 2, "invalid escape sequence: '\\' before byte 0x%02x "
-					   "(only \\\\, \\\" and \\n are allowed)", c);
+					bad(r, p, 2, "invalid escape sequence '\\%c' "
+					    "(only \\\\, \\\" and \\n are allowed)", c);
+				else
+					bad(r, p, 2, "invalid escape sequence: '\\' before byte 0x%02x "
+					    "(only \\\\, \\\" and \\n are allowed)", c);
+				return NULL;
 			}
 			r->esc = true;
 			p += 2;
 		} else {
-			k = utf8len((const unsigned char *)p, (const unsigned char *)e);
-			if (!k)
-				return bad(r, p, 1, "invalid UTF-8 in quoted string");
+			if (!(k = utf8len((const unsigned char *)p, (const unsigned char *)e))) {
+				bad(r, p, 1, "invalid UTF-8 in quoted string");
+				return NULL;
+			}
 			p += k;
 		}
 	}
-	*pp = p;
-	return 0;
 }
 
 /* memcpy, without a call for the short strings of most lines. */
@@ -717,7 +719,16 @@ same(const char *a, const char *b, size_t n)
 		memcpy(&v, b + n - 8, 8);
 		return ((x ^ y) | (u ^ v)) == 0;
 	}
-	if (n < 8) {
+	if (n >= 4 && n < 8) {
+		uint32_t p, q, t, z;
+
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&t, a + n - 4, 4);
+		memcpy(&z, b + n - 4, 4);
+		return ((p ^ q) | (t ^ z)) == 0;
+	}
+	if (n < 4) {
 		for (size_t i = 0; i < n; i++)
 			if (a[i] != b[i])
 				return false;
@@ -727,7 +738,7 @@ same(const char *a, const char *b, size_t n)
 }
 
 /* Copy s[0..n) to *wp unescaped and NUL-terminated. */
-static const char *
+static inline const char *
 put(const reader *r, char **wp, const char *s, size_t n, size_t *len)
 {
 	char *w = *wp, *b = w;
@@ -787,86 +798,95 @@ addlabel(reader *r, const char *n, size_t nl, const char *v, size_t vl)
  * labels -> '{' [ label { ',' label } [','] ] '}'
  * label -> (lname | qstring) '=' qstring | qstring	(the last names the metric)
  * In 0.0.4 blanks may surround every token and the commas may be left out,
- * as the server allows.  *pp is past the '{'.
+ * as the server allows.  p is past the '{'; returns the end of the set, NULL
+ * on error.  (Pointers go in and out by value so that they stay in
+ * registers: this is the hot loop.)
  */
-static int
-labels(reader *r, const char **pp, const char *e, bool exemplar)
+static const char *
+labels(reader *r, const char *p, const char *e, bool exemplar)
 {
-	const char *p = *pp, *ns, *vs;
+	const char *ns, *vs;
 	char gb[64];
 	size_t nl;
 	bool quoted;
-	int rc;
 
 	for (;;) {
 		if (!r->om)
-			p = skipws(p, e);
-		if (p < e && *p == '}')
-			break;
+			p = skipws(p);
+		if (*p == '}')
+			return p + 1;
 		ns = p;
-		if (p < e && (CL(*p) & C_LS)) {
-			p = ident(p + 1, e, C_LC);
+		if (CL(*p) & C_LS) {
+			p = ident(p + 1, C_LC);
 			nl = (size_t)(p - ns);
 			quoted = false;
-		} else if (p < e && *p == '"') {
+		} else if (*p == '"') {
 			ns = ++p;
-			if ((rc = qstr(r, &p, e)))
-				return rc;
+			if (!(p = qstr(r, p, e)))
+				return NULL;
 			nl = (size_t)(p++ - ns);
 			quoted = true;
 		} else
-			return bad(r, p, 1, "expected a label name or '}', got %s",
-				   got(gb, sizeof gb, p, e));
+			goto expected;
 		if (!r->om)
-			p = skipws(p, e);
-		if (quoted && p < e && (*p == ',' || *p == '}')) {
+			p = skipws(p);
+		if (quoted && (*p == ',' || *p == '}')) {
 			if (exemplar)
-				return bad(r, ns - 1, nl + 2, "expected '=' after the exemplar label name");
-			if (r->name)
-				return bad(r, ns - 1, nl + 2, "metric name given twice");
-			if (!nl)
-				return bad(r, ns - 1, 2, "empty metric name");
-			r->name = ns;
-			r->namelen = nl;
-			if (*p == ',')
-				p++;
-			continue;
+				bad(r, ns - 1, nl + 2, "expected '=' after the exemplar label name");
+			else if (r->name)
+				bad(r, ns - 1, nl + 2, "metric name given twice");
+			else if (!nl)
+				bad(r, ns - 1, 2, "empty metric name");
+			else {
+				r->name = ns;
+				r->namelen = nl;
+				p += *p == ',';
+				continue;
+			}
+			return NULL;
 		}
-		if (quoted && !nl)
-			return bad(r, ns - 1, 2, "empty label name");
-		if (p == e || *p != '=')
-			return bad(r, p, 1, "expected '=' after label name, got %s",
-				   got(gb, sizeof gb, p, e));
+		if (quoted && !nl) {
+			bad(r, ns - 1, 2, "empty label name");
+			return NULL;
+		}
+		if (*p != '=') {
+			bad(r, p, 1, "expected '=' after label name, got %s", got(gb, sizeof gb, p, e));
+			return NULL;
+		}
 		p++;
 		if (!r->om)
-			p = skipws(p, e);
-		if (p == e || *p != '"')
-			return bad(r, p, 1, "expected '\"' to start the label value, got %s",
-				   got(gb, sizeof gb, p, e));
+			p = skipws(p);
+		if (*p != '"') {
+			bad(r, p, 1, "expected '\"' to start the label value, got %s",
+			    got(gb, sizeof gb, p, e));
+			return NULL;
+		}
 		vs = ++p;
 #ifdef SWAR
 		for (uint64_t w; e - p >= 8 && (memcpy(&w, p, 8), plain8(w)); p += 8)
 			;
 #endif
-		while (p < e && !(CL(*p) & C_Q))
+		while (!(CL(*p) & C_Q))	/* stops at the '\n' at e, too */
 			p++;
-		if ((p == e || *p != '"') && (p = vs, rc = qstr(r, &p, e)))
-			return rc;
-		if (!exemplar && (rc = addlabel(r, ns, nl, vs, (size_t)(p - vs))))
-			return rc;
+		if (*p != '"' && !(p = qstr(r, vs, e)))
+			return NULL;
+		if (!exemplar && addlabel(r, ns, nl, vs, (size_t)(p - vs)))
+			return NULL;
 		p++;
 		if (!r->om) {
-			p = skipws(p, e);
-			if (p < e && *p == ',')
-				p++;
-		} else if (p < e && *p == ',')
+			p = skipws(p);
+			p += *p == ',';
+		} else if (*p == ',')
 			p++;
-		else if (p == e || *p != '}')
-			return bad(r, p, 1, "expected ',' or '}' after the label value, got %s",
-				   got(gb, sizeof gb, p, e));
+		else if (*p != '}') {
+			bad(r, p, 1, "expected ',' or '}' after the label value, got %s",
+			    got(gb, sizeof gb, p, e));
+			return NULL;
+		}
 	}
-	*pp = p + 1;
-	return 0;
+expected:
+	bad(r, p, 1, "expected a label name or '}', got %s", got(gb, sizeof gb, p, e));
+	return NULL;
 }
 
 static bool
@@ -903,9 +923,8 @@ om_tail(reader *r, const char *p, const char *e, text_sample *s)
 			return bad(r, p, (size_t)(e - p), "expected an exemplar (\" # {...} value\") "
 				   "or the end of the line after the timestamp");
 	}
-	p += 4;
-	if ((rc = labels(r, &p, e, true)))
-		return rc;
+	if (!(p = labels(r, p + 4, e, true)))
+		return r->err;
 	if (p == e || *p != ' ')
 		return bad(r, p, 1, "expected a space and a value after the exemplar's labels, got %s",
 			   got(gb, sizeof gb, p, e));
@@ -1135,16 +1154,16 @@ sample(reader *r, const char *p, const char *e)
 	r->nlab = 0;
 	r->esc = false;
 	if (CL(*p) & C_MS) {
-		p = ident(p + 1, e, C_MC);
+		p = ident(p + 1, C_MC);
 		r->name = s;
 		r->namelen = (size_t)(p - s);
 		if (!r->om)
-			p = skipws(p, e);
+			p = skipws(p);
 	}
 	if (p < e && *p == '{') {
-		lb = p++;
-		if ((rc = labels(r, &p, e, false)))
-			return rc;
+		lb = p;
+		if (!(p = labels(r, p + 1, e, false)))
+			return r->err;
 		if (!r->name)
 			return bad(r, lb, (size_t)(p - lb), "no metric name: put it before the '{' "
 				   "or first inside, quoted");
@@ -1156,16 +1175,16 @@ sample(reader *r, const char *p, const char *e)
 			return bad(r, p, 1, "expected a space and a value after the metric, got %s",
 				   got(gb, sizeof gb, p, e));
 		v = ++p;
-		if (!fastnum(&p, &smp.value) || (p < e && *p != ' ')) {
+		if (!(p = fastnum(v, &smp.value)) || (p < e && *p != ' ')) {
 			for (p = v; p < e && *p != ' '; p++)
 				;
 			if (p > v && (rc = number(r, v, (size_t)(p - v), &smp.value, "value")))
 				return rc;
 		}
 	} else {
-		v = p = skipws(p, e);
-		if (!fastnum(&p, &smp.value) || (p < e && !(CL(*p) & C_VE))) {
-			for (p = v; p < e && !(CL(*p) & C_VE); p++)
+		v = skipws(p);
+		if (!(p = fastnum(v, &smp.value)) || !(CL(*p) & C_VE)) {
+			for (p = v; !(CL(*p) & C_VE); p++)	/* '\n' is C_VE */
 				;
 			if (p > v && (rc = number(r, v, (size_t)(p - v), &smp.value, "value")))
 				return rc;
@@ -1181,11 +1200,11 @@ sample(reader *r, const char *p, const char *e)
 	if (r->om) {
 		if ((rc = om_tail(r, p, e, &smp)))
 			return rc;
-	} else if ((p = skipws(p, e)) < e) {
-		if ((rc = prom_ts(r, &p, e, &smp.ts_ms)))
-			return rc;
+	} else if ((p = skipws(p)) < e) {
+		if (!(p = prom_ts(r, p, e, &smp.ts_ms)))
+			return r->err;
 		smp.has_ts = true;
-		if ((p = skipws(p, e)) < e)
+		if ((p = skipws(p)) < e)
 			return bad(r, p, (size_t)(e - p), "unexpected text after the timestamp");
 	}
 	return emit(r, &smp);
@@ -1229,18 +1248,18 @@ meta(reader *r, int kind, const char *p, const char *e)
 	const char *ns = p, *t, *name;
 	char gb[64], qb[64], qc[64], *w = r->tmp;
 	size_t nl, tl, dl;
-	int rc, ty = M_UNTYPED;
+	int ty = M_UNTYPED;
 
 	r->esc = false;
 	if (p < e && *p == '"') {
 		ns = ++p;
-		if ((rc = qstr(r, &p, e)))
-			return rc;
+		if (!(p = qstr(r, p, e)))
+			return r->err;
 		nl = (size_t)(p++ - ns);
 		if (!nl)
 			return bad(r, ns - 1, 2, "empty metric name");
 	} else if (p < e && (CL(*p) & C_MS)) {
-		p = ident(p + 1, e, C_MC);
+		p = ident(p + 1, C_MC);
 		nl = (size_t)(p - ns);
 	} else
 		return bad(r, p, 1, "expected a metric name after %s, got %s", kwname[kind],
@@ -1271,7 +1290,7 @@ meta(reader *r, int kind, const char *p, const char *e)
 	case K_HELP:
 		if (!utf8ok(t, tl))
 			return bad(r, t, tl, "HELP text is not valid UTF-8");
-		if (skipws(t, e) == e)
+		if (skipws(t) == e)
 			return 0;	/* no text: a comment, as expfmt has it */
 		break;
 	case K_UNIT:
@@ -1294,7 +1313,7 @@ prom_comment(reader *r, const char *p, const char *e)
 		r->eofline = r->lineno;
 	if (q == e || (*q != ' ' && *q != '\t'))
 		return 0;
-	q = skipws(q, e);
+	q = skipws(q);
 	if (e - q >= 4 && memcmp(q, "HELP", 4) == 0)
 		kind = K_HELP;
 	else if (e - q >= 4 && memcmp(q, "TYPE", 4) == 0)
@@ -1304,13 +1323,13 @@ prom_comment(reader *r, const char *p, const char *e)
 	q += 4;
 	if (q == e || (*q != ' ' && *q != '\t'))
 		return 0;	/* "# HELPFUL" */
-	return meta(r, kind, skipws(q, e), e);
+	return meta(r, kind, skipws(q), e);
 }
 
 static int
 prom_line(reader *r, const char *p, const char *e)
 {
-	p = skipws(p, e);
+	p = skipws(p);
 	if (p == e)
 		return 0;
 	if (*p == '#')

@@ -182,15 +182,21 @@ run_fd(int fd, const char *path, enum text_format fmt, coll *c, char **diag)
 	return rc;
 }
 
-/* Parse a string; keep the samples in *c, the diagnostic in *diag if asked. */
+/* Parse a string, from a heap copy of its exact length (so that ASan sees
+ * any read past it); keep the samples in *c, the diagnostic in *diag if asked. */
 static int
 parse(const char *text, enum text_format fmt, coll *c, char **diag)
 {
-	char *d = NULL;
+	size_t n = strlen(text);
+	char *d = NULL, *tight = malloc(n ? n : 1);
 	int rc;
 
+	if (!tight)
+		abort();
+	memcpy(tight, text, n);
 	coll_init(c);
-	rc = run_mem(text, strlen(text), "x.prom", fmt, c, &d);
+	rc = run_mem(tight, n, "x.prom", fmt, c, &d);
+	free(tight);
 	if (diag)
 		*diag = d;
 	else
@@ -582,7 +588,57 @@ numbers_random(void)
 		bad, N, first < N ? vals[first] : "", first < N ? c.s[first].value : 0.0,
 		first < N ? strtod(vals[first], NULL) : 0.0);
 	coll_free(&c);
+
+	/* The same as OpenMetrics, whose values end at a space only. */
+	strcpy(w, "# EOF\n");
+	coll_init(&c);
+	rc = run_mem(text, strlen(text), "rand.om", TEXT_OPENMETRICS, &c, &d);
+	bad = 0;
+	for (size_t i = 0; i < c.n && i < N; i++)
+		bad += !samebits(c.s[i].value, strtod(vals[i], NULL));
+	T_CHECK(rc == 0 && c.n == N && bad == 0, "random numbers in OpenMetrics: rc %d, %zu, %zu differ: %s",
+		rc, c.n, bad, d);
+	free(d);
+	coll_free(&c);
 	free(vals);
+	free(text);
+}
+
+/* Integer timestamps of every length, 8 digits at a time, against strtoll. */
+static void
+timestamps_random(void)
+{
+	enum { N = 100000 };
+	char *text = malloc((size_t)N * 40), *w = text, (*ts)[32] = malloc(sizeof *ts * N);
+	size_t bad = 0, first = N;
+	char *d;
+	coll c;
+	int rc;
+
+	if (!text || !ts)
+		abort();
+	for (int i = 0; i < N; i++) {
+		unsigned len = 1 + (unsigned)(rnd() % 18);
+		char *t = ts[i];
+
+		if (rnd() % 4 == 0)
+			*t++ = '-';
+		for (unsigned k = 0; k < len; k++)
+			*t++ = (char)('0' + rnd() % 10);
+		*t = '\0';
+		w += sprintf(w, "m%s1%s%s\n", rnd() % 2 ? " " : "\t", rnd() % 2 ? " " : "\t\t", ts[i]);
+	}
+	coll_init(&c);
+	rc = run_mem(text, (size_t)(w - text), "ts", TEXT_PROM, &c, &d);
+	for (size_t i = 0; i < c.n && i < N; i++)
+		if (!c.s[i].has_ts || c.s[i].ts_ms != strtoll(ts[i], NULL, 10))
+			if (bad++ == 0)
+				first = i;
+	T_CHECK(rc == 0 && c.n == N && bad == 0, "random timestamps: rc %d, %zu, %zu differ, first %s: %lld: %s",
+		rc, c.n, bad, first < N ? ts[first] : "", first < N ? (long long)c.s[first].ts_ms : 0LL, d);
+	free(d);
+	coll_free(&c);
+	free(ts);
 	free(text);
 }
 
@@ -912,10 +968,14 @@ openmetrics(void)
 
 /* --- descriptors ---------------------------------------------------------- */
 
-/* A child writes text to a pipe a byte at a time; the reader reads the other end. */
+/*
+ * A child writes text to a pipe a byte at a time, after first and pause
+ * microseconds; the reader reads the other end.  The child frees tofree, its
+ * copy of the caller's heap, for valgrind.
+ */
 static int
 through_pipe(const char *text, size_t len, enum text_format fmt, coll *c, char **diag,
-	     useconds_t pause, useconds_t first)
+	     useconds_t pause, useconds_t first, void *tofree)
 {
 	int p[2], rc, st;
 	pid_t pid;
@@ -931,6 +991,7 @@ through_pipe(const char *text, size_t len, enum text_format fmt, coll *c, char *
 			if (pause)
 				usleep(pause);
 		}
+		free(tofree);
 		_exit(0);
 	}
 	close(p[1]);
@@ -958,16 +1019,33 @@ descriptors(void)
 	int fd, rc;
 	size_t n;
 
-	rc = through_pipe(text, sizeof text - 1, TEXT_PROM, &c, &d, 1000, 0);
+	rc = through_pipe(text, sizeof text - 1, TEXT_PROM, &c, &d, 1000, 0, NULL);
 	T_CHECK(rc == 0 && c.n == 2 && c.s[0].value == 1.5 && c.s[0].ts_ms == 2 &&
 		strcmp(c.s[0].labels[0].value, "c") == 0 && c.s[1].value == 3,
 		"1-byte reads from a pipe: rc %d, %zu samples, %s", rc, c.n, d);
 	coll_free(&c);
 	free(d);
-	rc = through_pipe("a 1 2\n# EOF\n", 12, TEXT_AUTO, &c, &d, 0, 0);
+	rc = through_pipe("a 1 2\n# EOF\n", 12, TEXT_AUTO, &c, &d, 0, 0, NULL);
 	T_CHECK(rc == 0 && c.n == 1 && c.s[0].ts_ms == 2000, "auto on a short pipe: rc %d %s", rc, d);
 	coll_free(&c);
 	free(d);
+
+	/* TEXT_AUTO on a pipe longer than the look-ahead: 0.0.4, and an error if it ends in # EOF. */
+	if (!(big = malloc(100000)))
+		abort();
+	for (w = big; w - big < 80000;)
+		w += sprintf(w, "a 1 2\n");
+	strcpy(w, "# EOF\n");
+	rc = through_pipe(big, strlen(big), TEXT_AUTO, &c, &d, 0, 0, big);
+	T_CHECK(rc == TEXT_EBAD && c.n > 10000 && has(d, "pipe:13335:1: error: input ends in \"# EOF\""),
+		"auto on a long pipe ending in # EOF: rc %d: %.80s", rc, d);
+	coll_free(&c);
+	free(d);
+	rc = through_pipe(big, (size_t)(w - big), TEXT_AUTO, &c, &d, 0, 0, big);
+	T_CHECK(rc == 0 && c.n == 13334 && c.s[0].ts_ms == 2, "auto on a long pipe: rc %d %s", rc, d);
+	coll_free(&c);
+	free(d);
+	free(big);
 
 	/* A read interrupted by a signal is retried. */
 	memset(&sa, 0, sizeof sa);
@@ -976,7 +1054,7 @@ descriptors(void)
 	memset(&it, 0, sizeof it);
 	it.it_value.tv_usec = 20000;
 	setitimer(ITIMER_REAL, &it, NULL);
-	rc = through_pipe("e 4\n", 4, TEXT_PROM, &c, &d, 0, 200000);
+	rc = through_pipe("e 4\n", 4, TEXT_PROM, &c, &d, 0, 200000, NULL);
 	sigaction(SIGALRM, &old, NULL);
 	T_CHECK(rc == 0 && c.n == 1 && c.s[0].value == 4, "EINTR: rc %d %s", rc, d);
 	coll_free(&c);
@@ -1075,6 +1153,7 @@ main(void)
 	conformance();
 	numbers_edges();
 	numbers_random();
+	timestamps_random();
 	basics();
 	strings();
 	label_rules();
