@@ -125,7 +125,7 @@ demo: novagate
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev \
-	    libyaml-dev jq mandoc valgrind prometheus victoria-metrics
+	    libyaml-dev jq mandoc valgrind prometheus victoria-metrics curl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
@@ -145,3 +145,8 @@ clean:
 
 FORCE:
 .PHONY: all check asan valgrind bench demo deps install clean FORCE
+
+# novagate test against promtool test rules on the same generated cases (bench/testrun/README.md)
+bench-test: $(BUILD)/novagate
+	@NOVAGATE=$(BUILD)/novagate sh bench/testrun/run.sh
+.PHONY: bench-test

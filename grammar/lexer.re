@@ -5,6 +5,7 @@
 #include "parser.h"
 
 /*!re2c
+	re2c:api = custom;
 	re2c:api:style = free-form;
 	re2c:define:YYCTYPE = "unsigned char";
 	re2c:define:YYCURSOR = "p->cur";

@@ -39,6 +39,37 @@ node(parser *p, enum ast_kind k, diag_span at)
 	return ast_node_new(p->f, k, at);
 }
 
+/*
+ * Later passes recurse over expressions: bound their height here, so that
+ * no input can exhaust the C stack (a chain of 100k && would).
+ */
+#define MAX_HEIGHT 256
+
+static ast_node *
+grown(parser *p, ast_node *n)
+{
+	for (int i = 0; i < n->nargs; i++)
+		if (n->arg[i]->depth + 1 > n->depth)
+			n->depth = n->arg[i]->depth + 1;
+	if (n->depth > MAX_HEIGHT && !p->too_deep) {
+		diag_error(p->d, n->span, "expression nested more than %d deep; split it into rules", MAX_HEIGHT);
+		p->too_deep = true;
+	}
+	if (n->depth > MAX_HEIGHT)	/* keep the tree shallow: later passes never run */
+		n->nargs = 0, n->kind = A_NUM;
+	return n;
+}
+
+static ast_node *
+unary(parser *p, enum ast_kind k, diag_span at, ast_node *a)
+{
+	ast_node *n = node(p, k, at);
+
+	n->arg[0] = a;
+	n->nargs = 1;
+	return grown(p, n);
+}
+
 static ast_node *
 binary(parser *p, enum ast_op op, ast_node *a, ast_node *b)
 {
@@ -48,7 +79,7 @@ binary(parser *p, enum ast_op op, ast_node *a, ast_node *b)
 	n->arg[0] = a;
 	n->arg[1] = b;
 	n->nargs = 2;
-	return n;
+	return grown(p, n);
 }
 
 static void
@@ -205,14 +236,14 @@ number
 
 signed_number
 	: number
-	| '-' number { $$ = node(p, A_NEG, @$); $$->arg[0] = $2; $$->nargs = 1; }
+	| '-' number { $$ = unary(p, A_NEG, @$, $2); }
 	;
 
 expr
 	: expr OR expr		{ $$ = binary(p, OPR_OR, $1, $3); }
 	| expr AND expr		{ $$ = binary(p, OPR_AND, $1, $3); }
-	| '!' expr		{ $$ = node(p, A_NOT, @$); $$->arg[0] = $2; $$->nargs = 1; }
-	| expr FOR duration	{ $$ = node(p, A_FOR, @$); $$->arg[0] = $1; $$->arg[1] = $3; $$->nargs = 2; }
+	| '!' expr		{ $$ = unary(p, A_NOT, @$, $2); }
+	| expr FOR duration	{ $$ = unary(p, A_FOR, @$, $1); $$->arg[1] = $3; $$->nargs = 2; }
 	| expr '<' expr		{ $$ = binary(p, OPR_LT, $1, $3); }
 	| expr LE expr		{ $$ = binary(p, OPR_LE, $1, $3); }
 	| expr '>' expr		{ $$ = binary(p, OPR_GT, $1, $3); }
@@ -223,7 +254,7 @@ expr
 	| expr '-' expr		{ $$ = binary(p, OPR_SUB, $1, $3); }
 	| expr '*' expr		{ $$ = binary(p, OPR_MUL, $1, $3); }
 	| expr '/' expr		{ $$ = binary(p, OPR_DIV, $1, $3); }
-	| '-' expr %prec UMINUS	{ $$ = node(p, A_NEG, @$); $$->arg[0] = $2; $$->nargs = 1; }
+	| '-' expr %prec UMINUS	{ $$ = unary(p, A_NEG, @$, $2); }
 	| '(' expr ')'		{ $$ = $2; $$->span = @$; }
 	| number
 	| IDENT			{ $$ = node(p, A_METRIC, @1); $$->name = $1; $$->name_span = @1; }
@@ -247,6 +278,7 @@ call
 			$$->arg[$$->nargs++] = $3[i];
 		if ($3[AST_MAXARGS])
 			diag_error(p->d, @3, "too many arguments to '%s'", $1);
+		$$ = grown(p, $$);
 	}
 	;
 

@@ -51,6 +51,8 @@ struct ast_node {
 	int metric;			/* A_METRIC, A_BASELINE: index into metrics */
 	bool relpct;			/* A_NUM: a percentage relative to the left operand */
 	int fn;				/* A_CALL: enum ast_fn */
+	bool isconst;			/* a value known at compile time: num holds it */
+	int depth;			/* height of the subtree, bounded by the parser */
 };
 
 enum ast_fn { FN_AVG, FN_MIN, FN_MAX, FN_LAST, FN_DELTA, FN_QUANTILE, FN_RATE, FN_INCREASE };

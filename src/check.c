@@ -28,6 +28,12 @@ struct ng_check {
 	int64_t at, newest;
 	bool has_at, any;
 	int last;		/* metric of the previous sample: inputs come in runs */
+	/* on_sample's verdict on the previous text sample, by its name_id and
+	 * labels_id (see source_text.h; tname 0: none): its metric (-1: read by
+	 * no evaluated gate), baseline and stale labels */
+	uint64_t tname, tlabels;
+	int tmetric;
+	bool tbaseline, tstale;
 	const char *path;
 	FILE *errs;
 	gate_result *res;
@@ -36,6 +42,13 @@ struct ng_check {
 
 ng_gatefile *
 ng_compile_file(const char *path, const ng_param *sets, int nsets, FILE *errs, int *status)
+{
+	return ng_compile_file_ex(path, sets, nsets, 0, errs, status);
+}
+
+ng_gatefile *
+ng_compile_file_ex(const char *path, const ng_param *sets, int nsets, unsigned flags,
+		   FILE *errs, int *status)
 {
 	size_t len;
 	char *text = util_read_file(path, &len);
@@ -50,7 +63,8 @@ ng_compile_file(const char *path, const ng_param *sets, int nsets, FILE *errs, i
 	ps = xcalloc((size_t)(nsets ? nsets : 1), sizeof *ps);
 	for (int i = 0; i < nsets; i++)
 		ps[i] = (param_set){ sets[i].name, sets[i].value, false };
-	program *p = program_compile(path, text, len, ps, nsets, errs, &nerrors);
+	program *p = program_compile_ex(path, text, len, ps, nsets, (flags & NG_COMPILE_ANY_BASELINE) != 0,
+				       errs, &nerrors);
 	if (!p) {
 		if (nerrors > 1)
 			fprintf(errs, "%d errors\n", nerrors);
@@ -211,7 +225,14 @@ metric_of(ng_check *c, const char *name, size_t len)
 	return -1;
 }
 
-/* The label set without role="baseline", as text: {a="b",c="d"}. */
+/* A staleness marker in text input: a sample with the label __stale__ (any value). */
+static bool
+is_stale_label(const text_label *l)
+{
+	return strcmp(l->name, "__stale__") == 0;
+}
+
+/* The label set without role="baseline" (and __stale__), as text: {a="b",c="d"}. */
 static void
 labelkey(const text_sample *s, char *buf, size_t size)
 {
@@ -220,7 +241,8 @@ labelkey(const text_sample *s, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t i = 0; i < s->nlabels && n < size; i++) {
 		const text_label *l = &s->labels[i];
-		if (strcmp(l->name, "role") == 0 && strcmp(l->value, "baseline") == 0)
+		if ((l->name_len == 4 && l->value_len == 8 && memcmp(l->name, "role", 4) == 0 &&
+		     memcmp(l->value, "baseline", 8) == 0) || is_stale_label(l))
 			continue;
 		n += (size_t)snprintf(buf + n, size - n, "%s%s=\"%s\"", n ? "," : "{", l->name, l->value);
 	}
@@ -232,32 +254,55 @@ static int
 on_sample(void *ctx, const text_sample *s)
 {
 	ng_check *c = ctx;
-	int m = metric_of(c, s->name, s->name_len);
-	bool baseline = false;
+	int m;
+	bool baseline, stale;
 
-	if (m < 0)
-		return 0;	/* not a metric of this gate file */
-	for (size_t i = 0; i < s->nlabels; i++)
-		if (strcmp(s->labels[i].name, "role") == 0 && strcmp(s->labels[i].value, "baseline") == 0)
-			baseline = true;
-	int si = SERIES_OF(m, baseline);
-	if (!c->wanted[si])
-		return 0;
-	/* one series per metric: a second label set would make the value ambiguous */
-	if (s->nlabels > (size_t)baseline || c->key[si]) {
-		char key[512];
-		labelkey(s, key, sizeof key);
-		if (!c->key[si]) {
-			c->key[si] = xstrdup(key);
-		} else if (strcmp(c->key[si], key) != 0) {
-			fprintf(c->errs, "%s:%u:1: error: a second series for %s%s: %s%s (the first was %s%s)\n",
-				c->path, s->line, baseline ? "the baseline of " : "", c->p->metrics[m].name,
-				s->name, *key ? key : "{}", s->name, *c->key[si] ? c->key[si] : "{}");
-			return NG_EINPUT;
+	if (s->name_id && s->name_id == c->tname && s->labels_id == c->tlabels) {
+		/* the name and labels of the previous sample, which passed what follows */
+		if ((m = c->tmetric) < 0)
+			return 0;
+		baseline = c->tbaseline;
+		stale = c->tstale;
+	} else {
+		c->tname = 0;	/* what follows may change what it found */
+		m = metric_of(c, s->name, s->name_len);
+		baseline = stale = false;
+		for (size_t i = 0; m >= 0 && i < s->nlabels; i++) {
+			const text_label *l = &s->labels[i];
+			if (l->name_len == 4 && l->value_len == 8 && memcmp(l->name, "role", 4) == 0 &&
+			    memcmp(l->value, "baseline", 8) == 0)
+				baseline = true;
+			stale |= is_stale_label(l);
 		}
+		int si = SERIES_OF(m, baseline);
+		if (m >= 0 && !c->wanted[si])
+			m = -1;	/* read by no evaluated gate */
+		/* one series per metric: a second label set would make the value ambiguous */
+		if (m >= 0 && (s->nlabels > (size_t)baseline + stale || c->key[si])) {
+			char key[512];
+			labelkey(s, key, sizeof key);
+			if (!c->key[si]) {
+				c->key[si] = xstrdup(key);
+			} else if (strcmp(c->key[si], key) != 0) {
+				fprintf(c->errs, "%s:%u:1: error: a second series for %s%s: %s%s (the first was %s%s)\n",
+					c->path, s->line, baseline ? "the baseline of " : "", c->p->metrics[m].name,
+					s->name, *key ? key : "{}", s->name, *c->key[si] ? c->key[si] : "{}");
+				return NG_EINPUT;
+			}
+		}
+		if (s->name_id && s->labels_id) {
+			c->tname = s->name_id;
+			c->tlabels = s->labels_id;
+			c->tmetric = m;
+			c->tbaseline = baseline;
+			c->tstale = stale;
+		}
+		if (m < 0)
+			return 0;	/* not a metric of this gate file, or not read */
 	}
+	int si = SERIES_OF(m, baseline);
 	int64_t t = s->has_ts ? s->ts_ms : util_now_ms();
-	if (ng_check_push(c, m, baseline, t, s->value) < 0) {
+	if (ng_check_push(c, m, baseline, t, stale ? series_stale_nan() : s->value) < 0) {
 		char a[40], b[40];
 		util_fmt_time(a, sizeof a, t);
 		util_fmt_time(b, sizeof b, series_newest(&c->ss[si])->t);
@@ -286,10 +331,8 @@ ng_check_read_text(ng_check *c, const char *path, FILE *errs)
 		close(fd);
 	if (r == TEXT_EBAD)
 		return NG_EINPUT;
-	if (r == TEXT_EIO) {
-		fprintf(errs, "novagate: %s: read error\n", c->path);
-		return NG_EIO;
-	}
+	if (r == TEXT_EIO)
+		return NG_EIO;	/* the reader said what failed */
 	return r;
 }
 
@@ -334,4 +377,171 @@ ng_check_report(const ng_check *c, bool human, FILE *out)
 		else
 			report_json(c->p, &c->res[i], c->ss, out);
 	}
+}
+
+int
+ng_gatefile_gate_info(const ng_gatefile *gf, int gate, ng_gate_info *info)
+{
+	if (gate < 0 || gate >= gf->ngates)
+		return -1;
+	const prog_gate *g = &gf->gates[gate];
+	*info = (ng_gate_info){ g->step, g->window, g->lookback, g->nrules };
+	return 0;
+}
+
+int
+ng_gatefile_rule_info(const ng_gatefile *gf, int gate, int rule, ng_rule_info *info)
+{
+	static const char *const kinds[] = { "rollback", "nogo", "go" };
+
+	if (gate < 0 || gate >= gf->ngates || rule < 0 || rule >= gf->gates[gate].nrules)
+		return -1;
+	const prog_rule *r = &gf->rules[gf->gates[gate].rule0 + rule];
+	*info = (ng_rule_info){ kinds[r->kind], r->name, r->source, r->line };
+	return 0;
+}
+
+bool
+ng_gatefile_metric_has_baseline(const ng_gatefile *gf, int metric)
+{
+	return metric >= 0 && metric < gf->nmetrics && gf->metrics[metric].bquery;
+}
+
+static const gate_result *
+result_of(const ng_check *c, int gate)
+{
+	for (int i = 0; i < c->nres; i++)
+		if (c->res[i].gate == gate)
+			return &c->res[i];
+	return NULL;
+}
+
+int
+ng_check_decided(const ng_check *c, int gate)
+{
+	const gate_result *r = result_of(c, gate);
+
+	return r ? r->decided - c->p->gates[gate].rule0 : -1;
+}
+
+const char *
+ng_check_rule_state(const ng_check *c, int gate, int rule)
+{
+	const gate_result *r = result_of(c, gate);
+
+	if (!r || rule < 0 || rule >= c->p->gates[gate].nrules)
+		return NULL;
+	return r->state[rule] == 1 ? "true" : r->state[rule] == 0 ? "false" : "unknown";
+}
+
+int
+ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v)
+{
+	const gate_result *r = result_of(c, gate);
+
+	if (!r || metric < 0 || metric >= c->p->nmetrics || !c->wanted[SERIES_OF(metric, baseline)])
+		return -1;
+	/* as the report's value: the latest sample within the lookback, else the default */
+	const sample *x = series_at(&c->ss[SERIES_OF(metric, baseline)], r->at, c->p->gates[gate].lookback);
+	if (x) {
+		*v = x->v;
+		return 1;
+	}
+	if (!baseline && c->p->metrics[metric].has_default) {
+		*v = c->p->metrics[metric].dflt;
+		return 1;
+	}
+	return 0;
+}
+
+/* --- for sources other than text input (source_prom.c, baseline.c) --- */
+
+int
+ng_gatefile_nmetrics(const ng_gatefile *gf)
+{
+	return gf->nmetrics;
+}
+
+const char *
+ng_gatefile_metric_name(const ng_gatefile *gf, int metric)
+{
+	return metric >= 0 && metric < gf->nmetrics ? gf->metrics[metric].name : NULL;
+}
+
+const char *
+ng_gatefile_metric_query(const ng_gatefile *gf, int metric, bool baseline)
+{
+	if (metric < 0 || metric >= gf->nmetrics)
+		return NULL;
+	return baseline ? gf->metrics[metric].bquery : gf->metrics[metric].query;
+}
+
+const char *
+ng_gatefile_prometheus(const ng_gatefile *gf)
+{
+	return gf->prometheus;
+}
+
+double
+ng_stale_nan(void)
+{
+	return series_stale_nan();
+}
+
+static int64_t
+gcd64(int64_t a, int64_t b)
+{
+	while (b) {
+		int64_t r = a % b;
+		a = b;
+		b = r;
+	}
+	return a;
+}
+
+bool
+ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step, int64_t *reach)
+{
+	const program *p = c->p;
+	int s = SERIES_OF(metric, baseline);
+	bool any = false;
+
+	*step = *reach = 0;
+	if (metric < 0 || metric >= p->nmetrics || !c->wanted[s])
+		return false;
+	for (int gi = 0; gi < p->ngates; gi++) {
+		const prog_gate *g = &p->gates[gi];
+		bool reads = false;
+		if (c->gate >= 0 && gi != c->gate)
+			continue;
+		/* as eval_gate: the first step is a whole number of steps before at */
+		int64_t first = g->window / g->step * g->step;
+		for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++) {
+			if (in->op < OP_LOAD || in->op > OP_QUANTILE || in->a != s)
+				continue;
+			int64_t r = first + (in->b > g->lookback ? in->b : g->lookback);
+			if (r > *reach)
+				*reach = r;
+			reads = true;
+		}
+		if (reads) {
+			*step = any ? gcd64(*step, g->step) : g->step;
+			any = true;
+		}
+	}
+	return any;
+}
+
+int64_t
+ng_check_at(const ng_check *c)
+{
+	return c->has_at ? c->at : c->any ? c->newest : util_now_ms();
+}
+
+int64_t
+ng_check_samples(const ng_check *c, int metric, bool baseline)
+{
+	if (metric < 0 || metric >= c->p->nmetrics)
+		return 0;
+	return c->ss[SERIES_OF(metric, baseline)].count;
 }

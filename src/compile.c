@@ -73,47 +73,6 @@ relative(const ast_node *n)
 	return n->op == OPR_ADD ? 1 + n->arg[1]->num : 1 - n->arg[1]->num;
 }
 
-/* The value of a constant numeric expression; false when it reads data. */
-static bool
-constant(compiler *c, const ast_node *n, double *v)
-{
-	double x, y;
-
-	switch (n->kind) {
-	case A_NUM:
-		*v = n->num;
-		return true;
-	case A_NEG:
-		if (!constant(c, n->arg[0], &x))
-			return false;
-		*v = -x;
-		return true;
-	case A_BIN:
-		if (n->op > OPR_DIV || !constant(c, n->arg[0], &x))
-			return false;
-		if (n->arg[1]->kind == A_NUM && n->arg[1]->relpct) {
-			*v = x * relative(n);
-			return true;
-		}
-		if (!constant(c, n->arg[1], &y))
-			return false;
-		switch (n->op) {
-		case OPR_ADD: *v = x + y; break;
-		case OPR_SUB: *v = x - y; break;
-		case OPR_MUL: *v = x * y; break;
-		default:
-			if (y == 0) {
-				diag_error(c->d, n->arg[1]->span, "division by zero");
-				y = 1;
-			}
-			*v = x / y;
-		}
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void
 metrics_read(const ast_node *n, int *out, int *nout, int max)
 {
@@ -157,10 +116,9 @@ gen(compiler *c, const ast_node *n)
 		[FN_INCREASE] = OP_INCREASE,
 	};
 	program *p = c->p;
-	double v;
 
-	if (n->type == TY_NUM && constant(c, n, &v)) {
-		emit(c, OP_CONST, konst(c, v), 0, n->span);
+	if (n->type == TY_NUM && n->isconst) {	/* sema folded it */
+		emit(c, OP_CONST, konst(c, n->num), 0, n->span);
 		return;
 	}
 	switch (n->kind) {
@@ -212,8 +170,6 @@ gen(compiler *c, const ast_node *n)
 			emit(c, OP_MUL, 0, 0, n->span);
 			break;
 		}
-		if (n->op == OPR_DIV && constant(c, n->arg[1], &v) && v == 0)
-			diag_error(c->d, n->arg[1]->span, "division by zero");
 		gen(c, n->arg[1]);
 		if (n->op >= OPR_LT && n->op <= OPR_NE) {
 			prog_cmp *cmp;
@@ -275,6 +231,13 @@ program *
 program_compile(const char *path, char *text, size_t len, param_set *sets, int nsets,
 		FILE *errs, int *nerrors)
 {
+	return program_compile_ex(path, text, len, sets, nsets, false, errs, nerrors);
+}
+
+program *
+program_compile_ex(const char *path, char *text, size_t len, param_set *sets, int nsets,
+		   bool any_baseline, FILE *errs, int *nerrors)
+{
 	program *p = xcalloc(1, sizeof *p);
 	diag_src d;
 	int nrules = 0;
@@ -285,7 +248,7 @@ program_compile(const char *path, char *text, size_t len, param_set *sets, int n
 	diag_init(&d, p->path, text, len, errs);
 	p->ast = parse_file(&d);
 	if (d.nerrors == 0)
-		sema_check(p->ast, &d, sets, nsets, false);
+		sema_check(p->ast, &d, sets, nsets, any_baseline);
 	if (d.nerrors) {
 		*nerrors = d.nerrors;
 		program_free(p);
@@ -312,11 +275,6 @@ program_compile(const char *path, char *text, size_t len, param_set *sets, int n
 	p->gates = xcalloc((size_t)f->ngates, sizeof *p->gates);
 	for (int i = 0; i < f->ngates; i++)
 		gate(&c, &f->gates[i]);
-	if (d.nerrors) {	/* folding found a division by zero */
-		*nerrors = d.nerrors;
-		program_free(p);
-		return NULL;
-	}
 	*nerrors = 0;
 	return p;
 }

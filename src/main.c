@@ -6,15 +6,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
+#include "live.h"
+#include "testrun.h"
+#include "units.h"
 #include "util.h"
 
 #define VERSION "0.1.0"
 
 static const char usage_text[] =
 	"usage: novagate check FILE.gate [--input FILE|-] [--gate NAME] [--set NAME=VALUE]...\n"
-	"                      [--at TIME] [--format json|human]\n"
+	"                      [--at TIME] [--format json|human] [--baseline FILE.json] [-v]\n"
+	"                      [--prometheus URL] [SERVER OPTIONS] [--on-error fail|inconclusive]\n"
+	"       novagate watch FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
+	"                      [--format json|human] [--baseline FILE.json] [--max-duration D]\n"
+	"                      [--on-error fail|inconclusive] [SERVER OPTIONS] [-v]\n"
+	"       novagate record FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
+	"                      [--at TIME] [SERVER OPTIONS] [-v] > run.prom\n"
+	"       novagate baseline FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
+	"                      [--at TIME] [SERVER OPTIONS] [-v] > baseline.json\n"
 	"       novagate compile [--dump] [--set NAME=VALUE]... FILE.gate\n"
-	"       novagate --help | --version\n";
+	"       novagate test [--run REGEX] [--junit FILE] [-v] FILE|DIR...\n"
+	"       novagate --help | --version\n"
+	"server: --prometheus URL, else $NOVAGATE_PROMETHEUS_URL, else the file's prometheus \"URL\";\n"
+	"        basic auth from user:password@ in the URL or $NOVAGATE_PROMETHEUS_USER and\n"
+	"        $NOVAGATE_PROMETHEUS_PASSWORD\n"
+	"SERVER OPTIONS: --bearer-token-file FILE  --header 'NAME: VALUE' (repeatable)  --ca-file FILE\n"
+	"        --cert-file FILE  --key-file FILE  --insecure  --timeout D (30s)  --connect-timeout D (5s)\n"
+	"        --retries N (2)  --max-response SIZE (64Mi)  --delay D (0s: evaluate at now - D)\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -34,15 +53,11 @@ usage(const char *fmt, ...)
 	return NG_EUSAGE;
 }
 
-typedef struct opts {
-	const char *file, *input, *gate;
-	ng_param *sets;
-	int nsets;
-	bool has_at, human, dump;
-	int64_t at;
-} opts;
-
-enum { O_INPUT = 256, O_GATE, O_SET, O_AT, O_FORMAT, O_DUMP, O_HELP };
+enum {
+	O_INPUT = 256, O_GATE, O_SET, O_AT, O_FORMAT, O_DUMP, O_HELP, O_BASELINE, O_ON_ERROR,
+	O_PROMETHEUS, O_BEARER, O_HEADER, O_CA, O_CERT, O_KEY, O_INSECURE, O_TIMEOUT,
+	O_CONNECT_TIMEOUT, O_RETRIES, O_MAX_RESPONSE, O_DELAY, O_MAX_DURATION,
+};
 
 static const struct option longopts[] = {
 	{ "input", required_argument, NULL, O_INPUT },
@@ -52,18 +67,46 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "dump", no_argument, NULL, O_DUMP },
 	{ "help", no_argument, NULL, O_HELP },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "baseline", required_argument, NULL, O_BASELINE },
+	{ "on-error", required_argument, NULL, O_ON_ERROR },
+	{ "prometheus", required_argument, NULL, O_PROMETHEUS },
+	{ "bearer-token-file", required_argument, NULL, O_BEARER },
+	{ "header", required_argument, NULL, O_HEADER },
+	{ "ca-file", required_argument, NULL, O_CA },
+	{ "cert-file", required_argument, NULL, O_CERT },
+	{ "key-file", required_argument, NULL, O_KEY },
+	{ "insecure", no_argument, NULL, O_INSECURE },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT },
+	{ "retries", required_argument, NULL, O_RETRIES },
+	{ "max-response", required_argument, NULL, O_MAX_RESPONSE },
+	{ "delay", required_argument, NULL, O_DELAY },
+	{ "max-duration", required_argument, NULL, O_MAX_DURATION },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Options of check and compile; which apply is checked by the caller. */
+/* A Prometheus duration (15s, 1m30s, 500ms); zero allowed when zero_ok. */
 static int
-parse_opts(int argc, char **argv, opts *o)
+duration_arg(const char *opt, const char *s, int64_t *ms, bool zero_ok)
+{
+	const char *err;
+	size_t at;
+
+	if (units_duration(s, strlen(s), ms, &err, &at) < 0 || *ms < 0 || (*ms == 0 && !zero_ok))
+		return usage("%s takes a duration such as 30s, 1m or 500ms, not '%s'", opt, s);
+	return 0;
+}
+
+static int
+parse_opts(int argc, char **argv, cli_opts *o)
 {
 	int c;
+	char *end;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_INPUT:
 			o->input = optarg;
@@ -96,6 +139,88 @@ parse_opts(int argc, char **argv, opts *o)
 		case O_DUMP:
 			o->dump = true;
 			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case O_BASELINE:
+			o->baseline = optarg;
+			break;
+		case O_ON_ERROR:
+			if (strcmp(optarg, "inconclusive") == 0)
+				o->on_error_inconclusive = true;
+			else if (strcmp(optarg, "fail") == 0)
+				o->on_error_inconclusive = false;
+			else
+				return usage("--on-error takes fail or inconclusive, not '%s'", optarg);
+			break;
+		case O_PROMETHEUS:
+			o->url = optarg;
+			break;
+		case O_BEARER:
+			o->prom.bearer_file = optarg;
+			o->server_opts = true;
+			break;
+		case O_HEADER:
+			o->headers = xrealloc(o->headers, (size_t)(o->nheaders + 1) * sizeof *o->headers);
+			o->headers[o->nheaders++] = optarg;
+			o->server_opts = true;
+			break;
+		case O_CA:
+			o->prom.ca_file = optarg;
+			o->server_opts = true;
+			break;
+		case O_CERT:
+			o->prom.cert_file = optarg;
+			o->server_opts = true;
+			break;
+		case O_KEY:
+			o->prom.key_file = optarg;
+			o->server_opts = true;
+			break;
+		case O_INSECURE:
+			o->prom.insecure = true;
+			o->server_opts = true;
+			break;
+		case O_TIMEOUT:
+			if (duration_arg("--timeout", optarg, &o->prom.timeout, false))
+				return NG_EUSAGE;
+			o->server_opts = true;
+			break;
+		case O_CONNECT_TIMEOUT:
+			if (duration_arg("--connect-timeout", optarg, &o->prom.connect_timeout, false))
+				return NG_EUSAGE;
+			o->server_opts = true;
+			break;
+		case O_DELAY:
+			if (duration_arg("--delay", optarg, &o->delay, true))
+				return NG_EUSAGE;
+			o->server_opts = true;
+			break;
+		case O_MAX_DURATION:
+			if (duration_arg("--max-duration", optarg, &o->max_duration, false))
+				return NG_EUSAGE;
+			break;
+		case O_RETRIES: {
+			long n = strtol(optarg, &end, 10);
+			if (end == optarg || *end || n < 0 || n > 10)
+				return usage("--retries takes a number from 0 to 10, not '%s'", optarg);
+			o->prom.retries = (int)n;
+			o->server_opts = true;
+			break;
+		}
+		case O_MAX_RESPONSE: {
+			double v;
+			bool pct;
+			const char *err;
+			size_t at;
+			if (units_value(optarg, strlen(optarg), &v, &pct, &err, &at) < 0 || pct || v < 1 ||
+			    v != (double)(int64_t)v || v > 1e15)
+				return usage("--max-response takes a size in bytes such as 1000000, 500k or 64Mi, "
+					     "not '%s'", optarg);
+			o->prom.max_response = (int64_t)v;
+			o->server_opts = true;
+			break;
+		}
 		case O_HELP:
 			fputs(usage_text, stdout);
 			exit(0);
@@ -115,12 +240,13 @@ parse_opts(int argc, char **argv, opts *o)
 }
 
 static int
-cmd_compile(opts *o)
+cmd_compile(cli_opts *o)
 {
 	int status;
 	ng_gatefile *gf;
 
-	if (o->input || o->gate || o->has_at)
+	if (o->input || o->gate || o->has_at || o->baseline || o->url || o->server_opts ||
+	    o->on_error_inconclusive || o->max_duration)
 		return usage("compile takes only --dump and --set");
 	gf = ng_compile_file(o->file, o->sets, o->nsets, stderr, &status);
 	if (!gf)
@@ -131,28 +257,23 @@ cmd_compile(opts *o)
 	return 0;
 }
 
+/* check --input: the text exposition format, and maybe a recorded baseline. */
 static int
-cmd_check(opts *o)
+check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 {
-	int status, gate = -1;
-	ng_gatefile *gf;
+	int status;
+	baseline_file *bf = NULL;
 
-	if (o->dump)
-		return usage("--dump goes with compile");
-	if (!o->input)
-		return usage("check needs --input FILE (or - for standard input)");
-	gf = ng_compile_file(o->file, o->sets, o->nsets, stderr, &status);
-	if (!gf)
+	if (o->baseline && !(bf = baseline_load(o->baseline, stderr, &status)))
 		return status;
-	if (o->gate && (gate = ng_gatefile_find_gate(gf, o->gate)) < 0) {
-		fprintf(stderr, "novagate: %s has no gate '%s'\n", o->file, o->gate);
-		ng_gatefile_free(gf);
-		return NG_EUSAGE;
-	}
 	ng_check *c = ng_check_new(gf, gate);
 	if (o->has_at)
 		ng_check_set_at(c, o->at);
 	status = ng_check_read_text(c, o->input, stderr);
+	if (status == 0 && bf) {
+		int64_t at = ng_check_at(c);
+		status = baseline_apply(bf, gf, c, at, at, stderr);
+	}
 	if (status == 0) {
 		status = ng_check_run(c);
 		ng_check_report(c, o->human, stdout);
@@ -162,6 +283,58 @@ cmd_check(opts *o)
 		}
 	}
 	ng_check_free(c);
+	baseline_free(bf);
+	return status;
+}
+
+static int
+cmd_run(cli_opts *o)
+{
+	const char *cmd = o->cmd;
+	bool check = strcmp(cmd, "check") == 0, watch = strcmp(cmd, "watch") == 0;
+	bool record = strcmp(cmd, "record") == 0, base = strcmp(cmd, "baseline") == 0;
+	int status, gate = -1;
+
+	if (o->dump)
+		return usage("--dump goes with compile");
+	if (o->input && !check)
+		return usage("%s reads a server, not --input", cmd);
+	if (o->input && (o->url || o->server_opts || o->on_error_inconclusive))
+		return usage("--input and the server options (--prometheus, --header, --on-error ...) "
+			     "exclude each other");
+	if (o->has_at && watch)
+		return usage("watch evaluates from now on; check --at evaluates a past window");
+	if (o->max_duration && !watch)
+		return usage("--max-duration goes with watch");
+	if ((record || base) && (o->on_error_inconclusive || o->human))
+		return usage("%s writes samples, not verdicts: no --on-error or --format", cmd);
+	if ((record || base) && o->baseline)
+		return usage("%s records what the server has; give --baseline to the check that replays it", cmd);
+
+	/* record and baseline read no baselines of metrics without a query: they may come from a file */
+	unsigned flags = o->baseline || base || record ? NG_COMPILE_ANY_BASELINE : 0;
+	ng_gatefile *gf = ng_compile_file_ex(o->file, o->sets, o->nsets, flags, stderr, &status);
+	if (!gf)
+		return status;
+	if (o->gate && (gate = ng_gatefile_find_gate(gf, o->gate)) < 0) {
+		fprintf(stderr, "novagate: %s has no gate '%s'\n", o->file, o->gate);
+		ng_gatefile_free(gf);
+		return NG_EUSAGE;
+	}
+	if (check && !o->input && !live_url(o, gf)) {
+		ng_gatefile_free(gf);
+		return usage("check needs --input FILE (or - for standard input)\n"
+			     "          or a server: --prometheus URL, NOVAGATE_PROMETHEUS_URL or "
+			     "`prometheus \"URL\"` in the gate file");
+	}
+	if (check)
+		status = o->input ? check_input(o, gf, gate) : live_check(o, gf, gate);
+	else if (watch)
+		status = live_watch(o, gf, gate);
+	else if (record)
+		status = live_record(o, gf, gate);
+	else
+		status = live_baseline(o, gf, gate);
 	ng_gatefile_free(gf);
 	return status;
 }
@@ -169,7 +342,7 @@ cmd_check(opts *o)
 int
 main(int argc, char **argv)
 {
-	opts o = { 0 };
+	cli_opts o = { 0 };
 	int r;
 
 	if (argc < 2)
@@ -182,11 +355,19 @@ main(int argc, char **argv)
 		puts("novagate " VERSION);
 		return 0;
 	}
-	if (strcmp(argv[1], "check") != 0 && strcmp(argv[1], "compile") != 0)
+	if (strcmp(argv[1], "test") == 0)
+		return testrun_main(argc - 1, argv + 1);
+	static const char *const cmds[] = { "check", "compile", "watch", "record", "baseline" };
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		if (strcmp(argv[1], cmds[i]) == 0)
+			o.cmd = cmds[i];
+	if (!o.cmd)
 		return usage("unknown command '%s'", argv[1]);
+	prom_opts_init(&o.prom);
 	r = parse_opts(argc - 1, argv + 1, &o);
 	if (r == 0)
-		r = strcmp(argv[1], "check") == 0 ? cmd_check(&o) : cmd_compile(&o);
+		r = strcmp(o.cmd, "compile") == 0 ? cmd_compile(&o) : cmd_run(&o);
 	free(o.sets);
+	free(o.headers);
 	return r;
 }

@@ -13,6 +13,7 @@ typedef struct parser {
 	ast_file *f;
 	const char *base, *cur, *lim, *mark, *tok;
 	ast_gate *gate;		/* the gate whose body is being parsed */
+	bool too_deep;		/* an expression outgrew MAX_HEIGHT (reported once) */
 } parser;
 
 /* Parse d's text into a new tree; errors go to d.  Always returns a tree. */

@@ -104,6 +104,9 @@ typedef struct param_set {
  */
 program *program_compile(const char *path, char *text, size_t len,
 			 param_set *sets, int nsets, FILE *errs, int *nerrors);
+/* The same; any_baseline: every metric has a baseline (a recorded baseline file gives it). */
+program *program_compile_ex(const char *path, char *text, size_t len, param_set *sets, int nsets,
+			    bool any_baseline, FILE *errs, int *nerrors);
 void program_free(program *p);
 
 /* Print the disassembly, each gate's code with the source lines it came from. */

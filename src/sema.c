@@ -88,6 +88,7 @@ literal(sema *s, ast_node *n, bool dur)
 		}
 		n->relpct = pct;	/* kept only where a + or - makes it relative */
 		n->type = TY_NUM;
+		n->isconst = true;
 	}
 	return true;
 }
@@ -257,6 +258,42 @@ is_cmp(enum ast_op op)
 	return op >= OPR_LT && op <= OPR_NE;
 }
 
+/* Is n's right operand a percentage relative to its left one (x + 20%)? */
+static bool
+relative_pct(const ast_node *n)
+{
+	return (n->op == OPR_ADD || n->op == OPR_SUB) && n->arg[1]->kind == A_NUM && n->arg[1]->relpct;
+}
+
+/*
+ * Fold arithmetic on constants, refusing what would be wrong at compile
+ * time, as Lua does: a constant divisor of zero is an error, not an Inf.
+ */
+static bool
+fold(sema *s, ast_node *n)
+{
+	const ast_node *a = n->arg[0], *b = n->arg[1];
+
+	if (n->op == OPR_DIV && b->isconst && b->num == 0) {
+		diag_error(s->d, b->span, "division by zero");
+		return false;
+	}
+	if (!a->isconst || !b->isconst)
+		return true;
+	n->isconst = true;
+	if (relative_pct(n)) {
+		n->num = a->num * (n->op == OPR_ADD ? 1 + b->num : 1 - b->num);
+		return true;
+	}
+	switch (n->op) {
+	case OPR_ADD: n->num = a->num + b->num; break;
+	case OPR_SUB: n->num = a->num - b->num; break;
+	case OPR_MUL: n->num = a->num * b->num; break;
+	default: n->num = a->num / b->num; break;
+	}
+	return true;
+}
+
 static bool
 expr(sema *s, ast_node *n)
 {
@@ -292,6 +329,8 @@ expr(sema *s, ast_node *n)
 	case A_NEG:
 		ok = expr(s, n->arg[0]) && want(s, n->arg[0], TY_NUM, "");
 		n->type = TY_NUM;
+		n->isconst = ok && n->arg[0]->isconst;
+		n->num = -n->arg[0]->num;
 		return ok;
 	case A_NOT:
 		ok = expr(s, n->arg[0]) && want(s, n->arg[0], TY_BOOL, " (! negates a condition)");
@@ -319,6 +358,8 @@ expr(sema *s, ast_node *n)
 	n->type = is_cmp(n->op) ? TY_BOOL : TY_NUM;
 	ok = want(s, n->arg[0], TY_NUM, is_cmp(n->op) ? " (combine conditions with && or ||)" : "");
 	ok &= want(s, n->arg[1], TY_NUM, is_cmp(n->op) ? " (combine conditions with && or ||)" : "");
+	if (ok && !is_cmp(n->op))
+		ok = fold(s, n);
 	return ok;
 }
 
@@ -419,6 +460,17 @@ substitute(sema *s, const char *q, diag_span qspan, param_set *sets, int nsets)
 	return out;
 }
 
+/* The longest `for` duration in a condition (the parser bounds its height). */
+static int64_t
+max_for(const ast_node *n, int64_t longest)
+{
+	if (n->kind == A_FOR && n->arg[1]->type == TY_DUR && n->arg[1]->num > longest)
+		longest = (int64_t)n->arg[1]->num;
+	for (int i = 0; i < n->nargs; i++)
+		longest = max_for(n->arg[i], longest);
+	return longest;
+}
+
 static void
 gate(sema *s, ast_gate *g)
 {
@@ -467,20 +519,10 @@ gate(sema *s, ast_gate *g)
 	if (go < 0)
 		diag_error(s->d, g->span, "gate '%s' has no go rule (go when CONDITION)", g->name);
 	/* the longest `for`, so that by default the window lets it hold */
-	for (int i = 0; i < g->nrules; i++) {
-		ast_node *stack[64];
-		int sp = 0;
+	for (int i = 0; i < g->nrules; i++)
 		if (g->rules[i].cond)
-			stack[sp++] = g->rules[i].cond;
-		while (sp) {
-			ast_node *n = stack[--sp];
-			if (n->kind == A_FOR && n->arg[1]->type == TY_DUR && n->arg[1]->num > longest_for)
-				longest_for = (int64_t)n->arg[1]->num;
-			for (int j = 0; j < n->nargs && sp < 64; j++)
-				stack[sp++] = n->arg[j];
-		}
-	}
-	g->window = g->set[SET_WINDOW] ? (int64_t)g->set[SET_WINDOW]->num : longest_for;
+			longest_for = max_for(g->rules[i].cond, longest_for);
+	g->window = g->set[SET_WINDOW] ? (int64_t)g->set[SET_WINDOW]->num : longest_for > g->step ? longest_for : g->step;
 }
 
 int

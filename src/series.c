@@ -63,7 +63,7 @@ static size_t
 upper(const series *s, int64_t t)
 {
 	size_t lo = 0, hi = s->len;
-	const sample *b = s->buf + s->head;
+	const sample *b = s->len ? s->buf + s->head : NULL;	/* no arithmetic on a NULL buf */
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -82,7 +82,7 @@ window(const series *s, int64_t t, int64_t range, size_t *n)
 	size_t hi = upper(s, t), lo = upper(s, t - range);
 
 	*n = hi - lo;
-	return s->buf + s->head + lo;
+	return s->len ? s->buf + s->head + lo : s->buf;
 }
 
 size_t
@@ -221,9 +221,9 @@ extrapolated(const series *s, int64_t t, int64_t range, bool counter, bool rate)
 		return NAN;
 	result += last->v - first->v;
 
-	double start = (double)(t - range) / 1000, end = (double)t / 1000;
-	double to_start = (double)first->t / 1000 - start;
-	double to_end = end - (double)last->t / 1000;
+	/* differences in whole ms first: seconds since 1970 as doubles lose the fraction */
+	double to_start = (double)(first->t - (t - range)) / 1000;
+	double to_end = (double)(t - last->t) / 1000;
 	double sampled = (double)(last->t - first->t) / 1000;
 	double avg = sampled / (double)(k - 1);
 	double threshold = avg * 1.1, interval = sampled;

@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +40,8 @@
 #define BUFSZ	(64 * 1024)	/* read buffer; grows only for one long line */
 #define MAXLINE	(1024 * 1024)	/* longest line, without its newline */
 #define SLACK	16		/* readable bytes past a line's '\n' */
+#define LCRAW	256		/* the longest label set fastline() looks for */
+#define LCMAX	8		/* and its most labels */
 
 /* Character classes: metric name start/continue, label name start/continue,
  * stops a quoted-string scan, digit, ends a 0.0.4 value, blank.  The '\n'
@@ -64,6 +67,12 @@ static const unsigned char cls[256] = {
 	16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
 };
 #define CL(c)	cls[(unsigned char)(c)]
+
+#ifdef __GNUC__
+#define ALWAYS_INLINE	__attribute__((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
 
 enum mtype {
 	M_UNTYPED, M_COUNTER, M_GAUGE, M_HISTOGRAM, M_GAUGEHIST, M_SUMMARY,
@@ -124,6 +133,21 @@ typedef struct reader {
 	size_t famlen, famcap;
 	enum mtype famtype, lasttype;
 	bool famhelp, famtyped, famsamples;
+	bool fastok;		/* 0.0.4 and fam is a plain metric name: fastline() may run */
+	uint64_t famid;		/* the name_id of fam, new at each setfam */
+	uint64_t famw, fammask;	/* fam's first 8 bytes, as a word (zero after its end), and
+				 * the mask of those in it */
+
+	const char *lb;		/* the sample's label set, '{' to '}', when after its name */
+	size_t lblen;
+
+	/* The label set of a sample of fam, for fastline(): its text in the
+	 * line, and the labels it gave (unescaped into lcstr). */
+	uint64_t lcfam;		/* the famid it was read under; no other is valid */
+	uint64_t lcid;		/* its labels_id */
+	size_t lcrawlen, lcn;
+	char lcraw[LCRAW], lcstr[LCRAW];
+	text_label lclab[LCMAX];
 } reader;
 
 static const double pow10tab[] = {
@@ -276,10 +300,23 @@ grow(void *p, size_t *cap, size_t need, size_t size)
 	return q;
 }
 
+/*
+ * A new name_id or labels_id, unique in the process (so that a callback
+ * may keep one across readers).  1 is TEXT_NOLABELS.
+ */
+static uint64_t
+newid(void)
+{
+	static _Atomic uint64_t last = TEXT_NOLABELS;
+
+	return atomic_fetch_add_explicit(&last, 1, memory_order_relaxed) + 1;
+}
+
 static int
 setfam(reader *r, const char *name, size_t n)
 {
 	char *q;
+	bool plain = n > 0 && (CL(name[0]) & C_MS);
 
 	if (n + 1 > r->famcap) {
 		if (!(q = grow(r->fam, &r->famcap, n + 1, 1)))
@@ -291,6 +328,18 @@ setfam(reader *r, const char *name, size_t n)
 	r->famlen = n;
 	r->famtype = M_UNTYPED;
 	r->famhelp = r->famtyped = r->famsamples = false;
+	for (size_t i = 1; i < n && plain; i++)
+		plain = CL(name[i]) & C_MC;
+	r->fastok = plain && !r->om;
+	r->famid = newid();
+	{
+		unsigned char w[8] = { 0 }, m[8] = { 0 };
+
+		memcpy(w, name, n < 8 ? n : 8);
+		memset(m, 0xff, n < 8 ? n : 8);
+		memcpy(&r->famw, w, 8);
+		memcpy(&r->fammask, m, 8);
+	}
 	return 0;
 }
 
@@ -454,12 +503,15 @@ static const uint64_t pow10u[] = {
 };
 
 /* The value of 8 digit values (first in the low byte): pairs, quads, halves. */
-static uint64_t
+static inline ALWAYS_INLINE uint64_t
 value8(uint64_t d)
 {
-	d = (d * 10 + (d >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
-	d = (d * 100 + (d >> 16)) & UINT64_C(0x0000ffff0000ffff);
-	return (d & 0xffffffff) * 10000 + (d >> 32);
+	const uint64_t lo = UINT64_C(0x000000ff000000ff);
+
+	d = d * 10 + (d >> 8);	/* pairs, in bytes 0, 2, 4 and 6 */
+	/* bytes 0 and 4 times 10^6 and 100, 2 and 6 times 10^4 and 1, summed in the high half */
+	return ((d & lo) * (100 + (UINT64_C(1000000) << 32)) +
+		((d >> 16) & lo) * (1 + (UINT64_C(10000) << 32))) >> 32;
 }
 
 /* No '"', '\\' nor byte >= 0x80 in the 8 bytes of w: a plain stretch of a
@@ -477,42 +529,30 @@ plain8(uint64_t w)
 
 /*
  * digit* at p into *v, which may wrap: the caller counts the digits.
- * Eight bytes at a time: a byte b is a digit iff b & 0xf0 and (b + 6) & 0xf0
- * are both 0x30, so x below has a zero byte for each digit (a carry out of
- * b + 6 comes only from a byte that is no digit, and only bytes after it are
- * touched).  The line's '\n' ends the digits, and 8 bytes may be read from
- * anywhere up to it (see line()).
+ * Eight bytes at a time: with x = b - '0' in each byte, b is a digit iff
+ * neither x nor x + 0x76 has its top bit set.  A borrow (b < '0') or carry
+ * (x + 0x76 > 0xff) comes only out of a byte that is no digit, and only
+ * touches the bytes after it, so the lowest flagged byte is the first that
+ * is no digit.  The line's '\n' ends the digits, and 8 bytes may be read
+ * from anywhere up to it (see line()).
  */
-static inline const char *
-sdigits(const char *p, uint64_t *v)
-{
-	uint64_t m = *v;
-
-	for (; CL(*p) & C_D; p++)
-		m = m * 10 + (unsigned)(*p - '0');
-	*v = m;
-	return p;
-}
-
-static inline const char *
+static inline ALWAYS_INLINE const char *
 digits(const char *p, uint64_t *v)
 {
 	uint64_t m = *v;
 #ifdef SWAR
-	const uint64_t hi = UINT64_C(0xf0f0f0f0f0f0f0f0), sev = UINT64_C(0x7f7f7f7f7f7f7f7f);
-	uint64_t w, x, nz;
+	uint64_t x, t;
 	unsigned k;
 
 	for (;;) {
-		memcpy(&w, p, 8);
-		x = ((w & hi) | (((w + UINT64_C(0x0606060606060606)) & hi) >> 4)) ^
-		    UINT64_C(0x3333333333333333);
-		nz = (((x & sev) + sev) | x) & ~sev;	/* top bit of each nonzero byte */
-		k = nz ? (unsigned)__builtin_ctzll(nz) >> 3 : 8;
+		memcpy(&x, p, 8);
+		x -= UINT64_C(0x3030303030303030);
+		t = (x | (x + UINT64_C(0x7676767676767676))) & UINT64_C(0x8080808080808080);
+		k = t ? (unsigned)__builtin_ctzll(t) >> 3 : 8;
 		if (k == 0)
 			break;
 		/* the k digits to the top, zeros (leading) below */
-		m = m * pow10u[k] + value8((w - UINT64_C(0x3030303030303030)) << (8 * (8 - k)));
+		m = m * pow10u[k] + value8(x << (64 - 8 * k));
 		p += k;
 		if (k < 8)
 			break;
@@ -530,30 +570,27 @@ digits(const char *p, uint64_t *v)
  * the fast path alone.  Returns its end; NULL if the number is of another
  * kind and parse_float must read it.
  */
-static const char *
+static inline ALWAYS_INLINE const char *
 fastnum(const char *p, double *out)
 {
-	const char *d, *f;
-	bool neg = *p == '-';
+	const char *d = p + (*p == '-'), *q, *f;
 	uint64_t m = 0;
 	size_t nd, nf = 0;
 	double x;
 
-	d = p += neg;
-	p = sdigits(p, &m);
-	nd = (size_t)(p - d);
-	if (*p == '.') {
-		f = ++p;
-		p = sdigits(p, &m);
-		nf = (size_t)(p - f);
+	q = digits(d, &m);
+	nd = (size_t)(q - d);
+	if (*q == '.') {
+		f = q + 1;
+		q = digits(f, &m);
+		nf = (size_t)(q - f);
 	}
-	if (nd + nf == 0 || nd + nf > 19 || m > (UINT64_C(1) << 53) || *p == 'e' || *p == 'E')
+	/* nd + nf in 1..19; (x | 0x20) == 'e' for 'e' and 'E' alone */
+	if (nd + nf - 1 > 18 || m > (UINT64_C(1) << 53) || (*q | 0x20) == 'e')
 		return NULL;
-	x = (double)m;
-	if (nf)
-		x /= pow10tab[nf];
-	*out = neg ? -x : x;
-	return p;
+	x = (double)m / pow10tab[nf];	/* exact when nf is 0 */
+	*out = *p == '-' ? -x : x;
+	return q;
 }
 
 /* timestamp -> ['-'] digit+, integer ms.  Returns its end, NULL on error. */
@@ -707,7 +744,7 @@ copy(char *d, const char *s, size_t n)
 }
 
 /* a[0..n) == b[0..n), without a call for short strings. */
-static bool
+static inline ALWAYS_INLINE bool
 same(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y, u, v;
@@ -718,6 +755,19 @@ same(const char *a, const char *b, size_t n)
 		memcpy(&u, a + n - 8, 8);
 		memcpy(&v, b + n - 8, 8);
 		return ((x ^ y) | (u ^ v)) == 0;
+	}
+	if (n > 16 && n <= 32) {	/* four words, the last two overlapping */
+		uint64_t x2, y2, u2, v2;
+
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + 8, 8);
+		memcpy(&v, b + 8, 8);
+		memcpy(&x2, a + n - 16, 8);
+		memcpy(&y2, b + n - 16, 8);
+		memcpy(&u2, a + n - 8, 8);
+		memcpy(&v2, b + n - 8, 8);
+		return ((x ^ y) | (u ^ v) | (x2 ^ y2) | (u2 ^ v2)) == 0;
 	}
 	if (n >= 4 && n < 8) {
 		uint32_t p, q, t, z;
@@ -1056,6 +1106,7 @@ family_meta(reader *r, int kind, const char *name, size_t n, const char *at, siz
 				   quote(qb, sizeof qb, name, n));
 		r->famtyped = true;
 		r->famtype = r->lasttype = ty;
+		r->lcfam = 0;
 		break;
 	}
 	return 0;
@@ -1107,6 +1158,39 @@ dup:
 		   quote(qb, sizeof qb, l[i].name, l[i].name_len));
 }
 
+/*
+ * Keep the label set of s, a sample of fam whose labels passed every check,
+ * for fastline(): the same text on a later line of fam gives the same labels
+ * and passes them again (the checks depend on the family, and a new family
+ * ends the cache).  Returns its labels_id, 0 if it is too long to keep.
+ */
+static uint64_t
+lcache(reader *r, const text_sample *s)
+{
+	size_t o = 0;
+
+	r->lcfam = 0;
+	if (r->lblen > LCRAW || s->nlabels > LCMAX)
+		return 0;
+	memcpy(r->lcraw, r->lb, r->lblen);
+	r->lcrawlen = r->lblen;
+	for (size_t i = 0; i < s->nlabels; i++) {	/* unescaped, they are no longer */
+		const text_label *l = &s->labels[i];
+
+		r->lclab[i].name = r->lcstr + o;
+		r->lclab[i].name_len = l->name_len;
+		memcpy(r->lcstr + o, l->name, l->name_len + 1);
+		o += l->name_len + 1;
+		r->lclab[i].value = r->lcstr + o;
+		r->lclab[i].value_len = l->value_len;
+		memcpy(r->lcstr + o, l->value, l->value_len + 1);
+		o += l->value_len + 1;
+	}
+	r->lcn = s->nlabels;
+	r->lcfam = r->famid;
+	return r->lcid = newid();
+}
+
 /* The checked sample to the callback. */
 static int
 emit(reader *r, text_sample *s)
@@ -1132,6 +1216,11 @@ emit(reader *r, text_sample *s)
 		      r->lasttype == M_HISTOGRAM) &&
 	    s->name_len >= 8 && memcmp(s->name + s->name_len - 8, "_created", 8) == 0)
 		return 0;	/* a start time, as Prometheus skips it */
+	/* a sample's name is its family's and a suffix: the same length, the same name */
+	s->name_id = s->name_len == r->famlen ? r->famid : 0;
+	s->labels_id = r->nlab ? 0 : TEXT_NOLABELS;
+	if (r->nlab && s->name_id && r->lb && r->fastok)
+		s->labels_id = lcache(r, s);
 	return r->fn(r->ctx, s);
 }
 
@@ -1153,6 +1242,7 @@ sample(reader *r, const char *p, const char *e)
 	r->name = NULL;
 	r->nlab = 0;
 	r->esc = false;
+	r->lb = NULL;
 	if (CL(*p) & C_MS) {
 		p = ident(p + 1, C_MC);
 		r->name = s;
@@ -1162,11 +1252,14 @@ sample(reader *r, const char *p, const char *e)
 	}
 	if (p < e && *p == '{') {
 		lb = p;
+		if (r->name)
+			r->lb = lb;
 		if (!(p = labels(r, p + 1, e, false)))
 			return r->err;
 		if (!r->name)
 			return bad(r, lb, (size_t)(p - lb), "no metric name: put it before the '{' "
 				   "or first inside, quoted");
+		r->lblen = (size_t)(p - lb);
 	} else if (!r->name)
 		return bad(r, p, 1, "expected a metric name or '{', got %s", got(gb, sizeof gb, p, e));
 
@@ -1384,6 +1477,99 @@ line(reader *r, const char *p, size_t n)
 	return r->om ? om_line(r, p, p + n) : prom_line(r, p, p + n);
 }
 
+/*
+ * The line of almost every long input, "name[{labels}] value[ ts]\n" with
+ * one space between the parts, a value fastnum() reads, a timestamp of at
+ * most 18 digits, the current family's (plain) name, and if labels, those of
+ * the label cache byte for byte.  Reads at p up to the first '\n' at or after
+ * p, with line()'s slack past it; the name is compared only if it ends
+ * before e.  Returns the '\n' that ends the line, with s filled but for its
+ * line; NULL when the line is of another kind, for line() to read.
+ *
+ * Such a line is one that sample() would take with no error and nothing to
+ * do but to hand it on (see emit() and lcache()); the caller must do the
+ * rest of what a sample line does (lineno, lasteof, famsamples).  Only when
+ * r->fastok.
+ */
+static inline ALWAYS_INLINE const char *
+fastline(const reader *r, const char *p, const char *e, text_sample *s)
+{
+	size_t n = r->famlen, k;
+	uint64_t v, w;
+	const char *d;
+
+	if ((size_t)(e - p) <= n)
+		return NULL;
+	if (n <= 8) {	/* 8 bytes at p can be read: see line() */
+		memcpy(&w, p, 8);
+		if ((w ^ r->famw) & r->fammask)
+			return NULL;
+	} else if (!same(p, r->fam, n))
+		return NULL;
+	p += n;
+	if (*p == '{') {
+		k = r->lcrawlen;
+		if (r->lcfam != r->famid || (size_t)(e - p) <= k || !same(p, r->lcraw, k))
+			return NULL;
+		p += k;
+		s->labels = r->lclab;
+		s->nlabels = r->lcn;
+		s->labels_id = r->lcid;
+	} else {
+		s->labels = NULL;
+		s->nlabels = 0;
+		s->labels_id = TEXT_NOLABELS;
+	}
+	if (*p != ' ' || !(p = fastnum(p + 1, &s->value)))
+		return NULL;
+	s->has_ts = *p == ' ';
+	s->ts_ms = 0;
+	if (s->has_ts) {
+		d = p + 1;
+		v = 0;
+		p = digits(d, &v);
+		if (p == d || p - d > 18)
+			return NULL;
+		s->ts_ms = (int64_t)v;
+	}
+	if (*p != '\n')
+		return NULL;
+	s->name = r->fam;
+	s->name_len = n;
+	s->name_id = r->famid;
+	return p;
+}
+
+/* What a sample line does besides its sample, for a line of fastline(). */
+static inline ALWAYS_INLINE int
+fastemit(reader *r, text_sample *s)
+{
+	s->line = ++r->lineno;
+	r->lasteof = false;
+	r->famsamples = true;
+	return r->fn(r->ctx, s);
+}
+
+/*
+ * The lines from p on that fastline() takes, each to the callback, as long
+ * as they end before e (which is a '\n').  Returns the first line it did not
+ * take, or sets *rc to the callback's nonzero return.  (A function of its
+ * own, for registers.)
+ */
+static const char *
+fastlines(reader *r, const char *p, const char *e, int *rc)
+{
+	text_sample s;
+	const char *q;
+
+	while ((q = fastline(r, p, e, &s)) && q < e) {
+		p = q + 1;
+		if ((*rc = fastemit(r, &s)))
+			break;
+	}
+	return p;
+}
+
 /* A line without the room line() wants (the input's last): copied. */
 static int
 line_copy(reader *r, const char *p, size_t n)
@@ -1557,7 +1743,7 @@ text_read_fd(int fd, const char *path, enum text_format fmt,
 	reader r;
 	char *nl;
 	size_t n;
-	int rc;
+	int rc = 0;
 
 	init(&r, path, fmt, fn, ctx, errout);
 	r.fd = fd;
@@ -1569,7 +1755,17 @@ text_read_fd(int fd, const char *path, enum text_format fmt,
 	if (fmt == TEXT_AUTO && (rc = guess_fd(&r)))
 		goto out;
 	for (;;) {
-		while ((nl = memchr(r.buf + r.scan, '\n', r.end - r.scan))) {
+		r.buf[r.end] = '\n';	/* stops fastline() at the end; within the slack */
+		for (;;) {
+			if (r.fastok) {	/* no search for the '\n': the line's parse finds it */
+				r.beg = (size_t)(fastlines(&r, r.buf + r.beg, r.buf + r.end, &rc) - r.buf);
+				if (rc)
+					goto out;
+				if (r.scan < r.beg)
+					r.scan = r.beg;
+			}
+			if (!(nl = memchr(r.buf + r.scan, '\n', r.end - r.scan)))
+				break;
 			n = (size_t)(nl - (r.buf + r.beg));
 			if ((rc = line(&r, r.buf + r.beg, n)))
 				goto out;
@@ -1596,6 +1792,7 @@ text_read_mem(const char *buf, size_t len, const char *path,
 	      enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout)
 {
 	reader r;
+	text_sample smp;
 	const char *p, *e, *nl;
 	size_t avail;
 	int rc;
@@ -1618,7 +1815,12 @@ text_read_mem(const char *buf, size_t len, const char *path,
 				goto out;
 			break;
 		}
-		rc = e - nl >= SLACK ? line(&r, p, (size_t)(nl - p)) : line_copy(&r, p, (size_t)(nl - p));
+		if (e - nl < SLACK)
+			rc = line_copy(&r, p, (size_t)(nl - p));
+		else if (r.fastok && fastline(&r, p, nl, &smp) == nl)
+			rc = fastemit(&r, &smp);
+		else
+			rc = line(&r, p, (size_t)(nl - p));
 		if (rc)
 			goto out;
 	}

@@ -33,7 +33,18 @@ typedef struct text_sample {
 	int64_t ts_ms;			/* valid when has_ts */
 	bool has_ts;
 	unsigned line;			/* 1-based line of the sample */
+	/*
+	 * Shortcuts for callbacks that look samples up: two samples with the
+	 * same nonzero name_id have the same name, two with the same nonzero
+	 * labels_id the same labels (names, values, order), whichever reader
+	 * of the process gave them.  0 says nothing; the reverse does not hold
+	 * (the same name may come again under another id).  labels_id is
+	 * TEXT_NOLABELS for every sample without labels.
+	 */
+	uint64_t name_id, labels_id;
 } text_sample;
+
+#define TEXT_NOLABELS 1
 
 /* Return 0 to go on; anything else stops the reader, which returns it. */
 typedef int (*text_sample_fn)(void *ctx, const text_sample *s);

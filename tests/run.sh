@@ -90,5 +90,52 @@ for m in man/*.[0-9]; do
 	done <"$tmp/examples"
 done
 
+# 6. novagate test: the YAML tests of tests/rules/ and tests/testrun/for.test.yaml all pass (each
+#    test counts); tests/testrun/failing.test.yaml prints exactly failing.out and exits 1;
+#    tests/testrun/malformed/NAME.test.yaml fails with exactly NAME.err on stderr and the status in
+#    NAME.status (8, a malformed test file, when there is none); then --run, -v, --junit, usage
+ng test tests/rules tests/testrun/for.test.yaml >"$tmp/out" 2>"$tmp/err"; rc=$?
+line=$(tail -n 1 "$tmp/out")
+p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -n "$p" ] && [ "$p" -gt 0 ] && [ "$f" -eq 0 ] && [ $rc -eq 0 ] && [ ! -s "$tmp/err" ]; then
+	pass=$((pass + p))
+else
+	bad "novagate test tests/rules tests/testrun/for.test.yaml: exit $rc, '$line'"; cat "$tmp/out" "$tmp/err" >&2
+fi
+ng test tests/testrun/failing.test.yaml >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && [ ! -s "$tmp/err" ] && cmp -s "$tmp/out" tests/testrun/failing.out; then ok; else
+	bad "tests/testrun/failing.test.yaml: exit $rc (want 1) or output differs"; diff tests/testrun/failing.out "$tmp/out" >&2; cat "$tmp/err" >&2; fi
+for t in tests/testrun/malformed/*.test.yaml; do
+	[ -e "$t" ] || continue
+	base=${t%.test.yaml}
+	want=8; [ -f "$base.status" ] && want=$(cat "$base.status")
+	ng test "$t" >"$tmp/out" 2>"$tmp/err"; rc=$?
+	if [ $rc -eq "$want" ] && [ "$(cat "$tmp/out")" = "0 passed, 0 failed" ] && cmp -s "$tmp/err" "$base.err"; then ok; else
+		bad "$t: exit $rc (want $want) or diagnostics differ"; diff "$base.err" "$tmp/err" >&2; fi
+done
+ng test --run '^(exactly|NaN) ' -v tests/testrun/for.test.yaml >"$tmp/out" 2>&1; rc=$?
+if [ $rc -eq 0 ] && [ "$(grep -c ': PASS: ' "$tmp/out")" -eq 2 ] && [ "$(tail -n 1 "$tmp/out")" = "2 passed, 0 failed" ]; then ok; else
+	bad "novagate test --run -v: exit $rc"; cat "$tmp/out" >&2; fi
+ng test --junit "$tmp/junit.xml" tests/testrun/for.test.yaml tests/testrun/failing.test.yaml \
+	tests/testrun/malformed/names.test.yaml >/dev/null 2>&1; rc=$?
+if [ $rc -eq 8 ] && [ "$(grep -c '<testcase ' "$tmp/junit.xml")" -eq 14 ] &&
+   [ "$(grep -c '<failure ' "$tmp/junit.xml")" -eq 2 ] && [ "$(grep -c '<error ' "$tmp/junit.xml")" -eq 1 ] &&
+   { ! command -v xmllint >/dev/null 2>&1 || xmllint --noout "$tmp/junit.xml"; }; then ok; else
+	bad "novagate test --junit: exit $rc (want 8) or the XML is wrong"; cat "$tmp/junit.xml" >&2; fi
+for args in "" "--run ( tests/rules" "--bogus tests/rules" "tests/unit"; do
+	# shellcheck disable=SC2086
+	ng test $args >/dev/null 2>&1; rc=$?
+	if [ $rc -eq 4 ]; then ok; else bad "novagate test $args: exit $rc, want 4 (usage)"; fi
+done
+ng test tests/testrun/no-such.test.yaml >/dev/null 2>&1; rc=$?
+if [ $rc -eq 7 ]; then ok; else bad "novagate test of a missing file: exit $rc, want 7"; fi
+
+# 7. live sources (tests/prom/prom.sh): a misbehaving API of our own (fault statuses, retries, auth,
+#    no credential printed, watch), then a real Prometheus and VictoriaMetrics on 127.0.0.1 loaded
+#    with the recorded inputs of tests/rules/: the same verdicts as --input, record replays exactly,
+#    recorded baselines.  The servers are skipped with a notice when not installed.
+. tests/prom/prom.sh
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

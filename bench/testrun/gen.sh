@@ -68,13 +68,13 @@ BEGIN {
 		K = 8 + rnd(33)			# at = K * 15s, 2m .. 10m
 		len = K + 1 + rnd(5)
 		split("", e); split("", l); split("", eg); split("", lg)
-		be = ERR[1 + rnd(4)]; bl = LAT[1 + rnd(3)]
+		be = ERR[1 + rnd(3)]; bl = LAT[1 + rnd(3)]
 		for (k = 0; k < len; k++) { e[k] = be; l[k] = bl }
-		for (s = rnd(3); s > 0; s--) {	# spikes
+		for (s = rnd(4) - 1; s > 0; s--) {	# spikes
 			st = rnd(len); ln = 1 + rnd(12); v = ERR[1 + rnd(nerr)]
 			for (k = st; k < len && k < st + ln; k++) e[k] = v
 		}
-		for (s = rnd(3); s > 0; s--) {
+		for (s = rnd(4) - 1; s > 0; s--) {
 			st = rnd(len); ln = 1 + rnd(12); v = LAT[1 + rnd(nlat)]
 			for (k = st; k < len && k < st + ln; k++) l[k] = v
 		}

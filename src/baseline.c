@@ -1,0 +1,339 @@
+/* baseline.c: recorded baselines, written by `novagate baseline`, read by `check --baseline`. */
+#include "baseline.h"
+#include "util.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+fmt_sample_value(char *buf, size_t size, double v)
+{
+	if (isnan(v))
+		snprintf(buf, size, "NaN");
+	else if (isinf(v))
+		snprintf(buf, size, v > 0 ? "+Inf" : "-Inf");
+	else
+		util_fmt_double(buf, size, v);
+}
+
+/* --- reading ----------------------------------------------------------------- */
+
+typedef struct bentry {
+	const char *name;		/* a key of the JSON object */
+	bool constant;
+	double value;
+	prom_point *pts;
+	bool *stale;
+	size_t n;
+	size_t next;			/* values: the next to push */
+	int64_t next_t;			/* value: the next time to push it at */
+} bentry;
+
+struct baseline_file {
+	json_t *root;
+	int64_t at;
+	bentry *e;
+	size_t n;
+	bool applied;
+};
+
+void
+baseline_free(baseline_file *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->e[i].pts);
+		free(b->e[i].stale);
+	}
+	free(b->e);
+	json_decref(b->root);
+	free(b);
+}
+
+static int
+seconds_ms(const json_t *j, int64_t *ms)
+{
+	if (json_is_integer(j)) {
+		json_int_t i = json_integer_value(j);
+		if (i > INT64_MAX / 1000 || i < INT64_MIN / 1000)
+			return -1;
+		*ms = (int64_t)i * 1000;
+		return 0;
+	}
+	if (json_is_real(j)) {
+		double x = json_real_value(j), f = floor(x);
+		if (!isfinite(x) || fabs(x) > 9.2e15)
+			return -1;
+		*ms = (int64_t)f * 1000 + (int64_t)llround((x - f) * 1000);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+number_of(const json_t *j, double *v)
+{
+	if (json_is_string(j))
+		return prom_parse_value(json_string_value(j), v);
+	if (json_is_number(j)) {
+		*v = json_number_value(j);
+		return 0;
+	}
+	return -1;
+}
+
+static baseline_file *bad(const char *path, baseline_file *b, int *status, FILE *errs, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static baseline_file *
+bad(const char *path, baseline_file *b, int *status, FILE *errs, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(errs, "%s: error: ", path);
+	va_start(ap, fmt);
+	vfprintf(errs, fmt, ap);
+	va_end(ap);
+	fputc('\n', errs);
+	baseline_free(b);
+	*status = NG_EINPUT;
+	return NULL;
+}
+
+baseline_file *
+baseline_load(const char *path, FILE *errs, int *status)
+{
+	json_error_t err;
+	baseline_file *b = xcalloc(1, sizeof *b);
+	const json_t *metrics, *v, *at;
+	const char *key;
+
+	b->root = json_load_file(path, 0, &err);
+	if (!b->root) {
+		FILE *fp = fopen(path, "rb");
+		if (!fp) {
+			fprintf(errs, "novagate: %s: %s\n", path, strerror(errno));
+			*status = NG_EIO;
+		} else {
+			fclose(fp);
+			fprintf(errs, "%s:%d:%d: error: %s\n", path, err.line, err.column, err.text);
+			*status = NG_EINPUT;
+		}
+		baseline_free(b);
+		return NULL;
+	}
+	if (!json_is_object(b->root) || json_integer_value(json_object_get(b->root, "novagate_baseline")) != 1)
+		return bad(path, b, status, errs, "not a baseline file of novagate (no \"novagate_baseline\": 1)");
+	at = json_object_get(b->root, "at");
+	if (!(json_is_string(at) ? util_parse_time(json_string_value(at), &b->at) == 0
+				 : seconds_ms(at, &b->at) == 0))
+		return bad(path, b, status, errs, "\"at\" is not a time (RFC 3339 or unix seconds)");
+	metrics = json_object_get(b->root, "metrics");
+	if (!json_is_object(metrics))
+		return bad(path, b, status, errs, "no \"metrics\" object");
+	b->e = xcalloc(json_object_size(metrics) + 1, sizeof *b->e);
+	json_object_foreach((json_t *)metrics, key, v) {
+		bentry *e = &b->e[b->n++];
+		const json_t *vals = json_object_get(v, "values"), *val = json_object_get(v, "value"), *p;
+		size_t i;
+
+		e->name = key;
+		if (!json_is_object(v))
+			return bad(path, b, status, errs, "metric \"%s\" is not an object", key);
+		if (val && !vals) {
+			e->constant = true;
+			if (number_of(val, &e->value) < 0)
+				return bad(path, b, status, errs, "metric \"%s\": \"value\" is not a number", key);
+			continue;
+		}
+		if (!json_is_array(vals))
+			return bad(path, b, status, errs, "metric \"%s\" has no \"values\" array (or \"value\")", key);
+		e->pts = xcalloc(json_array_size(vals) + 1, sizeof *e->pts);
+		e->stale = xcalloc(json_array_size(vals) + 1, sizeof *e->stale);
+		json_array_foreach(vals, i, p) {
+			const json_t *x = json_array_get(p, 1);
+			if (!json_is_array(p) || json_array_size(p) != 2 || seconds_ms(json_array_get(p, 0), &e->pts[i].t) < 0)
+				return bad(path, b, status, errs, "metric \"%s\": a value is not [unix seconds, value]",
+					   key);
+			if (i && e->pts[i].t <= e->pts[i - 1].t)
+				return bad(path, b, status, errs, "metric \"%s\": values out of time order", key);
+			e->stale[i] = json_is_null(x);
+			if (!e->stale[i] && number_of(x, &e->pts[i].v) < 0)
+				return bad(path, b, status, errs, "metric \"%s\": a value is not a number or null", key);
+			e->n++;
+		}
+	}
+	*status = 0;
+	return b;
+}
+
+int
+baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto,
+	       FILE *errs)
+{
+	bool first = !b->applied;
+
+	b->applied = true;
+	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++) {
+		const char *name = ng_gatefile_metric_name(gf, m);
+		int64_t step, reach;
+		bentry *e = NULL;
+
+		if (!ng_check_needs(c, m, true, &step, &reach) || ng_gatefile_metric_query(gf, m, true))
+			continue;
+		for (size_t i = 0; i < b->n && !e; i++)
+			if (strcmp(b->e[i].name, name) == 0)
+				e = &b->e[i];
+		if (!e) {
+			if (first)
+				fprintf(errs, "novagate: warning: the baseline file records no metric '%s': "
+					"its baseline is missing\n", name);
+			continue;
+		}
+		if (first && ng_check_samples(c, m, true) > 0) {
+			fprintf(errs, "novagate: the input has samples of the baseline of %s, and so has the "
+				"baseline file: give one of them\n", name);
+			return NG_EINPUT;
+		}
+		if (e->constant) {
+			/* a sample every step from as far back as the first evaluation reads */
+			if (first)
+				e->next_t = upto - (reach + step - 1) / step * step;
+			for (; e->next_t <= upto; e->next_t += step)
+				ng_check_push(c, m, true, e->next_t, e->value);
+			continue;
+		}
+		for (; e->next < e->n; e->next++) {
+			int64_t t = e->pts[e->next].t + (anchor - b->at);
+			if (t > upto)
+				break;
+			ng_check_push(c, m, true, t, e->stale[e->next] ? ng_stale_nan() : e->pts[e->next].v);
+		}
+	}
+	return 0;
+}
+
+/* --- writing ------------------------------------------------------------------ */
+
+typedef struct rseries {
+	prom_point *pts;
+	bool *stale;
+	size_t n, cap;
+} rseries;
+
+struct baseline_rec {
+	const ng_gatefile *gf;
+	rseries *s;		/* per metric: its values */
+};
+
+baseline_rec *
+baseline_rec_new(const ng_gatefile *gf)
+{
+	baseline_rec *r = xcalloc(1, sizeof *r);
+
+	r->gf = gf;
+	r->s = xcalloc((size_t)ng_gatefile_nmetrics(gf) + 1, sizeof *r->s);
+	return r;
+}
+
+void
+baseline_rec_free(baseline_rec *r)
+{
+	if (!r)
+		return;
+	for (int m = 0; m < ng_gatefile_nmetrics(r->gf); m++) {
+		free(r->s[m].pts);
+		free(r->s[m].stale);
+	}
+	free(r->s);
+	free(r);
+}
+
+int
+baseline_rec_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
+{
+	baseline_rec *r = ctx;
+	rseries *s = &r->s[metric];
+
+	if (baseline)
+		return 0;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->pts = xrealloc(s->pts, s->cap * sizeof *s->pts);
+		s->stale = xrealloc(s->stale, s->cap * sizeof *s->stale);
+	}
+	s->pts[s->n] = (prom_point){ t, v };
+	s->stale[s->n++] = stale;
+	return 0;
+}
+
+static void
+put_string(FILE *out, const char *s)
+{
+	json_t *j = json_string(s);
+	char *txt = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+
+	fputs(txt ? txt : "\"\"", out);
+	free(txt);
+	json_decref(j);
+}
+
+static void
+put_seconds(FILE *out, int64_t ms)
+{
+	uint64_t a = ms < 0 ? (uint64_t)0 - (uint64_t)ms : (uint64_t)ms;
+
+	fprintf(out, "%s%llu", ms < 0 ? "-" : "", (unsigned long long)(a / 1000));
+	if (a % 1000)
+		fprintf(out, ".%03llu", (unsigned long long)(a % 1000));
+}
+
+int
+baseline_rec_write(baseline_rec *r, const prom_feed *f, const char *file, const char *server,
+		   int64_t at, FILE *out)
+{
+	char buf[64];
+	bool first = true;
+
+	fputs("{\"novagate_baseline\": 1,\n \"file\": ", out);
+	put_string(out, file);
+	fputs(",\n \"server\": ", out);
+	put_string(out, server);
+	util_fmt_time(buf, sizeof buf, at);
+	fprintf(out, ",\n \"at\": \"%s\",\n \"metrics\": {", buf);
+	for (int i = 0; i < prom_feed_nseries(f); i++) {
+		int m;
+		bool b;
+		const char *query;
+		int64_t step, from;
+		prom_feed_series(f, i, &m, &b, &query, &step, &from);
+		const rseries *s = &r->s[m];
+		fprintf(out, "%s\n  ", first ? "" : ",");
+		put_string(out, ng_gatefile_metric_name(r->gf, m));
+		fputs(": {\"query\": ", out);
+		put_string(out, query);
+		util_fmt_duration(buf, sizeof buf, step);
+		fprintf(out, ", \"step\": \"%s\"", buf);
+		util_fmt_time(buf, sizeof buf, from);
+		fprintf(out, ", \"from\": \"%s\", \"values\": [", buf);
+		for (size_t k = 0; k < s->n; k++) {
+			fputs(k ? ",\n    [" : "\n    [", out);
+			put_seconds(out, s->pts[k].t);
+			if (s->stale[k]) {
+				fputs(", null]", out);
+			} else {
+				fmt_sample_value(buf, sizeof buf, s->pts[k].v);
+				fprintf(out, ", \"%s\"]", buf);
+			}
+		}
+		fputs("]}", out);
+		first = false;
+	}
+	fputs("\n }}\n", out);
+	return fflush(out) != 0 || ferror(out) ? NG_EIO : 0;
+}

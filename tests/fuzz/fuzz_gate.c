@@ -1,0 +1,83 @@
+/*
+ * fuzz_gate.c: libFuzzer entry point for the gate compiler: lexer, parser,
+ * sema, constant folding and code generation on arbitrary text.  A text
+ * that compiles is also disassembled and, when its window is short, run
+ * over empty and one-sample series, so that what the compiler produces is
+ * checked by the VM too.  Not built by default:
+ *
+ *   make			# generates build/gen/parser.c and lexer.c
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 \
+ *	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibuild/gen \
+ *	tests/fuzz/fuzz_gate.c $(find src build/gen -name '[a-z]*.c' ! -name main.c) \
+ *	$(pkg-config --libs libcurl jansson yaml-0.1) -lm -o fuzz_gate
+ *   mkdir -p corpus && ./fuzz_gate -max_len=4096 corpus rules tests/compile
+ *
+ * The text is handed over without a terminating NUL: program_compile()
+ * takes a length, and must not read past it.  Inputs that crashed are kept
+ * in tests/fuzz/crashes/ (./fuzz_gate tests/fuzz/crashes/FILE replays one).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "program.h"
+#include "series.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+run(const program *p, FILE *null)
+{
+	int nss = 2 * p->nmetrics;
+	series *ss = calloc((size_t)(nss ? nss : 1), sizeof *ss);
+
+	if (!ss)
+		abort();
+	program_dump(p, null);
+	for (int i = 0; i < nss; i++)
+		series_init(&ss[i], INT64_MAX / 4);
+	for (int pass = 0; pass < 2; pass++) {
+		for (int g = 0; g < p->ngates; g++) {
+			const prog_gate *pg = &p->gates[g];
+			gate_result r;
+
+			if (pg->step <= 0 || pg->window / pg->step > 1000)
+				continue;	/* a long run is no bug */
+			eval_gate(p, g, ss, 1700000000000LL, &r);
+			if (r.evaluations < 1 || r.verdict < V_GO || r.verdict > V_INCONCLUSIVE)
+				abort();
+			gate_result_free(&r);
+		}
+		for (int i = 0; i < nss && pass == 0; i++)	/* the second pass has a sample in every series */
+			if (series_push(&ss[i], 1700000000000LL - 1000, (double)(i + 1) / 3) != 0)
+				abort();
+	}
+	for (int i = 0; i < nss; i++)
+		series_free(&ss[i]);
+	free(ss);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE *null;
+	char *text;
+	int nerrors = -1;
+	program *p;
+
+	if (!null && !(null = fopen("/dev/null", "w")))
+		abort();
+	if (!(text = malloc(size ? size : 1)))
+		abort();
+	if (size)
+		memcpy(text, data, size);
+	p = program_compile("fuzz.gate", text, size, NULL, 0, null, &nerrors);
+	if ((p == NULL) != (nerrors > 0))
+		abort();	/* no program without errors, no errors with a program */
+	if (p)
+		run(p, null);
+	program_free(p);
+	return 0;
+}

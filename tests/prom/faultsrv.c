@@ -1,0 +1,449 @@
+/*
+ * faultsrv.c: a misbehaving Prometheus API for novagate's fault tests, on
+ * 127.0.0.1 only.  The first segment of the request path chooses the
+ * behaviour (novagate appends /api/v1/query_range to its URL's path, so
+ * --prometheus http://127.0.0.1:PORT/500 reaches the "500" mode):
+ *
+ *   ok        a matrix: one series with a point at every step of [start, end],
+ *             the value the query's text read as a number (else 1)
+ *   empty     no series                 two       two series
+ *   warn      ok, with a warning and an info
+ *   500       HTTP 500, text            503       HTTP 503 with an error envelope
+ *   429       429 (Retry-After: 0) the first time a query is seen, then ok
+ *   flaky     closes the connection unanswered the first time a query is seen, then ok
+ *   slow      answers ok after 3 s      cut       Content-Length 1000, 40 bytes, close
+ *   trunc     half a JSON body, then close (no Content-Length)
+ *   notjson   HTML                      envelope  422 with an error envelope
+ *   huge      an endless body           hist      native histogram samples
+ *   string    a string result           redirect  302 to /ok
+ *   auth      ok with "Authorization: Bearer s3cret-token" and "X-Scope-OrgID: team",
+ *             else 401 echoing the Authorization header it got
+ *   basic     ok with basic auth user:pa55word, else 401 echoing it
+ *
+ *   faultsrv PORTFILE LOGFILE   serve until killed; the port goes to PORTFILE,
+ *                               one line per connection and request to LOGFILE
+ *   faultsrv --free-port        print a port nobody listens on, and exit
+ */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static FILE *logf;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int nconn, nreq;
+static char *seen[4096];
+static int nseen;
+
+static void
+logline(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&mu);
+	va_start(ap, fmt);
+	vfprintf(logf, fmt, ap);
+	va_end(ap);
+	fputc('\n', logf);
+	fflush(logf);
+	pthread_mutex_unlock(&mu);
+}
+
+/* True the first time key is seen. */
+static int
+first_time(const char *mode, const char *key)
+{
+	char buf[8192];
+	int first = 1;
+
+	snprintf(buf, sizeof buf, "%s\t%s", mode, key);
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < nseen; i++)
+		if (strcmp(seen[i], buf) == 0)
+			first = 0;
+	if (first && nseen < 4096)
+		seen[nseen++] = strdup(buf);
+	pthread_mutex_unlock(&mu);
+	return first;
+}
+
+static int
+writeall(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+respond(int fd, int code, const char *type, const char *body, const char *extra)
+{
+	char head[1024];
+	const char *reason = code == 200 ? "OK" : code == 302 ? "Found" : code == 401 ? "Unauthorized" :
+		code == 422 ? "Unprocessable Entity" : code == 429 ? "Too Many Requests" :
+		code == 500 ? "Internal Server Error" : code == 503 ? "Service Unavailable" : "Error";
+	int n = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s\r\n",
+			 code, reason, type, strlen(body), extra ? extra : "");
+
+	if (writeall(fd, head, (size_t)n) < 0)
+		return -1;
+	return writeall(fd, body, strlen(body));
+}
+
+static void
+urldecode(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '+') {
+			*o++ = ' ';
+		} else if (*s == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+			char hex[3] = { s[1], s[2], 0 };
+			*o++ = (char)strtol(hex, NULL, 16);
+			s += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* The value of form field name in body (decoded, into out). */
+static int
+field(const char *body, const char *name, char *out, size_t size)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = body; p && *p; p = strchr(p, '&'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			size_t len = strcspn(p + n + 1, "&");
+			if (len >= size)
+				len = size - 1;
+			memcpy(out, p + n + 1, len);
+			out[len] = '\0';
+			urldecode(out);
+			return 0;
+		}
+	}
+	out[0] = '\0';
+	return -1;
+}
+
+/* A matrix of nseries series over [start, end] by step (seconds). */
+static char *
+matrix(const char *q, double start, double end, double step, int nseries, const char *tail)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *b = malloc(cap);
+	char *e;
+	double v = strtod(q, &e);
+
+	if (e == q || *e)
+		v = 1;
+	len += (size_t)snprintf(b + len, cap - len, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+	for (int s = 0; s < nseries; s++) {
+		len += (size_t)snprintf(b + len, cap - len, "%s{\"metric\":{\"instance\":\"pod-%d\"},\"values\":[",
+					s ? "," : "", s + 1);
+		int first = 1;
+		for (double t = start; step > 0 && t <= end + 1e-9; t += step) {
+			if (cap - len < 128)
+				b = realloc(b, cap *= 2);
+			len += (size_t)snprintf(b + len, cap - len, "%s[%.3f,\"%.17g\"]", first ? "" : ",", t, v);
+			first = 0;
+		}
+		if (cap - len < 128)
+			b = realloc(b, cap *= 2);
+		len += (size_t)snprintf(b + len, cap - len, "]}");
+	}
+	if (cap - len < 512)
+		b = realloc(b, cap += 512);
+	snprintf(b + len, cap - len, "]}%s}", tail ? tail : "");
+	return b;
+}
+
+static char *
+header_of(const char *head, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = strstr(head, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
+		if (strncasecmp(p + 2, name, n) == 0 && p[2 + n] == ':') {
+			const char *v = p + 3 + n;
+			while (*v == ' ')
+				v++;
+			size_t len = strcspn(v, "\r\n");
+			char *r = malloc(len + 1);
+			memcpy(r, v, len);
+			r[len] = '\0';
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static int
+serve_one(int fd, const char *head, const char *path, const char *body)
+{
+	char mode[64], q[4096], s[64], e[64], st[64];
+	size_t ml = strcspn(path + 1, "/");
+	char *m;
+	int r = 0;
+
+	if (ml >= sizeof mode)
+		ml = sizeof mode - 1;
+	memcpy(mode, path + 1, ml);
+	mode[ml] = '\0';
+	field(body, "query", q, sizeof q);
+	field(body, "start", s, sizeof s);
+	field(body, "end", e, sizeof e);
+	field(body, "step", st, sizeof st);
+	double start = atof(s), end = atof(e), step = atof(st);
+	logline("req %s query=%s start=%s end=%s step=%s", mode, q, s, e, st);
+
+	if (strcmp(mode, "auth") == 0 || strcmp(mode, "basic") == 0) {
+		char *auth = header_of(head, "Authorization"), *org = header_of(head, "X-Scope-OrgID");
+		int good = strcmp(mode, "auth") == 0
+			? auth && strcmp(auth, "Bearer s3cret-token") == 0 && org && strcmp(org, "team") == 0
+			: auth && strcmp(auth, "Basic dXNlcjpwYTU1d29yZA==") == 0;	/* user:pa55word */
+		char msg[1024];
+		snprintf(msg, sizeof msg, "unauthorized: got Authorization: %s", auth ? auth : "(none)");
+		free(auth);
+		free(org);
+		if (!good)
+			return respond(fd, 401, "text/plain", msg, NULL);
+		strcpy(mode, "ok");
+	}
+	if (strcmp(mode, "429") == 0) {
+		if (first_time(mode, q))
+			return respond(fd, 429, "text/plain", "slow down", "Retry-After: 0\r\n");
+		strcpy(mode, "ok");
+	}
+	if (strcmp(mode, "flaky") == 0) {
+		if (first_time(mode, q))
+			return -1;	/* close without a word */
+		strcpy(mode, "ok");
+	}
+	if (strcmp(mode, "slow") == 0) {
+		struct timespec ts = { 3, 0 };
+		nanosleep(&ts, NULL);
+		strcpy(mode, "ok");
+	}
+	if (strcmp(mode, "ok") == 0 || strcmp(mode, "two") == 0 || strcmp(mode, "empty") == 0 ||
+	    strcmp(mode, "warn") == 0) {
+		int n = strcmp(mode, "two") == 0 ? 2 : strcmp(mode, "empty") == 0 ? 0 : 1;
+		m = matrix(q, start, end, step, n, strcmp(mode, "warn") == 0
+			   ? ",\"warnings\":[\"PromQL warning: a thing\"],\"infos\":[\"PromQL info: a detail\"]" : NULL);
+		r = respond(fd, 200, "application/json", m, NULL);
+		free(m);
+		return r;
+	}
+	if (strcmp(mode, "500") == 0)
+		return respond(fd, 500, "text/plain", "internal error: the storage is on fire\n", NULL);
+	if (strcmp(mode, "503") == 0)
+		return respond(fd, 503, "application/json",
+			       "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"too many queries\"}", NULL);
+	if (strcmp(mode, "envelope") == 0)
+		return respond(fd, 422, "application/json",
+			       "{\"status\":\"error\",\"errorType\":\"execution\","
+			       "\"error\":\"query processing would load too many samples into memory\"}", NULL);
+	if (strcmp(mode, "notjson") == 0)
+		return respond(fd, 200, "text/html", "<html><body>Login</body></html>", NULL);
+	if (strcmp(mode, "string") == 0)
+		return respond(fd, 200, "application/json",
+			       "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"x\"]}}", NULL);
+	if (strcmp(mode, "hist") == 0)
+		return respond(fd, 200, "application/json",
+			       "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},"
+			       "\"histograms\":[[1,{\"count\":\"10\",\"sum\":\"20\",\"buckets\":[]}]]}]}}", NULL);
+	if (strcmp(mode, "redirect") == 0)
+		return respond(fd, 302, "text/plain", "", "Location: /ok/api/v1/query_range\r\n");
+	if (strcmp(mode, "cut") == 0) {
+		const char *h = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+				"{\"status\":\"success\",\"data\":{\"resultTy";
+		writeall(fd, h, strlen(h));
+		return -1;
+	}
+	if (strcmp(mode, "trunc") == 0) {
+		const char *h = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+				"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"val";
+		writeall(fd, h, strlen(h));
+		return -1;
+	}
+	if (strcmp(mode, "huge") == 0) {
+		const char *h = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+				"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[";
+		char chunk[65536];
+		if (writeall(fd, h, strlen(h)) < 0)
+			return -1;
+		memset(chunk, ' ', sizeof chunk);
+		for (int i = 0; i < 16 * 1024; i++)	/* 1 GiB at most */
+			if (writeall(fd, chunk, sizeof chunk) < 0)
+				break;
+		return -1;
+	}
+	return respond(fd, 404, "text/plain", "no such mode\n", NULL);
+}
+
+static void *
+conn(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char *buf = malloc(1 << 20);
+	size_t len = 0;
+
+	pthread_mutex_lock(&mu);
+	int id = ++nconn;
+	pthread_mutex_unlock(&mu);
+	logline("conn %d", id);
+	for (;;) {
+		char *end;
+		while (!(end = len ? strstr(buf, "\r\n\r\n") : NULL)) {
+			if (len >= (1 << 20) - 1)
+				goto out;
+			ssize_t r = read(fd, buf + len, (1 << 20) - 1 - len);
+			if (r <= 0)
+				goto out;
+			len += (size_t)r;
+			buf[len] = '\0';
+			/* not HTTP (a TLS ClientHello): what a plain HTTP server says */
+			if (!isupper((unsigned char)buf[0])) {
+				respond(fd, 400, "text/plain", "Client sent an HTTP request to an HTTP server.\n",
+					"Connection: close\r\n");
+				goto out;
+			}
+		}
+		size_t hlen = (size_t)(end - buf) + 4;
+		char *cl = NULL;
+		buf[hlen - 2] = '\0';
+		cl = header_of(buf, "Content-Length");
+		size_t blen = cl ? strtoul(cl, NULL, 10) : 0;
+		free(cl);
+		if (hlen + blen >= (1 << 20))
+			goto out;
+		while (len < hlen + blen) {
+			ssize_t r = read(fd, buf + len, (1 << 20) - 1 - len);
+			if (r <= 0)
+				goto out;
+			len += (size_t)r;
+		}
+		char *body = malloc(blen + 1);
+		memcpy(body, buf + hlen, blen);
+		body[blen] = '\0';
+		char path[2048] = "/";
+		sscanf(buf, "%*s %2047s", path);
+		pthread_mutex_lock(&mu);
+		nreq++;
+		pthread_mutex_unlock(&mu);
+		int r = serve_one(fd, buf, path, body);
+		free(body);
+		if (r < 0)
+			break;
+		memmove(buf, buf + hlen + blen, len - hlen - blen);
+		len -= hlen + blen;
+		buf[len] = '\0';
+	}
+out:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+static int
+listener(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || getsockname(fd, (struct sockaddr *)&a, &alen) < 0)
+		return -1;
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+int
+main(int argc, char **argv)
+{
+	int port, fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc == 2 && strcmp(argv[1], "--free-port") == 0) {
+		if ((fd = listener(&port)) < 0)
+			return 1;
+		close(fd);
+		printf("%d\n", port);
+		return 0;
+	}
+	if (argc != 3) {
+		fprintf(stderr, "usage: faultsrv PORTFILE LOGFILE | faultsrv --free-port\n");
+		return 2;
+	}
+	if ((fd = listener(&port)) < 0 || listen(fd, 64) < 0) {
+		perror("faultsrv");
+		return 1;
+	}
+	logf = fopen(argv[2], "w");
+	/* the port file appears whole: written aside, then renamed */
+	char tmpname[4096];
+	snprintf(tmpname, sizeof tmpname, "%s.tmp", argv[1]);
+	FILE *pf = fopen(tmpname, "w");
+	if (!logf || !pf) {
+		perror("faultsrv");
+		return 1;
+	}
+	/*
+	 * A second port that answers no connection: its accept queue (backlog
+	 * 0) is filled by us, so a client's SYN goes unanswered.
+	 */
+	int hole_port, hole = listener(&hole_port);
+	if (hole < 0 || listen(hole, 0) < 0) {
+		perror("faultsrv");
+		return 1;
+	}
+	struct sockaddr_in ha = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				  .sin_port = htons((uint16_t)hole_port) };
+	for (int i = 0; i < 4; i++) {
+		int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (c >= 0)
+			connect(c, (struct sockaddr *)&ha, sizeof ha);
+	}
+	fprintf(pf, "%d %d\n", port, hole_port);
+	if (fclose(pf) != 0 || rename(tmpname, argv[1]) != 0) {
+		perror("faultsrv");
+		return 1;
+	}
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+		pthread_t t;
+		if (c < 0)
+			continue;
+		if (pthread_create(&t, NULL, conn, (void *)(intptr_t)c) == 0)
+			pthread_detach(t);
+		else
+			close(c);
+	}
+}

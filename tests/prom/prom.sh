@@ -1,0 +1,417 @@
+# tests/prom/prom.sh: novagate against servers, sourced by tests/run.sh (it uses ng, ok, bad, $tmp,
+# $NOVAGATE).  Every server runs on 127.0.0.1 on a free port and is stopped by PID on the way out.
+#   1. faults: faultsrv.c, a misbehaving Prometheus API (built here with cc)
+#   2. watch, against faultsrv
+#   3. Prometheus (if installed): the recorded inputs of tests/rules/ loaded with promtool; each case
+#      of verdicts.tsv checked live must give check --input's verdict (or the one divergences.tsv
+#      documents for that engine), and record must replay to the very same report
+#   4. baselines recorded from Prometheus and replayed
+#   5. VictoriaMetrics (if installed): as 3, the data imported over HTTP
+pdir=$tmp/prom
+mkdir -p "$pdir"
+pids=
+prom_stop() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	pids=
+}
+trap 'prom_stop; rm -rf "$tmp"' EXIT
+trap 'prom_stop; rm -rf "$tmp"; exit 130' INT TERM
+
+# novagate with a time limit: nothing may hang
+if [ "${NG_VALGRIND:-0}" = 1 ]; then
+	ngt() { timeout 300 valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect "$NOVAGATE" "$@"; }
+	ncases=4	# valgrind is slow: a few cases per server
+else
+	ngt() { timeout 60 "$NOVAGATE" "$@"; }
+	ncases=100000
+fi
+
+# wait_for FILE-or-URL: up to 20 s
+wait_file() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -s "$1" ]
+}
+wait_url() {
+	i=0
+	until curl -sf -o /dev/null "$1" 2>/dev/null; do
+		[ $i -lt 400 ] || return 1
+		sleep 0.05; i=$((i + 1))
+	done
+}
+
+# want_exit NAME STATUS PATTERN -- ARGS...: novagate ARGS exits STATUS; its stderr holds PATTERN (a
+# fixed string; - for none); a fault (status >= 9) prints nothing on stdout and one line on stderr
+want_exit() {
+	name=$1 want=$2 pat=$3
+	shift 4
+	ngt "$@" >"$pdir/out" 2>"$pdir/err"
+	rc=$?
+	lines=$(wc -l <"$pdir/err")
+	if [ $rc -ne "$want" ]; then
+		bad "prom: $name: exit $rc, want $want"; cat "$pdir/err" >&2
+	elif [ "$pat" != - ] && ! grep -qF -- "$pat" "$pdir/err"; then
+		bad "prom: $name: stderr lacks '$pat'"; cat "$pdir/err" >&2
+	elif [ "$want" -ge 9 ] && { [ -s "$pdir/out" ] || [ "$lines" -ne 1 ]; }; then
+		bad "prom: $name: a fault printed a report or more than one line"; cat "$pdir/out" "$pdir/err" >&2
+	else
+		ok
+	fi
+}
+
+# never a credential in what novagate prints
+no_secret() {
+	for s in "$@"; do
+		if grep -qF -- "$s" "$pdir/out" "$pdir/err"; then bad "prom: a credential was printed: $s"; return; fi
+	done
+	ok
+}
+
+# --- 1. faults -------------------------------------------------------------
+if ! ${CC:-cc} -O1 -o "$pdir/faultsrv" tests/prom/faultsrv.c -lpthread 2>"$pdir/cc.err"; then
+	bad "prom: tests/prom/faultsrv.c does not build"; cat "$pdir/cc.err" >&2
+else
+	"$pdir/faultsrv" "$pdir/fs.port" "$pdir/fs.log" &
+	pids="$pids $!"
+	wait_file "$pdir/fs.port" || bad "prom: faultsrv did not start"
+	read -r FP HOLE <"$pdir/fs.port"
+	F=http://127.0.0.1:$FP
+	DEAD=$("$pdir/faultsrv" --free-port)
+	cat >"$pdir/f.gate" <<-'EOF'
+	metric a = `0.5`
+	metric b = `2`
+	gate g {
+	  step 15s
+	  window 1m
+	  rollback "b huge" when b > 100
+	  go when a < 1 && b < 3
+	}
+	EOF
+	G=$pdir/f.gate
+	at=--at=1700000000
+	lim="--timeout 1s --max-response 1Mi"
+	want_exit ok 0 - -- check "$G" --prometheus "$F/ok" $at
+	if [ "$(jq -r .verdict "$pdir/out" 2>/dev/null)" = go ]; then ok; else bad "prom: ok: not go"; fi
+	want_exit "route prefix + query string" 0 - -- check "$G" --prometheus "$F/ok/?x=1" $at
+	want_exit "zero series: missing data" 3 - -- check "$G" --prometheus "$F/empty" $at
+	if [ "$(jq -r '.rules[1].state' "$pdir/out" 2>/dev/null)" = unknown ]; then ok; else bad "prom: empty: go rule not unknown"; fi
+	want_exit warnings 0 "metric a: warning: PromQL warning: a thing" -- check "$G" --prometheus "$F/warn" $at
+	want_exit "two series" 14 'metric a: the query returned 2 series, not one: {instance="pod-1"}, {instance="pod-2"} (query: 0.5)' -- \
+		check "$G" --prometheus "$F/two" $at
+	want_exit "500, retried" 11 "HTTP 500: internal error: the storage is on fire (3 attempts)" -- \
+		check "$G" --prometheus "$F/500" $at $lim
+	want_exit "503 envelope, retried" 12 "unavailable: too many queries (query: 0.5) (2 attempts)" -- \
+		check "$G" --prometheus "$F/503" $at $lim --retries 1
+	want_exit "no retry" 11 "HTTP 500" -- check "$G" --prometheus "$F/500" $at --retries 0
+	before=$(grep -c '^req 429' "$pdir/fs.log")
+	want_exit "429 then success" 0 - -- check "$G" --prometheus "$F/429" $at
+	n=$(($(grep -c '^req 429' "$pdir/fs.log") - before))
+	if [ "$n" -eq 4 ]; then ok; else bad "prom: 429: $n requests, want 4 (2 refused, 2 answered)"; fi
+	want_exit "connection closed, retried" 0 - -- check "$G" --prometheus "$F/flaky" $at
+	want_exit "total timeout" 10 "no complete response within 1s (--timeout)" -- check "$G" --prometheus "$F/slow" $at $lim
+	want_exit "connect timeout" 10 "no connection within 200ms (--connect-timeout) (2 attempts)" -- \
+		check "$G" --prometheus "http://127.0.0.1:$HOLE" $at --connect-timeout 200ms --retries 1
+	want_exit "connection refused" 9 "cannot connect: " -- check "$G" --prometheus "http://127.0.0.1:$DEAD" $at
+	want_exit "TLS to a plain server" 9 "TLS: " -- check "$G" --prometheus "https://127.0.0.1:$FP/ok" $at
+	want_exit "cut short" 13 "bad response: cut short" -- check "$G" --prometheus "$F/cut" $at $lim --retries 0
+	want_exit "truncated JSON" 13 "bad response: not JSON: premature end of input" -- check "$G" --prometheus "$F/trunc" $at
+	want_exit "not JSON" 13 "bad response: not JSON" -- check "$G" --prometheus "$F/notjson" $at
+	want_exit "error envelope" 12 "metric a: execution: query processing would load too many samples into memory (query: 0.5)" -- \
+		check "$G" --prometheus "$F/envelope" $at
+	want_exit "huge response" 15 "the response is larger than 1048576 bytes (--max-response)" -- \
+		check "$G" --prometheus "$F/huge" $at $lim
+	want_exit "native histograms" 13 "native histogram samples" -- check "$G" --prometheus "$F/hist" $at
+	want_exit "string result" 13 "a string result" -- check "$G" --prometheus "$F/string" $at
+	want_exit redirect 11 "HTTP 302: redirected to $F/ok/api/v1/query_range" -- check "$G" --prometheus "$F/redirect" $at
+	want_exit "on-error inconclusive" 3 "cannot connect" -- \
+		check "$G" --prometheus "http://127.0.0.1:$DEAD" $at --on-error inconclusive
+	if [ "$(jq -r '.verdict + " " + (.error.status|tostring) + " " + .error.kind' "$pdir/out" 2>/dev/null)" = "inconclusive 9 connect" ]; then
+		ok; else bad "prom: on-error inconclusive: report"; cat "$pdir/out" >&2; fi
+	want_exit "on-error fail" 12 - -- check "$G" --prometheus "$F/envelope" $at --on-error fail
+
+	# auth: the server checks it, and echoes what it got when it is wrong
+	printf 's3cret-token\n' >"$pdir/token"
+	printf 'wr0ng-t0ken\n' >"$pdir/badtoken"
+	want_exit "bearer token + header" 0 - -- check "$G" --prometheus "$F/auth" $at \
+		--bearer-token-file "$pdir/token" --header 'X-Scope-OrgID: team'
+	want_exit "wrong bearer token" 11 "HTTP 401: unauthorized: got Authorization: Bearer ***" -- \
+		check "$G" --prometheus "$F/auth" $at --bearer-token-file "$pdir/badtoken" --header 'X-Scope-OrgID: team'
+	no_secret wr0ng-t0ken
+	want_exit "basic auth in the URL" 0 - -- check "$G" --prometheus "http://user:pa55word@127.0.0.1:$FP/basic" $at -v
+	no_secret pa55word dXNlcjpwYTU1d29yZA
+	want_exit "wrong basic auth" 11 "got Authorization: Basic ***" -- \
+		check "$G" --prometheus "http://user:wr0ngpass@127.0.0.1:$FP/basic" $at
+	no_secret wr0ngpass dXNlcjp3cjBuZ3Bhc3M
+	export NOVAGATE_PROMETHEUS_USER=user NOVAGATE_PROMETHEUS_PASSWORD=pa55word
+	want_exit "basic auth from the environment" 0 - -- check "$G" --prometheus "$F/basic" $at
+	NOVAGATE_PROMETHEUS_PASSWORD=wr0ngpass
+	want_exit "wrong basic auth from the environment" 11 "Basic ***" -- check "$G" --prometheus "$F/basic" $at
+	no_secret wr0ngpass dXNlcjp3cjBuZ3Bhc3M
+	unset NOVAGATE_PROMETHEUS_USER NOVAGATE_PROMETHEUS_PASSWORD
+	want_exit "secret in a header" 11 - -- check "$G" --prometheus "$F/auth" $at --header 'Authorization: Bearer t0p-s3cr3t'
+	no_secret t0p-s3cr3t
+	want_exit "-v shows the queries" 0 "metric b: query_range 2023-11-14T22:07:20Z .. 2023-11-14T22:13:20Z step 15s: 2" -- \
+		check "$G" --prometheus "$F/ok" $at -v
+	export NOVAGATE_PROMETHEUS_URL="$F/ok"
+	want_exit "server from the environment" 0 - -- check "$G" $at
+	unset NOVAGATE_PROMETHEUS_URL
+	{ printf 'prometheus "%s/ok"\n' "$F"; cat "$G"; } >"$pdir/f2.gate"
+	want_exit "server from the gate file" 0 - -- check "$pdir/f2.gate" $at
+	want_exit "usage: a URL that is not http" 4 "must be http:// or https://" -- check "$G" --prometheus ftp://x/ $at
+	want_exit "usage: a bad header" 4 "--header takes 'Name: value'" -- check "$G" --prometheus "$F/ok" --header nocolon
+	want_exit "usage: --input and --prometheus" 4 "exclude each other" -- \
+		check "$G" --prometheus "$F/ok" --input tests/rules/canary/healthy.prom
+	want_exit "usage: a bad --timeout" 4 "--timeout takes a duration" -- check "$G" --prometheus "$F/ok" --timeout 5
+	want_exit "usage: no server" 4 "check needs --input FILE" -- check "$G"
+	want_exit "token file missing" 7 "--bearer-token-file" -- check "$G" --prometheus "$F/ok" --bearer-token-file "$pdir/nosuch"
+
+	# a parameter's value reaches the server inside its string literal, escaped
+	cat >"$pdir/p.gate" <<-'EOF'
+	param job = "x"
+	metric a = `up{job="$job"}`
+	gate g {
+	  go when a > 0
+	}
+	EOF
+	want_exit "an escaped parameter" 0 - -- check "$pdir/p.gate" --prometheus "$F/ok" $at --set 'job=a"b\c'
+	if grep -qF 'query=up{job="a\"b\\c"}' "$pdir/fs.log"; then ok; else
+		bad "prom: the escaped query did not reach the server as it is"; grep up "$pdir/fs.log" >&2; fi
+	# more than 10000 points: one query per 10000
+	cat >"$pdir/long.gate" <<-'EOF'
+	metric long = `0.5`
+	gate g {
+	  step 1s
+	  window 4h
+	  go when long < 1
+	}
+	EOF
+	before=$(grep -c '^req ok query=0.5 start=' "$pdir/fs.log")
+	want_exit "a long window in two queries" 0 - -- check "$pdir/long.gate" --prometheus "$F/ok" $at
+	n=$(($(grep -c '^req ok query=0.5 start=' "$pdir/fs.log") - before))
+	if [ "$n" -eq 2 ]; then ok; else bad "prom: 14701 points in $n queries, want 2"; fi
+
+	# record: what check --input replays to the same report
+	want_exit "record" 0 - -- record "$G" --prometheus "$F/ok" $at
+	cp "$pdir/out" "$pdir/rec.prom"
+	ngt check "$G" --prometheus "$F/ok" $at >"$pdir/live.json" 2>/dev/null
+	ngt check "$G" --input "$pdir/rec.prom" >"$pdir/replay.json" 2>"$pdir/err"
+	if cmp -s "$pdir/live.json" "$pdir/replay.json"; then ok; else bad "prom: faultsrv record: replay differs"; fi
+	want_exit "record of a fault writes nothing" 11 - -- record "$G" --prometheus "$F/500" $at --retries 0
+
+	# --- 2. watch ---------------------------------------------------------------
+	cat >"$pdir/w.gate" <<-'EOF'
+	metric a = `0.5`
+	gate g {
+	  step 500ms
+	  window 1s
+	  go when a < 1
+	}
+	EOF
+	cat >"$pdir/wr.gate" <<-'EOF'
+	metric a = `0.5`
+	metric b = `200`
+	gate g {
+	  step 1s
+	  window 1h
+	  rollback "b huge" when b > 100
+	  go when a < 1
+	}
+	EOF
+	cat >"$pdir/wl.gate" <<-'EOF'
+	metric a = `0.5`
+	gate g {
+	  step 500ms
+	  window 1h
+	  go when a < 1
+	}
+	EOF
+	conns=$(grep -c '^conn' "$pdir/fs.log")
+	want_exit "watch: the window elapses" 0 - -- watch "$pdir/w.gate" --prometheus "$F/ok"
+	n=$(wc -l <"$pdir/out")
+	last=$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")' 2>/dev/null)
+	if [ "$n" -eq 3 ] && [ "$last" = "go true window elapsed" ] &&
+	   [ "$(head -n 1 "$pdir/out" | jq -r '.final')" = false ]; then ok; else
+		bad "prom: watch: $n lines, last '$last'"; cat "$pdir/out" >&2; fi
+	n=$(($(grep -c '^conn' "$pdir/fs.log") - conns))
+	if [ "$n" -eq 1 ]; then ok; else bad "prom: watch: $n connections for 3 steps, want 1 (reused)"; fi
+	want_exit "watch: a rollback ends it at once" 2 - -- watch "$pdir/wr.gate" --prometheus "$F/ok"
+	if [ "$(wc -l <"$pdir/out")" -eq 1 ] &&
+	   [ "$(jq -r '[.verdict, .final, .reason, .decided_by.name] | join(" ")' "$pdir/out")" = "rollback true rollback b huge" ]; then
+		ok; else bad "prom: watch rollback"; cat "$pdir/out" >&2; fi
+	want_exit "watch: --max-duration" 3 - -- watch "$pdir/wl.gate" --prometheus "$F/ok" --max-duration 700ms
+	if [ "$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")')" = "inconclusive true max duration" ] &&
+	   [ "$(wc -l <"$pdir/out")" -ge 2 ]; then ok; else bad "prom: watch --max-duration"; cat "$pdir/out" >&2; fi
+	"$NOVAGATE" watch "$pdir/wl.gate" --prometheus "$F/ok" >"$pdir/out" 2>"$pdir/err" &
+	wpid=$!
+	(trap 'kill "$s" 2>/dev/null; exit 0' TERM; sleep 30 & s=$!; wait "$s"; kill -KILL "$wpid" 2>/dev/null) &
+	dog=$!
+	sleep 0.7
+	kill -TERM "$wpid" 2>/dev/null
+	wait "$wpid"
+	rc=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	if [ $rc -eq 3 ] && [ "$(tail -n 1 "$pdir/out" | jq -r '[.final, .reason] | join(" ")')" = "true terminated (SIGTERM)" ]; then
+		ok; else bad "prom: watch SIGTERM: exit $rc"; cat "$pdir/out" "$pdir/err" >&2; fi
+	want_exit "watch: a fault" 11 "HTTP 500" -- watch "$pdir/w.gate" --prometheus "$F/500" --retries 0
+	want_exit "watch: a fault, --on-error inconclusive" 3 "HTTP 500" -- \
+		watch "$pdir/w.gate" --prometheus "$F/500" --retries 0 --on-error inconclusive
+	if [ "$(jq -r '[.verdict, .final, .error.status] | join(" ")' "$pdir/out")" = "inconclusive true 11" ]; then
+		ok; else bad "prom: watch on-error"; cat "$pdir/out" >&2; fi
+	want_exit "watch: no --at" 4 "watch evaluates from now on" -- watch "$pdir/w.gate" --prometheus "$F/ok" $at
+fi
+
+# --- 3-5. real servers -------------------------------------------------------
+# all recorded inputs of tests/rules/, each series labelled with its case
+for f in tests/rules/*/*.prom tests/rules/*/*/*.prom; do
+	[ -e "$f" ] || continue
+	c=${f#tests/rules/}
+	sed "s|^|${c%.prom}	|" "$f"
+done >"$pdir/all.tsv"
+for g in rules/*.gate; do perl tests/prom/xform.pl <"$g" >"$pdir/$(basename "$g")"; done
+
+# The cases of verdicts.tsv: gatefile, gate, input, case name, at (the input's newest sample);
+# and check --input's report of each without what differs: the file, the queries, and sampled_at
+# (a server's values are its query's results at the evaluation steps, not the raw samples' times).
+strip() { sed 's/"file":"[^"]*"//g; s/"query":"\([^"\\]\|\\.\)*"//g; s/"sampled_at":"[^"]*"//g' "$@"; }
+awk -F '\t' '
+	FNR == 1 { file = FILENAME }
+	FILENAME != "tests/rules/verdicts.tsv" && !/^#/ && $0 != "" { split($0, f, " "); if (f[3] > m[file]) m[file] = f[3]; next }
+	FILENAME == "tests/rules/verdicts.tsv" && $1 != "gatefile" && $1 !~ /^#/ && $1 != "" {
+		c = $2; sub(/^tests\/rules\//, "", c); sub(/\.prom$/, "", c)
+		printf "%s\t%s\t%s\t%s\t%.3f\n", $1, $3, $2, c, m[$2] / 1000
+	}' tests/rules/*/*.prom tests/rules/*/*/*.prom tests/rules/verdicts.tsv | head -n "$ncases" >"$pdir/cases.tsv"
+n=0
+while IFS='	' read -r gatefile gate input c at; do
+	n=$((n + 1))
+	ngt check "$gatefile" --input "$input" --gate "$gate" >"$pdir/in.json" 2>/dev/null
+	echo $? >"$pdir/in$n.rc"
+	strip "$pdir/in.json" >"$pdir/in$n.json"
+done <"$pdir/cases.tsv"
+
+# cases ENGINE URL: each case against the server: the report check --input gave (but for the file
+# and queries), or the verdict divergences.tsv gives; and record replays to the live report
+cases() {
+	engine=$1 url=$2 n=0
+	while IFS='	' read -r gatefile gate input c at; do
+		n=$((n + 1))
+		g=$pdir/$(basename "$gatefile")
+		ngt check "$g" --gate "$gate" --set "case=$c" --prometheus "$url" --at "$at" >"$pdir/live.json" 2>"$pdir/err"
+		rc=$?
+		div=$(awk -F '\t' -v e="$engine" -v c="$c" '$1 == e && $2 == c { print $3 }' tests/prom/divergences.tsv)
+		if [ -n "$div" ]; then
+			case $(head -c 200 "$pdir/live.json") in
+			*'"verdict":"'"$div"'"'*) ok ;;
+			*) bad "prom: $engine $c: want $div (divergences.tsv)"; cat "$pdir/live.json" "$pdir/err" >&2 ;;
+			esac
+		elif [ $rc -eq "$(cat "$pdir/in$n.rc")" ] && strip "$pdir/live.json" | cmp -s - "$pdir/in$n.json"; then
+			ok
+		else
+			bad "prom: $engine $c: exit $rc, the report differs from check --input's:"
+			strip "$pdir/live.json" | diff "$pdir/in$n.json" - | head -n 4 >&2; cat "$pdir/err" >&2
+		fi
+		# record: check --input on it gives the live report, byte for byte
+		ngt record "$g" --gate "$gate" --set "case=$c" --prometheus "$url" --at "$at" >"$pdir/rec.prom" 2>"$pdir/err"
+		ngt check "$g" --gate "$gate" --set "case=$c" --input "$pdir/rec.prom" >"$pdir/replay.json" 2>>"$pdir/err"
+		if cmp -s "$pdir/live.json" "$pdir/replay.json"; then ok; else
+			bad "prom: $engine $c: record does not replay to the live report"; cat "$pdir/err" >&2; fi
+	done <"$pdir/cases.tsv"
+}
+
+if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
+	awk -f tests/prom/toom.awk "$pdir/all.tsv" | sort -t '	' -k1,1 -s |
+		awk -F '\t' '$1 != last { print "# TYPE " $1 " gauge"; last = $1 } { print $2 } END { print "# EOF" }' >"$pdir/all.om"
+	if promtool tsdb create-blocks-from openmetrics "$pdir/all.om" "$pdir/pdata" >"$pdir/promtool.out" 2>&1; then
+		printf 'global:\n  scrape_interval: 1h\n' >"$pdir/prometheus.yml"
+		PP=$("$pdir/faultsrv" --free-port 2>/dev/null || echo 19090)
+		prometheus --config.file="$pdir/prometheus.yml" --storage.tsdb.path="$pdir/pdata" \
+			--storage.tsdb.retention.time=100y --web.listen-address="127.0.0.1:$PP" \
+			--log.level=error >"$pdir/prometheus.log" 2>&1 &
+		ppid=$!
+		pids="$pids $ppid"
+		if wait_url "http://127.0.0.1:$PP/-/ready"; then
+			cases prometheus "http://127.0.0.1:$PP"
+
+			# 4. recorded baselines
+			cat >"$pdir/b.gate" <<-'EOF'
+			param case = ""
+			metric p99 = `p99{case="$case",role=""}`
+			metric err = `error_rate{case="$case",role=""}`
+			gate g {
+			  step 15s
+			  window 2m
+			  rollback "p99 doubled" when p99 > baseline * 2 for 1m
+			  go when p99 < baseline + 20% && err < max(baseline(err), 5m) * 2
+			}
+			EOF
+			P=http://127.0.0.1:$PP
+			B=$pdir/b.gate
+			want_exit "baseline needs --baseline" 5 "metric 'p99' has no baseline" -- check "$B" --prometheus "$P"
+			want_exit "baseline: record" 0 - -- baseline "$B" --set case=canary/healthy --prometheus "$P" --at 1700000540
+			cp "$pdir/out" "$pdir/bl.json"
+			if [ "$(jq -r '[.novagate_baseline, .at, (.metrics.p99.values | length), (.metrics.err.values | length), .metrics.p99.step] | map(tostring) | join(" ")' "$pdir/bl.json")" = "1 2023-11-14T22:22:20Z 29 29 15s" ]; then
+				ok; else bad "prom: baseline file"; head -c 600 "$pdir/bl.json" >&2; fi
+			want_exit "baseline: healthy against itself" 0 - -- \
+				check "$B" --set case=canary/healthy --prometheus "$P" --at 1700000600 --baseline "$pdir/bl.json"
+			want_exit "baseline: p99 doubled" 2 - -- \
+				check "$B" --set case=canary/p99-doubled-2m --prometheus "$P" --at 1700000600 --baseline "$pdir/bl.json"
+			if [ "$(jq -r .decided_by.name "$pdir/out")" = "p99 doubled" ]; then ok; else bad "prom: baseline: not p99 doubled"; fi
+			# the same through a recording and --input
+			ngt record "$B" --set case=canary/p99-doubled-2m --prometheus "$P" --at 1700000600 >"$pdir/rec.prom" 2>/dev/null
+			ngt check "$B" --set case=canary/p99-doubled-2m --input "$pdir/rec.prom" --baseline "$pdir/bl.json" \
+				>"$pdir/replay.json" 2>/dev/null
+			if cmp -s "$pdir/out" "$pdir/replay.json"; then ok; else bad "prom: baseline: --input replay differs"; fi
+			printf '{"novagate_baseline": 1, "at": 1700000000, "metrics": {"p99": {"value": "0.1"}, "err": {"value": 1}}}\n' >"$pdir/const.json"
+			want_exit "baseline: constants" 1 - -- \
+				check "$B" --set case=canary/healthy --prometheus "$P" --at 1700000600 --baseline "$pdir/const.json"
+			printf '{"novagate_baseline": 1, "at": 1700000000, "metrics": {"err": {"value": 1}}}\n' >"$pdir/part.json"
+			want_exit "baseline: a metric missing" 3 "records no metric 'p99'" -- \
+				check "$B" --set case=canary/healthy --prometheus "$P" --at 1700000600 --baseline "$pdir/part.json"
+			printf '{"novagate_baseline": 1, "at": 1700000000, "metrics": {"p99": {"values": [[2, "1"], [1, "1"]]}}}\n' >"$pdir/bad.json"
+			want_exit "baseline: malformed" 6 "values out of time order" -- \
+				check "$B" --prometheus "$P" --baseline "$pdir/bad.json"
+			want_exit "baseline: unreadable" 7 "nosuch.json" -- check "$B" --prometheus "$P" --baseline "$pdir/nosuch.json"
+		else
+			bad "prom: prometheus did not become ready"; tail -n 20 "$pdir/prometheus.log" >&2
+		fi
+		prom_stop
+	else
+		bad "prom: promtool tsdb create-blocks-from openmetrics failed"; tail -n 5 "$pdir/promtool.out" >&2
+	fi
+else
+	echo "notice: prometheus/promtool not installed: the tests against a real Prometheus are skipped" >&2
+fi
+
+if command -v victoria-metrics >/dev/null 2>&1; then
+	VP=$("$pdir/faultsrv" --free-port 2>/dev/null || echo 18428)
+	victoria-metrics -storageDataPath="$pdir/vmdata" -retentionPeriod=100y -httpListenAddr="127.0.0.1:$VP" \
+		-loggerLevel=ERROR >"$pdir/vm.log" 2>&1 &
+	pids="$pids $!"
+	V=http://127.0.0.1:$VP
+	if wait_url "$V/health"; then
+		awk -v vm=1 -f tests/prom/toom.awk "$pdir/all.tsv" | cut -f 2 >"$pdir/all.vm"
+		curl -sf --data-binary @"$pdir/all.vm" "$V/api/v1/import/prometheus" &&
+			curl -sf -o /dev/null "$V/internal/force_flush"
+		want=$(grep -c . "$pdir/all.vm")
+		i=0
+		until [ "$(curl -sf "$V/api/v1/query" --data-urlencode 'query=sum(count_over_time({__name__=~".+"}[1d]))' \
+			--data-urlencode time=1700010000 | jq -r '.data.result[0].value[1]' 2>/dev/null)" = "$want" ]; do
+			[ $i -lt 200 ] || break
+			sleep 0.1; i=$((i + 1))
+		done
+		if [ $i -lt 200 ]; then
+			cases victoria-metrics "$V"
+		else
+			bad "prom: victoria-metrics did not take the $want samples"
+		fi
+	else
+		bad "prom: victoria-metrics did not become ready"; tail -n 20 "$pdir/vm.log" >&2
+	fi
+	prom_stop
+else
+	echo "notice: victoria-metrics not installed: the tests against VictoriaMetrics are skipped" >&2
+fi
+prom_stop
+trap 'rm -rf "$tmp"' EXIT INT TERM

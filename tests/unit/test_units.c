@@ -1,0 +1,320 @@
+/*
+ * test_units.c: number literals with units (units_value) and Prometheus
+ * durations (units_duration), as the spec's "Numbers with units" sets them
+ * out: every value unit, every duration unit, the same text read both ways,
+ * and each error with its message and the offset the caret points at.
+ */
+#include "units.h"
+#include "t.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MS_S	1000LL
+#define MS_M	(60 * MS_S)
+#define MS_H	(60 * MS_M)
+#define MS_D	(24 * MS_H)
+#define MS_W	(7 * MS_D)
+#define MS_Y	(365 * MS_D)
+
+/* --- helpers -------------------------------------------------------------- */
+
+static void
+value_ok(const char *s, double want, bool want_pct, int line)
+{
+	double v = -12345;
+	bool pct = !want_pct;
+	const char *err = NULL;
+	size_t at = 999;
+	int rc = units_value(s, strlen(s), &v, &pct, &err, &at);
+
+	T_CHECK(rc == 0, "line %d: units_value(\"%s\") failed: %s", line, s, err ? err : "?");
+	if (rc != 0)
+		return;
+	T_CHECK(v == want || fabs(v - want) <= 1e-15 * fabs(want),
+		"line %d: units_value(\"%s\") = %.17g, want %.17g", line, s, v, want);
+	T_CHECK(pct == want_pct, "line %d: units_value(\"%s\"): percent %d, want %d", line, s, pct, want_pct);
+}
+
+static void
+value_err(const char *s, const char *want, size_t want_at, int line)
+{
+	double v = 0;
+	bool pct;
+	const char *err = NULL;
+	size_t at = 999;
+	int rc = units_value(s, strlen(s), &v, &pct, &err, &at);
+
+	T_CHECK(rc == -1, "line %d: units_value(\"%s\") = %d (value %g), want an error", line, s, rc, v);
+	if (rc != -1)
+		return;
+	T_CHECK(err && strcmp(err, want) == 0, "line %d: units_value(\"%s\"): error \"%s\", want \"%s\"",
+		line, s, err ? err : "(null)", want);
+	T_CHECK(at == want_at, "line %d: units_value(\"%s\"): error at %zu, want %zu", line, s, at, want_at);
+}
+
+static void
+dur_ok(const char *s, int64_t want, int line)
+{
+	int64_t ms = -12345;
+	const char *err = NULL;
+	size_t at = 999;
+	int rc = units_duration(s, strlen(s), &ms, &err, &at);
+
+	T_CHECK(rc == 0, "line %d: units_duration(\"%s\") failed: %s", line, s, err ? err : "?");
+	if (rc == 0)
+		T_CHECK(ms == want, "line %d: units_duration(\"%s\") = %lld ms, want %lld",
+			line, s, (long long)ms, (long long)want);
+}
+
+static void
+dur_err(const char *s, const char *want, size_t want_at, int line)
+{
+	int64_t ms = 0;
+	const char *err = NULL;
+	size_t at = 999;
+	int rc = units_duration(s, strlen(s), &ms, &err, &at);
+
+	T_CHECK(rc == -1, "line %d: units_duration(\"%s\") = %d (%lld ms), want an error",
+		line, s, rc, (long long)ms);
+	if (rc != -1)
+		return;
+	T_CHECK(err && strcmp(err, want) == 0, "line %d: units_duration(\"%s\"): error \"%s\", want \"%s\"",
+		line, s, err ? err : "(null)", want);
+	T_CHECK(at == want_at, "line %d: units_duration(\"%s\"): error at %zu, want %zu", line, s, at, want_at);
+}
+
+#define VALUE_OK(s, w)		value_ok(s, w, false, __LINE__)
+#define PCT_OK(s, w)		value_ok(s, w, true, __LINE__)
+#define VALUE_ERR(s, e, at)	value_err(s, e, at, __LINE__)
+#define DUR_OK(s, w)		dur_ok(s, w, __LINE__)
+#define DUR_ERR(s, e, at)	dur_err(s, e, at, __LINE__)
+
+static const char E_DUR_IN_VALUE[] = "a duration where a value belongs";
+static const char E_VALUE_IN_DUR[] = "a value where a duration belongs";
+static const char E_NEEDS_UNIT[] = "a duration needs a unit, as in 15s or 5m";
+static const char E_WHOLE[] = "durations take whole numbers, as in 90s";
+static const char E_ORDER[] = "duration units must go from largest to smallest, as in 1h30m";
+
+/* --- values ----------------------------------------------------------------- */
+
+static void
+values(void)
+{
+	/* plain numbers */
+	VALUE_OK("0", 0);
+	VALUE_OK("42", 42);
+	VALUE_OK("0.5", 0.5);
+	VALUE_OK(".5", 0.5);
+	VALUE_OK("5.", 5);
+	VALUE_OK("1e-3", 0.001);
+	VALUE_OK("1E3", 1000);
+	VALUE_OK("2.5e+2", 250);
+
+	/* every value unit */
+	PCT_OK("5%", 0.05);
+	PCT_OK("0.5%", 0.005);
+	PCT_OK("100%", 1);
+	VALUE_OK("3n", 3e-9);
+	VALUE_OK("3u", 3e-6);
+	VALUE_OK("200m", 0.2);		/* Kubernetes milli-CPU */
+	VALUE_OK("5m", 0.005);		/* milli, never minutes, in a value */
+	VALUE_OK("2k", 2000);
+	VALUE_OK("2M", 2e6);
+	VALUE_OK("2G", 2e9);
+	VALUE_OK("1G", 1e9);
+	VALUE_OK("2T", 2e12);
+	VALUE_OK("2P", 2e15);
+	VALUE_OK("1Ki", 1024);
+	VALUE_OK("256Mi", 256.0 * 1048576);
+	VALUE_OK("2Gi", 2.0 * 1073741824);
+	VALUE_OK("3Ti", 3.0 * 1099511627776);
+	VALUE_OK("1Pi", 1125899906842624.0);
+	VALUE_OK("300ms", 0.3);		/* seconds, as latencies are */
+	VALUE_OK("2s", 2);
+	VALUE_OK("1.5k", 1500);
+	VALUE_OK("1e3k", 1e6);
+	VALUE_OK(".5Ki", 512);
+
+	/* units are case-sensitive: M is mega, m is milli */
+	VALUE_OK("1M", 1e6);
+	VALUE_OK("1m", 1e-3);
+
+	/* durations in a value context: the caret goes under the unit */
+	VALUE_ERR("1h", E_DUR_IN_VALUE, 1);
+	VALUE_ERR("2d", E_DUR_IN_VALUE, 1);
+	VALUE_ERR("1w", E_DUR_IN_VALUE, 1);
+	VALUE_ERR("1y", E_DUR_IN_VALUE, 1);
+	VALUE_ERR("1h30m", E_DUR_IN_VALUE, 1);
+	VALUE_ERR("15m30s", E_DUR_IN_VALUE, 2);
+	VALUE_ERR("1m30s", E_DUR_IN_VALUE, 1);
+
+	/* unknown units */
+	VALUE_ERR("200q", "unknown unit", 3);
+	VALUE_ERR("5KB", "unknown unit", 1);
+	VALUE_ERR("5ki", "unknown unit", 1);	/* Ki, not ki */
+	VALUE_ERR("5mi", "unknown unit", 1);
+	VALUE_ERR("1e", "unknown unit", 1);	/* an exponent needs digits */
+	VALUE_ERR("5%%", "unknown unit", 1);
+
+	/* no digits at all */
+	VALUE_ERR("", "malformed number", 0);
+	VALUE_ERR("k", "malformed number", 0);
+
+	/* only n bytes are read: "5m" of "5ms" is 0.005 */
+	{
+		double v = 0;
+		bool pct = true;
+		const char *err = NULL;
+		size_t at = 0;
+		T_CHECK(units_value("5ms", 2, &v, &pct, &err, &at) == 0 && v == 0.005 && !pct,
+			"units_value(\"5ms\", 2) = %g, want 0.005", v);
+	}
+}
+
+/* --- durations -------------------------------------------------------------- */
+
+static void
+durations(void)
+{
+	/* every duration unit */
+	DUR_OK("500ms", 500);
+	DUR_OK("1ms", 1);
+	DUR_OK("15s", 15 * MS_S);
+	DUR_OK("5m", 5 * MS_M);
+	DUR_OK("5m", 300000);		/* the same text as the value 0.005 */
+	DUR_OK("1h", MS_H);
+	DUR_OK("2d", 2 * MS_D);
+	DUR_OK("1w", MS_W);
+	DUR_OK("1y", MS_Y);
+	DUR_OK("1y", 31536000000LL);	/* a Prometheus year is 365 days */
+	DUR_OK("0s", 0);
+
+	/* compound, largest unit first */
+	DUR_OK("1h30m", MS_H + 30 * MS_M);
+	DUR_OK("1h30m", 5400000);
+	DUR_OK("1m30s", 90 * MS_S);
+	DUR_OK("2s500ms", 2500);
+	DUR_OK("1y2w3d4h5m6s7ms", MS_Y + 2 * MS_W + 3 * MS_D + 4 * MS_H + 5 * MS_M + 6 * MS_S + 7);
+	DUR_OK("90s", 90 * MS_S);	/* a unit need not be "full" */
+	DUR_OK("120m", 2 * MS_H);
+
+	/* only n bytes are read */
+	{
+		int64_t ms = 0;
+		const char *err = NULL;
+		size_t at = 0;
+		T_CHECK(units_duration("5ms", 2, &ms, &err, &at) == 0 && ms == 5 * MS_M,
+			"units_duration(\"5ms\", 2) = %lld, want 300000", (long long)ms);
+	}
+
+	/* a unitless number */
+	DUR_ERR("15", E_NEEDS_UNIT, 0);
+	DUR_ERR("0", E_NEEDS_UNIT, 0);
+	DUR_ERR("0.5", E_NEEDS_UNIT, 0);
+	DUR_ERR("1e3", E_NEEDS_UNIT, 0);
+
+	/* value units where a duration belongs: the caret under the unit */
+	DUR_ERR("5%", E_VALUE_IN_DUR, 1);
+	DUR_ERR("256Mi", E_VALUE_IN_DUR, 3);
+	DUR_ERR("2k", E_VALUE_IN_DUR, 1);
+	DUR_ERR("1M", E_VALUE_IN_DUR, 1);	/* mega is not months */
+
+	/* fractions */
+	DUR_ERR("1.5m", E_WHOLE, 1);
+	DUR_ERR("1.5h", E_WHOLE, 1);
+	DUR_ERR("1h1.5m", E_WHOLE, 3);
+	DUR_ERR("1e3s", E_WHOLE, 1);
+
+	/* order: largest first, each unit once */
+	DUR_ERR("30m1h", E_ORDER, 4);
+	DUR_ERR("1s1m", E_ORDER, 3);
+	DUR_ERR("500ms1s", E_ORDER, 6);
+	DUR_ERR("1m1m", E_ORDER, 3);
+	DUR_ERR("1h30m1h", E_ORDER, 6);
+
+	/* unknown units */
+	DUR_ERR("5q", "unknown duration unit", 1);
+	DUR_ERR("5M5", "unknown duration unit", 1);
+	DUR_ERR("1hx", "unknown duration unit", 1);
+	DUR_ERR("1h5q", "unknown duration unit", 3);
+
+	/* malformed */
+	DUR_ERR(".5s", "malformed duration", 0);
+
+	/* out of range: never wraps to a small or negative duration */
+	DUR_ERR("300000000y", "duration out of range", 0);
+	DUR_ERR("99999999999999999999s", "duration out of range", 0);
+	DUR_ERR("1y9223372036854775807ms", "duration out of range", 2);
+	DUR_OK("106751991167d", 106751991167LL * MS_D);	/* the largest whole number of days */
+	DUR_ERR("106751991168d", "duration out of range", 0);
+}
+
+/*
+ * A literal is the double nearest the decimal number it denotes, as
+ * Prometheus parses 0.7 or 7e-1: `70%` must equal a ratio of 0.7 that
+ * Prometheus computes, or `cache_hit_rate < 70%` holds at exactly 70%.
+ * Scaling by an inexact factor (n * 0.01) is off by an ulp for 35%, 70%,
+ * 95% and many more.
+ */
+static void
+exact(const char *unit, int exp10)
+{
+	char lit[32], dec[32];
+	int bad = 0, first = -1;
+	double got = 0, want = 0;
+
+	for (int n = 0; n <= 1000; n++) {
+		double v;
+		bool pct;
+		const char *err;
+		size_t at;
+
+		snprintf(lit, sizeof lit, "%d%s", n, unit);
+		snprintf(dec, sizeof dec, "%de%d", n, exp10);
+		if (units_value(lit, strlen(lit), &v, &pct, &err, &at) != 0 || v != strtod(dec, NULL)) {
+			if (first < 0)
+				first = n, got = v, want = strtod(dec, NULL);
+			bad++;
+		}
+	}
+	T_CHECK(bad == 0, "%d of 0%s..1000%s are not the nearest double, the first %d%s: got %.17g, want %.17g",
+		bad, unit, unit, first, unit, got, want);
+}
+
+static void
+exactness(void)
+{
+	double v = 0;
+	bool pct;
+	const char *err;
+	size_t at;
+
+	T_CHECK(units_value("70%", 3, &v, &pct, &err, &at) == 0 && v == 0.7,
+		"70%% = %.17g, want 0.7 (%.17g)", v, 0.7);
+	T_CHECK(units_value("95%", 3, &v, &pct, &err, &at) == 0 && v == 0.95,
+		"95%% = %.17g, want 0.95 (%.17g)", v, 0.95);
+	T_CHECK(units_value("9m", 2, &v, &pct, &err, &at) == 0 && v == 0.009,
+		"9m = %.17g, want 0.009 (%.17g)", v, 0.009);
+	exact("%", -2);
+	exact("m", -3);
+	exact("ms", -3);
+	exact("u", -6);
+	exact("n", -9);
+	exact("k", 3);
+	exact("M", 6);
+	exact("G", 9);
+	exact("T", 12);
+	exact("P", 15);
+}
+
+int
+main(void)
+{
+	values();
+	exactness();
+	durations();
+	return T_DONE();
+}

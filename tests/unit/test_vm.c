@@ -1,0 +1,728 @@
+/*
+ * test_vm.c: gates run by eval_gate() over series built by hand.  The
+ * `for` edge cases of a Prometheus alerting rule evaluated every step,
+ * missing data (gaps, NaN, staleness markers, defaults), three-valued
+ * logic, the latched rollback, the verdict, and bare `baseline`.
+ *
+ * Times are ms; AT is the end of the window, and samples sit on the steps.
+ */
+#include "eval.h"
+#include "program.h"
+#include "series.h"
+#include "t.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AT	1700000000000LL		/* 2023-11-14T22:13:20Z */
+#define S	1000LL
+#define STEP	(15 * S)
+#define NEVER	VM_NEVER
+
+/* --- helpers ---------------------------------------------------------------- */
+
+typedef struct world {
+	program *p;
+	series *ss;	/* SERIES_OF(metric, baseline) */
+	int nss;
+} world;
+
+static world
+make(const char *text)
+{
+	world w = { 0 };
+	size_t n = strlen(text);
+	char *copy = malloc(n + 1);
+	int nerrors = 0;
+
+	if (!copy)
+		abort();
+	memcpy(copy, text, n + 1);
+	w.p = program_compile("t.gate", copy, n, NULL, 0, stderr, &nerrors);
+	if (!w.p) {
+		fprintf(stderr, "test gate does not compile:\n%s\n", text);
+		abort();
+	}
+	w.nss = 2 * w.p->nmetrics;
+	w.ss = calloc((size_t)w.nss, sizeof *w.ss);
+	if (!w.ss)
+		abort();
+	for (int i = 0; i < w.nss; i++)
+		series_init(&w.ss[i], INT64_MAX / 4);	/* keep everything */
+	return w;
+}
+
+static void
+unmake(world *w)
+{
+	for (int i = 0; i < w->nss; i++)
+		series_free(&w->ss[i]);
+	free(w->ss);
+	program_free(w->p);
+}
+
+static int
+metric(const world *w, const char *name)
+{
+	for (int i = 0; i < w->p->nmetrics; i++)
+		if (strcmp(w->p->metrics[i].name, name) == 0)
+			return i;
+	abort();
+}
+
+/* One sample; t relative to AT. */
+static void
+push(world *w, const char *name, bool baseline, int64_t t, double v)
+{
+	if (series_push(&w->ss[SERIES_OF(metric(w, name), baseline)], AT + t, v) != 0) {
+		fprintf(stderr, "test pushes out of order: %s at %lld\n", name, (long long)t);
+		abort();
+	}
+}
+
+/* Samples every step from..to (relative to AT, both included). */
+static void
+fill(world *w, const char *name, bool baseline, int64_t from, int64_t to, double v)
+{
+	for (int64_t t = from; t <= to; t += STEP)
+		push(w, name, baseline, t, v);
+}
+
+static gate_result
+run(const world *w, int gate)
+{
+	gate_result r;
+
+	eval_gate(w->p, gate, w->ss, AT, &r);
+	return r;
+}
+
+/* Index of the named rule within gate g (NULL: the go rule). */
+static int
+rule(const world *w, int g, const char *name)
+{
+	const prog_gate *pg = &w->p->gates[g];
+
+	for (int i = 0; i < pg->nrules; i++) {
+		const prog_rule *r = &w->p->rules[pg->rule0 + i];
+		if (name ? r->name && strcmp(r->name, name) == 0 : r->kind == RULE_GO)
+			return i;
+	}
+	abort();
+}
+
+static const char *
+tv(double x)
+{
+	return isnan(x) ? "unknown" : x == 1 ? "true" : x == 0 ? "false" : "?";
+}
+
+static void
+expect(const world *w, const gate_result *r, enum verdict v, const char *by, int line)
+{
+	const char *got = w->p->rules[r->decided].name;
+
+	T_CHECK(r->verdict == v, "line %d: verdict %s, want %s", line, verdict_name(r->verdict), verdict_name(v));
+	if (by)
+		T_CHECK(got && strcmp(got, by) == 0, "line %d: decided by \"%s\", want \"%s\"",
+			line, got ? got : "(go)", by);
+	else
+		T_CHECK(r->decided == w->p->gates[r->gate].go, "line %d: decided by \"%s\", want the go rule",
+			line, got ? got : "?");
+}
+#define EXPECT(w, r, v, by) expect(w, r, v, by, __LINE__)
+
+static void
+state(const gate_result *r, int i, double want, int64_t since, int line)
+{
+	T_CHECK((isnan(want) && isnan(r->state[i])) || r->state[i] == want,
+		"line %d: rule %d is %s, want %s", line, i, tv(r->state[i]), tv(want));
+	T_CHECK(r->since[i] == since, "line %d: rule %d since %s%lld, want %s%lld", line, i,
+		r->since[i] == NEVER ? "never " : "AT", r->since[i] == NEVER ? 0LL : (long long)(r->since[i] - AT),
+		since == NEVER ? "never " : "AT", since == NEVER ? 0LL : (long long)(since - AT));
+}
+#define STATE(r, i, want, since) state(r, i, want, since, __LINE__)
+
+/* --- `for`, as a Prometheus alerting rule evaluated every step ----------------- */
+
+static const char for_gate[] =
+	"metric e = `x`\n"
+	"gate g {\n"
+	"  window 2m\n"
+	"  go when e > 1 for 1m\n"
+	"}\n";
+
+static void
+for_exact(void)
+{
+	world w;
+	gate_result r;
+
+	/* true at exactly the last 5 steps (t - t0 = 1m): fires at the 5th */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -75 * S, 0);
+	fill(&w, "e", false, -60 * S, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, 0, 1, AT);
+	T_CHECK(r.decided_since == AT, "decided since AT%+lld, want AT", (long long)(r.decided_since - AT));
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* one step short: pending, reported false */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -60 * S, 0);
+	fill(&w, "e", false, -45 * S, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, NULL);
+	STATE(&r, 0, 0, NEVER);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* true for longer: since is the step it began to fire, not when the condition began */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -105 * S, 0);
+	fill(&w, "e", false, -90 * S, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, 0, 1, AT - 30 * S);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* one false step resets it: true, false at AT-60s, true again for 4 steps */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -75 * S, 2);
+	push(&w, "e", false, -60 * S, 0.5);
+	fill(&w, "e", false, -45 * S, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, NULL);
+	STATE(&r, 0, 0, NEVER);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* `for` counts from the first evaluated step: with a 45s window a `for 1m` never holds, */
+	w = make("metric e = `x`\ngate g {\n  window 45s\n  go when e > 1 for 1m\n}\n");
+	fill(&w, "e", false, -60 * 60 * S, 0, 2);
+	r = run(&w, 0);
+	T_CHECK(r.evaluations == 4, "%d evaluations, want 4", r.evaluations);
+	EXPECT(&w, &r, V_NOGO, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+	/* with a 1m window it holds at the last step */
+	w = make("metric e = `x`\ngate g {\n  window 1m\n  go when e > 1 for 1m\n}\n");
+	fill(&w, "e", false, -60 * 60 * S, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, 0, 1, AT);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* for 0s is the condition itself */
+	w = make("metric e = `x`\ngate g {\n  window 1m\n  go when e > 1 for 0s\n}\n");
+	fill(&w, "e", false, -60 * S, -15 * S, 0);
+	push(&w, "e", false, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, 0, 1, AT);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* with a 30s step, `for 1m` needs 3 steps */
+	w = make("metric e = `x`\ngate g {\n  step 30s\n  window 5m\n  go when e > 1 for 1m\n}\n");
+	fill(&w, "e", false, -5 * 60 * S, -90 * S, 0);
+	fill(&w, "e", false, -60 * S, 0, 2);
+	r = run(&w, 0);
+	T_CHECK(r.evaluations == 11, "%d evaluations, want 11", r.evaluations);
+	EXPECT(&w, &r, V_GO, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+}
+
+static void
+for_missing(void)
+{
+	world w;
+	gate_result r;
+
+	/* a gap shorter than the lookback: the last sample serves, the timer runs on */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -75 * S, 0);
+	push(&w, "e", false, -60 * S, 2);
+	push(&w, "e", false, -45 * S, 2);
+	push(&w, "e", false, 0, 2);			/* nothing at -30s, -15s */
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, 0, 1, AT);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* the series stops a minute early: still within the 5m lookback */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -75 * S, 0);
+	push(&w, "e", false, -60 * S, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	T_NUMEQ(r.cmp[0][0], 2);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a gap longer than the lookback: no value at -15s, unknown, the timer resets */
+	w = make("metric e = `x`\ngate g {\n  window 2m\n  lookback 20s\n  go when e > 1 for 1m\n}\n");
+	fill(&w, "e", false, -10 * 60 * S, -75 * S, 2);
+	push(&w, "e", false, -60 * S, 2);
+	push(&w, "e", false, -45 * S, 2);	/* serves -30s (15s old), not -15s (30s old) */
+	push(&w, "e", false, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, NULL);
+	STATE(&r, 0, 0, NEVER);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a sample exactly lookback old is out: (t - lookback, t] */
+	w = make("metric e = `x`\ngate g {\n  lookback 20s\n  go when e > 1\n}\n");
+	push(&w, "e", false, -20 * S, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+	w = make("metric e = `x`\ngate g {\n  lookback 20s\n  go when e > 1\n}\n");
+	push(&w, "e", false, -20 * S + 1, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a NaN sample: the comparison is unknown, the timer resets */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -45 * S, 2);
+	push(&w, "e", false, -30 * S, NAN);
+	push(&w, "e", false, -15 * S, 2);
+	push(&w, "e", false, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, NULL);
+	STATE(&r, 0, 0, NEVER);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a staleness marker ends the value at once (no lookback), and resets the timer */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -45 * S, 2);
+	push(&w, "e", false, -30 * S, series_stale_nan());
+	push(&w, "e", false, -15 * S, 2);
+	push(&w, "e", false, 0, 2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, NULL);
+	STATE(&r, 0, 0, NEVER);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a staleness marker as the newest sample: no value, though 2 is 15s old */
+	w = make(for_gate);
+	fill(&w, "e", false, -10 * 60 * S, -15 * S, 2);
+	push(&w, "e", false, -1, series_stale_nan());
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	STATE(&r, 0, NAN, NEVER);
+	T_CHECK(isnan(r.cmp[0][0]) && r.cmp[0][1] == 1, "operands %g and %g, want NaN and 1", r.cmp[0][0], r.cmp[0][1]);
+	gate_result_free(&r);
+	unmake(&w);
+}
+
+/* --- three-valued logic ----------------------------------------------------- */
+
+static void
+logic(void)
+{
+	static const struct {
+		const char *cond;
+		enum verdict v;
+		double state;
+	} cases[] = {
+		/* a = 0, z = 0, b has no data */
+		{ "a > 1 && b > 1", V_NOGO, 0 },		/* false && unknown = false */
+		{ "b > 1 && a > 1", V_NOGO, 0 },		/* unknown && false = false */
+		{ "a < 1 && b > 1", V_INCONCLUSIVE, NAN },	/* true && unknown = unknown */
+		{ "a < 1 || b > 1", V_GO, 1 },			/* true || unknown = true */
+		{ "b > 1 || a < 1", V_GO, 1 },			/* unknown || true = true */
+		{ "a > 1 || b > 1", V_INCONCLUSIVE, NAN },	/* false || unknown = unknown */
+		{ "!(b > 1)", V_INCONCLUSIVE, NAN },		/* !unknown = unknown */
+		{ "!(a > 1)", V_GO, 1 },
+		{ "!(a < 1)", V_NOGO, 0 },
+		{ "b > 1", V_INCONCLUSIVE, NAN },
+		{ "b != b", V_INCONCLUSIVE, NAN },		/* NaN compares unknown, even != */
+		{ "a + b < 1", V_INCONCLUSIVE, NAN },		/* missing makes arithmetic NaN */
+		{ "a * 0 + b * 0 == 0", V_INCONCLUSIVE, NAN },
+		{ "a < 1 && (b > 1 || a == 0)", V_GO, 1 },
+		{ "a / z > 1 || a < 1", V_GO, 1 },		/* 0/0 is NaN: unknown */
+		{ "a / z > 1", V_INCONCLUSIVE, NAN },
+		{ "(a + 1) / z > 1", V_GO, 1 },		/* 1/0 is +Inf, as in PromQL */
+		{ "-(a + 1) / z < -1e300", V_GO, 1 },		/* -1/0 is -Inf */
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[256];
+		world w;
+		gate_result r;
+
+		snprintf(text, sizeof text, "metric a = `a`\nmetric b = `b`\nmetric z = `z`\n"
+			 "gate g {\n  go when %s\n}\n", cases[i].cond);
+		w = make(text);
+		fill(&w, "a", false, -60 * S, 0, 0);
+		fill(&w, "z", false, -60 * S, 0, 0);
+		r = run(&w, 0);
+		T_CHECK(r.verdict == cases[i].v, "go when %s: verdict %s, want %s", cases[i].cond,
+			verdict_name(r.verdict), verdict_name(cases[i].v));
+		T_CHECK((isnan(cases[i].state) && isnan(r.state[0])) || r.state[0] == cases[i].state,
+			"go when %s: state %s, want %s", cases[i].cond, tv(r.state[0]), tv(cases[i].state));
+		gate_result_free(&r);
+		unmake(&w);
+	}
+}
+
+/* --- verdicts ------------------------------------------------------------------ */
+
+static const char verdict_gate[] =
+	"metric e = `x`\n"
+	"metric p99 = `y`\n"
+	"gate g {\n"
+	"  window 5m\n"
+	"  rollback \"spike\" when e > 5%\n"
+	"  rollback \"slow\" when p99 > 1s for 30s\n"
+	"  nogo \"warm\" when e > 1%\n"
+	"  go when e < 0.5% && p99 < 500ms\n"
+	"}\n";
+
+static void
+verdicts(void)
+{
+	world w;
+	gate_result r;
+
+	/* all well */
+	w = make(verdict_gate);
+	fill(&w, "e", false, -10 * 60 * S, 0, 0.001);
+	fill(&w, "p99", false, -10 * 60 * S, 0, 0.2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	T_CHECK(r.evaluations == 21, "%d evaluations, want 21 (5m / 15s + 1)", r.evaluations);
+	T_CHECK(r.from == AT - 300 * S && r.at == AT, "from AT%+lld, at AT%+lld", (long long)(r.from - AT),
+		(long long)(r.at - AT));
+	STATE(&r, rule(&w, 0, NULL), 1, AT - 300 * S);	/* true from the first step */
+	T_CHECK(r.decided_since == AT - 300 * S, "decided since AT%+lld", (long long)(r.decided_since - AT));
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a rollback that fires mid-window and recovers is still a rollback, since the firing step */
+	w = make(verdict_gate);
+	fill(&w, "e", false, -10 * 60 * S, -135 * S, 0.001);
+	push(&w, "e", false, -120 * S, 0.2);
+	fill(&w, "e", false, -105 * S, 0, 0.001);
+	fill(&w, "p99", false, -10 * 60 * S, 0, 0.2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_ROLLBACK, "spike");
+	STATE(&r, rule(&w, 0, "spike"), 0, AT - 120 * S);	/* false now, since kept: it fired then */
+	T_CHECK(r.decided_since == AT - 120 * S, "decided since AT%+lld, want AT-120000",
+		(long long)(r.decided_since - AT));
+	STATE(&r, rule(&w, 0, NULL), 1, AT - 105 * S);		/* the go rule holds again */
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a rollback with `for`: since is the step it fired, not when its condition began */
+	w = make(verdict_gate);
+	fill(&w, "e", false, -10 * 60 * S, 0, 0.001);
+	fill(&w, "p99", false, -10 * 60 * S, -195 * S, 0.2);
+	fill(&w, "p99", false, -180 * S, -150 * S, 2);	/* true at -180, -165, -150: fires at -150 */
+	fill(&w, "p99", false, -135 * S, 0, 0.2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_ROLLBACK, "slow");
+	T_CHECK(r.decided_since == AT - 150 * S, "decided since AT%+lld, want AT-150000",
+		(long long)(r.decided_since - AT));
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* the same, a step short: never fired, so go */
+	w = make(verdict_gate);
+	fill(&w, "e", false, -10 * 60 * S, 0, 0.001);
+	fill(&w, "p99", false, -10 * 60 * S, -195 * S, 0.2);
+	fill(&w, "p99", false, -180 * S, -165 * S, 2);
+	fill(&w, "p99", false, -150 * S, 0, 0.2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, rule(&w, 0, "slow"), 0, NEVER);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* the first rollback to fire decides, whatever the file order */
+	w = make(verdict_gate);
+	fill(&w, "e", false, -10 * 60 * S, -75 * S, 0.001);
+	fill(&w, "e", false, -60 * S, 0, 0.2);			/* "spike" fires at -60s */
+	fill(&w, "p99", false, -10 * 60 * S, -150 * S, 0.2);
+	fill(&w, "p99", false, -135 * S, 0, 2);			/* "slow" fires at -105s */
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_ROLLBACK, "slow");
+	T_CHECK(r.decided_since == AT - 105 * S, "decided since AT%+lld, want AT-105000",
+		(long long)(r.decided_since - AT));
+	STATE(&r, rule(&w, 0, "spike"), 1, AT - 60 * S);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a rollback before the window does not count */
+	w = make(verdict_gate);
+	fill(&w, "e", false, -10 * 60 * S, -315 * S, 0.2);
+	fill(&w, "e", false, -300 * S, 0, 0.001);
+	fill(&w, "p99", false, -10 * 60 * S, 0, 0.2);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a nogo true at the last step: no-go, though go holds */
+	w = make("metric e = `x`\ngate g {\n  window 1m\n  nogo \"warm\" when e > 1%\n  go when e < 5%\n}\n");
+	fill(&w, "e", false, -60 * S, -15 * S, 0.001);
+	push(&w, "e", false, 0, 0.02);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, "warm");
+	T_CHECK(r.decided_since == AT, "decided since AT%+lld, want AT", (long long)(r.decided_since - AT));
+	STATE(&r, rule(&w, 0, NULL), 1, AT - 60 * S);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a nogo true earlier but not at the last step: not latched */
+	w = make("metric e = `x`\ngate g {\n  window 1m\n  nogo \"warm\" when e > 1%\n  go when e < 5%\n}\n");
+	fill(&w, "e", false, -60 * S, -15 * S, 0.02);
+	push(&w, "e", false, 0, 0.001);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, rule(&w, 0, "warm"), 0, NEVER);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a nogo unknown does not stop a go */
+	w = make("metric e = `x`\nmetric f = `f`\ngate g {\n  nogo \"f\" when f > 1\n  go when e < 5%\n}\n");
+	fill(&w, "e", false, -60 * S, 0, 0.001);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, rule(&w, 0, "f"), NAN, NEVER);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* go false at the last step: no-go decided by the go rule */
+	w = make("metric e = `x`\ngate g {\n  go when e < 5%\n}\n");
+	fill(&w, "e", false, -60 * S, -15 * S, 0.001);
+	push(&w, "e", false, 0, 0.07);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, NULL);
+	T_CHECK(r.decided_since == NEVER, "decided since AT%+lld, want never", (long long)(r.decided_since - AT));
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* no data at all: inconclusive, the window's every step evaluated */
+	w = make("metric e = `x`\ngate g {\n  window 10m\n  step 1m\n  go when e < 5%\n}\n");
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	T_CHECK(r.evaluations == 11 && r.from == AT - 600 * S, "%d evaluations from AT%+lld, want 11 from AT-600000",
+		r.evaluations, (long long)(r.from - AT));
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* without a window or a `for`, the window is one step: two evaluations */
+	w = make("metric e = `x`\ngate g {\n  go when e < 5%\n}\n");
+	fill(&w, "e", false, -60 * S, 0, 0.001);
+	r = run(&w, 0);
+	T_CHECK(r.evaluations == 2 && r.from == AT - STEP, "%d evaluations from AT%+lld, want 2 from AT-15000",
+		r.evaluations, (long long)(r.from - AT));
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* exactly at the threshold: 70% is the double nearest 0.7, so 0.7 < 70% is false */
+	w = make("metric hit = `x`\ngate g {\n  rollback \"cold\" when hit < 70%\n  go when hit >= 70% && hit <= 95%\n}\n");
+	fill(&w, "hit", false, -60 * S, -15 * S, 0.95);
+	push(&w, "hit", false, 0, 7.0 / 10.0);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+}
+
+/* --- default ---------------------------------------------------------------------- */
+
+static const char default_gate[] =
+	"metric restarts = `r` default 0\n"
+	"metric e = `x`\n"
+	"gate g {\n"
+	"  nogo \"restarts\" when restarts > 0 || increase(restarts, 5m) > 0\n"
+	"  go when e < 1% && restarts == 0\n"
+	"}\n";
+
+static void
+defaults(void)
+{
+	world w;
+	gate_result r;
+
+	/* no sample at all: the default */
+	w = make(default_gate);
+	fill(&w, "e", false, -60 * S, 0, 0.001);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	STATE(&r, rule(&w, 0, "restarts"), 0, NEVER);
+	T_CHECK(r.cmp[3][0] == 0, "restarts compared as %g, want the default 0", r.cmp[3][0]);
+	T_CHECK(r.cmp[1][0] == 0, "increase(restarts, 5m) is %g, want the default 0", r.cmp[1][0]);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* samples, but none within the lookback: the default */
+	w = make(default_gate);
+	fill(&w, "e", false, -60 * S, 0, 0.001);
+	push(&w, "restarts", false, -10 * 60 * S, 3);
+	push(&w, "restarts", false, -9 * 60 * S, 4);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a sample within the lookback wins over the default */
+	w = make(default_gate);
+	fill(&w, "e", false, -60 * S, 0, 0.001);
+	push(&w, "restarts", false, -4 * 60 * S, 1);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, "restarts");
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a staleness marker: the series has no value, so the default (as `or vector(0)`) */
+	w = make(default_gate);
+	fill(&w, "e", false, -60 * S, 0, 0.001);
+	push(&w, "restarts", false, -60 * S, 1);
+	push(&w, "restarts", false, -30 * S, series_stale_nan());
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	T_CHECK(r.cmp[3][0] == 0, "a stale metric compared as %g, want the default 0", r.cmp[3][0]);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a NaN sample is a value: no default, unknown */
+	w = make(default_gate);
+	fill(&w, "e", false, -60 * S, 0, 0.001);
+	push(&w, "restarts", false, -30 * S, NAN);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* the default is the metric's, not its baseline's */
+	w = make("metric e = `x` baseline `y` default 0\ngate g {\n  go when e <= baseline(e)\n}\n");
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	T_CHECK(r.cmp[0][0] == 0 && isnan(r.cmp[0][1]), "operands %g and %g, want 0 and NaN", r.cmp[0][0], r.cmp[0][1]);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a negative default */
+	w = make("metric e = `x` default -1\ngate g {\n  go when e < 0\n}\n");
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+}
+
+/* --- baseline ------------------------------------------------------------------- */
+
+static void
+baselines(void)
+{
+	static const char text[] =
+		"metric a = `a` baseline `a0`\n"
+		"metric b = `b` baseline `b0`\n"
+		"gate g {\n"
+		"  nogo \"left\" when baseline * 2 < b\n"
+		"  go when b < baseline * 2\n"
+		"}\n";
+	world w;
+	gate_result r;
+
+	/* bare baseline is b's on both sides of the comparison; a's would make it go */
+	w = make(text);
+	fill(&w, "a", false, -60 * S, 0, 1);
+	fill(&w, "a", true, -60 * S, 0, 100);
+	fill(&w, "b", false, -60 * S, 0, 3);
+	fill(&w, "b", true, -60 * S, 0, 1);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_NOGO, "left");
+	STATE(&r, rule(&w, 0, NULL), 0, NEVER);
+	T_CHECK(r.cmp[1][0] == 3 && r.cmp[1][1] == 2, "go compared %g < %g, want 3 < 2", r.cmp[1][0], r.cmp[1][1]);
+	T_CHECK(r.cmp[0][0] == 2 && r.cmp[0][1] == 3, "nogo compared %g < %g, want 2 < 3", r.cmp[0][0], r.cmp[0][1]);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* baseline + 20% is relative; baseline(NAME) names the series; functions read baselines */
+	w = make("metric p99 = `y` baseline `z`\n"
+		 "metric e = `x`\n"
+		 "gate g {\n"
+		 "  nogo \"avg\" when avg(baseline(p99), 1m) > 1\n"
+		 "  go when p99 < baseline + 20% && e < baseline(p99)\n"
+		 "}\n");
+	fill(&w, "p99", false, -60 * S, 0, 0.23);
+	fill(&w, "p99", true, -60 * S, 0, 0.2);
+	fill(&w, "e", false, -60 * S, 0, 0.1);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	T_NUMEQ(r.cmp[1][1], 0.24);
+	T_NUMEQ(r.cmp[0][0], 0.2);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* a missing baseline is unknown */
+	w = make("metric p99 = `y` baseline `z`\ngate g {\n  go when p99 < baseline + 20%\n}\n");
+	fill(&w, "p99", false, -60 * S, 0, 0.23);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	gate_result_free(&r);
+	unmake(&w);
+}
+
+/* --- several gates, and the severity order ------------------------------------------ */
+
+static void
+gates(void)
+{
+	world w = make("metric e = `x`\n"
+		       "gate a {\n  go when e < 1\n}\n"
+		       "gate b {\n  window 1m\n  nogo \"high\" when e > 0.5\n  go when e < 1\n}\n");
+	gate_result r;
+
+	fill(&w, "e", false, -60 * S, 0, 0.7);
+	r = run(&w, 0);
+	EXPECT(&w, &r, V_GO, NULL);
+	T_CHECK(r.gate == 0, "gate %d", r.gate);
+	gate_result_free(&r);
+	r = run(&w, 1);
+	EXPECT(&w, &r, V_NOGO, "high");
+	T_CHECK(r.gate == 1 && r.evaluations == 5, "gate %d, %d evaluations; want 1, 5", r.gate, r.evaluations);
+	gate_result_free(&r);
+	unmake(&w);
+
+	T_CHECK(verdict_severity(V_ROLLBACK) > verdict_severity(V_NOGO) &&
+		verdict_severity(V_NOGO) > verdict_severity(V_INCONCLUSIVE) &&
+		verdict_severity(V_INCONCLUSIVE) > verdict_severity(V_GO), "worst wins: rollback > no-go > inconclusive > go");
+	T_STREQ(verdict_name(V_GO), "go");
+	T_STREQ(verdict_name(V_NOGO), "no-go");
+	T_STREQ(verdict_name(V_ROLLBACK), "rollback");
+	T_STREQ(verdict_name(V_INCONCLUSIVE), "inconclusive");
+}
+
+int
+main(void)
+{
+	for_exact();
+	for_missing();
+	logic();
+	verdicts();
+	defaults();
+	baselines();
+	gates();
+	return T_DONE();
+}
