@@ -125,7 +125,7 @@ demo: novagate
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev \
-	    libyaml-dev jq mandoc valgrind prometheus victoria-metrics curl
+	    libyaml-dev jq mandoc valgrind prometheus victoria-metrics curl openssl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \

@@ -157,7 +157,8 @@ baseline_load(const char *path, FILE *errs, int *status)
 		e->stale = xcalloc(json_array_size(vals) + 1, sizeof *e->stale);
 		json_array_foreach(vals, i, p) {
 			const json_t *x = json_array_get(p, 1);
-			if (!json_is_array(p) || json_array_size(p) != 2 || seconds_ms(json_array_get(p, 0), &e->pts[i].t) < 0)
+			if (!json_is_array(p) || json_array_size(p) != 2 ||
+			    seconds_ms(json_array_get(p, 0), &e->pts[i].t) < 0)
 				return bad(path, b, status, errs, "metric \"%s\": a value is not [unix seconds, value]",
 					   key);
 			if (i && e->pts[i].t <= e->pts[i - 1].t)

@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,9 +35,12 @@ typedef struct sbuf {
 static void
 sb_grow(sbuf *b, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
+	if (n >= SIZE_MAX / 4 - b->len)
+		abort();	/* cannot happen: responses are limited */
+	size_t need = b->len + n + 1;
+	if (need > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
+		while (cap < need)
 			cap *= 2;
 		b->s = xrealloc(b->s, b->cap = cap);
 	}
@@ -46,9 +50,10 @@ static void
 sb_add(sbuf *b, const char *s, size_t n)
 {
 	sb_grow(b, n);
-	memcpy(b->s + b->len, s, n);
+	char *end = b->s + b->len;
+	memcpy(end, s, n);
+	end[n] = '\0';
 	b->len += n;
-	b->s[b->len] = '\0';
 }
 
 static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -102,15 +107,53 @@ xprintf(const char *fmt, ...)
 	return b.s;
 }
 
-/* Text from a server for a one-line message: at most max bytes, controls as spaces. */
+/* Length of the valid UTF-8 sequence at s (of at most n bytes), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/*
+ * Text from a server for a one-line message: at most max bytes, controls
+ * as spaces, bytes that are not UTF-8 as '?' (the message may go into JSON).
+ */
 static char *
 one_line(const char *s, size_t len, size_t max)
 {
 	sbuf b = { 0 };
 	bool space = true;
 
-	for (size_t i = 0; i < len && b.len < max; i++) {
+	for (size_t i = 0; i < len && b.len < max;) {
 		unsigned char c = (unsigned char)s[i];
+		size_t n = utf8_len((const unsigned char *)s + i, len - i);
+		if (n > 1) {
+			sb_add(&b, s + i, n);
+			space = false;
+			i += n;
+			continue;
+		}
+		i++;
+		if (n == 0)
+			c = '?';
 		if (c < 0x20 || c == 0x7f)
 			c = ' ';
 		if (c == ' ' && space)
@@ -438,7 +481,6 @@ struct prom_client {
 	CURLM *multi;
 	char *url_range;		/* endpoint, with credentials of the URL */
 	char *shown;			/* endpoint for messages */
-	char *auth_header;		/* Authorization: Bearer ... */
 	struct curl_slist *headers;
 	const char *user, *password;	/* from the environment */
 	bool url_user;			/* the URL holds user[:password]@ */
@@ -636,6 +678,63 @@ out:
 	return st;
 }
 
+static bool
+is_secret(const prom_client *pc, const char *s)
+{
+	for (int i = 0; i < pc->nsecrets; i++)
+		if (strcmp(pc->secrets[i], s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The request headers: the bearer token, read again before every run so
+ * that a watch picks up a rotated token (a token that cannot be read then
+ * leaves the previous one in use), --header, and ours.
+ */
+static int
+build_headers(prom_client *pc, FILE *errs, bool first)
+{
+	struct curl_slist *h = NULL;
+	const prom_opts *o = &pc->o;
+
+	if (o->bearer_file) {
+		size_t len;
+		char *tok = util_read_file(o->bearer_file, &len);
+		if (!tok) {
+			if (!first)
+				return 0;
+			fprintf(errs, "novagate: --bearer-token-file %s: %s\n", o->bearer_file, strerror(errno));
+			return NG_EIO;
+		}
+		while (len && isspace((unsigned char)tok[len - 1]))
+			tok[--len] = '\0';
+		if (!len || strpbrk(tok, "\r\n") || strlen(tok) != len) {
+			if (first)
+				fprintf(errs, "novagate: --bearer-token-file %s: %s\n", o->bearer_file,
+					len ? "the token is more than one line" : "the file is empty");
+			free(tok);
+			return first ? NG_EUSAGE : 0;
+		}
+		if (!is_secret(pc, tok))
+			add_secret(pc, tok, len);
+		char *line = xprintf("Authorization: Bearer %s", tok);
+		h = curl_slist_append(h, line);
+		memset(line, 0, strlen(line));
+		free(line);
+		memset(tok, 0, len);
+		free(tok);
+	}
+	for (int i = 0; i < o->nheaders; i++)
+		h = curl_slist_append(h, o->headers[i]);
+	/* no 100-continue round trip for long queries */
+	h = curl_slist_append(h, "Expect:");
+	h = curl_slist_append(h, "Accept: application/json");
+	curl_slist_free_all(pc->headers);
+	pc->headers = h;
+	return 0;
+}
+
 prom_client *
 prom_client_new(const prom_opts *o, FILE *errs, int *status)
 {
@@ -659,51 +758,27 @@ prom_client_new(const prom_opts *o, FILE *errs, int *status)
 	}
 	if ((*status = endpoints(pc, o->url, errs)) != 0)
 		goto fail;
-	if (o->bearer_file) {
-		size_t len;
-		char *tok = util_read_file(o->bearer_file, &len);
-		if (!tok) {
-			fprintf(errs, "novagate: --bearer-token-file %s: %s\n", o->bearer_file, strerror(errno));
-			*status = NG_EIO;
-			goto fail;
-		}
-		while (len && isspace((unsigned char)tok[len - 1]))
-			tok[--len] = '\0';
-		if (!len || strpbrk(tok, "\r\n") || strlen(tok) != len) {
-			fprintf(errs, "novagate: --bearer-token-file %s: %s\n", o->bearer_file,
-				len ? "the token is more than one line" : "the file is empty");
-			free(tok);
-			*status = NG_EUSAGE;
-			goto fail;
-		}
-		add_secret(pc, tok, len);
-		if (pc->password || pc->url_user) {
-			fprintf(errs, "novagate: --bearer-token-file and basic auth exclude each other\n");
-			free(tok);
-			*status = NG_EUSAGE;
-			goto fail;
-		}
-		pc->auth_header = xprintf("Authorization: Bearer %s", tok);
-		pc->headers = curl_slist_append(pc->headers, pc->auth_header);
-		free(tok);
-	}
 	for (int i = 0; i < o->nheaders; i++) {
-		const char *h = o->headers[i], *colon = strchr(h, ':');
+		const char *h = o->headers[i];
 		if (!header_ok(h)) {
+			/* the name only: the rest may be a credential */
 			fprintf(errs, "novagate: --header takes 'Name: value', not '%.*s...'\n",
-				(int)(colon ? colon - h : (ptrdiff_t)strcspn(h, "\r\n")), h);
+				(int)strcspn(h, ": \t\r\n") < 40 ? (int)strcspn(h, ": \t\r\n") : 40, h);
 			*status = NG_EUSAGE;
 			goto fail;
 		}
-		const char *val = colon + 1;
+		const char *val = strchr(h, ':') + 1;
 		while (*val == ' ' || *val == '\t')
 			val++;
 		add_secret(pc, val, strlen(val));
-		pc->headers = curl_slist_append(pc->headers, h);
 	}
-	/* no 100-continue round trip for long queries */
-	pc->headers = curl_slist_append(pc->headers, "Expect:");
-	pc->headers = curl_slist_append(pc->headers, "Accept: application/json");
+	if (o->bearer_file && (pc->password || pc->url_user)) {
+		fprintf(errs, "novagate: --bearer-token-file and basic auth exclude each other\n");
+		*status = NG_EUSAGE;
+		goto fail;
+	}
+	if ((*status = build_headers(pc, errs, true)) != 0)
+		goto fail;
 	curl_multi_setopt(pc->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16L);
 	*status = 0;
 	return pc;
@@ -719,9 +794,6 @@ prom_client_free(prom_client *pc)
 		return;
 	curl_multi_cleanup(pc->multi);
 	curl_slist_free_all(pc->headers);
-	if (pc->auth_header)	/* it held the token */
-		memset(pc->auth_header, 0, strlen(pc->auth_header));
-	free(pc->auth_header);
 	for (int i = 0; i < pc->nsecrets; i++)
 		free(pc->secrets[i]);
 	free(pc->secrets);
@@ -970,11 +1042,16 @@ xfer_done(prom_client *pc, xfer *x, CURLcode rc, FILE *errs)
 		retry = can_retry;
 		set_error(pc, q, NG_EDECODE, "bad response: cut short (%s)%s", curl_why(x, rc), tries);
 		break;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		if (strstr(curl_why(x, rc), "SSL")) {	/* the TLS peer said no (a client certificate ...) */
+			set_error(pc, q, NG_ECONNECT, "TLS: %s", curl_why(x, rc));
+			break;
+		}
+		/* fall through */
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
 	case CURLE_GOT_NOTHING:
 		retry = can_retry;
 		set_error(pc, q, NG_ECONNECT, "cannot connect: %s%s", curl_why(x, rc), tries);
@@ -1033,6 +1110,8 @@ prom_run(prom_client *pc, prom_query *qs, int n, FILE *errs)
 	int pending = n, ret = 0;
 	int64_t t0 = mono_ms();
 
+	if (pc->o.bearer_file)
+		build_headers(pc, errs, false);
 	for (int i = 0; i < n; i++) {
 		prom_query_clear(&qs[i]);
 		xfer_setup(pc, &xs[i], &qs[i]);

@@ -261,6 +261,19 @@ else
 	if [ "$(jq -r '[.verdict, .final, .error.status] | join(" ")' "$pdir/out")" = "inconclusive true 11" ]; then
 		ok; else bad "prom: watch on-error"; cat "$pdir/out" >&2; fi
 	want_exit "watch: no --at" 4 "watch evaluates from now on" -- watch "$pdir/w.gate" --prometheus "$F/ok" $at
+	# the token file is read again at every step: a rotated token is used (timing: not under valgrind)
+	if [ "${NG_VALGRIND:-0}" != 1 ]; then
+		printf 's3cret-token\n' >"$pdir/rtoken"
+		ngt watch "$pdir/wl.gate" --prometheus "$F/auth" --bearer-token-file "$pdir/rtoken" \
+			--header 'X-Scope-OrgID: team' >"$pdir/out" 2>"$pdir/err" &
+		wpid=$!
+		sleep 0.3
+		printf 'r0tated-t0ken\n' >"$pdir/rtoken"
+		wait "$wpid"
+		rc=$?
+		if [ $rc -eq 11 ] && [ -s "$pdir/out" ] && grep -qF 'Bearer ***' "$pdir/err" && ! grep -qF r0tated "$pdir/err"; then
+			ok; else bad "prom: watch with a rotated token: exit $rc"; cat "$pdir/out" "$pdir/err" >&2; fi
+	fi
 fi
 
 # --- 3-5. real servers -------------------------------------------------------
@@ -377,6 +390,40 @@ if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1;
 			bad "prom: prometheus did not become ready"; tail -n 20 "$pdir/prometheus.log" >&2
 		fi
 		prom_stop
+
+		# TLS, a client certificate and a route prefix, with Prometheus' own web config
+		if command -v openssl >/dev/null 2>&1; then
+			for k in server client; do
+				openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+					-keyout "$pdir/$k.key" -out "$pdir/$k.crt" -subj "/CN=$k" \
+					-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+			done
+			printf 'tls_server_config:\n  cert_file: %s\n  key_file: %s\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: %s\n' \
+				"$pdir/server.crt" "$pdir/server.key" "$pdir/client.crt" >"$pdir/web.yml"
+			TP=$("$pdir/faultsrv" --free-port 2>/dev/null || echo 19443)
+			prometheus --config.file="$pdir/prometheus.yml" --storage.tsdb.path="$pdir/tdata" \
+				--web.config.file="$pdir/web.yml" --web.route-prefix=/prometheus \
+				--web.listen-address="127.0.0.1:$TP" --log.level=error >"$pdir/tls.log" 2>&1 &
+			pids="$pids $!"
+			T=https://127.0.0.1:$TP/prometheus
+			i=0
+			until curl -sf -o /dev/null --cacert "$pdir/server.crt" --cert "$pdir/client.crt" --key "$pdir/client.key" \
+				"$T/-/ready" 2>/dev/null; do
+				[ $i -lt 400 ] || break
+				sleep 0.05; i=$((i + 1))
+			done
+			G=$pdir/f.gate
+			want_exit "TLS: an unknown CA" 9 "TLS: SSL certificate problem" -- check "$G" --prometheus "$T" --at 1700000000
+			want_exit "TLS: no client certificate" 9 "TLS: " -- \
+				check "$G" --prometheus "$T" --at 1700000000 --ca-file "$pdir/server.crt"
+			want_exit "TLS: --ca-file, --cert-file, --key-file" 0 - -- check "$G" --prometheus "$T" --at 1700000000 \
+				--ca-file "$pdir/server.crt" --cert-file "$pdir/client.crt" --key-file "$pdir/client.key"
+			want_exit "TLS: --insecure" 0 - -- check "$G" --prometheus "$T" --at 1700000000 --insecure \
+				--cert-file "$pdir/client.crt" --key-file "$pdir/client.key"
+			prom_stop
+		else
+			echo "notice: openssl not installed: the TLS tests are skipped" >&2
+		fi
 	else
 		bad "prom: promtool tsdb create-blocks-from openmetrics failed"; tail -n 5 "$pdir/promtool.out" >&2
 	fi
