@@ -12,6 +12,7 @@
  * error whatever the body.
  */
 #include "source_prom.h"
+#include "curl_load.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -742,6 +743,14 @@ prom_client_new(const prom_opts *o, FILE *errs, int *status)
 	const char *user = getenv("NOVAGATE_PROMETHEUS_USER");
 	const char *password = getenv("NOVAGATE_PROMETHEUS_PASSWORD");
 
+	char why[256];
+
+	if (curl_users == 0 && curl_load(why, sizeof why) < 0) {
+		fprintf(errs, "novagate: cannot load libcurl: %s\n", why);
+		free(pc);
+		*status = NG_EIO;
+		return NULL;
+	}
 	if (curl_users++ == 0)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 	pc->o = *o;
