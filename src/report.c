@@ -160,10 +160,10 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 		double v = value_at(p, g, ss, m, false, r->at, &when);
 		json_object_set_new(mo, "value", value_json(v, when != VM_NEVER || pm->has_default));
 		json_object_set_new(mo, "sampled_at", timestamp(when));
-		if (pm->bquery) {
+		if (pm->bquery || pm->bused) {	/* bused alone: a recorded baseline (--baseline) */
 			json_t *b = json_object();
 			double bv = value_at(p, g, ss, m, true, r->at, &when);
-			json_object_set_new(b, "query", json_string(pm->bquery));
+			json_object_set_new(b, "query", pm->bquery ? json_string(pm->bquery) : json_null());
 			json_object_set_new(b, "value", value_json(bv, when != VM_NEVER));
 			json_object_set_new(b, "sampled_at", timestamp(when));
 			json_object_set_new(mo, "baseline", b);
@@ -258,7 +258,7 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 		double x = value_at(p, g, ss, m, false, r->at, &when);
 		fmtnum(v, sizeof v, x, when != VM_NEVER || pm->has_default);
 		fprintf(out, "    %-20s %s", pm->name, v);
-		if (pm->bquery) {
+		if (pm->bquery || pm->bused) {
 			double b = value_at(p, g, ss, m, true, r->at, &bwhen);
 			fmtnum(bv, sizeof bv, b, bwhen != VM_NEVER);
 			fprintf(out, "  (baseline %s)", bv);
