@@ -137,5 +137,10 @@ if [ $rc -eq 7 ]; then ok; else bad "novagate test of a missing file: exit $rc, 
 #    recorded baselines.  The servers are skipped with a notice when not installed.
 . tests/prom/prom.sh
 
+# README: its gate-test example passes
+awk '/^```yaml/ { f = 1; next } /^```/ { f = 0 } f' README.md >tests/rules/.readme.test.yaml
+if ng test tests/rules/.readme.test.yaml >"$tmp/out" 2>&1; then ok; else bad "README.md: the YAML example"; cat "$tmp/out" >&2; fi
+rm -f tests/rules/.readme.test.yaml
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
