@@ -441,17 +441,8 @@ ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v
 
 	if (!r || metric < 0 || metric >= c->p->nmetrics || !c->wanted[SERIES_OF(metric, baseline)])
 		return -1;
-	/* as the report's value: the latest sample within the lookback, else the default */
-	const sample *x = series_at(&c->ss[SERIES_OF(metric, baseline)], r->at, c->p->gates[gate].lookback);
-	if (x) {
-		*v = x->v;
-		return 1;
-	}
-	if (!baseline && c->p->metrics[metric].has_default) {
-		*v = c->p->metrics[metric].dflt;
-		return 1;
-	}
-	return 0;
+	int64_t sampled;	/* as the report's value */
+	return eval_value(c->p, &c->p->gates[gate], c->ss, metric, baseline, r->at, v, &sampled);
 }
 
 /* --- for sources other than text input (source_prom.c, baseline.c) --- */
@@ -514,12 +505,10 @@ ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step, int6
 		bool reads = false;
 		if (c->gate >= 0 && gi != c->gate)
 			continue;
-		/* as eval_gate: the first step is a whole number of steps before at */
-		int64_t first = g->window / g->step * g->step;
 		for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++) {
 			if (in->op < OP_LOAD || in->op > OP_QUANTILE || in->a != s)
 				continue;
-			int64_t r = first + (in->b > g->lookback ? in->b : g->lookback);
+			int64_t r = g->window + (in->b > g->lookback ? in->b : g->lookback);
 			if (r > *reach)
 				*reach = r;
 			reads = true;

@@ -28,7 +28,7 @@ void
 eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r)
 {
 	const prog_gate *g = &p->gates[gate];
-	int64_t steps = g->window / g->step;
+	int64_t steps = g->window / g->step;	/* sema made the window whole steps */
 	int fired = -1;		/* the first rollback rule to fire */
 	vm v;
 
@@ -41,7 +41,8 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 		r->since[i] = VM_NEVER;
 
 	vm_init(&v, p, gate, ss);
-	for (int64_t t = r->from; t <= at; t += g->step) {
+	for (int64_t k = 0; k <= steps; k++) {
+		int64_t t = r->from + k * g->step;	/* no t += step: it could pass INT64_MAX */
 		vm_step(&v, t);
 		for (int i = 0; i < g->nrules; i++) {
 			const prog_rule *pr = &p->rules[g->rule0 + i];
@@ -83,6 +84,25 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 	r->verdict = go == 1 ? V_GO : go == 0 ? V_NOGO : V_INCONCLUSIVE;
 	if (go == 1)
 		r->decided_since = r->since[g->go - g->rule0];
+}
+
+bool
+eval_value(const program *p, const prog_gate *g, const series *ss, int m, bool b, int64_t t,
+	   double *v, int64_t *sampled)
+{
+	const sample *x = series_at(&ss[SERIES_OF(m, b)], t, g->lookback);
+
+	*sampled = x ? x->t : VM_NEVER;
+	if (x) {
+		*v = x->v;
+		return true;
+	}
+	if (!b && p->metrics[m].has_default && ss[SERIES_OF(m, b)].count == 0) {
+		*v = p->metrics[m].dflt;
+		return true;
+	}
+	*v = NAN;
+	return false;
 }
 
 void

@@ -28,6 +28,15 @@ typedef struct gate_result {
 void eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r);
 void gate_result_free(gate_result *r);
 
+/*
+ * A metric's (or its baseline's) value at t as the VM's LOAD reads it: the
+ * latest sample in the lookback, or the default of a metric that has no
+ * samples at all.  False when it has no value; *sampled is VM_NEVER unless
+ * a sample gave it.
+ */
+bool eval_value(const program *p, const prog_gate *g, const series *ss, int m, bool b, int64_t t,
+		double *v, int64_t *sampled);
+
 /* Severity for the worst-wins rule: rollback, no-go, inconclusive, go. */
 int verdict_severity(enum verdict v);
 const char *verdict_name(enum verdict v);

@@ -347,7 +347,7 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		if ((gate >= 0 && g != gate) || ng_gatefile_gate_info(gf, g, &gi) < 0)
 			continue;
 		tick = tick ? gcd64(tick, gi.step_ms) : gi.step_ms;
-		int64_t w = gi.window_ms / gi.step_ms * gi.step_ms;
+		int64_t w = gi.window_ms;	/* whole steps already */
 		if (w > window)
 			window = w;
 	}

@@ -81,21 +81,6 @@ gate_metrics(const program *p, const prog_gate *g, bool *used)
 			used[in->a / 2] = true;
 }
 
-/* A metric's value at the last step, as the VM's LOAD saw it. */
-static double
-value_at(const program *p, const prog_gate *g, const series *ss, int m, bool b, int64_t at,
-	 int64_t *sampled)
-{
-	const sample *x = series_at(&ss[SERIES_OF(m, b)], at, g->lookback);
-
-	*sampled = x ? x->t : VM_NEVER;
-	if (x)
-		return x->v;
-	if (!b && p->metrics[m].has_default)
-		return p->metrics[m].dflt;
-	return NAN;
-}
-
 static json_t *
 value_json(double v, bool present)
 {
@@ -157,14 +142,16 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 		cmps = json_array();
 		json_object_set_new(mo, "name", json_string(pm->name));
 		json_object_set_new(mo, "query", json_string(pm->query));
-		double v = value_at(p, g, ss, m, false, r->at, &when);
-		json_object_set_new(mo, "value", value_json(v, when != VM_NEVER || pm->has_default));
+		double v;
+		bool has = eval_value(p, g, ss, m, false, r->at, &v, &when);
+		json_object_set_new(mo, "value", value_json(v, has));
 		json_object_set_new(mo, "sampled_at", timestamp(when));
 		if (pm->bquery || pm->bused) {	/* bused alone: a recorded baseline (--baseline) */
 			json_t *b = json_object();
-			double bv = value_at(p, g, ss, m, true, r->at, &when);
+			double bv;
+			bool bhas = eval_value(p, g, ss, m, true, r->at, &bv, &when);
 			json_object_set_new(b, "query", pm->bquery ? json_string(pm->bquery) : json_null());
-			json_object_set_new(b, "value", value_json(bv, when != VM_NEVER));
+			json_object_set_new(b, "value", value_json(bv, bhas));
 			json_object_set_new(b, "sampled_at", timestamp(when));
 			json_object_set_new(mo, "baseline", b);
 		} else {
@@ -255,15 +242,17 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 
 		if (!used[m])
 			continue;
-		double x = value_at(p, g, ss, m, false, r->at, &when);
-		fmtnum(v, sizeof v, x, when != VM_NEVER || pm->has_default);
+		double x;
+		bool has = eval_value(p, g, ss, m, false, r->at, &x, &when);
+		fmtnum(v, sizeof v, x, has);
 		fprintf(out, "    %-20s %s", pm->name, v);
 		if (pm->bquery || pm->bused) {
-			double b = value_at(p, g, ss, m, true, r->at, &bwhen);
-			fmtnum(bv, sizeof bv, b, bwhen != VM_NEVER);
+			double b;
+			bool bhas = eval_value(p, g, ss, m, true, r->at, &b, &bwhen);
+			fmtnum(bv, sizeof bv, b, bhas);
 			fprintf(out, "  (baseline %s)", bv);
 		}
-		if (when == VM_NEVER && pm->has_default)
+		if (has && when == VM_NEVER)
 			fputs(" (default)", out);
 		fputc('\n', out);
 		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {

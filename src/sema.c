@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_DURATION (100LL * 365 * 86400000)	/* keeps every sum of durations far from overflow */
+#define MAX_EVALUATIONS 1000000
+
 typedef struct sema {
 	ast_file *f;
 	diag_src *d;
@@ -71,6 +74,10 @@ literal(sema *s, ast_node *n, bool dur)
 		int64_t ms;
 		if (units_duration(text, n->span.len, &ms, &err, &at) < 0) {
 			diag_error(s->d, (diag_span){ n->span.off + (unsigned)at, n->span.len - (unsigned)at }, "%s", err);
+			return false;
+		}
+		if (ms > MAX_DURATION) {
+			diag_error(s->d, n->span, "duration longer than 100y");
 			return false;
 		}
 		n->num = (double)ms;
@@ -523,6 +530,15 @@ gate(sema *s, ast_gate *g)
 		if (g->rules[i].cond)
 			longest_for = max_for(g->rules[i].cond, longest_for);
 	g->window = g->set[SET_WINDOW] ? (int64_t)g->set[SET_WINDOW]->num : longest_for > g->step ? longest_for : g->step;
+	/* whole steps, rounded up, so that a `for` as long as the window can hold */
+	int64_t steps = (g->window + g->step - 1) / g->step;
+	if (steps > MAX_EVALUATIONS) {
+		diag_error(s->d, g->set[SET_WINDOW] ? g->set[SET_WINDOW]->span : g->span,
+			   "a window of %lld steps; at most %d evaluations a check", (long long)steps,
+			   MAX_EVALUATIONS);
+		steps = 1;
+	}
+	g->window = steps * g->step;
 }
 
 int

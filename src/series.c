@@ -54,7 +54,7 @@ series_push(series *s, int64_t t, double v)
 		}
 	}
 	s->buf[s->head + s->len++] = (sample){ t, v };
-	s->count++;
+	s->count += !series_is_stale(v);
 	return 0;
 }
 

@@ -21,7 +21,7 @@ typedef struct series {
 	sample *buf;
 	size_t head, len, cap;	/* live samples: buf[head .. head+len) */
 	int64_t keep;		/* history kept behind the newest sample, ms */
-	int64_t count;		/* samples ever pushed */
+	int64_t count;		/* samples ever pushed, staleness markers aside */
 } series;
 
 /* Prometheus' staleness marker: a NaN with this bit pattern. */

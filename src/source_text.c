@@ -502,7 +502,8 @@ static const uint64_t pow10u[] = {
 	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
 };
 
-/* The value of 8 digit values (first in the low byte): pairs, quads, halves. */
+/* The value of 8 digit values (first in the low byte): pairs, then two
+ * multiplies that weigh the four pairs and add them up. */
 static inline ALWAYS_INLINE uint64_t
 value8(uint64_t d)
 {
@@ -578,7 +579,10 @@ fastnum(const char *p, double *out)
 	size_t nd, nf = 0;
 	double x;
 
-	q = digits(d, &m);
+	if ((unsigned)(*d - '0') < 10 && d[1] == '.')	/* one digit before the point, as in 0.25 */
+		m = (unsigned)(*d - '0'), q = d + 1;
+	else
+		q = digits(d, &m);
 	nd = (size_t)(q - d);
 	if (*q == '.') {
 		f = q + 1;
@@ -1106,7 +1110,7 @@ family_meta(reader *r, int kind, const char *name, size_t n, const char *at, siz
 				   quote(qb, sizeof qb, name, n));
 		r->famtyped = true;
 		r->famtype = r->lasttype = ty;
-		r->lcfam = 0;
+		r->lcfam = 0;	/* the label checks depend on the type */
 		break;
 	}
 	return 0;
@@ -1161,8 +1165,9 @@ dup:
 /*
  * Keep the label set of s, a sample of fam whose labels passed every check,
  * for fastline(): the same text on a later line of fam gives the same labels
- * and passes them again (the checks depend on the family, and a new family
- * ends the cache).  Returns its labels_id, 0 if it is too long to keep.
+ * and passes them again (the checks depend only on the family and its type,
+ * and a new family or TYPE line ends the cache).  Returns its labels_id, 0
+ * if it is too long to keep.
  */
 static uint64_t
 lcache(reader *r, const text_sample *s)
@@ -1553,8 +1558,7 @@ fastemit(reader *r, text_sample *s)
 /*
  * The lines from p on that fastline() takes, each to the callback, as long
  * as they end before e (which is a '\n').  Returns the first line it did not
- * take, or sets *rc to the callback's nonzero return.  (A function of its
- * own, for registers.)
+ * take, or sets *rc to the callback's nonzero return.
  */
 static const char *
 fastlines(reader *r, const char *p, const char *e, int *rc)

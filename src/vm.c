@@ -41,20 +41,29 @@ vm_reset(vm *v)
 		v->cmp[i][0] = v->cmp[i][1] = NAN;
 }
 
-/* A metric with `default` takes it where its own series has no data. */
-static double
-dflt(const vm *v, int s, bool missing, double x)
+/*
+ * A metric with `default` takes it when its series has no samples at all
+ * (an error counter that does not exist until the first error).  A series
+ * that had samples and lost them stays unknown: a failing scrape must not
+ * read as a healthy 0.
+ */
+static bool
+defaulted(const vm *v, int s)
 {
-	const prog_metric *m = &v->p->metrics[s / 2];
-
-	return missing && s % 2 == 0 && m->has_default ? m->dflt : x;
+	return s % 2 == 0 && v->p->metrics[s / 2].has_default && v->series[s].count == 0;
 }
 
-/* A window function's value, or the default when its window holds no sample. */
 static double
-windowed(const vm *v, int s, int64_t t, int64_t range, double x)
+level(const vm *v, int s, double x)
 {
-	return dflt(v, s, isnan(x) && series_count(&v->series[s], t, range) == 0, x);
+	return defaulted(v, s) ? v->p->metrics[s / 2].dflt : x;
+}
+
+/* A constant series does not change: its delta, rate and increase are 0. */
+static double
+change(const vm *v, int s, double x)
+{
+	return defaulted(v, s) ? 0 : x;
 }
 
 static double
@@ -92,35 +101,35 @@ vm_step(vm *v, int64_t t)
 		}
 		vmcase(OP_LOAD) {
 			const sample *x = series_at(&ss[in->a], t, g->lookback);
-			*++sp = dflt(v, in->a, !x, x ? x->v : NAN);
+			*++sp = level(v, in->a, x ? x->v : NAN);
 			vmbreak;
 		}
 		vmcase(OP_AVG) {
-			*++sp = windowed(v, in->a, t, in->b, series_avg(&ss[in->a], t, in->b));
+			*++sp = level(v, in->a, series_avg(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MIN) {
-			*++sp = windowed(v, in->a, t, in->b, series_min(&ss[in->a], t, in->b));
+			*++sp = level(v, in->a, series_min(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MAX) {
-			*++sp = windowed(v, in->a, t, in->b, series_max(&ss[in->a], t, in->b));
+			*++sp = level(v, in->a, series_max(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_DELTA) {
-			*++sp = windowed(v, in->a, t, in->b, series_delta(&ss[in->a], t, in->b));
+			*++sp = change(v, in->a, series_delta(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_RATE) {
-			*++sp = windowed(v, in->a, t, in->b, series_rate(&ss[in->a], t, in->b));
+			*++sp = change(v, in->a, series_rate(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_INCREASE) {
-			*++sp = windowed(v, in->a, t, in->b, series_increase(&ss[in->a], t, in->b));
+			*++sp = change(v, in->a, series_increase(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_QUANTILE) {
-			*sp = windowed(v, in->a, t, in->b, series_quantile(&ss[in->a], *sp, t, in->b));
+			*sp = level(v, in->a, series_quantile(&ss[in->a], *sp, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_NEG) {

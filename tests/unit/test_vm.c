@@ -560,8 +560,8 @@ static const char default_gate[] =
 static void
 defaults(void)
 {
-	world w;
-	gate_result r;
+	world w, w2;
+	gate_result r, r2;
 
 	/* no sample at all: the default */
 	w = make(default_gate);
@@ -574,13 +574,13 @@ defaults(void)
 	gate_result_free(&r);
 	unmake(&w);
 
-	/* samples, but none within the lookback: the default */
+	/* samples, but none within the lookback: no default (a failed scrape is not a 0), unknown */
 	w = make(default_gate);
 	fill(&w, "e", false, -60 * S, 0, 0.001);
 	push(&w, "restarts", false, -10 * 60 * S, 3);
 	push(&w, "restarts", false, -9 * 60 * S, 4);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 
@@ -593,14 +593,23 @@ defaults(void)
 	gate_result_free(&r);
 	unmake(&w);
 
-	/* a staleness marker: the series has no value, so the default (as `or vector(0)`) */
+	/* a staleness marker after samples: the series ended, it has no value and no default */
 	w = make(default_gate);
 	fill(&w, "e", false, -60 * S, 0, 0.001);
 	push(&w, "restarts", false, -60 * S, 1);
 	push(&w, "restarts", false, -30 * S, series_stale_nan());
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
-	T_CHECK(r.cmp[3][0] == 0, "a stale metric compared as %g, want the default 0", r.cmp[3][0]);
+	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	T_CHECK(isnan(r.cmp[3][0]), "a stale metric compared as %g, want no value", r.cmp[3][0]);
+
+	/* only staleness markers: no samples at all, so the default */
+	w2 = make(default_gate);
+	fill(&w2, "e", false, -60 * S, 0, 0.001);
+	push(&w2, "restarts", false, -30 * S, series_stale_nan());
+	r2 = run(&w2, 0);
+	EXPECT(&w2, &r2, V_GO, NULL);
+	gate_result_free(&r2);
+	unmake(&w2);
 	gate_result_free(&r);
 	unmake(&w);
 
