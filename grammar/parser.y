@@ -85,7 +85,7 @@ binary(parser *p, enum ast_op op, ast_node *a, ast_node *b)
 static void
 setting(parser *p, ast_gate *g, enum gate_setting s, diag_span kw, ast_node *v)
 {
-	static const char *const names[] = { "'step'", "'window'", "'lookback'" };
+	static const char *const names[] = { "step", "window", "lookback" };
 
 	if (g->set[s]) {
 		diag_error(p->d, kw, "'%s' given twice in gate '%s'", names[s], g->name);
@@ -255,7 +255,11 @@ expr
 	| expr '*' expr		{ $$ = binary(p, OPR_MUL, $1, $3); }
 	| expr '/' expr		{ $$ = binary(p, OPR_DIV, $1, $3); }
 	| '-' expr %prec UMINUS	{ $$ = unary(p, A_NEG, @$, $2); }
-	| '(' expr ')'		{ $$ = $2; $$->span = @$; }
+	| '(' expr ')' {
+		$$ = $2;
+		if ($$->kind != A_NUM)	/* a literal's span is its text, which sema reads */
+			$$->span = @$;
+	}
 	| number
 	| IDENT			{ $$ = node(p, A_METRIC, @1); $$->name = $1; $$->name_span = @1; }
 	| BASELINE		{ $$ = node(p, A_BASELINE, @1); }
