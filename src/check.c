@@ -62,7 +62,7 @@ ng_compile_file_ex(const char *path, const ng_param *sets, int nsets, unsigned f
 	}
 	ps = xcalloc((size_t)(nsets ? nsets : 1), sizeof *ps);
 	for (int i = 0; i < nsets; i++)
-		ps[i] = (param_set){ sets[i].name, sets[i].value, false };
+		ps[i] = (param_set){ sets[i].name, sets[i].value };
 	program *p = program_compile_ex(path, text, len, ps, nsets, (flags & NG_COMPILE_ANY_BASELINE) != 0,
 				       errs, &nerrors);
 	if (!p) {

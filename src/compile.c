@@ -1,7 +1,6 @@
 /*
- * compile.c: a checked syntax tree to bytecode.  Constants are folded here,
- * except what would be wrong at compile time: a constant division by zero
- * is an error, not an Inf.
+ * compile.c: a checked syntax tree to bytecode.  sema.c has typed the tree
+ * and folded its constants; what is left here cannot fail.
  */
 #include "parse.h"
 #include "program.h"
@@ -123,14 +122,11 @@ gen(compiler *c, const ast_node *n)
 	}
 	switch (n->kind) {
 	case A_NUM:
-		break;	/* constant() took it */
+		break;	/* folded by sema: taken above */
 	case A_METRIC:
 	case A_BASELINE: {
 		bool b = n->kind == A_BASELINE;
-		if (b)
-			p->metrics[n->metric].bused = true;
-		else
-			p->metrics[n->metric].used = true;
+		p->metrics[n->metric].bused |= b;
 		emit(c, OP_LOAD, SERIES_OF(n->metric, b), 0, n->span);
 		break;
 	}
@@ -138,16 +134,9 @@ gen(compiler *c, const ast_node *n)
 		const ast_node *s = n->arg[n->fn == FN_QUANTILE];
 		bool b = s->kind == A_BASELINE;
 		int64_t range = n->fn == FN_LAST ? 0 : (int64_t)n->arg[n->nargs - 1]->num;
-		prog_metric *m = &p->metrics[s->metric];
-
 		if (n->fn == FN_QUANTILE)
 			gen(c, n->arg[0]);
-		if (b)
-			m->bused = true;
-		else
-			m->used = true;
-		if (range > m->range)
-			m->range = range;
+		p->metrics[s->metric].bused |= b;
 		emit(c, fnop[n->fn], SERIES_OF(s->metric, b), range, n->span);
 		break;
 	}

@@ -37,8 +37,7 @@ typedef struct prog_metric {
 	char *query, *bquery;	/* parameters substituted; bquery NULL without baseline */
 	bool has_default;
 	double dflt;
-	int64_t range;		/* the longest window any function reads, in ms */
-	bool used, bused;	/* read by some gate (value, baseline) */
+	bool bused;		/* some gate reads its baseline */
 } prog_metric;
 
 typedef struct prog_rule {
@@ -95,7 +94,6 @@ struct ng_gatefile {
 /* A --set NAME=VALUE. */
 typedef struct param_set {
 	const char *name, *value;
-	bool used;
 } param_set;
 
 /*

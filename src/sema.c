@@ -434,7 +434,7 @@ substitute(sema *s, const char *q, diag_span qspan, param_set *sets, int nsets)
 		const char *val = NULL;
 		for (int i = 0; i < nsets && !val; i++)
 			if (strlen(sets[i].name) == len && memcmp(sets[i].name, name, len) == 0)
-				val = sets[i].value, sets[i].used = true;
+				val = sets[i].value;
 		for (int i = 0; i < s->f->nparams && !val; i++)
 			if (strlen(s->f->params[i].name) == len && memcmp(s->f->params[i].name, name, len) == 0)
 				val = s->f->params[i].value;
