@@ -333,6 +333,9 @@ ng_check_read_text(ng_check *c, const char *path, FILE *errs)
 		return NG_EINPUT;
 	if (r == TEXT_EIO)
 		return NG_EIO;	/* the reader said what failed */
+	if (r == 0 && !c->any)	/* a typo in a metric name reads as missing data: say so */
+		fprintf(errs, "novagate: warning: %s: no sample of a metric the gate reads%s\n", c->path,
+			c->has_at ? " at or before --at" : "");
 	return r;
 }
 

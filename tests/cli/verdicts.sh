@@ -7,3 +7,8 @@ v check rules/canary.gate --input - <tests/rules/canary/error-spike-1m.prom
 v check rules/canary.gate --input tests/rules/canary/healthy.prom --at 2023-11-14T21:23:20Z
 v check rules/canary.gate --input tests/rules/canary/healthy.prom --at 1700000600
 "$NOVAGATE_CMD" check rules/canary.gate --input tests/rules/canary/healthy.prom --set 'version=v2"}' | jq -r '.metrics[0].query'
+# a typo in a metric name: missing data, inconclusive, and a warning
+printf 'error_rates 0 1700000000000\n' | v check rules/canary.gate --input -
+# worst wins: rollback over inconclusive, no-go over inconclusive
+v check rules/rollback.gate --input tests/rules/rollback/critical/auth-failures.prom
+v check rules/stages.gate --input tests/rules/stages/stage_50/cpu-over.prom
