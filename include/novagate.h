@@ -77,12 +77,14 @@ void ng_check_free(ng_check *c);
 /* Samples later than at are not needed and are dropped; default: none dropped. */
 void ng_check_set_at(ng_check *c, int64_t at_ms);
 /*
- * Add one sample of a metric (or of its baseline).  Returns 0, or -1 when
- * t is not after the series' previous sample.  v may be ng_stale_nan(), a
+ * Add one sample of a metric (or of its baseline).  Returns 0, -1 when
+ * t is not after the series' previous sample, or NG_PUSH_RANGE when t is
+ * outside the years 1 to 9999.  v may be ng_stale_nan(), a
  * staleness marker: from t on the series has no value until its next sample
  * (in text input: a sample with the label __stale__, e.g.
  * `p99{__stale__="true"} NaN 1700000000000`).
  */
+#define NG_PUSH_RANGE (-2)
 int ng_check_push(ng_check *c, int metric, bool baseline, int64_t t_ms, double v);
 double ng_stale_nan(void);
 /*

@@ -202,6 +202,9 @@ ng_check_push(ng_check *c, int metric, bool baseline, int64_t t, double v)
 {
 	int s = SERIES_OF(metric, baseline);
 
+	/* far enough from the int64 limits that no window arithmetic overflows */
+	if (t < -62135596800000LL || t > 253402300799999LL)
+		return NG_PUSH_RANGE;
 	if (!c->wanted[s] || (c->has_at && t > c->at))
 		return 0;
 	if (series_push(&c->ss[s], t, v) < 0)
@@ -232,22 +235,38 @@ is_stale_label(const text_label *l)
 	return strcmp(l->name, "__stale__") == 0;
 }
 
-/* The label set without role="baseline" (and __stale__), as text: {a="b",c="d"}. */
-static void
-labelkey(const text_sample *s, char *buf, size_t size)
+/* The label set without role="baseline" (and __stale__), as text: {a="b",c="d"}, escaped. */
+static char *
+labelkey(const text_sample *s)
 {
-	size_t n = 0;
+	size_t cap = 64, n = 0;
+	char *k = xmalloc(cap);
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < s->nlabels && n < size; i++) {
+#define PUT(ch) do { if (n + 2 > cap) k = xrealloc(k, cap *= 2); k[n++] = (ch); } while (0)
+	for (size_t i = 0; i < s->nlabels; i++) {
 		const text_label *l = &s->labels[i];
 		if ((l->name_len == 4 && l->value_len == 8 && memcmp(l->name, "role", 4) == 0 &&
 		     memcmp(l->value, "baseline", 8) == 0) || is_stale_label(l))
 			continue;
-		n += (size_t)snprintf(buf + n, size - n, "%s%s=\"%s\"", n ? "," : "{", l->name, l->value);
+		char sep = n ? ',' : '{';
+		PUT(sep);
+		for (size_t j = 0; j < l->name_len; j++)
+			PUT(l->name[j]);
+		PUT('=');
+		PUT('"');
+		for (size_t j = 0; j < l->value_len; j++) {
+			char ch = l->value[j];
+			if (ch == '"' || ch == '\\' || ch == '\n')
+				PUT('\\');
+			PUT(ch == '\n' ? 'n' : ch);
+		}
+		PUT('"');
 	}
-	if (n && n < size)
-		snprintf(buf + n, size - n, "}");
+	if (n)
+		PUT('}');
+#undef PUT
+	k[n] = '\0';
+	return k;
 }
 
 static int
@@ -278,16 +297,19 @@ on_sample(void *ctx, const text_sample *s)
 		if (m >= 0 && !c->wanted[si])
 			m = -1;	/* read by no evaluated gate */
 		/* one series per metric: a second label set would make the value ambiguous */
-		if (m >= 0 && (s->nlabels > (size_t)baseline + stale || c->key[si])) {
-			char key[512];
-			labelkey(s, key, sizeof key);
+		bool plain = s->nlabels == (size_t)baseline + stale;
+		if (m >= 0 && !(plain && c->key[si] && !*c->key[si])) {
+			char *key = labelkey(s);
 			if (!c->key[si]) {
-				c->key[si] = xstrdup(key);
+				c->key[si] = key;
 			} else if (strcmp(c->key[si], key) != 0) {
 				fprintf(c->errs, "%s:%u:1: error: a second series for %s%s: %s%s (the first was %s%s)\n",
 					c->path, s->line, baseline ? "the baseline of " : "", c->p->metrics[m].name,
 					s->name, *key ? key : "{}", s->name, *c->key[si] ? c->key[si] : "{}");
+				free(key);
 				return NG_EINPUT;
+			} else {
+				free(key);
 			}
 		}
 		if (s->name_id && s->labels_id) {
@@ -302,7 +324,13 @@ on_sample(void *ctx, const text_sample *s)
 	}
 	int si = SERIES_OF(m, baseline);
 	int64_t t = s->has_ts ? s->ts_ms : util_now_ms();
-	if (ng_check_push(c, m, baseline, t, stale ? series_stale_nan() : s->value) < 0) {
+	int r = ng_check_push(c, m, baseline, t, stale ? series_stale_nan() : s->value);
+	if (r == NG_PUSH_RANGE) {
+		fprintf(c->errs, "%s:%u:1: error: timestamp %lld is out of range (years 1 to 9999 in ms)\n",
+			c->path, s->line, (long long)t);
+		return NG_EINPUT;
+	}
+	if (r < 0) {
 		char a[40], b[40];
 		util_fmt_time(a, sizeof a, t);
 		util_fmt_time(b, sizeof b, series_newest(&c->ss[si])->t);

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +140,10 @@ util_parse_time(const char *s, int64_t *ms)
 		const char *p = s + n;
 		int64_t frac = 0, scale = 1000;
 
-		if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
+		    h > 23 || mi > 59 || sec > 60)
 			return -1;
 		if (*p == '.') {
 			p++;
@@ -167,9 +171,13 @@ util_parse_time(const char *s, int64_t *ms)
 		*ms = t * 1000 + frac;
 		return 0;
 	}
+	/* plain decimal seconds: strtod alone would take " 5", 0x10 and inf */
+	for (const char *c = s; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || *c == '.' || (c == s && *c == '-')))
+			return -1;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (end == s || *end || errno || !(v > -1e13 && v < 1e13))
+	if (end == s || *end || errno || !(v >= -62135596800.0 && v <= 253402300799.0))
 		return -1;
 	*ms = (int64_t)(v * 1000 + (v < 0 ? -0.5 : 0.5));
 	return 0;

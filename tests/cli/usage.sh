@@ -10,3 +10,5 @@ run check rules/canary.gate --input tests/rules/canary/healthy.prom --gate nosuc
 run check rules/canary.gate --input tests/rules/canary/healthy.prom --at yesterday
 run check rules/canary.gate rules/stages.gate --input tests/rules/canary/healthy.prom
 run compile --dump rules/canary.gate --at 5
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --at 0x10
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --at 2025-02-31T00:00:00Z
