@@ -155,7 +155,7 @@ ng_check_new(const ng_gatefile *gf, int gate)
 		if (gate >= 0 && gi != gate)
 			continue;
 		for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++) {
-			if (in->op < OP_LOAD || in->op > OP_QUANTILE)
+			if (!insn_reads_series(in))
 				continue;
 			int64_t reach = g->window + g->step +
 				(in->b > g->lookback ? in->b : g->lookback);
@@ -510,17 +510,6 @@ ng_stale_nan(void)
 	return series_stale_nan();
 }
 
-static int64_t
-gcd64(int64_t a, int64_t b)
-{
-	while (b) {
-		int64_t r = a % b;
-		a = b;
-		b = r;
-	}
-	return a;
-}
-
 bool
 ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step, int64_t *reach)
 {
@@ -537,7 +526,7 @@ ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step, int6
 		if (c->gate >= 0 && gi != c->gate)
 			continue;
 		for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++) {
-			if (in->op < OP_LOAD || in->op > OP_QUANTILE || in->a != s)
+			if (!insn_reads_series(in) || in->a != s)
 				continue;
 			int64_t r = g->window + (in->b > g->lookback ? in->b : g->lookback);
 			if (r > *reach)
@@ -545,7 +534,7 @@ ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step, int6
 			reads = true;
 		}
 		if (reads) {
-			*step = any ? gcd64(*step, g->step) : g->step;
+			*step = any ? util_gcd(*step, g->step) : g->step;
 			any = true;
 		}
 	}

@@ -220,17 +220,6 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 
 /* --- watch --------------------------------------------------------------- */
 
-static int64_t
-gcd64(int64_t a, int64_t b)
-{
-	while (b) {
-		int64_t r = a % b;
-		a = b;
-		b = r;
-	}
-	return a;
-}
-
 static const char *
 status_verdict(int st)
 {
@@ -346,7 +335,7 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		ng_gate_info gi;
 		if ((gate >= 0 && g != gate) || ng_gatefile_gate_info(gf, g, &gi) < 0)
 			continue;
-		tick = tick ? gcd64(tick, gi.step_ms) : gi.step_ms;
+		tick = tick ? util_gcd(tick, gi.step_ms) : gi.step_ms;
 		int64_t w = gi.window_ms;	/* whole steps already */
 		if (w > window)
 			window = w;

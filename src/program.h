@@ -29,6 +29,13 @@ typedef struct insn {
 	int64_t b;
 } insn;
 
+/* Does the instruction read a series (LOAD and the window functions)? */
+static inline bool
+insn_reads_series(const insn *in)
+{
+	return in->op >= OP_LOAD && in->op <= OP_QUANTILE;
+}
+
 /* A series is a metric's own samples or its baseline's: series 2*m and 2*m+1. */
 #define SERIES_OF(m, is_baseline) (2 * (m) + ((is_baseline) ? 1 : 0))
 

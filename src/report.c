@@ -77,7 +77,7 @@ gate_metrics(const program *p, const prog_gate *g, bool *used)
 {
 	memset(used, 0, (size_t)p->nmetrics * sizeof *used);
 	for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++)
-		if (in->op >= OP_LOAD && in->op <= OP_QUANTILE)
+		if (insn_reads_series(in))
 			used[in->a / 2] = true;
 }
 

@@ -1218,17 +1218,6 @@ struct prom_feed {
 
 #define MAX_POINTS 10000	/* per query: Prometheus refuses more than 11,000 */
 
-static int64_t
-gcd64(int64_t a, int64_t b)
-{
-	while (b) {
-		int64_t r = a % b;
-		a = b;
-		b = r;
-	}
-	return a;
-}
-
 prom_feed *
 prom_feed_new(prom_client *pc, const ng_gatefile *gf, const ng_check *c, enum prom_feed_kind kind)
 {
@@ -1247,7 +1236,7 @@ prom_feed_new(prom_client *pc, const ng_gatefile *gf, const ng_check *c, enum pr
 					break;
 				/* a recorded baseline serves where the metric's baseline is read */
 				if (ng_check_needs(c, m, true, &bstep, &breach)) {
-					step = need ? gcd64(step, bstep) : bstep;
+					step = need ? util_gcd(step, bstep) : bstep;
 					if (!need || breach > reach)
 						reach = breach;
 					need = true;

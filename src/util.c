@@ -202,3 +202,14 @@ util_fmt_double(char *buf, size_t size, double v)
 			return;
 	}
 }
+
+int64_t
+util_gcd(int64_t a, int64_t b)
+{
+	while (b) {
+		int64_t r = a % b;
+		a = b;
+		b = r;
+	}
+	return a;
+}
