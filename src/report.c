@@ -101,6 +101,8 @@ rule_json(const program *p, int ri, const gate_result *r, bool with_state)
 	json_object_set_new(o, "line", json_integer(pr->line));
 	if (with_state)
 		json_object_set_new(o, "state", json_string(state(r->state[ri - g->rule0])));
+	if (with_state && pr->kind == RULE_ROLLBACK)	/* latched: it may be false again by now */
+		json_object_set_new(o, "fired", json_boolean(r->since[ri - g->rule0] != VM_NEVER));
 	json_object_set_new(o, "since", timestamp(r->since[ri - g->rule0]));
 	return o;
 }

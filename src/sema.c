@@ -365,6 +365,14 @@ expr(sema *s, ast_node *n)
 	n->type = is_cmp(n->op) ? TY_BOOL : TY_NUM;
 	ok = want(s, n->arg[0], TY_NUM, is_cmp(n->op) ? " (combine conditions with && or ||)" : "");
 	ok &= want(s, n->arg[1], TY_NUM, is_cmp(n->op) ? " (combine conditions with && or ||)" : "");
+	if (ok && (n->op == OPR_ADD || n->op == OPR_SUB) && n->arg[1]->kind == A_NEG &&
+	    n->arg[1]->arg[0]->kind == A_NUM && n->arg[1]->arg[0]->relpct) {
+		/* x + 20% is relative, so x + -20% would read as relative too, yet be absolute */
+		diag_error(s->d, n->arg[1]->span, "a negated percentage after %s; write x %s %.*s",
+			   n->op == OPR_ADD ? "+" : "-", n->op == OPR_ADD ? "-" : "+",
+			   (int)n->arg[1]->arg[0]->span.len, s->d->text + n->arg[1]->arg[0]->span.off);
+		return false;
+	}
 	if (ok && !is_cmp(n->op))
 		ok = fold(s, n);
 	return ok;
