@@ -55,38 +55,6 @@ baseline_free(baseline_file *b)
 	free(b);
 }
 
-static int
-seconds_ms(const json_t *j, int64_t *ms)
-{
-	if (json_is_integer(j)) {
-		json_int_t i = json_integer_value(j);
-		if (i > INT64_MAX / 1000 || i < INT64_MIN / 1000)
-			return -1;
-		*ms = (int64_t)i * 1000;
-		return 0;
-	}
-	if (json_is_real(j)) {
-		double x = json_real_value(j), f = floor(x);
-		if (!isfinite(x) || fabs(x) > 9.2e15)
-			return -1;
-		*ms = (int64_t)f * 1000 + (int64_t)llround((x - f) * 1000);
-		return 0;
-	}
-	return -1;
-}
-
-static int
-number_of(const json_t *j, double *v)
-{
-	if (json_is_string(j))
-		return prom_parse_value(json_string_value(j), v);
-	if (json_is_number(j)) {
-		*v = json_number_value(j);
-		return 0;
-	}
-	return -1;
-}
-
 static baseline_file *bad(const char *path, baseline_file *b, int *status, FILE *errs, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
@@ -131,7 +99,7 @@ baseline_load(const char *path, FILE *errs, int *status)
 		return bad(path, b, status, errs, "not a baseline file of novagate (no \"novagate_baseline\": 1)");
 	at = json_object_get(b->root, "at");
 	if (!(json_is_string(at) ? util_parse_time(json_string_value(at), &b->at) == 0
-				 : seconds_ms(at, &b->at) == 0))
+				 : prom_json_ts(at, &b->at) == 0))
 		return bad(path, b, status, errs, "\"at\" is not a time (RFC 3339 or unix seconds)");
 	metrics = json_object_get(b->root, "metrics");
 	if (!json_is_object(metrics))
@@ -147,7 +115,7 @@ baseline_load(const char *path, FILE *errs, int *status)
 			return bad(path, b, status, errs, "metric \"%s\" is not an object", key);
 		if (val && !vals) {
 			e->constant = true;
-			if (number_of(val, &e->value) < 0)
+			if (prom_json_value(val, &e->value) < 0)
 				return bad(path, b, status, errs, "metric \"%s\": \"value\" is not a number", key);
 			continue;
 		}
@@ -158,13 +126,13 @@ baseline_load(const char *path, FILE *errs, int *status)
 		json_array_foreach(vals, i, p) {
 			const json_t *x = json_array_get(p, 1);
 			if (!json_is_array(p) || json_array_size(p) != 2 ||
-			    seconds_ms(json_array_get(p, 0), &e->pts[i].t) < 0)
+			    prom_json_ts(json_array_get(p, 0), &e->pts[i].t) < 0)
 				return bad(path, b, status, errs, "metric \"%s\": a value is not [unix seconds, value]",
 					   key);
 			if (i && e->pts[i].t <= e->pts[i - 1].t)
 				return bad(path, b, status, errs, "metric \"%s\": values out of time order", key);
 			e->stale[i] = json_is_null(x);
-			if (!e->stale[i] && number_of(x, &e->pts[i].v) < 0)
+			if (!e->stale[i] && prom_json_value(x, &e->pts[i].v) < 0)
 				return bad(path, b, status, errs, "metric \"%s\": a value is not a number or null", key);
 			e->n++;
 		}

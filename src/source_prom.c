@@ -190,8 +190,8 @@ prom_parse_value(const char *s, double *v)
 }
 
 /* Seconds (a JSON number, ms precision) as ms. */
-static int
-json_ts(const json_t *j, int64_t *ms)
+int
+prom_json_ts(const json_t *j, int64_t *ms)
 {
 	if (json_is_integer(j)) {
 		json_int_t i = json_integer_value(j);
@@ -211,8 +211,8 @@ json_ts(const json_t *j, int64_t *ms)
 	return -1;
 }
 
-static int
-json_value(const json_t *j, double *v)
+int
+prom_json_value(const json_t *j, double *v)
 {
 	if (json_is_string(j))
 		return prom_parse_value(json_string_value(j), v);
@@ -231,11 +231,11 @@ json_point(const json_t *j, prom_point *p, const char **why)
 		*why = "a sample is not a [time, \"value\"] pair";
 		return -1;
 	}
-	if (json_ts(json_array_get(j, 0), &p->t) < 0) {
+	if (prom_json_ts(json_array_get(j, 0), &p->t) < 0) {
 		*why = "a sample's time is not a number of seconds";
 		return -1;
 	}
-	if (json_value(json_array_get(j, 1), &p->v) < 0) {
+	if (prom_json_value(json_array_get(j, 1), &p->v) < 0) {
 		*why = "a sample's value is not a number";
 		return -1;
 	}

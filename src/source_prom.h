@@ -23,6 +23,7 @@
 #ifndef NG_SOURCE_PROM_H
 #define NG_SOURCE_PROM_H
 
+#include <jansson.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,6 +71,9 @@ void prom_result_free(prom_result *r);
 int prom_decode_point(const char *text, size_t len, prom_point *p);
 /* A sample value as the API writes it: "1", "1e-3", "NaN", "+Inf", "-Inf". */
 int prom_parse_value(const char *s, double *v);
+/* A JSON number of seconds (ms precision) as ms; a value as a string ("NaN", "+Inf") or a number. */
+int prom_json_ts(const json_t *j, int64_t *ms);
+int prom_json_value(const json_t *j, double *v);
 
 /* --- the HTTP client ----------------------------------------------------- */
 
