@@ -88,6 +88,16 @@ diag_error(diag_src *d, diag_span at, const char *fmt, ...)
 }
 
 void
+diag_warning(diag_src *d, diag_span at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	render(d, at, "warning", fmt, ap);
+	va_end(ap);
+}
+
+void
 diag_note(diag_src *d, diag_span at, const char *fmt, ...)
 {
 	va_list ap;

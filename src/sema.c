@@ -486,6 +486,20 @@ max_for(const ast_node *n, int64_t longest)
 	return longest;
 }
 
+/* A `for` longer than the window can never hold: legal, but say so. */
+static void
+for_fits(sema *s, const ast_gate *g, const ast_node *n)
+{
+	if (n->kind == A_FOR && n->arg[1]->type == TY_DUR && n->arg[1]->num > (double)g->window) {
+		char w[32];
+		util_fmt_duration(w, sizeof w, g->window);
+		diag_warning(s->d, n->arg[1]->span, "this 'for' is longer than the window of gate '%s' (%s): "
+			     "it can never hold", g->name, w);
+	}
+	for (int i = 0; i < n->nargs; i++)
+		for_fits(s, g, n->arg[i]);
+}
+
 static void
 gate(sema *s, ast_gate *g)
 {
@@ -547,6 +561,10 @@ gate(sema *s, ast_gate *g)
 		steps = 1;
 	}
 	g->window = steps * g->step;
+	if (g->set[SET_WINDOW])
+		for (int i = 0; i < g->nrules; i++)
+			if (g->rules[i].cond)
+				for_fits(s, g, g->rules[i].cond);
 }
 
 int

@@ -568,7 +568,7 @@ defaults(void)
 
 	/* given values win */
 	p = OK("metric e = `x`\n"
-	       "gate g {\n  window 10m\n  step 1m\n  lookback 2m\n  go when e < 1 for 30m\n}\n");
+	       "gate g {\n  window 10m\n  step 1m\n  lookback 2m\n  go when e < 1 for 5m\n}\n");
 	if (p) {
 		const prog_gate *g = &p->gates[0];
 		T_CHECK(g->step == 60000 && g->window == 600000 && g->lookback == 120000,
@@ -576,6 +576,16 @@ defaults(void)
 			(long long)g->step, (long long)g->window, (long long)g->lookback);
 	}
 	program_free(p);
+
+	/* a `for` longer than a given window compiles, with a warning: it can never hold */
+	{
+		result r = compile("metric e = `x`\ngate g {\n  window 1m\n  go when e < 1 for 5m\n}\n");
+		T_CHECK(r.p && r.nerrors == 0, "does not compile:\n%s", r.errs);
+		T_STREQ(r.errs, "t.gate:4:21: warning: this 'for' is longer than the window of gate 'g' (1m): "
+			"it can never hold\n  go when e < 1 for 5m\n                    ^~\n");
+		program_free(r.p);
+		free(r.errs);
+	}
 
 	/* the window is the longest `for` "or one step if that is longer" (spec, novagate-gate(5)) */
 	p = OK("metric e = `x`\ngate g {\n  go when e < 1\n}\n");
