@@ -178,42 +178,73 @@ flush_stdout(void)
 	return 0;
 }
 
+/* One fetch at one time: what check, record and baseline share. */
+typedef struct shot {
+	prom_client *pc;
+	ng_check *c;
+	prom_feed *f;
+	int64_t at;
+	char *errline;		/* the fetch's error, for --on-error inconclusive */
+} shot;
+
+static int
+shot_open(shot *s, const cli_opts *o, const ng_gatefile *gf, int gate, enum prom_feed_kind kind)
+{
+	int st;
+
+	*s = (shot){ 0 };
+	if (!(s->pc = client(o, gf, &st)))
+		return st;
+	s->at = o->has_at ? o->at : now_at(o);
+	s->c = ng_check_new(gf, gate);
+	ng_check_set_at(s->c, s->at);
+	s->f = prom_feed_new(s->pc, gf, s->c, kind);
+	return 0;
+}
+
+static int
+shot_fetch(shot *s, prom_sample_fn fn, void *ctx)
+{
+	return fetch(s->f, s->at, fn, ctx, &s->errline);
+}
+
+static void
+shot_close(shot *s)
+{
+	free(s->errline);
+	prom_feed_free(s->f);
+	ng_check_free(s->c);
+	prom_client_free(s->pc);
+}
+
 int
 live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 {
 	int st;
 	baseline_file *bf = NULL;
-	char *errline = NULL;
+	shot s;
 
 	if (o->baseline && !(bf = baseline_load(o->baseline, stderr, &st)))
 		return st;
-	prom_client *pc = client(o, gf, &st);
-	if (!pc) {
+	if ((st = shot_open(&s, o, gf, gate, FEED_CHECK)) != 0) {
 		baseline_free(bf);
 		return st;
 	}
-	int64_t at = o->has_at ? o->at : now_at(o);
-	ng_check *c = ng_check_new(gf, gate);
-	ng_check_set_at(c, at);
-	prom_feed *f = prom_feed_new(pc, gf, c, FEED_CHECK);
-	st = fetch(f, at, push, c, &errline);
+	st = shot_fetch(&s, push, s.c);
 	if (st == 0 && bf)
-		st = baseline_apply(bf, gf, c, at, at, stderr);
+		st = baseline_apply(bf, gf, s.c, s.at, s.at, stderr);
 	if (is_fault(st) && o->on_error_inconclusive) {
-		report_fault(o, gf, gate, at, st, errline);
+		report_fault(o, gf, gate, s.at, st, s.errline);
 		st = NG_INCONCLUSIVE;
 		int w = flush_stdout();
 		st = w ? w : st;
 	} else if (st == 0) {
-		st = ng_check_run(c);
-		ng_check_report(c, o->human, stdout);
+		st = ng_check_run(s.c);
+		ng_check_report(s.c, o->human, stdout);
 		int w = flush_stdout();
 		st = w ? w : st;
 	}
-	free(errline);
-	prom_feed_free(f);
-	ng_check_free(c);
-	prom_client_free(pc);
+	shot_close(&s);
 	baseline_free(bf);
 	return st;
 }
@@ -507,27 +538,19 @@ record_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool st
 int
 live_record(const cli_opts *o, const ng_gatefile *gf, int gate)
 {
-	int st;
-	char *errline = NULL;
-	prom_client *pc = client(o, gf, &st);
+	shot s;
+	int st = shot_open(&s, o, gf, gate, FEED_CHECK);
 
-	if (!pc)
+	if (st)
 		return st;
-	int64_t at = o->has_at ? o->at : now_at(o);
-	ng_check *c = ng_check_new(gf, gate);
-	ng_check_set_at(c, at);
-	prom_feed *f = prom_feed_new(pc, gf, c, FEED_CHECK);
-	recorder r = { .o = o, .gf = gf, .c = c, .server = prom_client_url(pc), .at = at, .last_metric = -1,
-		       .out = stdout };
-	st = fetch(f, at, record_sample, &r, &errline);
+	recorder r = { .o = o, .gf = gf, .c = s.c, .server = prom_client_url(s.pc), .at = s.at,
+		       .last_metric = -1, .out = stdout };
+	st = shot_fetch(&s, record_sample, &r);
 	if (st == 0) {
 		record_header(&r);
 		st = flush_stdout();
 	}
-	free(errline);
-	prom_feed_free(f);
-	ng_check_free(c);
-	prom_client_free(pc);
+	shot_close(&s);
 	return st;
 }
 
@@ -536,24 +559,16 @@ live_record(const cli_opts *o, const ng_gatefile *gf, int gate)
 int
 live_baseline(const cli_opts *o, const ng_gatefile *gf, int gate)
 {
-	int st;
-	char *errline = NULL;
-	prom_client *pc = client(o, gf, &st);
+	shot s;
+	int st = shot_open(&s, o, gf, gate, FEED_VALUES);
 
-	if (!pc)
+	if (st)
 		return st;
-	int64_t at = o->has_at ? o->at : now_at(o);
-	ng_check *c = ng_check_new(gf, gate);
-	ng_check_set_at(c, at);
-	prom_feed *f = prom_feed_new(pc, gf, c, FEED_VALUES);
 	baseline_rec *rec = baseline_rec_new(gf);
-	st = fetch(f, at, baseline_rec_sample, rec, &errline);
-	if (st == 0 && (st = baseline_rec_write(rec, f, o->file, prom_client_url(pc), at, stdout)))
+	st = shot_fetch(&s, baseline_rec_sample, rec);
+	if (st == 0 && (st = baseline_rec_write(rec, s.f, o->file, prom_client_url(s.pc), s.at, stdout)))
 		fprintf(stderr, "novagate: cannot write to standard output\n");
-	free(errline);
 	baseline_rec_free(rec);
-	prom_feed_free(f);
-	ng_check_free(c);
-	prom_client_free(pc);
+	shot_close(&s);
 	return st;
 }
