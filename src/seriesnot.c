@@ -101,6 +101,17 @@ charlen(const char *s, size_t n)
 	return k;
 }
 
+/* After an exponent or an underscore: no separator may follow, nor the end. */
+static bool
+digit_follows(lexer *l)
+{
+	if (in_set("._eE", peekc(l))) {
+		l->pos++;
+		return false;
+	}
+	return peekc(l) >= 0;
+}
+
 /*
  * scanNumber with seriesDesc set: no hexadecimal (`0x3` is 0 repeated),
  * underscores between digits, one dot, one exponent; what follows must not
@@ -136,21 +147,13 @@ scan_number(lexer *l)
 			exp = true;
 			if (in_set("+-", peekc(l)))
 				l->pos++;
-			if (in_set("._eE", peekc(l))) {
-				l->pos++;
-				return false;
-			}
-			if (peekc(l) < 0)
+			if (!digit_follows(l))
 				return false;
 			continue;
 		}
 		if (c == '_') {
 			l->pos++;
-			if (in_set("._eE", peekc(l))) {
-				l->pos++;
-				return false;
-			}
-			if (peekc(l) < 0)
+			if (!digit_follows(l))
 				return false;
 			continue;
 		}
