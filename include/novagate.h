@@ -74,6 +74,8 @@ const char *ng_gatefile_prometheus(const ng_gatefile *gf);
 /* A check of one gate (gate >= 0) or of all (gate < 0).  gf must outlive it. */
 ng_check *ng_check_new(const ng_gatefile *gf, int gate);
 void ng_check_free(ng_check *c);
+/* The gate file a check evaluates. */
+const ng_gatefile *ng_check_gatefile(const ng_check *c);
 /* Samples later than at are not needed and are dropped; default: none dropped. */
 void ng_check_set_at(ng_check *c, int64_t at_ms);
 /*

@@ -190,6 +190,12 @@ ng_check_free(ng_check *c)
 	free(c);
 }
 
+const ng_gatefile *
+ng_check_gatefile(const ng_check *c)
+{
+	return c->p;
+}
+
 void
 ng_check_set_at(ng_check *c, int64_t at_ms)
 {

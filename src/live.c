@@ -84,7 +84,13 @@ static int
 push(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
 {
 	(void)stale;
-	return ng_check_push(ctx, metric, baseline, t, v) < 0 ? NG_EDECODE : 0;
+	if (ng_check_push(ctx, metric, baseline, t, v) == 0)
+		return 0;
+	/* the feed hands on each series in time order: only a time out of range gets here */
+	fprintf(stderr, "novagate: bad response: a sample of %s%s at %lld ms, outside the years 1 to 9999\n",
+		baseline ? "the baseline of " : "", ng_gatefile_metric_name(ng_check_gatefile(ctx), metric),
+		(long long)t);
+	return NG_EDECODE;
 }
 
 /*

@@ -16,6 +16,7 @@
  *   notjson   HTML                      envelope  422 with an error envelope
  *   huge      an endless body           hist      native histogram samples
  *   string    a string result           redirect  302 to /ok
+ *   future    a matrix whose point lies past the year 9999
  *   auth      ok with "Authorization: Bearer s3cret-token" and "X-Scope-OrgID: team",
  *             else 401 echoing the Authorization header it got
  *   basic     ok with basic auth user:pa55word, else 401 echoing it
@@ -269,6 +270,10 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 			       "\"error\":\"query processing would load too many samples into memory\"}", NULL);
 	if (strcmp(mode, "notjson") == 0)
 		return respond(fd, 200, "text/html", "<html><body>Login</body></html>", NULL);
+	if (strcmp(mode, "future") == 0)
+		return respond(fd, 200, "application/json",
+			       "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":"
+			       "[{\"metric\":{},\"values\":[[300000000000,\"1\"]]}]}}", NULL);
 	if (strcmp(mode, "string") == 0)
 		return respond(fd, 200, "application/json",
 			       "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"x\"]}}", NULL);

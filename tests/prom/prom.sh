@@ -100,6 +100,8 @@ else
 	want_exit warnings 0 "metric a: warning: PromQL warning: a thing" -- check "$G" --prometheus "$F/warn" $at
 	want_exit "two series" 14 'metric a: the query returned 2 series, not one: {instance="pod-1"}, {instance="pod-2"} (query: 0.5)' -- \
 		check "$G" --prometheus "$F/two" $at
+	want_exit "a point past the year 9999" 13 "novagate: bad response: a sample of a at 300000000000000 ms, outside the years 1 to 9999" -- \
+		check "$G" --prometheus "$F/future" $at
 	want_exit "500, retried" 11 "HTTP 500: internal error: the storage is on fire (3 attempts)" -- \
 		check "$G" --prometheus "$F/500" $at $lim
 	want_exit "503 envelope, retried" 12 "unavailable: too many queries (query: 0.5) (2 attempts)" -- \
