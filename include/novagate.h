@@ -87,6 +87,9 @@ void ng_check_set_at(ng_check *c, int64_t at_ms);
  * `p99{__stale__="true"} NaN 1700000000000`).
  */
 #define NG_PUSH_RANGE (-2)
+/* Sample times run from the year 1 to the year 9999, in ms since 1970. */
+#define NG_MIN_TIME_MS (-62135596800000LL)
+#define NG_MAX_TIME_MS 253402300799999LL
 int ng_check_push(ng_check *c, int metric, bool baseline, int64_t t_ms, double v);
 double ng_stale_nan(void);
 /*

@@ -209,7 +209,7 @@ ng_check_push(ng_check *c, int metric, bool baseline, int64_t t, double v)
 	int s = SERIES_OF(metric, baseline);
 
 	/* far enough from the int64 limits that no window arithmetic overflows */
-	if (t < -62135596800000LL || t > 253402300799999LL)
+	if (t < NG_MIN_TIME_MS || t > NG_MAX_TIME_MS)
 		return NG_PUSH_RANGE;
 	if (!c->wanted[s] || (c->has_at && t > c->at))
 		return 0;

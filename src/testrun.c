@@ -1050,6 +1050,10 @@ parse_test(runner *R, tfile *f, yaml_node_t *n, ttest *t)
 	for (int i = 0; i < t->nexpects; i++) {
 		texpect *e = &t->expects[i];
 		char at[40], end[40], iv[40];
+		if (e->at_node && e->at > NG_MAX_TIME_MS) {	/* the engine takes no sample past it */
+			err_at(f, e->at_node, "at is past the year 9999");
+			continue;
+		}
 		if (!e->at_node || (longest && e->at <= (int64_t)(longest - 1) * t->interval))
 			continue;
 		util_fmt_duration(at, sizeof at, e->at);
