@@ -141,6 +141,15 @@ baseline_load(const char *path, FILE *errs, int *status)
 	return b;
 }
 
+/* Load ordered the values: a push fails only for a time the shift moved out of range. */
+static int
+out_of_range(const char *name, FILE *errs)
+{
+	fprintf(errs, "novagate: the baseline of %s, moved to the check's time, falls outside the years 1 to 9999\n",
+		name);
+	return NG_EINPUT;
+}
+
 int
 baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto,
 	       FILE *errs)
@@ -174,14 +183,16 @@ baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anc
 			if (first)
 				e->next_t = upto - (reach + step - 1) / step * step;
 			for (; e->next_t <= upto; e->next_t += step)
-				ng_check_push(c, m, true, e->next_t, e->value);
+				if (ng_check_push(c, m, true, e->next_t, e->value) != 0)
+					return out_of_range(name, errs);
 			continue;
 		}
 		for (; e->next < e->n; e->next++) {
 			int64_t t = e->pts[e->next].t + (anchor - b->at);
 			if (t > upto)
 				break;
-			ng_check_push(c, m, true, t, e->stale[e->next] ? ng_stale_nan() : e->pts[e->next].v);
+			if (ng_check_push(c, m, true, t, e->stale[e->next] ? ng_stale_nan() : e->pts[e->next].v) != 0)
+				return out_of_range(name, errs);
 		}
 	}
 	return 0;

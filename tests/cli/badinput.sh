@@ -17,3 +17,8 @@ run check rules/canary.gate --input "$tmp/in.prom"
 # a timestamp no window arithmetic could survive
 printf 'error_rate 0 9223372036854775807\n' >"$tmp/in.prom"
 run check rules/canary.gate --input "$tmp/in.prom"
+# a recorded baseline that its shift to the check's time moves before the year 1
+printf 'metric cpu = `x`\ngate g {\n  go when cpu < baseline(cpu)\n}\n' >"$tmp/b.gate"
+printf '{"novagate_baseline":1,"at":253402300000,"metrics":{"cpu":{"values":[[0,"1"],[253402300000,"1"]]}}}' >"$tmp/b.json"
+printf 'cpu 0.5 1700000000000\n' >"$tmp/in.prom"
+run check "$tmp/b.gate" --input "$tmp/in.prom" --baseline "$tmp/b.json"
