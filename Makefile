@@ -7,6 +7,7 @@
 #   make bench      the benchmarks in bench/
 #   make demo       check the canary gate on shipped recorded samples
 #   make deps       install missing Debian packages (apt-get); no-op when present
+#   make deps-build only those the build needs (no test servers)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show full commands;  SANITIZE=address,undefined  instrument
 .DELETE_ON_ERROR:
@@ -40,10 +41,27 @@ ifneq ($(SANITIZE),)
   SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# The libraries' flags come from pkg-config, asked once into a generated
+# settings file that GNU make re-reads after making it (as redis does), so a
+# missing library stops the build with one line instead of a link that fails
+# later; and `make deps all` installs the packages before it is asked.
 # libcurl is loaded with dlopen when a query first needs it (src/curl_load.h):
 # only its headers are used at build time.
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
+CONFIG_MK := $(BUILD)/config.mk
+NOCONFIG_GOALS := deps deps-build clean
+ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+  include $(CONFIG_MK)
+endif
+
+# Only on make's first pass: a phony prerequisite would remake it forever.
+$(CONFIG_MK): Makefile $(if $(and $(filter deps deps-build,$(MAKECMDGOALS)),$(if $(MAKE_RESTARTS),,1)),$(filter deps deps-build,$(MAKECMDGOALS)))
+	@mkdir -p $(@D)
+	@cflags=$$($(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) && \
+	libs=$$($(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) || { \
+		echo "novagate: pkg-config cannot find $(PKGS) (Debian: $(BUILD_PKGS)): run 'make deps-build' or 'make deps'" >&2; \
+		exit 1; }; \
+	printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' "$$cflags" "$$libs" >$@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	      -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
@@ -66,6 +84,10 @@ OBJS    := $(SRC_C:src/%.c=$(BUILD)/obj/%.o) $(GEN_C:$(BUILD)/gen/%.c=$(BUILD)/o
 LIBOBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 TEST_C  := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TEST_C:tests/unit/%.c=$(BUILD)/tests/%)
+# Each fuzz entry point is also linked with a plain main() that replays the
+# inputs kept in tests/fuzz/crashes/TARGET/.
+FUZZ_C  := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAYS := $(FUZZ_C:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 FLAGS_STAMP := $(BUILD)/flags
 
 all: novagate
@@ -104,16 +126,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
 
--include $(OBJS:.o=.d) $(TESTS:=.d)
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJS) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< tests/fuzz/replay.c $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
+
+-include $(OBJS:.o=.d) $(TESTS:=.d) $(REPLAYS:=.d)
 
 # --- tests -----------------------------------------------------------------
-check: $(BUILD)/novagate $(TESTS)
+check: $(BUILD)/novagate $(TESTS) $(REPLAYS)
 	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate sh tests/run.sh
 
 asan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined BUILD=build/asan CFLAGS='-O1 -g' check
 
-valgrind: $(BUILD)/novagate $(TESTS)
+valgrind: $(BUILD)/novagate $(TESTS) $(REPLAYS)
 	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate NG_VALGRIND=1 sh tests/run.sh
 
 bench: $(BUILD)/novagate
@@ -125,16 +151,27 @@ demo: novagate
 	@echo '$$ novagate check rules/canary.gate --input tests/rules/canary/healthy.prom'
 	@./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom; echo "exit status $$?"
 
+# What `make deps` installs: the compiler, generators and libraries of the
+# build (BUILD_PKGS, also `make deps-build` alone), and the tools the tests
+# use: jq and mandoc read outputs and man pages, valgrind runs `make
+# valgrind`, a real Prometheus and VictoriaMetrics answer the live tests,
+# curl and openssl serve the fault and TLS tests.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev \
-	    libyaml-dev jq mandoc valgrind prometheus victoria-metrics curl openssl
-deps:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+BUILD_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev
+TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl
+define install-missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
-		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+deps:
+	$(call install-missing,$(BUILD_PKGS) $(TEST_PKGS))
+deps-build:
+	$(call install-missing,$(BUILD_PKGS))
 
 install: novagate
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -146,7 +183,7 @@ clean:
 	rm -rf build novagate
 
 FORCE:
-.PHONY: all check asan valgrind bench demo deps install clean FORCE
+.PHONY: all check asan valgrind bench demo deps deps-build install clean FORCE
 
 # novagate test against promtool test rules on the same generated cases (bench/testrun/README.md)
 bench-test: $(BUILD)/novagate

@@ -4,7 +4,7 @@
  * turns a check's metrics into query_range calls.  See source_prom.h.
  *
  * Decoding follows the API documentation and what client_golang, Grafana,
- * Flagger and Kayenta accept (the corpus in ../shared/conformance/api):
+ * Flagger and Kayenta accept (the corpus in tests/conformance/api):
  * keys in any order; timestamps as JSON numbers (seconds, ms precision);
  * values as strings ("NaN", "+Inf", "-Inf"), numbers tolerated; an error
  * envelope wins over the HTTP status; a success body with an HTTP error

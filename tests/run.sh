@@ -1,10 +1,9 @@
 #!/bin/sh
 # tests/run.sh: every test of novagate; the last line is "N passed, N failed".
 # Run by `make check` with NOVAGATE (the binary) and BUILD (the build directory) set.
-# NG_VALGRIND=1 runs the binary under valgrind; NG_SHARED locates ../shared.
+# NG_VALGRIND=1 runs the binary under valgrind.  Everything read is in the repository.
 set -u
-: "${NOVAGATE:=./novagate}" "${BUILD:=build}" "${NG_SHARED:=../shared}"
-export NG_SHARED
+: "${NOVAGATE:=./novagate}" "${BUILD:=build}"
 pass=0 fail=0
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -136,6 +135,21 @@ if [ $rc -eq 7 ]; then ok; else bad "novagate test of a missing file: exit $rc, 
 #    with the recorded inputs of tests/rules/: the same verdicts as --input, record replays exactly,
 #    recorded baselines.  The servers are skipped with a notice when not installed.
 . tests/prom/prom.sh
+
+# 8. inputs that once crashed a fuzz entry point (tests/fuzz/crashes/TARGET/FILE) run
+#    through it again, each a test: a fixed crash stays fixed
+for d in tests/fuzz/crashes/*/; do
+	[ -d "$d" ] || continue
+	target=$(basename "$d")
+	for f in "$d"*; do
+		[ -f "$f" ] || continue
+		if [ ! -x "$BUILD/fuzz/replay_$target" ]; then
+			bad "$f: no fuzz entry point tests/fuzz/fuzz_$target.c"; continue; fi
+		"$BUILD/fuzz/replay_$target" "$f" >"$tmp/out" 2>&1; rc=$?
+		if [ $rc -eq 0 ] && [ ! -s "$tmp/out" ]; then ok; else
+			bad "$f: replay_$target exit $rc"; cat "$tmp/out" >&2; fi
+	done
+done
 
 # README and novagate(1): their gate-test examples pass.  They name
 # ../../rules/canary.gate, so they run two folders below a link to rules/.

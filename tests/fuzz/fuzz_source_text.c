@@ -3,7 +3,7 @@
  * Not built by default:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
  *	tests/fuzz/fuzz_source_text.c src/source_text.c src/diag.c -lm -o fuzz_text
- *   ./fuzz_text NG_SHARED/conformance/exposition/fuzz-seeds
+ *   ./fuzz_text tests/conformance/exposition/fuzz-seeds
  * The first byte picks the format; every sample handed over must be
  * NUL-terminated where it says, on a line that does not go backwards.
  */

@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Test material copied from other projects (tests/conformance/README.md);
+ * the tests run from the top of the repository. */
+#define T_CONFORMANCE "tests/conformance"
+
 static int t_passed, t_failed;
 
 #define T_CHECK(cond, ...) do {						\

@@ -1,6 +1,6 @@
 /*
  * test_seriesnot.c: the series-notation expander against promtool's own
- * cases (NG_SHARED/conformance/promtool/series_notation/parser_series_cases.json:
+ * cases (tests/conformance/promtool/series_notation/parser_series_cases.json:
  * every case, labels, values and error substrings), then the quirks by hand:
  * numbers as Go reads them, `stale` as the staleness marker, error spans.
  */
@@ -94,14 +94,11 @@ one_case(json_t *c)
 static void
 conformance(void)
 {
-	const char *shared = getenv("NG_SHARED");
-	char path[4096];
+	const char *path = T_CONFORMANCE "/promtool/series_notation/parser_series_cases.json";
 	json_error_t je;
 
-	snprintf(path, sizeof path, "%s/conformance/promtool/series_notation/parser_series_cases.json",
-		 shared ? shared : "../shared");
 	json_t *cases = json_load_file(path, 0, &je);
-	T_CHECK(cases && json_is_array(cases), "%s: %s (set NG_SHARED)", path, je.text);
+	T_CHECK(cases && json_is_array(cases), "%s: %s", path, je.text);
 	if (!cases)
 		return;
 	T_CHECK(json_array_size(cases) == 36, "%zu cases, the manifest says 36", json_array_size(cases));

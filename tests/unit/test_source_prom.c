@@ -1,6 +1,6 @@
 /*
  * test_source_prom.c: the Prometheus API response decoder over the
- * conformance corpus ($NG_SHARED/conformance/api, default ../shared), each
+ * conformance corpus (tests/conformance/api), each
  * body decoded with the HTTP status MANIFEST.tsv serves it with; every file
  * of the manifest must have an expectation here.  Then decoder cases of our
  * own, value parsing, and credential redaction.
@@ -189,17 +189,13 @@ slurp(const char *dir, const char *name, size_t *len)
 static void
 test_corpus(void)
 {
-	const char *shared = getenv("NG_SHARED");
-	char dir[4096];
+	const char *dir = T_CONFORMANCE "/api";
 	size_t len;
 
-	snprintf(dir, sizeof dir, "%s/conformance/api", shared && *shared ? shared : "../shared");
 	char *manifest = slurp(dir, "MANIFEST.tsv", &len);
-	if (!manifest) {
-		fprintf(stderr, "test_source_prom: notice: %s/MANIFEST.tsv not found: the corpus is skipped "
-			"(set NG_SHARED)\n", dir);
+	T_CHECK(manifest, "%s/MANIFEST.tsv: cannot be read (run from the top of the repository)", dir);
+	if (!manifest)
 		return;
-	}
 	int rows = 0, pointrows = 0;
 	for (char *line = strtok(manifest, "\n"); line; line = strtok(NULL, "\n")) {
 		char file[512];

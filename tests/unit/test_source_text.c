@@ -1,6 +1,6 @@
 /*
  * test_source_text.c: the text-format reader against Prometheus' own test
- * material (NG_SHARED/conformance/exposition, one test per file), then by
+ * material (tests/conformance/exposition, one test per file), then by
  * hand: numbers bit for bit against strtod, reads split anywhere, and the
  * exact text of diagnostics.
  */
@@ -479,7 +479,7 @@ each(const char *base, const char *sub, void (*fn)(const char *, const char *))
 
 	snprintf(dir, sizeof dir, "%s/%s", base, sub);
 	if ((n = scandir(dir, &names, plainfile, alphasort)) < 0) {
-		T_CHECK(0, "%s: %s (set NG_SHARED)", dir, strerror(errno));
+		T_CHECK(0, "%s: %s", dir, strerror(errno));
 		return 0;
 	}
 	for (int i = 0; i < n; i++) {
@@ -493,11 +493,9 @@ each(const char *base, const char *sub, void (*fn)(const char *, const char *))
 static void
 conformance(void)
 {
-	const char *shared = getenv("NG_SHARED");
-	char base[4096];
+	const char *base = T_CONFORMANCE "/exposition";
 	int nv, ni, ns;
 
-	snprintf(base, sizeof base, "%s/conformance/exposition", shared && *shared ? shared : "../shared");
 	nv = each(base, "valid", check_valid);
 	ni = each(base, "invalid", check_invalid);
 	ns = each(base, "fuzz-seeds", check_seed);
