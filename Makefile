@@ -17,11 +17,16 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 BUILD   ?= build
 CC      ?= cc
 BISON   ?= bison
 RE2C    ?= re2c
 PKG_CONFIG ?= pkg-config
+LD      ?= ld
+AR      ?= ar
+OBJCOPY ?= objcopy
 
 PKGS    := libcurl jansson yaml-0.1
 comma   := ,
@@ -80,8 +85,14 @@ endif
 GEN_C   := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 GEN_H   := $(BUILD)/gen/parser.h
 SRC_C   := $(wildcard src/*.c)
-OBJS    := $(SRC_C:src/%.c=$(BUILD)/obj/%.o) $(GEN_C:$(BUILD)/gen/%.c=$(BUILD)/obj/gen_%.o)
-LIBOBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+CLI_C   := $(wildcard cli/*.c)
+# The engine (src/, the generated front end) is libnovagate; the command
+# line (cli/) is its first user.
+LIBOBJS := $(SRC_C:src/%.c=$(BUILD)/obj/%.o) $(GEN_C:$(BUILD)/gen/%.c=$(BUILD)/obj/gen_%.o)
+CLIOBJS := $(CLI_C:cli/%.c=$(BUILD)/obj/cli/%.o)
+OBJS    := $(LIBOBJS) $(CLIOBJS)
+LIBA    := $(BUILD)/libnovagate.a
+VERSION := 0.1.0
 TEST_C  := $(wildcard tests/unit/test_*.c)
 TESTS   := $(TEST_C:tests/unit/%.c=$(BUILD)/tests/%)
 # Each fuzz entry point is also linked with a plain main() that replays the
@@ -98,6 +109,24 @@ novagate: $(BUILD)/novagate
 $(BUILD)/novagate: $(OBJS)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
+# One relocatable object whose only global symbols are the API's (ng_*), so
+# that the engine's internal names cannot clash with an embedder's.
+$(LIBA): $(LIBOBJS)
+	$(call say,AR,$@)$(LD) -r -o $(BUILD)/novagate.o $(LIBOBJS) && \
+	$(OBJCOPY) -w --keep-global-symbol='ng_*' $(BUILD)/novagate.o && \
+	rm -f $@ && $(AR) rcs $@ $(BUILD)/novagate.o
+
+# Only a static library is installed, so its dependencies are in Libs and
+# Requires: a plain `pkg-config --libs novagate` links.  Remade when PREFIX
+# changes.
+$(BUILD)/novagate.pc: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: novagate' 'Description: deployment gates over Prometheus samples' 'Version: $(VERSION)' \
+		'Requires: jansson yaml-0.1' 'Cflags: -I$${includedir}' \
+		'Libs: -L$${libdir} -lnovagate -ldl -lm' >$@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 # A changed compiler or flags rebuilds everything.
 $(FLAGS_STAMP): FORCE
 	@mkdir -p $(@D)
@@ -109,6 +138,10 @@ $(FLAGS_STAMP): FORCE
 $(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP) | $(GEN_H)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/cli/%.o: cli/%.c $(FLAGS_STAMP) | $(GEN_H)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Icli -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/gen_%.o: $(BUILD)/gen/%.c $(FLAGS_STAMP) | $(GEN_H)
 	@mkdir -p $(@D)
@@ -173,9 +206,13 @@ deps:
 deps-build:
 	$(call install-missing,$(BUILD_PKGS))
 
-install: novagate
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+install: novagate $(LIBA) $(BUILD)/novagate.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 novagate $(DESTDIR)$(BINDIR)/novagate
+	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libnovagate.a
+	install -m 644 $(BUILD)/novagate.pc $(DESTDIR)$(LIBDIR)/pkgconfig/novagate.pc
+	install -m 644 include/novagate.h $(DESTDIR)$(INCLUDEDIR)/novagate.h
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 
