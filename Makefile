@@ -163,10 +163,18 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJS) $(FLA
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< tests/fuzz/replay.c $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
 
+# A program that embeds the library as a user would: installed into a
+# prefix of its own, built with that prefix's pkg-config file alone.
+EMBED_PREFIX = $(abspath $(BUILD))/embed/prefix
+$(BUILD)/embed/embed: tests/embed/embed.c $(LIBA) include/novagate.h
+	$(Q)$(MAKE) --no-print-directory -s install PREFIX=$(EMBED_PREFIX) BUILD=$(BUILD) >/dev/null
+	$(call say,CC,$<)$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< \
+		$$(PKG_CONFIG_PATH=$(EMBED_PREFIX)/lib/pkgconfig $(PKG_CONFIG) --cflags --libs novagate)
+
 -include $(OBJS:.o=.d) $(TESTS:=.d) $(REPLAYS:=.d)
 
 # --- tests -----------------------------------------------------------------
-check: $(BUILD)/novagate $(TESTS) $(REPLAYS)
+check: $(BUILD)/novagate $(TESTS) $(REPLAYS) $(BUILD)/embed/embed
 	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate sh tests/run.sh
 
 asan:

@@ -6,6 +6,7 @@
 #include "live.h"
 
 #include "baseline.h"
+#include "cli.h"
 #include "util.h"
 
 #include <errno.h>
@@ -230,7 +231,7 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 	baseline_file *bf = NULL;
 	shot s;
 
-	if (o->baseline && !(bf = baseline_load(o->baseline, stderr, &st)))
+	if (o->baseline && (st = cli_baseline_load(o->baseline, &bf)) != 0)
 		return st;
 	if ((st = shot_open(&s, o, gf, gate, FEED_CHECK)) != 0) {
 		baseline_free(bf);
@@ -238,14 +239,14 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 	}
 	st = shot_fetch(&s, push, s.c);
 	if (st == 0 && bf)
-		st = baseline_apply(bf, gf, s.c, s.at, s.at, stderr);
+		st = cli_baseline_apply(bf, gf, s.c, s.at, s.at);
 	if (is_fault(st) && o->on_error_inconclusive) {
 		report_fault(o, gf, gate, s.at, st, s.errline);
-		st = NG_INCONCLUSIVE;
+		st = EXIT_INCONCLUSIVE;
 		int w = flush_stdout();
 		st = w ? w : st;
 	} else if (st == 0) {
-		st = ng_check_run(s.c);
+		st = cli_verdict_status(ng_check_eval(s.c, s.at));
 		ng_check_report(s.c, o->human, stdout);
 		int w = flush_stdout();
 		st = w ? w : st;
@@ -256,17 +257,6 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 }
 
 /* --- watch --------------------------------------------------------------- */
-
-static const char *
-status_verdict(int st)
-{
-	switch (st) {
-	case NG_GO: return "go";
-	case NG_NOGO: return "no-go";
-	case NG_ROLLBACK: return "rollback";
-	default: return "inconclusive";
-	}
-}
 
 /*
  * One line of watch: the gate's verdict at t and its rules' states (as of
@@ -280,7 +270,7 @@ watch_line(const cli_opts *o, const ng_gatefile *gf, const ng_check *c, int g, i
 	int v = evaluated ? ng_check_verdict(c, g) : -1;
 
 	if (!verdict)
-		verdict = status_verdict(v);
+		verdict = ng_verdict_name(v >= 0 ? (ng_verdict)v : NG_INCONCLUSIVE);
 	if (o->human) {
 		char ts[40] = "-";
 		if (t != INT64_MIN)
@@ -294,7 +284,8 @@ watch_line(const cli_opts *o, const ng_gatefile *gf, const ng_check *c, int g, i
 		for (int r = 0; evaluated && r < gi.nrules; r++) {
 			ng_rule_info ri;
 			ng_gatefile_rule_info(gf, g, r, &ri);
-			printf("%s%s=%s", r ? ", " : " [", ri.name ? ri.name : ri.kind, ng_check_rule_state(c, g, r));
+			printf("%s%s=%s", r ? ", " : " [", ri.name ? ri.name : ng_rule_kind_name(ri.kind),
+			       ng_state_name(ng_check_rule_state(c, g, r)));
 		}
 		puts(evaluated && gi.nrules ? "]" : "");
 		return;
@@ -311,13 +302,13 @@ watch_line(const cli_opts *o, const ng_gatefile *gf, const ng_check *c, int g, i
 	int d = evaluated ? ng_check_decided(c, g) : -1;
 	ng_rule_info ri;
 	if (d >= 0 && ng_gatefile_rule_info(gf, g, d, &ri) == 0)
-		json_object_set_new(j, "decided_by", json_pack("{s:s,s:o}", "kind", ri.kind, "name",
+		json_object_set_new(j, "decided_by", json_pack("{s:s,s:o}", "kind", ng_rule_kind_name(ri.kind), "name",
 							       ri.name ? json_string(ri.name) : json_null()));
 	ng_gatefile_gate_info(gf, g, &gi);
 	for (int r = 0; r < gi.nrules; r++) {
-		const char *state = evaluated ? ng_check_rule_state(c, g, r) : NULL;
+		const char *state = evaluated ? ng_state_name(ng_check_rule_state(c, g, r)) : NULL;
 		ng_gatefile_rule_info(gf, g, r, &ri);
-		json_array_append_new(rules, json_pack("{s:s,s:o,s:o}", "kind", ri.kind, "name",
+		json_array_append_new(rules, json_pack("{s:s,s:o,s:o}", "kind", ng_rule_kind_name(ri.kind), "name",
 						       ri.name ? json_string(ri.name) : json_null(), "state",
 						       state ? json_string(state) : json_null()));
 	}
@@ -361,7 +352,7 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 	int64_t tick = 0, window = 0;
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 
-	if (o->baseline && !(bf = baseline_load(o->baseline, stderr, &st)))
+	if (o->baseline && (st = cli_baseline_load(o->baseline, &bf)) != 0)
 		return st;
 	prom_client *pc = client(o, gf, &st);
 	if (!pc) {
@@ -416,7 +407,7 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		}
 		if (why) {
 			watch_lines(o, gf, c, gate, t, evaluated, "inconclusive", true, why, 0, NULL);
-			st = NG_INCONCLUSIVE;
+			st = EXIT_INCONCLUSIVE;
 			break;
 		}
 		t = t0 + k * tick;
@@ -424,24 +415,24 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		free(errline);
 		st = fetch(f, t, push, c, &errline);
 		if (st == 0 && bf)
-			st = baseline_apply(bf, gf, c, t0 + last_k * tick, t, stderr);
+			st = cli_baseline_apply(bf, gf, c, t0 + last_k * tick, t);
 		if (st < 0) {
 			const char *w = stop_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)";
 			watch_lines(o, gf, c, gate, t, evaluated, "inconclusive", true, w, 0, NULL);
-			st = NG_INCONCLUSIVE;
+			st = EXIT_INCONCLUSIVE;
 			break;
 		}
 		if (st) {
 			if (is_fault(st) && o->on_error_inconclusive) {
 				watch_lines(o, gf, c, gate, t, evaluated, "inconclusive", true, "source error", st,
 					    errline);
-				st = NG_INCONCLUSIVE;
+				st = EXIT_INCONCLUSIVE;
 			}
 			break;
 		}
-		st = ng_check_run(c);
+		st = cli_verdict_status(ng_check_eval(c, t));
 		evaluated = true;
-		if (st == NG_ROLLBACK) {
+		if (st == EXIT_ROLLBACK) {
 			watch_lines(o, gf, c, gate, t, true, NULL, true, "rollback", 0, NULL);
 			break;
 		}

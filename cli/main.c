@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "cli.h"
 #include "live.h"
 #include "testrun.h"
 #include "units.h"
@@ -50,7 +51,7 @@ usage(const char *fmt, ...)
 		va_end(ap);
 	}
 	fputs(usage_text, stderr);
-	return NG_EUSAGE;
+	return EXIT_USAGE;
 }
 
 enum {
@@ -183,22 +184,22 @@ parse_opts(int argc, char **argv, cli_opts *o)
 			break;
 		case O_TIMEOUT:
 			if (duration_arg("--timeout", optarg, &o->prom.timeout, false))
-				return NG_EUSAGE;
+				return EXIT_USAGE;
 			o->server_opts = true;
 			break;
 		case O_CONNECT_TIMEOUT:
 			if (duration_arg("--connect-timeout", optarg, &o->prom.connect_timeout, false))
-				return NG_EUSAGE;
+				return EXIT_USAGE;
 			o->server_opts = true;
 			break;
 		case O_DELAY:
 			if (duration_arg("--delay", optarg, &o->delay, true))
-				return NG_EUSAGE;
+				return EXIT_USAGE;
 			o->server_opts = true;
 			break;
 		case O_MAX_DURATION:
 			if (duration_arg("--max-duration", optarg, &o->max_duration, false))
-				return NG_EUSAGE;
+				return EXIT_USAGE;
 			break;
 		case O_RETRIES: {
 			long n = strtol(optarg, &end, 10);
@@ -239,6 +240,34 @@ parse_opts(int argc, char **argv, cli_opts *o)
 	return 0;
 }
 
+/*
+ * The diagnostics of a command, rendered once, compiler-style, with a count
+ * when a gate file has several errors.
+ */
+static void
+print_diags(const ng_diags *d)
+{
+	int nerrors = 0;
+
+	ng_diags_render(d, "novagate", stderr);
+	for (size_t i = 0; i < ng_diags_count(d); i++)
+		nerrors += ng_diags_get(d, i)->severity == NG_SEV_ERROR && ng_diags_get(d, i)->code == NG_ECOMPILE;
+	if (nerrors > 1)
+		fprintf(stderr, "%d errors\n", nerrors);
+}
+
+static int
+compile(const cli_opts *o, bool any_baseline, ng_gatefile **gf)
+{
+	ng_diags *d = ng_diags_new();
+	ng_compile_opts co = { .sets = o->sets, .nsets = o->nsets, .any_baseline = any_baseline };
+	ng_errcode rc = ng_compile_file(o->file, &co, gf, d);
+
+	print_diags(d);
+	ng_diags_free(d);
+	return cli_exit_status(rc);
+}
+
 static int
 cmd_compile(cli_opts *o)
 {
@@ -248,8 +277,7 @@ cmd_compile(cli_opts *o)
 	if (o->input || o->gate || o->has_at || o->baseline || o->url || o->server_opts ||
 	    o->on_error_inconclusive || o->max_duration)
 		return usage("compile takes only --dump and --set");
-	gf = ng_compile_file(o->file, o->sets, o->nsets, stderr, &status);
-	if (!gf)
+	if ((status = compile(o, false, &gf)) != 0)
 		return status;
 	if (o->dump)
 		ng_gatefile_dump(gf, stdout);
@@ -261,29 +289,40 @@ cmd_compile(cli_opts *o)
 static int
 check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 {
-	int status;
+	ng_diags *d = ng_diags_new();
 	baseline_file *bf = NULL;
+	ng_errcode rc = NG_OK;
+	int status = 0;
 
-	if (o->baseline && !(bf = baseline_load(o->baseline, stderr, &status)))
-		return status;
+	if (o->baseline)
+		rc = baseline_load(o->baseline, &bf, d);
 	ng_check *c = ng_check_new(gf, gate);
 	if (o->has_at)
 		ng_check_set_at(c, o->at);
-	status = ng_check_read_text(c, o->input, stderr);
-	if (status == 0 && bf) {
-		int64_t at = ng_check_at(c);
-		status = baseline_apply(bf, gf, c, at, at, stderr);
-	}
-	if (status == 0) {
-		status = ng_check_run(c);
+	if (rc == NG_OK)
+		rc = cli_read_input(c, o->input, d);
+	/* recorded samples are judged where they end, unless --at says where */
+	int64_t at = util_now_ms();
+	if (o->has_at)
+		at = o->at;
+	else
+		ng_check_newest(c, &at);
+	if (rc == NG_OK && bf)
+		rc = baseline_apply(bf, gf, c, at, at, d);
+	print_diags(d);
+	if (rc == NG_OK) {
+		status = (int)ng_check_eval(c, at);
 		ng_check_report(c, o->human, stdout);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "novagate: cannot write the report\n");
-			status = NG_EIO;
+			status = cli_exit_status(NG_EIO);
 		}
+	} else {
+		status = cli_exit_status(rc);
 	}
 	ng_check_free(c);
 	baseline_free(bf);
+	ng_diags_free(d);
 	return status;
 }
 
@@ -312,14 +351,13 @@ cmd_run(cli_opts *o)
 		return usage("%s records what the server has; give --baseline to the check that replays it", cmd);
 
 	/* record and baseline read no baselines of metrics without a query: they may come from a file */
-	unsigned flags = o->baseline || base || record ? NG_COMPILE_ANY_BASELINE : 0;
-	ng_gatefile *gf = ng_compile_file_ex(o->file, o->sets, o->nsets, flags, stderr, &status);
-	if (!gf)
+	ng_gatefile *gf;
+	if ((status = compile(o, o->baseline || base || record, &gf)) != 0)
 		return status;
 	if (o->gate && (gate = ng_gatefile_find_gate(gf, o->gate)) < 0) {
 		fprintf(stderr, "novagate: %s has no gate '%s'\n", o->file, o->gate);
 		ng_gatefile_free(gf);
-		return NG_EUSAGE;
+		return EXIT_USAGE;
 	}
 	if (check && !o->input && !live_url(o, gf)) {
 		ng_gatefile_free(gf);

@@ -11,16 +11,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Verdicts and errors: these are also novagate's exit statuses. */
-enum ng_status {
+/* A gate's verdict, from best to worst. */
+typedef enum ng_verdict {
 	NG_GO = 0,
 	NG_NOGO = 1,
 	NG_ROLLBACK = 2,
-	NG_INCONCLUSIVE = 3,
-	NG_EUSAGE = 4,		/* bad command line */
+	NG_INCONCLUSIVE = 3
+} ng_verdict;
+
+/*
+ * What went wrong.  The library returns these, never exit statuses; the
+ * command line maps each to its documented exit status (novagate(1)).
+ */
+typedef enum ng_errcode {
+	NG_OK = 0,
+	NG_EUSAGE = 4,		/* a bad argument: an option, a --set naming no parameter, no such gate */
 	NG_ECOMPILE = 5,	/* the gate file does not compile */
-	NG_EINPUT = 6,		/* malformed samples */
-	NG_EIO = 7,		/* a file cannot be read */
+	NG_EINPUT = 6,		/* malformed samples or baseline file */
+	NG_EIO = 7,		/* a file cannot be read or written */
 	NG_ETEST = 8,		/* novagate test: a malformed test file */
 	/*
 	 * Faults of a Prometheus-compatible server (check, watch, record,
@@ -34,7 +42,65 @@ enum ng_status {
 	NG_EDECODE = 13,	/* a response that is not a query result: not JSON, cut short, ... */
 	NG_ESERIES = 14,	/* a metric's query returned more than one series */
 	NG_ETOOBIG = 15		/* a response larger than --max-response */
-};
+} ng_errcode;
+/* The name of a code as the JSON reports it ("connect", "timeout", ...). */
+const char *ng_errcode_name(ng_errcode code);
+
+/* --- diagnostics ------------------------------------------------------- */
+
+typedef enum ng_severity { NG_SEV_ERROR, NG_SEV_WARNING, NG_SEV_NOTE } ng_severity;
+
+/*
+ * One problem, as a value: what (code, message), where (file, line and
+ * column from 1, a span of bytes under the caret, the source line), and
+ * which metric or server it concerns.  Absent fields are NULL or 0.
+ */
+typedef struct ng_diag {
+	ng_severity severity;
+	ng_errcode code;	/* NG_OK for warnings and notes */
+	const char *file;
+	unsigned line, col, span;
+	const char *text;	/* the source line (textlen bytes, no newline) */
+	size_t textlen;
+	const char *metric;
+	const char *server;	/* URL without credentials */
+	const char *message;
+} ng_diag;
+
+/*
+ * The diagnostics of one or more calls: every fallible function takes one
+ * (NULL: keep none) and appends to it.  The caller creates and frees it.
+ */
+typedef struct ng_diags ng_diags;
+ng_diags *ng_diags_new(void);
+void ng_diags_free(ng_diags *d);
+void ng_diags_clear(ng_diags *d);
+size_t ng_diags_count(const ng_diags *d);
+const ng_diag *ng_diags_get(const ng_diags *d, size_t i);
+/* The code of the first error, or NG_OK. */
+ng_errcode ng_diags_error(const ng_diags *d);
+/*
+ * Render one diagnostic as a compiler does: "FILE:LINE:COL: error: MESSAGE",
+ * then the source line and a caret under the span.  Without a line:
+ * "PROG: [warning: ]FILE: MESSAGE" (prog may be NULL).
+ */
+void ng_diag_render(const ng_diag *d, const char *prog, FILE *out);
+/* Every diagnostic of d, in order. */
+void ng_diags_render(const ng_diags *d, const char *prog, FILE *out);
+
+/* --- words: one table each, the spellings of the JSON and the reports --- */
+
+typedef enum ng_state { NG_FALSE = 0, NG_TRUE = 1, NG_UNKNOWN = 2 } ng_state;
+typedef enum ng_rule_kind { NG_RULE_ROLLBACK, NG_RULE_NOGO, NG_RULE_GO } ng_rule_kind;
+const char *ng_verdict_name(ng_verdict v);	/* "go", "no-go", "rollback", "inconclusive" */
+const char *ng_state_name(ng_state s);		/* "false", "true", "unknown" */
+const char *ng_rule_kind_name(ng_rule_kind k);	/* "rollback", "nogo", "go" */
+/* The verdict named s; false when s names none. */
+bool ng_verdict_parse(const char *s, ng_verdict *v);
+/* Whether v is worse than w (rollback > no-go > inconclusive > go). */
+bool ng_verdict_worse(ng_verdict v, ng_verdict w);
+
+/* --- gate files -------------------------------------------------------- */
 
 typedef struct ng_gatefile ng_gatefile;	/* a compiled .gate file */
 typedef struct ng_check ng_check;	/* samples and verdicts of one check */
@@ -43,17 +109,21 @@ typedef struct ng_param {
 	const char *name, *value;	/* --set NAME=VALUE */
 } ng_param;
 
+typedef struct ng_compile_opts {
+	const ng_param *sets;		/* parameter values; each must name a parameter of the file */
+	int nsets;
+	bool any_baseline;		/* every metric has a baseline (check --baseline FILE) */
+} ng_compile_opts;
+
 /*
- * Compile a .gate file.  On failure returns NULL with *status NG_ECOMPILE
- * (errors written to errs) or NG_EIO; an ng_param naming no parameter of
- * the file is NG_EUSAGE.
+ * Compile the gate text named name (for diagnostics); opts may be NULL.
+ * NG_OK with *out set (and maybe warnings in d), or NG_ECOMPILE (the
+ * errors in d) or NG_EUSAGE (a --set naming no parameter) with *out NULL.
  */
-ng_gatefile *ng_compile_file(const char *path, const ng_param *sets, int nsets,
-			     FILE *errs, int *status);
-/* ng_compile_file with flags: */
-#define NG_COMPILE_ANY_BASELINE 1	/* every metric has a baseline (check --baseline FILE) */
-ng_gatefile *ng_compile_file_ex(const char *path, const ng_param *sets, int nsets, unsigned flags,
-				FILE *errs, int *status);
+ng_errcode ng_compile(const char *name, const char *text, size_t len, const ng_compile_opts *opts,
+		      ng_gatefile **out, ng_diags *d);
+/* The same for a file's text; NG_EIO when it cannot be read. */
+ng_errcode ng_compile_file(const char *path, const ng_compile_opts *opts, ng_gatefile **out, ng_diags *d);
 void ng_gatefile_free(ng_gatefile *gf);
 /* The disassembly of every gate, with source lines. */
 void ng_gatefile_dump(const ng_gatefile *gf, FILE *out);
@@ -68,54 +138,10 @@ int ng_gatefile_nmetrics(const ng_gatefile *gf);
 const char *ng_gatefile_metric_name(const ng_gatefile *gf, int metric);
 /* The query (or baseline query) with parameters substituted; NULL when there is none. */
 const char *ng_gatefile_metric_query(const ng_gatefile *gf, int metric, bool baseline);
+/* Whether the metric declares a baseline query (false for no such metric). */
+bool ng_gatefile_metric_has_baseline(const ng_gatefile *gf, int metric);
 /* The file's `prometheus "URL"`, or NULL. */
 const char *ng_gatefile_prometheus(const ng_gatefile *gf);
-
-/* A check of one gate (gate >= 0) or of all (gate < 0).  gf must outlive it. */
-ng_check *ng_check_new(const ng_gatefile *gf, int gate);
-void ng_check_free(ng_check *c);
-/* The gate file a check evaluates. */
-const ng_gatefile *ng_check_gatefile(const ng_check *c);
-/* Samples later than at are not needed and are dropped; default: none dropped. */
-void ng_check_set_at(ng_check *c, int64_t at_ms);
-/*
- * Add one sample of a metric (or of its baseline).  Returns 0, -1 when
- * t is not after the series' previous sample, or NG_PUSH_RANGE when t is
- * outside the years 1 to 9999.  v may be ng_stale_nan(), a
- * staleness marker: from t on the series has no value until its next sample
- * (in text input: a sample with the label __stale__, e.g.
- * `p99{__stale__="true"} NaN 1700000000000`).
- */
-#define NG_PUSH_RANGE (-2)
-/* Sample times run from the year 1 to the year 9999, in ms since 1970. */
-#define NG_MIN_TIME_MS (-62135596800000LL)
-#define NG_MAX_TIME_MS 253402300799999LL
-int ng_check_push(ng_check *c, int metric, bool baseline, int64_t t_ms, double v);
-double ng_stale_nan(void);
-/*
- * Whether an evaluated gate reads the series (a metric's values or its
- * baseline); if so, the step of a grid (ending at the evaluation time) that
- * holds every evaluated gate's steps, and how far before the evaluation time
- * its samples are read (first step's distance plus lookback or function range).
- */
-bool ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step_ms, int64_t *reach_ms);
-/* The time ng_check_run evaluates at: --at, else the newest sample, else now. */
-int64_t ng_check_at(const ng_check *c);
-/* Samples pushed so far into a series (staleness markers included). */
-int64_t ng_check_samples(const ng_check *c, int metric, bool baseline);
-/* Read samples in the text exposition format from path ("-": stdin). Returns 0 or an ng_status. */
-int ng_check_read_text(ng_check *c, const char *path, FILE *errs);
-/*
- * Evaluate the gates with the window ending at at_ms, or, when the check
- * has no --at (ng_check_set_at), at the newest sample.  Returns the worst
- * verdict as an ng_status.
- */
-int ng_check_run(ng_check *c);
-/* Report the last run: JSON Lines, or a summary for people. */
-void ng_check_report(const ng_check *c, bool human, FILE *out);
-
-/* The verdict of the gate named, after ng_check_run: an ng_status, or -1 if it was not evaluated. */
-int ng_check_verdict(const ng_check *c, int gate);
 
 /* A gate's settings (ms) and how many rules it has. */
 typedef struct ng_gate_info {
@@ -127,26 +153,79 @@ int ng_gatefile_gate_info(const ng_gatefile *gf, int gate, ng_gate_info *info);
 
 /* Rule `rule` (0 .. nrules-1, file order) of a gate. */
 typedef struct ng_rule_info {
-	const char *kind;	/* "rollback", "nogo" or "go" */
+	ng_rule_kind kind;
 	const char *name;	/* NULL for an unnamed go rule */
 	const char *source;	/* the condition's text */
 	unsigned line;
 } ng_rule_info;
 /* 0, or -1 when there is no such rule. */
 int ng_gatefile_rule_info(const ng_gatefile *gf, int gate, int rule, ng_rule_info *info);
-/* Whether the metric declares a baseline query (false for no such metric). */
-bool ng_gatefile_metric_has_baseline(const ng_gatefile *gf, int metric);
+
+/* --- checks: samples in, verdicts out ---------------------------------- */
+
+/* A check of one gate (gate >= 0) or of all (gate < 0).  gf must outlive it. */
+ng_check *ng_check_new(const ng_gatefile *gf, int gate);
+void ng_check_free(ng_check *c);
+/* The gate file a check evaluates. */
+const ng_gatefile *ng_check_gatefile(const ng_check *c);
+/* Samples later than at are not needed and are dropped; default: none dropped. */
+void ng_check_set_at(ng_check *c, int64_t at_ms);
+
+/* Sample times run from the year 1 to the year 9999, in ms since 1970. */
+#define NG_MIN_TIME_MS (-62135596800000LL)
+#define NG_MAX_TIME_MS 253402300799999LL
+/*
+ * Add one sample of a metric (or of its baseline).  Returns 0, -1 when
+ * t is not after the series' previous sample, or NG_PUSH_RANGE when t is
+ * outside the years 1 to 9999.  v may be ng_stale_nan(), a
+ * staleness marker: from t on the series has no value until its next sample
+ * (in text input: a sample with the label __stale__, e.g.
+ * `p99{__stale__="true"} NaN 1700000000000`).
+ */
+#define NG_PUSH_RANGE (-2)
+int ng_check_push(ng_check *c, int metric, bool baseline, int64_t t_ms, double v);
+double ng_stale_nan(void);
+/*
+ * Read samples in the text exposition format (0.0.4 or OpenMetrics) from
+ * fd, named name in diagnostics.  A sample without a timestamp is taken at
+ * now_ms.  NG_OK, NG_EINPUT (malformed, where in d) or NG_EIO.  A warning
+ * in d when no sample of a metric the gate reads was seen.
+ */
+ng_errcode ng_check_read_fd(ng_check *c, int fd, const char *name, int64_t now_ms, ng_diags *d);
+/* The same from a file (NG_EIO when it cannot be opened), and from a buffer. */
+ng_errcode ng_check_read_file(ng_check *c, const char *path, int64_t now_ms, ng_diags *d);
+ng_errcode ng_check_read_mem(ng_check *c, const char *buf, size_t len, const char *name, int64_t now_ms,
+			     ng_diags *d);
+/*
+ * Whether an evaluated gate reads the series (a metric's values or its
+ * baseline); if so, the step of a grid (ending at the evaluation time) that
+ * holds every evaluated gate's steps, and how far before the evaluation time
+ * its samples are read (first step's distance plus lookback or function range).
+ */
+bool ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step_ms, int64_t *reach_ms);
+/* The newest sample pushed so far, if any: where a check of recorded samples evaluates. */
+bool ng_check_newest(const ng_check *c, int64_t *t_ms);
+/* Samples pushed so far into a series (staleness markers included). */
+int64_t ng_check_samples(const ng_check *c, int metric, bool baseline);
+/*
+ * Evaluate the gates with the window ending at at_ms.  Returns the worst
+ * verdict (NG_INCONCLUSIVE when no gate was evaluated).
+ */
+ng_verdict ng_check_eval(ng_check *c, int64_t at_ms);
+/* Report the last evaluation: JSON Lines, or a summary for people. */
+void ng_check_report(const ng_check *c, bool human, FILE *out);
 
 /*
- * After ng_check_run, for a gate it evaluated (else -1 or NULL): the rule
- * that decided the verdict (decided_by of the report); a rule's state at
- * the last step, "true", "false" or "unknown"; and a metric's value (or
+ * After ng_check_eval, for a gate it evaluated (else -1): the verdict; the
+ * rule that decided it (decided_by of the report); a rule's state at the
+ * last step (NG_UNKNOWN for a gate not evaluated); and a metric's value (or
  * its baseline's) at the last step as the report gives it: 1 with *v set,
  * 0 when it has no value, -1 when the check keeps no samples of that
  * series (no gate it evaluates reads it).
  */
+int ng_check_verdict(const ng_check *c, int gate);
 int ng_check_decided(const ng_check *c, int gate);
-const char *ng_check_rule_state(const ng_check *c, int gate, int rule);
+ng_state ng_check_rule_state(const ng_check *c, int gate, int rule);
 int ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v);
 
 #endif

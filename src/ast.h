@@ -71,7 +71,8 @@ typedef struct ast_metric {
 	char *final, *bfinal;		/* set by sema: queries with parameters substituted */
 } ast_metric;
 
-enum rule_kind { RULE_ROLLBACK, RULE_NOGO, RULE_GO };
+/* The public kinds, so that a rule's kind is handed out as it is. */
+enum rule_kind { RULE_ROLLBACK = NG_RULE_ROLLBACK, RULE_NOGO = NG_RULE_NOGO, RULE_GO = NG_RULE_GO };
 
 typedef struct ast_rule {
 	enum rule_kind kind;

@@ -1,5 +1,6 @@
 /* baseline.c: recorded baselines, written by `novagate baseline`, read by `check --baseline`. */
 #include "baseline.h"
+#include "error.h"
 #include "util.h"
 
 #include <errno.h>
@@ -55,55 +56,50 @@ baseline_free(baseline_file *b)
 	free(b);
 }
 
-static baseline_file *bad(const char *path, baseline_file *b, int *status, FILE *errs, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static ng_errcode bad(const char *path, baseline_file *b, ng_diags *d, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static baseline_file *
-bad(const char *path, baseline_file *b, int *status, FILE *errs, const char *fmt, ...)
+static ng_errcode
+bad(const char *path, baseline_file *b, ng_diags *d, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(errs, "%s: error: ", path);
 	va_start(ap, fmt);
-	vfprintf(errs, fmt, ap);
+	err_vadd(d, NG_SEV_ERROR, NG_EINPUT, ERR_FILE(path), fmt, ap);
 	va_end(ap);
-	fputc('\n', errs);
 	baseline_free(b);
-	*status = NG_EINPUT;
-	return NULL;
+	return NG_EINPUT;
 }
 
-baseline_file *
-baseline_load(const char *path, FILE *errs, int *status)
+ng_errcode
+baseline_load(const char *path, baseline_file **out, ng_diags *d)
 {
 	json_error_t err;
 	baseline_file *b = xcalloc(1, sizeof *b);
 	const json_t *metrics, *v, *at;
 	const char *key;
 
+	*out = NULL;
 	b->root = json_load_file(path, 0, &err);
 	if (!b->root) {
 		FILE *fp = fopen(path, "rb");
-		if (!fp) {
-			fprintf(errs, "novagate: %s: %s\n", path, strerror(errno));
-			*status = NG_EIO;
-		} else {
-			fclose(fp);
-			fprintf(errs, "%s:%d:%d: error: %s\n", path, err.line, err.column, err.text);
-			*status = NG_EINPUT;
-		}
+		int e = errno;
 		baseline_free(b);
-		return NULL;
+		if (!fp)
+			return err_io(d, path, e);
+		fclose(fp);
+		return err_add(d, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(path, (unsigned)err.line, (unsigned)err.column),
+			       "%s", err.text);
 	}
 	if (!json_is_object(b->root) || json_integer_value(json_object_get(b->root, "novagate_baseline")) != 1)
-		return bad(path, b, status, errs, "not a baseline file of novagate (no \"novagate_baseline\": 1)");
+		return bad(path, b, d, "not a baseline file of novagate (no \"novagate_baseline\": 1)");
 	at = json_object_get(b->root, "at");
 	if (!(json_is_string(at) ? util_parse_time(json_string_value(at), &b->at) == 0
 				 : prom_json_ts(at, &b->at) == 0))
-		return bad(path, b, status, errs, "\"at\" is not a time (RFC 3339 or unix seconds)");
+		return bad(path, b, d, "\"at\" is not a time (RFC 3339 or unix seconds)");
 	metrics = json_object_get(b->root, "metrics");
 	if (!json_is_object(metrics))
-		return bad(path, b, status, errs, "no \"metrics\" object");
+		return bad(path, b, d, "no \"metrics\" object");
 	b->e = xcalloc(json_object_size(metrics) + 1, sizeof *b->e);
 	json_object_foreach((json_t *)metrics, key, v) {
 		bentry *e = &b->e[b->n++];
@@ -112,47 +108,48 @@ baseline_load(const char *path, FILE *errs, int *status)
 
 		e->name = key;
 		if (!json_is_object(v))
-			return bad(path, b, status, errs, "metric \"%s\" is not an object", key);
+			return bad(path, b, d, "metric \"%s\" is not an object", key);
 		if (val && !vals) {
 			e->constant = true;
 			if (prom_json_value(val, &e->value) < 0)
-				return bad(path, b, status, errs, "metric \"%s\": \"value\" is not a number", key);
+				return bad(path, b, d, "metric \"%s\": \"value\" is not a number", key);
 			continue;
 		}
 		if (!json_is_array(vals))
-			return bad(path, b, status, errs, "metric \"%s\" has no \"values\" array (or \"value\")", key);
+			return bad(path, b, d, "metric \"%s\" has no \"values\" array (or \"value\")", key);
 		e->pts = xcalloc(json_array_size(vals) + 1, sizeof *e->pts);
 		e->stale = xcalloc(json_array_size(vals) + 1, sizeof *e->stale);
 		json_array_foreach(vals, i, p) {
 			const json_t *x = json_array_get(p, 1);
 			if (!json_is_array(p) || json_array_size(p) != 2 ||
 			    prom_json_ts(json_array_get(p, 0), &e->pts[i].t) < 0)
-				return bad(path, b, status, errs, "metric \"%s\": a value is not [unix seconds, value]",
+				return bad(path, b, d, "metric \"%s\": a value is not [unix seconds, value]",
 					   key);
 			if (i && e->pts[i].t <= e->pts[i - 1].t)
-				return bad(path, b, status, errs, "metric \"%s\": values out of time order", key);
+				return bad(path, b, d, "metric \"%s\": values out of time order", key);
 			e->stale[i] = json_is_null(x);
 			if (!e->stale[i] && prom_json_value(x, &e->pts[i].v) < 0)
-				return bad(path, b, status, errs, "metric \"%s\": a value is not a number or null", key);
+				return bad(path, b, d, "metric \"%s\": a value is not a number or null", key);
 			e->n++;
 		}
 	}
-	*status = 0;
-	return b;
+	*out = b;
+	return NG_OK;
 }
 
 /* Load ordered the values: a push fails only for a time the shift moved out of range. */
-static int
-out_of_range(const char *name, FILE *errs)
+static ng_errcode
+out_of_range(const char *name, ng_diags *d)
 {
-	fprintf(errs, "novagate: the baseline of %s, moved to the check's time, falls outside the years 1 to 9999\n",
-		name);
+	err_fail(d, NG_EINPUT, NULL, "the baseline of %s, moved to the check's time, falls outside the years 1 to 9999",
+		 name);
+	err_set_metric(d, name);
 	return NG_EINPUT;
 }
 
-int
+ng_errcode
 baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto,
-	       FILE *errs)
+	       ng_diags *d)
 {
 	bool first = !b->applied;
 
@@ -169,14 +166,13 @@ baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anc
 				e = &b->e[i];
 		if (!e) {
 			if (first)
-				fprintf(errs, "novagate: warning: the baseline file records no metric '%s': "
-					"its baseline is missing\n", name);
+				err_add(d, NG_SEV_WARNING, NG_OK, ERR_NOWHERE, "the baseline file records no metric '%s': "
+					"its baseline is missing", name);
 			continue;
 		}
 		if (first && ng_check_samples(c, m, true) > 0) {
-			fprintf(errs, "novagate: the input has samples of the baseline of %s, and so has the "
-				"baseline file: give one of them\n", name);
-			return NG_EINPUT;
+			return err_fail(d, NG_EINPUT, NULL, "the input has samples of the baseline of %s, and so has the "
+					"baseline file: give one of them", name);
 		}
 		if (e->constant) {
 			/* a sample every step from as far back as the first evaluation reads */
@@ -184,7 +180,7 @@ baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anc
 				e->next_t = upto - (reach + step - 1) / step * step;
 			for (; e->next_t <= upto; e->next_t += step)
 				if (ng_check_push(c, m, true, e->next_t, e->value) != 0)
-					return out_of_range(name, errs);
+					return out_of_range(name, d);
 			continue;
 		}
 		for (; e->next < e->n; e->next++) {
@@ -192,7 +188,7 @@ baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anc
 			if (t > upto)
 				break;
 			if (ng_check_push(c, m, true, t, e->stale[e->next] ? ng_stale_nan() : e->pts[e->next].v) != 0)
-				return out_of_range(name, errs);
+				return out_of_range(name, d);
 		}
 	}
 	return 0;

@@ -36,8 +36,8 @@
 
 typedef struct baseline_file baseline_file;
 
-/* NULL with a message and *status NG_EIO (cannot read) or NG_EINPUT (malformed). */
-baseline_file *baseline_load(const char *path, FILE *errs, int *status);
+/* NG_OK with *out set, or NG_EIO (cannot read) or NG_EINPUT (malformed), the error in d. */
+ng_errcode baseline_load(const char *path, baseline_file **out, ng_diags *d);
 void baseline_free(baseline_file *b);
 
 /*
@@ -47,10 +47,10 @@ void baseline_free(baseline_file *b);
  * is new (watch: anchor is the last evaluation, upto the current one; check:
  * both are c's evaluation time, so call it after the other samples are in).
  * A metric the file lacks is warned about and left without a baseline.
- * Returns 0 or NG_EINPUT.
+ * Returns NG_OK or NG_EINPUT.
  */
-int baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto,
-		   FILE *errs);
+ng_errcode baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto,
+			  ng_diags *d);
 
 /* Writing: a prom_sample_fn collecting a feed's samples, then the file. */
 typedef struct baseline_rec baseline_rec;

@@ -56,7 +56,7 @@ program_dump(const program *p, FILE *out)
 {
 	diag_src d;
 
-	diag_init(&d, p->path, p->text, p->len, out);
+	diag_init(&d, p->path, p->text, p->len, NULL);	/* for line numbers only */
 	for (int gi = 0; gi < p->ngates; gi++) {
 		const prog_gate *g = &p->gates[gi];
 		char step[32], window[32], lookback[32];
@@ -107,9 +107,8 @@ program_dump(const program *p, FILE *out)
 			}
 			case OP_RULE: {
 				const prog_rule *r = &p->rules[in->a];
-				static const char *const kinds[] = { "rollback", "nogo", "go" };
 				snprintf(arg, sizeof arg, "r%d", in->a);
-				snprintf(note, sizeof note, "%s%s%s%s", kinds[r->kind], r->name ? " \"" : "",
+				snprintf(note, sizeof note, "%s%s%s%s", ng_rule_kind_name((ng_rule_kind)r->kind), r->name ? " \"" : "",
 					 r->name ? r->name : "", r->name ? "\"" : "");
 				break;
 			}

@@ -5,12 +5,14 @@
  */
 #include "novagate.h"
 
+#include "error.h"
 #include "eval.h"
 #include "program.h"
 #include "report.h"
 #include "series.h"
 #include "source_text.h"
 #include "util.h"
+#include "vocab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,60 +36,59 @@ struct ng_check {
 	uint64_t tname, tlabels;
 	int tmetric;
 	bool tbaseline, tstale;
-	const char *path;
-	FILE *errs;
+	const char *path;	/* of the input being read */
+	int64_t now;		/* the time of samples without a timestamp */
+	ng_diags *diags;
 	gate_result *res;
 	int nres;
 };
 
-ng_gatefile *
-ng_compile_file(const char *path, const ng_param *sets, int nsets, FILE *errs, int *status)
+ng_errcode
+ng_compile(const char *name, const char *text, size_t len, const ng_compile_opts *o, ng_gatefile **out,
+	   ng_diags *d)
 {
-	return ng_compile_file_ex(path, sets, nsets, 0, errs, status);
+	static const ng_compile_opts none;
+	int nerrors;
+
+	*out = NULL;
+	if (!o)
+		o = &none;
+	param_set *ps = xcalloc((size_t)o->nsets, sizeof *ps);
+	for (int i = 0; i < o->nsets; i++)
+		ps[i] = (param_set){ o->sets[i].name, o->sets[i].value };
+	char *copy = xmalloc(len + 1);	/* the program keeps its text: spans point into it */
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	program *p = program_compile_ex(name, copy, len, ps, o->nsets, o->any_baseline, d, &nerrors);
+	free(ps);
+	if (!p)
+		return NG_ECOMPILE;
+	for (int i = 0; i < o->nsets; i++) {
+		bool known = false;
+		for (int j = 0; j < p->ast->nparams; j++)
+			known |= strcmp(p->ast->params[j].name, o->sets[i].name) == 0;
+		if (!known) {
+			program_free(p);
+			return err_fail(d, NG_EUSAGE, NULL, "--set %s: %s declares no parameter '%s'",
+					o->sets[i].name, name, o->sets[i].name);
+		}
+	}
+	*out = p;
+	return NG_OK;
 }
 
-ng_gatefile *
-ng_compile_file_ex(const char *path, const ng_param *sets, int nsets, unsigned flags,
-		   FILE *errs, int *status)
+ng_errcode
+ng_compile_file(const char *path, const ng_compile_opts *o, ng_gatefile **out, ng_diags *d)
 {
 	size_t len;
 	char *text = util_read_file(path, &len);
-	param_set *ps;
-	int nerrors;
 
-	if (!text) {
-		fprintf(errs, "novagate: %s: %s\n", path, strerror(errno));
-		*status = NG_EIO;
-		return NULL;
-	}
-	ps = xcalloc((size_t)(nsets ? nsets : 1), sizeof *ps);
-	for (int i = 0; i < nsets; i++)
-		ps[i] = (param_set){ sets[i].name, sets[i].value };
-	program *p = program_compile_ex(path, text, len, ps, nsets, (flags & NG_COMPILE_ANY_BASELINE) != 0,
-				       errs, &nerrors);
-	if (!p) {
-		if (nerrors > 1)
-			fprintf(errs, "%d errors\n", nerrors);
-		free(ps);
-		*status = NG_ECOMPILE;
-		return NULL;
-	}
-	for (int i = 0; i < nsets; i++) {
-		bool known = false;
-		for (int j = 0; j < p->ast->nparams; j++)
-			known |= strcmp(p->ast->params[j].name, sets[i].name) == 0;
-		if (!known) {
-			fprintf(errs, "novagate: --set %s: %s declares no parameter '%s'\n",
-				sets[i].name, path, sets[i].name);
-			free(ps);
-			program_free(p);
-			*status = NG_EUSAGE;
-			return NULL;
-		}
-	}
-	free(ps);
-	*status = 0;
-	return p;
+	*out = NULL;
+	if (!text)
+		return err_io(d, path, errno);
+	ng_errcode rc = ng_compile(path, text, len, o, out, d);
+	free(text);
+	return rc;
 }
 
 void
@@ -309,9 +310,11 @@ on_sample(void *ctx, const text_sample *s)
 			if (!c->key[si]) {
 				c->key[si] = key;
 			} else if (strcmp(c->key[si], key) != 0) {
-				fprintf(c->errs, "%s:%u:1: error: a second series for %s%s: %s%s (the first was %s%s)\n",
-					c->path, s->line, baseline ? "the baseline of " : "", c->p->metrics[m].name,
+				err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, s->line, 1),
+					"a second series for %s%s: %s%s (the first was %s%s)",
+					baseline ? "the baseline of " : "", c->p->metrics[m].name,
 					s->name, *key ? key : "{}", s->name, *c->key[si] ? c->key[si] : "{}");
+				err_set_metric(c->diags, c->p->metrics[m].name);
 				free(key);
 				return NG_EINPUT;
 			} else {
@@ -329,71 +332,90 @@ on_sample(void *ctx, const text_sample *s)
 			return 0;	/* not a metric of this gate file, or not read */
 	}
 	int si = SERIES_OF(m, baseline);
-	int64_t t = s->has_ts ? s->ts_ms : util_now_ms();
+	int64_t t = s->has_ts ? s->ts_ms : c->now;
 	int r = ng_check_push(c, m, baseline, t, stale ? series_stale_nan() : s->value);
 	if (r == NG_PUSH_RANGE) {
-		fprintf(c->errs, "%s:%u:1: error: timestamp %lld is out of range (years 1 to 9999 in ms)\n",
-			c->path, s->line, (long long)t);
-		return NG_EINPUT;
+		return err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, s->line, 1),
+			       "timestamp %lld is out of range (years 1 to 9999 in ms)", (long long)t);
 	}
 	if (r < 0) {
 		char a[40], b[40];
 		util_fmt_time(a, sizeof a, t);
 		util_fmt_time(b, sizeof b, series_newest(&c->ss[si])->t);
-		fprintf(c->errs, "%s:%u:1: error: sample of %s%s at %s is not after the previous one (%s); "
-			"a series' samples must be in time order\n", c->path, s->line,
+		err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, s->line, 1),
+			"sample of %s%s at %s is not after the previous one (%s); "
+			"a series' samples must be in time order",
 			baseline ? "the baseline of " : "", c->p->metrics[m].name, a, b);
+		err_set_metric(c->diags, c->p->metrics[m].name);
 		return NG_EINPUT;
 	}
 	return 0;
 }
 
-int
-ng_check_read_text(ng_check *c, const char *path, FILE *errs)
+static ng_errcode
+read_done(ng_check *c, int r)
 {
-	bool is_stdin = strcmp(path, "-") == 0;
-	int fd = is_stdin ? 0 : open(path, O_RDONLY);
-
-	if (fd < 0) {
-		fprintf(errs, "novagate: %s: %s\n", path, strerror(errno));
-		return NG_EIO;
-	}
-	c->path = is_stdin ? "<stdin>" : path;
-	c->errs = errs;
-	int r = text_read_fd(fd, c->path, TEXT_AUTO, on_sample, c, errs);
-	if (!is_stdin)
-		close(fd);
 	if (r == TEXT_EBAD)
 		return NG_EINPUT;
 	if (r == TEXT_EIO)
 		return NG_EIO;	/* the reader said what failed */
 	if (r == 0 && !c->any)	/* a typo in a metric name reads as missing data: say so */
-		fprintf(errs, "novagate: warning: %s: no sample of a metric the gate reads%s\n", c->path,
-			c->has_at ? " at or before --at" : "");
-	return r;
+		err_add(c->diags, NG_SEV_WARNING, NG_OK, ERR_FILE(c->path),
+			"no sample of a metric the gate reads%s", c->has_at ? " at or before --at" : "");
+	return (ng_errcode)r;	/* 0, or what on_sample returned */
 }
 
-int
-ng_check_run(ng_check *c)
+ng_errcode
+ng_check_read_fd(ng_check *c, int fd, const char *name, int64_t now, ng_diags *d)
+{
+	c->path = name;
+	c->now = now;
+	c->diags = d;
+	return read_done(c, text_read_fd(fd, name, TEXT_AUTO, on_sample, c, d));
+}
+
+ng_errcode
+ng_check_read_file(ng_check *c, const char *path, int64_t now, ng_diags *d)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return err_io(d, path, errno);
+	ng_errcode rc = ng_check_read_fd(c, fd, path, now, d);
+	close(fd);
+	return rc;
+}
+
+ng_errcode
+ng_check_read_mem(ng_check *c, const char *buf, size_t len, const char *name, int64_t now, ng_diags *d)
+{
+	c->path = name;
+	c->now = now;
+	c->diags = d;
+	return read_done(c, text_read_mem(buf, len, name, TEXT_AUTO, on_sample, c, d));
+}
+
+ng_verdict
+ng_check_eval(ng_check *c, int64_t at)
 {
 	const program *p = c->p;
-	int64_t at = c->has_at ? c->at : c->any ? c->newest : util_now_ms();
-	int worst = -1;
+	ng_verdict worst = NG_GO;
+	bool any = false;
 
 	for (int i = 0; i < c->nres; i++)
 		gate_result_free(&c->res[i]);
 	c->nres = 0;
-	c->res = xrealloc(c->res, (size_t)(p->ngates ? p->ngates : 1) * sizeof *c->res);
+	c->res = xrealloc(c->res, (size_t)p->ngates * sizeof *c->res);
 	for (int gi = 0; gi < p->ngates; gi++) {
 		if (c->gate >= 0 && gi != c->gate)
 			continue;
 		gate_result *r = &c->res[c->nres++];
 		eval_gate(p, gi, c->ss, at, r);
-		if (worst < 0 || verdict_severity(r->verdict) > verdict_severity((enum verdict)worst))
-			worst = (int)r->verdict;
+		if (!any || ng_verdict_worse(r->verdict, worst))
+			worst = r->verdict;
+		any = true;
 	}
-	/* enum verdict and the verdict statuses share their numbers */
-	return worst < 0 ? NG_INCONCLUSIVE : worst;
+	return any ? worst : NG_INCONCLUSIVE;
 }
 
 int
@@ -429,12 +451,10 @@ ng_gatefile_gate_info(const ng_gatefile *gf, int gate, ng_gate_info *info)
 int
 ng_gatefile_rule_info(const ng_gatefile *gf, int gate, int rule, ng_rule_info *info)
 {
-	static const char *const kinds[] = { "rollback", "nogo", "go" };
-
 	if (gate < 0 || gate >= gf->ngates || rule < 0 || rule >= gf->gates[gate].nrules)
 		return -1;
 	const prog_rule *r = &gf->rules[gf->gates[gate].rule0 + rule];
-	*info = (ng_rule_info){ kinds[r->kind], r->name, r->source, r->line };
+	*info = (ng_rule_info){ (ng_rule_kind)r->kind, r->name, r->source, r->line };
 	return 0;
 }
 
@@ -461,14 +481,14 @@ ng_check_decided(const ng_check *c, int gate)
 	return r ? r->decided - c->p->gates[gate].rule0 : -1;
 }
 
-const char *
+ng_state
 ng_check_rule_state(const ng_check *c, int gate, int rule)
 {
 	const gate_result *r = result_of(c, gate);
 
 	if (!r || rule < 0 || rule >= c->p->gates[gate].nrules)
-		return NULL;
-	return r->state[rule] == 1 ? "true" : r->state[rule] == 0 ? "false" : "unknown";
+		return NG_UNKNOWN;
+	return vocab_state(r->state[rule]);
 }
 
 int
@@ -547,10 +567,12 @@ ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step, int6
 	return any;
 }
 
-int64_t
-ng_check_at(const ng_check *c)
+bool
+ng_check_newest(const ng_check *c, int64_t *t)
 {
-	return c->has_at ? c->at : c->any ? c->newest : util_now_ms();
+	if (c->any)
+		*t = c->newest;
+	return c->any;
 }
 
 int64_t

@@ -218,14 +218,14 @@ gate(compiler *c, const ast_gate *ag)
 
 program *
 program_compile(const char *path, char *text, size_t len, param_set *sets, int nsets,
-		FILE *errs, int *nerrors)
+		ng_diags *diags, int *nerrors)
 {
-	return program_compile_ex(path, text, len, sets, nsets, false, errs, nerrors);
+	return program_compile_ex(path, text, len, sets, nsets, false, diags, nerrors);
 }
 
 program *
 program_compile_ex(const char *path, char *text, size_t len, param_set *sets, int nsets,
-		   bool any_baseline, FILE *errs, int *nerrors)
+		   bool any_baseline, ng_diags *diags, int *nerrors)
 {
 	program *p = xcalloc(1, sizeof *p);
 	diag_src d;
@@ -234,7 +234,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 	p->path = xstrdup(path);
 	p->text = text;
 	p->len = len;
-	diag_init(&d, p->path, text, len, errs);
+	diag_init(&d, p->path, text, len, diags);
 	p->ast = parse_file(&d);
 	if (d.nerrors == 0)
 		sema_check(p->ast, &d, sets, nsets, any_baseline);

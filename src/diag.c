@@ -1,15 +1,17 @@
-/* diag.c: the one place diagnostics are rendered. */
+/* diag.c: diagnostics of a text the engine holds whole (gate and test files), as values. */
 #include "diag.h"
+
+#include "error.h"
 
 #include <string.h>
 
 void
-diag_init(diag_src *d, const char *path, const char *text, size_t len, FILE *out)
+diag_init(diag_src *d, const char *path, const char *text, size_t len, ng_diags *sink)
 {
 	d->path = path;
 	d->text = text;
 	d->len = len;
-	d->out = out;
+	d->sink = sink;
 	d->nerrors = 0;
 }
 
@@ -27,38 +29,15 @@ diag_linecol(const diag_src *d, unsigned off, unsigned *line, unsigned *col)
 	*col = off - bol + 1;
 }
 
-void
-diag_render_line(FILE *out, const char *path, unsigned line, unsigned col,
-		 const char *linetext, size_t linelen, unsigned span,
-		 const char *kind, const char *msg)
-{
-	fprintf(out, "%s:%u:%u: %s: %s\n", path, line, col, kind, msg);
-	if (!linetext)
-		return;
-	/* Echo the line with control bytes shown as spaces so the caret lines up. */
-	for (size_t i = 0; i < linelen; i++) {
-		unsigned char c = (unsigned char)linetext[i];
-		fputc(c == '\t' ? '\t' : (c < 0x20 || c == 0x7f) ? ' ' : c, out);
-	}
-	fputc('\n', out);
-	for (unsigned i = 1; i < col && i - 1 < linelen; i++)
-		fputc(linetext[i - 1] == '\t' ? '\t' : ' ', out);
-	fputc('^', out);
-	for (unsigned i = 1; i < span && col - 1 + i < linelen; i++)
-		fputc('~', out);
-	fputc('\n', out);
-}
-
-static void render(diag_src *d, diag_span at, const char *kind, const char *fmt, va_list ap)
+static void render(diag_src *d, diag_span at, ng_severity sev, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 
+/* The span clipped to its line, with the line for the caret. */
 static void
-render(diag_src *d, diag_span at, const char *kind, const char *fmt, va_list ap)
+render(diag_src *d, diag_span at, ng_severity sev, const char *fmt, va_list ap)
 {
-	char msg[1024];
 	unsigned line, col, bol, eol;
 
-	vsnprintf(msg, sizeof msg, fmt, ap);
 	diag_linecol(d, at.off, &line, &col);
 	bol = at.off > d->len ? (unsigned)d->len : at.off;
 	bol -= col - 1;
@@ -66,14 +45,14 @@ render(diag_src *d, diag_span at, const char *kind, const char *fmt, va_list ap)
 		;
 	if (at.len > eol - at.off || at.off > eol)
 		at.len = at.off < eol ? eol - at.off : 1;
-	diag_render_line(d->out, d->path, line, col, d->text + bol, eol - bol,
-			 at.len ? at.len : 1, kind, msg);
+	err_vadd(d->sink, sev, NG_ECOMPILE,
+		 (err_where){ d->path, line, col, at.len ? at.len : 1, d->text + bol, eol - bol }, fmt, ap);
 }
 
 void
 diag_verror(diag_src *d, diag_span at, const char *fmt, va_list ap)
 {
-	render(d, at, "error", fmt, ap);
+	render(d, at, NG_SEV_ERROR, fmt, ap);
 	d->nerrors++;
 }
 
@@ -93,7 +72,7 @@ diag_warning(diag_src *d, diag_span at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	render(d, at, "warning", fmt, ap);
+	render(d, at, NG_SEV_WARNING, fmt, ap);
 	va_end(ap);
 }
 
@@ -103,6 +82,6 @@ diag_note(diag_src *d, diag_span at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	render(d, at, "note", fmt, ap);
+	render(d, at, NG_SEV_NOTE, fmt, ap);
 	va_end(ap);
 }

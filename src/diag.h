@@ -1,5 +1,8 @@
 /*
- * diag.h: compiler-style diagnostics, rendered in one place.
+ * diag.h: diagnostics at byte spans of a text held whole (a gate file, a
+ * test file), added as values to an ng_diags (error.h) with the line and
+ * column of the span and its source line; ng_diag_render() prints them
+ * compiler-style:
  *
  *   FILE:LINE:COL: error: MESSAGE
  *   <the source line>
@@ -15,11 +18,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "novagate.h"
+
 typedef struct diag_src {
 	const char *path;	/* as the user named it */
 	const char *text;	/* whole text, need not be NUL-terminated */
 	size_t len;
-	FILE *out;		/* where diagnostics go (stderr) */
+	ng_diags *sink;		/* where diagnostics go; NULL: counted only */
 	int nerrors;
 } diag_src;
 
@@ -28,7 +33,7 @@ typedef struct diag_span {
 	unsigned off, len;
 } diag_span;
 
-void diag_init(diag_src *d, const char *path, const char *text, size_t len, FILE *out);
+void diag_init(diag_src *d, const char *path, const char *text, size_t len, ng_diags *sink);
 
 /* Line and column (both from 1) of a byte offset. */
 void diag_linecol(const diag_src *d, unsigned off, unsigned *line, unsigned *col);
@@ -44,13 +49,5 @@ void diag_warning(diag_src *d, diag_span at, const char *fmt, ...)
 /* A note attached to the previous error (no count). */
 void diag_note(diag_src *d, diag_span at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/*
- * Render one diagnostic for a single line of text that is not held in a
- * diag_src (streamed input): line and col from 1, span bytes under the caret.
- */
-void diag_render_line(FILE *out, const char *path, unsigned line, unsigned col,
-		      const char *linetext, size_t linelen, unsigned span,
-		      const char *kind, const char *msg);
 
 #endif

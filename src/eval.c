@@ -6,24 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-verdict_severity(enum verdict v)
-{
-	static const int sev[] = { [V_GO] = 0, [V_INCONCLUSIVE] = 1, [V_NOGO] = 2, [V_ROLLBACK] = 3 };
-
-	return sev[v];
-}
-
-const char *
-verdict_name(enum verdict v)
-{
-	static const char *const names[] = {
-		[V_GO] = "go", [V_NOGO] = "no-go", [V_ROLLBACK] = "rollback", [V_INCONCLUSIVE] = "inconclusive",
-	};
-
-	return names[v];
-}
-
 void
 eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r)
 {
@@ -66,14 +48,14 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 	vm_free(&v);
 
 	if (fired >= 0) {
-		r->verdict = V_ROLLBACK;
+		r->verdict = NG_ROLLBACK;
 		r->decided = g->rule0 + fired;
 		r->decided_since = r->since[fired];
 		return;
 	}
 	for (int i = 0; i < g->nrules; i++) {
 		if (p->rules[g->rule0 + i].kind == RULE_NOGO && r->state[i] == 1) {
-			r->verdict = V_NOGO;
+			r->verdict = NG_NOGO;
 			r->decided = g->rule0 + i;
 			r->decided_since = r->since[i];
 			return;
@@ -81,7 +63,7 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 	}
 	double go = r->state[g->go - g->rule0];
 	r->decided = g->go;
-	r->verdict = go == 1 ? V_GO : go == 0 ? V_NOGO : V_INCONCLUSIVE;
+	r->verdict = go == 1 ? NG_GO : go == 0 ? NG_NOGO : NG_INCONCLUSIVE;
 	if (go == 1)
 		r->decided_since = r->since[g->go - g->rule0];
 }

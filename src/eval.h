@@ -7,15 +7,15 @@
 #ifndef NG_EVAL_H
 #define NG_EVAL_H
 
+#include "novagate.h"
 #include "program.h"
 #include "series.h"
 #include "vm.h"
 
-enum verdict { V_GO, V_NOGO, V_ROLLBACK, V_INCONCLUSIVE };
 
 typedef struct gate_result {
 	int gate;
-	enum verdict verdict;
+	ng_verdict verdict;
 	int64_t from, at;	/* first and last evaluation */
 	int evaluations;
 	int decided;		/* rule index (program-wide) */
@@ -37,8 +37,5 @@ void gate_result_free(gate_result *r);
 bool eval_value(const program *p, const prog_gate *g, const series *ss, int m, bool b, int64_t t,
 		double *v, int64_t *sampled);
 
-/* Severity for the worst-wins rule: rollback, no-go, inconclusive, go. */
-int verdict_severity(enum verdict v);
-const char *verdict_name(enum verdict v);
 
 #endif

@@ -104,14 +104,14 @@ typedef struct param_set {
 } param_set;
 
 /*
- * Compile path's text (taken over by the program).  Diagnostics go to errs.
+ * Compile path's text (taken over by the program).  Diagnostics go to diags.
  * Returns NULL when the file has errors; *nerrors counts them.
  */
 program *program_compile(const char *path, char *text, size_t len,
-			 param_set *sets, int nsets, FILE *errs, int *nerrors);
+			 param_set *sets, int nsets, ng_diags *diags, int *nerrors);
 /* The same; any_baseline: every metric has a baseline (a recorded baseline file gives it). */
 program *program_compile_ex(const char *path, char *text, size_t len, param_set *sets, int nsets,
-			    bool any_baseline, FILE *errs, int *nerrors);
+			    bool any_baseline, ng_diags *diags, int *nerrors);
 void program_free(program *p);
 
 /* Print the disassembly, each gate's code with the source lines it came from. */

@@ -5,13 +5,15 @@
  */
 #include "report.h"
 #include "util.h"
+#include "vocab.h"
+
+#include <ctype.h>
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kinds[] = { "rollback", "nogo", "go" };
 
 /* JSON has no NaN or Inf: they are strings, as in Prometheus' API; no value is null. */
 static json_t *
@@ -49,7 +51,7 @@ duration(int64_t ms)
 static const char *
 state(double v)
 {
-	return v == 1 ? "true" : v == 0 ? "false" : "unknown";
+	return ng_state_name(vocab_state(v));
 }
 
 static const char *const cmpops[] = { "<", "<=", ">", ">=", "==", "!=" };
@@ -94,7 +96,7 @@ rule_json(const program *p, int ri, const gate_result *r, bool with_state)
 	const prog_gate *g = &p->gates[r->gate];
 	json_t *o = json_object();
 
-	json_object_set_new(o, "kind", json_string(kinds[pr->kind]));
+	json_object_set_new(o, "kind", json_string(ng_rule_kind_name((ng_rule_kind)pr->kind)));
 	json_object_set_new(o, "name", pr->name ? json_string(pr->name) : json_null());
 	json_object_set_new(o, "source", json_string(pr->source));
 	json_object_set_new(o, "file", json_string(p->path));
@@ -116,7 +118,7 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 
 	json_object_set_new(o, "gate", json_string(g->name));
 	json_object_set_new(o, "file", json_string(p->path));
-	json_object_set_new(o, "verdict", json_string(verdict_name(r->verdict)));
+	json_object_set_new(o, "verdict", json_string(ng_verdict_name(r->verdict)));
 	json_object_set_new(o, "at", timestamp(r->at));
 	json_object_set_new(w, "from", timestamp(r->from));
 	json_object_set_new(w, "to", timestamp(r->at));
@@ -170,7 +172,7 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 			const double *lr = r->cmp[ci - g->cmp0];
 			const prog_rule *pr = &p->rules[c->rule];
 			json_t *co = json_object();
-			json_object_set_new(co, "rule", json_string(pr->name ? pr->name : kinds[pr->kind]));
+			json_object_set_new(co, "rule", json_string(pr->name ? pr->name : ng_rule_kind_name((ng_rule_kind)pr->kind)));
 			json_object_set_new(co, "source", json_string(c->source));
 			/* the VM does not tell missing from NaN: either is no value here */
 			json_object_set_new(co, "left", isnan(lr[0]) ? json_null() : number(lr[0]));
@@ -208,9 +210,6 @@ fmtnum(char *buf, size_t size, double v, bool present)
 void
 report_human(const program *p, const gate_result *r, const series *ss, FILE *out)
 {
-	static const char *const upper[] = {
-		[V_GO] = "GO", [V_NOGO] = "NO-GO", [V_ROLLBACK] = "ROLLBACK", [V_INCONCLUSIVE] = "INCONCLUSIVE",
-	};
 	const prog_gate *g = &p->gates[r->gate];
 	const prog_rule *dr = &p->rules[r->decided];
 	char from[40], at[40], step[40], since[40];
@@ -219,9 +218,12 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 	util_fmt_time(from, sizeof from, r->from);
 	util_fmt_time(at, sizeof at, r->at);
 	util_fmt_duration(step, sizeof step, g->step);
-	fprintf(out, "%s: %s at %s\n", g->name, upper[r->verdict], at);
+	fprintf(out, "%s: ", g->name);
+	for (const char *w = ng_verdict_name(r->verdict); *w; w++)	/* shouted, for people */
+		fputc(toupper((unsigned char)*w), out);
+	fprintf(out, " at %s\n", at);
 	fprintf(out, "  window   %s .. %s, %d evaluations every %s\n", from, at, r->evaluations, step);
-	fprintf(out, "  decided  %s%s%s%s when %s  (%s:%u)", kinds[dr->kind], dr->name ? " \"" : "",
+	fprintf(out, "  decided  %s%s%s%s when %s  (%s:%u)", ng_rule_kind_name((ng_rule_kind)dr->kind), dr->name ? " \"" : "",
 		dr->name ? dr->name : "", dr->name ? "\"" : "", dr->source, p->path, dr->line);
 	if (r->decided_since != VM_NEVER) {
 		util_fmt_time(since, sizeof since, r->decided_since);
@@ -231,7 +233,7 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 	for (int i = 0; i < g->nrules; i++) {
 		const prog_rule *pr = &p->rules[g->rule0 + i];
 		char name[96];
-		snprintf(name, sizeof name, "%s%s%s%s", kinds[pr->kind], pr->name ? " \"" : "",
+		snprintf(name, sizeof name, "%s%s%s%s", ng_rule_kind_name((ng_rule_kind)pr->kind), pr->name ? " \"" : "",
 			 pr->name ? pr->name : "", pr->name ? "\"" : "");
 		fprintf(out, "    %-32s %-7s  %s\n", name, state(r->state[i]), pr->source);
 	}

@@ -503,7 +503,6 @@ for_fits(sema *s, const ast_gate *g, const ast_node *n)
 static void
 gate(sema *s, ast_gate *g)
 {
-	static const char *const kinds[] = { "rollback", "nogo", "go" };
 	int64_t longest_for = 0;
 	int go = -1;
 
@@ -543,7 +542,7 @@ gate(sema *s, ast_gate *g)
 		clear_relpct(r->cond, false);
 		if (r->cond->type != TY_BOOL)
 			diag_error(s->d, r->cond->span, "the condition of a %s rule must be a comparison, "
-				   "as in error_rate > 5%%", kinds[r->kind]);
+				   "as in error_rate > 5%%", ng_rule_kind_name((ng_rule_kind)r->kind));
 	}
 	if (go < 0)
 		diag_error(s->d, g->span, "gate '%s' has no go rule (go when CONDITION)", g->name);

@@ -35,7 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "error.h"
 
 #define BUFSZ	(64 * 1024)	/* read buffer; grows only for one long line */
 #define MAXLINE	(1024 * 1024)	/* longest line, without its newline */
@@ -93,7 +93,7 @@ typedef struct rawlabel {
 
 typedef struct reader {
 	const char *path;
-	FILE *errout;
+	ng_diags *diags;
 	text_sample_fn fn;
 	void *ctx;
 	bool om;		/* OpenMetrics, else 0.0.4 */
@@ -163,22 +163,20 @@ static int bad(reader *r, const char *at, size_t span, const char *fmt, ...)
 static int
 bad(reader *r, const char *at, size_t span, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	size_t col = (size_t)(at - r->line);
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	if (col > r->linelen)
 		col = r->linelen;
 	if (span == 0 || span > r->linelen - col)
 		span = r->linelen > col ? r->linelen - col : 1;
 	if (span > 200)
 		span = 200;
-	if (r->errout)
-		diag_render_line(r->errout, r->path, r->lineno, (unsigned)col + 1,
-				 r->line, r->linelen, (unsigned)span, "error", msg);
+	va_start(ap, fmt);
+	err_vadd(r->diags, NG_SEV_ERROR, NG_EINPUT,
+		 (err_where){ r->path, r->lineno, (unsigned)col + 1, (unsigned)span, r->line, r->linelen },
+		 fmt, ap);
+	va_end(ap);
 	return r->err = TEXT_EBAD;
 }
 
@@ -186,9 +184,7 @@ bad(reader *r, const char *at, size_t span, const char *fmt, ...)
 static int
 syserr(reader *r, const char *what)
 {
-	if (r->errout)
-		diag_render_line(r->errout, r->path, r->lineno + 1, 1, NULL, 0, 1,
-				 "error", what);
+	err_add(r->diags, NG_SEV_ERROR, NG_EIO, ERR_LINE(r->path, r->lineno + 1, 1), "%s", what);
 	return r->err = TEXT_EIO;
 }
 
@@ -1625,14 +1621,14 @@ finish(reader *r)
 /* --- drivers -------------------------------------------------------------- */
 
 static void
-init(reader *r, const char *path, enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout)
+init(reader *r, const char *path, enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags)
 {
 	memset(r, 0, sizeof *r);
 	r->path = path ? path : "<input>";
 	r->om = fmt == TEXT_OPENMETRICS;
 	r->fn = fn;
 	r->ctx = ctx;
-	r->errout = errout;
+	r->diags = diags;
 	r->fd = -1;
 	r->line = "";
 }
@@ -1742,14 +1738,14 @@ guess_fd(reader *r)
 
 int
 text_read_fd(int fd, const char *path, enum text_format fmt,
-	     text_sample_fn fn, void *ctx, FILE *errout)
+	     text_sample_fn fn, void *ctx, ng_diags *diags)
 {
 	reader r;
 	char *nl;
 	size_t n;
 	int rc = 0;
 
-	init(&r, path, fmt, fn, ctx, errout);
+	init(&r, path, fmt, fn, ctx, diags);
 	r.fd = fd;
 	if (!(r.buf = calloc(1, BUFSZ + SLACK))) {
 		rc = oom(&r);
@@ -1793,7 +1789,7 @@ out:
 
 int
 text_read_mem(const char *buf, size_t len, const char *path,
-	      enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout)
+	      enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags)
 {
 	reader r;
 	text_sample smp;
@@ -1803,7 +1799,7 @@ text_read_mem(const char *buf, size_t len, const char *path,
 
 	if (!buf)
 		buf = "", len = 0;
-	init(&r, path, fmt, fn, ctx, errout);
+	init(&r, path, fmt, fn, ctx, diags);
 	if (fmt == TEXT_AUTO)
 		r.om = om_path(path) || ends_eof(buf, len, true);
 	r.lastnl = true;

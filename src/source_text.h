@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "novagate.h"
+
 typedef struct text_label {
 	const char *name, *value;	/* unescaped, NUL-terminated */
 	size_t name_len, value_len;
@@ -59,18 +61,17 @@ enum text_format {
 };
 
 /*
- * Read all of fd.  On a malformed line, writes one diagnostic
- * "PATH:LINE:COL: error: WHAT" (plus the line and a caret) to errout and
- * returns TEXT_EBAD; on a read error (or out of memory) TEXT_EIO, also with a
- * diagnostic; a callback's nonzero return is passed through; 0 at the end of
+ * Read all of fd.  On a malformed line, adds one diagnostic (NG_EINPUT,
+ * at PATH:LINE:COL, with the line) to diags and returns TEXT_EBAD; on a read
+ * error (or out of memory) TEXT_EIO, also with a diagnostic; a callback's nonzero return is passed through; 0 at the end of
  * a well-formed input.
  */
 #define TEXT_EBAD (-1)
 #define TEXT_EIO  (-2)
 int text_read_fd(int fd, const char *path, enum text_format fmt,
-		 text_sample_fn fn, void *ctx, FILE *errout);
+		 text_sample_fn fn, void *ctx, ng_diags *diags);
 /* The same over a buffer in memory. */
 int text_read_mem(const char *buf, size_t len, const char *path,
-		  enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout);
+		  enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags);
 
 #endif

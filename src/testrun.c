@@ -159,7 +159,7 @@ typedef struct texpect {
 	int64_t at;
 	int gate;
 	yaml_node_t *verdict_node, *rule_node;
-	int verdict;		/* an ng_status, or -1 */
+	int verdict;		/* an ng_verdict, or -1 */
 	int rule;		/* the deciding rule expected, in the gate */
 	trulecheck *rules;
 	int nrules;
@@ -229,10 +229,6 @@ typedef struct tfile {
 	int ntests;
 } tfile;
 
-static const char *const verdicts[] = {
-	[NG_GO] = "go", [NG_NOGO] = "no-go", [NG_ROLLBACK] = "rollback", [NG_INCONCLUSIVE] = "inconclusive",
-};
-
 /* --- locations ------------------------------------------------------------- */
 
 static size_t
@@ -284,13 +280,18 @@ verr(tfile *f, diag_span at, const char *fmt, va_list ap)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
+	ng_diags *d = ng_diags_new();
 
 	if (!fp) {
 		fprintf(stderr, "novagate: out of memory\n");
 		abort();
 	}
-	f->d.out = fp;
+	/* kept rendered: the messages of a file are sorted by where they point */
+	f->d.sink = d;
 	diag_verror(&f->d, at, fmt, ap);
+	f->d.sink = NULL;
+	ng_diags_render(d, "novagate", fp);
+	ng_diags_free(d);
 	fclose(fp);
 	add_msg(f, at.off, buf, len);
 	free(buf);
@@ -579,7 +580,16 @@ compile_gate(runner *R, const char *path, const ng_param *sets, int nsets)
 		fprintf(stderr, "novagate: out of memory\n");
 		abort();
 	}
-	c->gf = ng_compile_file(path, sorted, nsets, errs, &c->status);
+	ng_diags *d = ng_diags_new();
+	ng_compile_opts co = { .sets = sorted, .nsets = nsets };
+	c->status = ng_compile_file(path, &co, &c->gf, d);
+	ng_diags_render(d, "novagate", errs);
+	int nerr = 0;
+	for (size_t i = 0; i < ng_diags_count(d); i++)
+		nerr += ng_diags_get(d, i)->severity == NG_SEV_ERROR;
+	if (c->status == NG_ECOMPILE && nerr > 1)
+		fprintf(errs, "%d errors\n", nerr);
+	ng_diags_free(d);
 	fclose(errs);
 	free(sorted);
 	return c;
@@ -821,7 +831,7 @@ find_rule(const ng_gatefile *gf, int gate, const char *name)
 			return i;
 	if (strcmp(name, "go") == 0)
 		for (int i = 0; i < gi.nrules; i++)
-			if (ng_gatefile_rule_info(gf, gate, i, &ri) == 0 && strcmp(ri.kind, "go") == 0)
+			if (ng_gatefile_rule_info(gf, gate, i, &ri) == 0 && ri.kind == NG_RULE_GO)
 				return i;
 	return -1;
 }
@@ -901,9 +911,9 @@ parse_expect(tfile *f, ttest *t, yaml_node_t *n, texpect *e)
 
 	if (e->verdict_node) {
 		const char *v = scalar(f, e->verdict_node, "verdict");
-		for (int i = 0; v && i < (int)(sizeof verdicts / sizeof *verdicts); i++)
-			if (strcmp(v, verdicts[i]) == 0)
-				e->verdict = i;
+		ng_verdict want;
+		if (v && ng_verdict_parse(v, &want))
+			e->verdict = (int)want;
 		if (v && e->verdict < 0)
 			err_at(f, e->verdict_node, "unknown verdict '%s': go, no-go, rollback or inconclusive", v);
 	}
@@ -1277,9 +1287,9 @@ static void
 rule_label(char *buf, size_t size, const ng_rule_info *ri)
 {
 	if (ri->name)
-		snprintf(buf, size, "%s \"%s\"", ri->kind, ri->name);
+		snprintf(buf, size, "%s \"%s\"", ng_rule_kind_name(ri->kind), ri->name);
 	else
-		snprintf(buf, size, "%s", ri->kind);
+		snprintf(buf, size, "%s", ng_rule_kind_name(ri->kind));
 }
 
 /* The series' values on the steps around at: a table with a column per step. */
@@ -1381,8 +1391,8 @@ check_expect(const tfile *f, const ttest *t, const texpect *e, const ng_check *c
 
 	ng_gatefile_rule_info(gf, e->gate, decided, &di);
 	if (e->verdict >= 0 && verdict != e->verdict)
-		fail_line(o, f, t, e, e->verdict_node, "verdict: expected %s, got %s", verdicts[e->verdict],
-			  verdict >= 0 ? verdicts[verdict] : "none");
+		fail_line(o, f, t, e, e->verdict_node, "verdict: expected %s, got %s",
+			  ng_verdict_name((ng_verdict)e->verdict), verdict >= 0 ? ng_verdict_name((ng_verdict)verdict) : "none");
 	if (e->rule >= 0 && decided != e->rule) {
 		ng_gatefile_rule_info(gf, e->gate, e->rule, &ri);
 		rule_label(want, sizeof want, &ri);
@@ -1390,13 +1400,12 @@ check_expect(const tfile *f, const ttest *t, const texpect *e, const ng_check *c
 		fail_line(o, f, t, e, e->rule_node, "deciding rule: expected %s, got %s", want, got);
 	}
 	for (int i = 0; i < e->nrules; i++) {
-		const char *st = ng_check_rule_state(c, e->gate, e->rules[i].rule);
-		if (st && strcmp(st, e->rules[i].state) == 0)
+		const char *st = ng_state_name(ng_check_rule_state(c, e->gate, e->rules[i].rule));
+		if (strcmp(st, e->rules[i].state) == 0)
 			continue;
 		ng_gatefile_rule_info(gf, e->gate, e->rules[i].rule, &ri);
 		rule_label(want, sizeof want, &ri);
-		fail_line(o, f, t, e, e->rules[i].node, "rule %s: expected %s, got %s", want, e->rules[i].state,
-			  st ? st : "none");
+		fail_line(o, f, t, e, e->rules[i].node, "rule %s: expected %s, got %s", want, e->rules[i].state, st);
 	}
 	for (int i = 0; i < e->nvalues; i++) {
 		const tvaluecheck *vc = &e->values[i];
@@ -1466,7 +1475,7 @@ run_test(runner *R, tfile *f, ttest *t, sbuf *cases, int *nfailed)
 					ng_check_push(c, ts->metric, ts->baseline, (int64_t)next[s] * t->interval,
 						      ts->s.v[next[s]]);
 		}
-		ng_check_run(c);
+		ng_check_eval(c, e->at);
 		check_expect(f, t, e, c, &o[order[i]]);
 	}
 	ng_check_free(c);

@@ -136,7 +136,12 @@ if [ $rc -eq 7 ]; then ok; else bad "novagate test of a missing file: exit $rc, 
 #    recorded baselines.  The servers are skipped with a notice when not installed.
 . tests/prom/prom.sh
 
-# 8. inputs that once crashed a fuzz entry point (tests/fuzz/crashes/TARGET/FILE) run
+# 8. a program embedding the installed library (tests/embed/embed.c, built by
+#    make check through pkg-config) prints exactly tests/embed/embed.out
+if [ -x "$BUILD/embed/embed" ] && "$BUILD/embed/embed" >"$tmp/out" 2>&1 && cmp -s "$tmp/out" tests/embed/embed.out; then
+	ok; else bad "tests/embed: the embedding program failed or printed otherwise"; diff tests/embed/embed.out "$tmp/out" >&2; fi
+
+# 9. inputs that once crashed a fuzz entry point (tests/fuzz/crashes/TARGET/FILE) run
 #    through it again, each a test: a fixed crash stays fixed
 for d in tests/fuzz/crashes/*/; do
 	[ -d "$d" ] || continue

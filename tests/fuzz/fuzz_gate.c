@@ -46,7 +46,7 @@ run(const program *p, FILE *null)
 			if (pg->step <= 0 || pg->window / pg->step > 1000)
 				continue;	/* a long run is no bug */
 			eval_gate(p, g, ss, 1700000000000LL, &r);
-			if (r.evaluations < 1 || r.verdict < V_GO || r.verdict > V_INCONCLUSIVE)
+			if (r.evaluations < 1 || r.verdict < NG_GO || r.verdict > NG_INCONCLUSIVE)
 				abort();
 			gate_result_free(&r);
 		}
@@ -63,19 +63,24 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
+	static ng_diags *diags;
 	char *text;
 	int nerrors = -1;
 	program *p;
 
 	if (!null && !(null = fopen("/dev/null", "w")))
 		abort();
+	if (!diags)
+		diags = ng_diags_new();
 	if (!(text = malloc(size ? size : 1)))
 		abort();
 	if (size)
 		memcpy(text, data, size);
-	p = program_compile("fuzz.gate", text, size, NULL, 0, null, &nerrors);
-	if ((p == NULL) != (nerrors > 0))
+	p = program_compile("fuzz.gate", text, size, NULL, 0, diags, &nerrors);
+	if ((p == NULL) != (nerrors > 0) || (p == NULL) != (ng_diags_error(diags) == NG_ECOMPILE))
 		abort();	/* no program without errors, no errors with a program */
+	ng_diags_render(diags, NULL, null);
+	ng_diags_clear(diags);
 	if (p)
 		run(p, null);
 	program_free(p);

@@ -42,8 +42,11 @@ compile_with(const char *text, param_set *sets, int nsets)
 
 	if (!f)
 		abort();
+	ng_diags *d = ng_diags_new();
 	r.nerrors = -1;
-	r.p = program_compile("t.gate", dup(text), strlen(text), sets, nsets, f, &r.nerrors);
+	r.p = program_compile("t.gate", dup(text), strlen(text), sets, nsets, d, &r.nerrors);
+	ng_diags_render(d, NULL, f);
+	ng_diags_free(d);
 	fclose(f);
 	return r;
 }

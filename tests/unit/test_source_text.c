@@ -163,7 +163,10 @@ run_mem(const char *text, size_t len, const char *path, enum text_format fmt, co
 
 	if (!f)
 		abort();
-	rc = text_read_mem(text, len, path, fmt, collect, c, f);
+	ng_diags *d = ng_diags_new();
+	rc = text_read_mem(text, len, path, fmt, collect, c, d);
+	ng_diags_render(d, NULL, f);
+	ng_diags_free(d);
 	fclose(f);
 	return rc;
 }
@@ -177,7 +180,10 @@ run_fd(int fd, const char *path, enum text_format fmt, coll *c, char **diag)
 
 	if (!f)
 		abort();
-	rc = text_read_fd(fd, path, fmt, collect, c, f);
+	ng_diags *d = ng_diags_new();
+	rc = text_read_fd(fd, path, fmt, collect, c, d);
+	ng_diags_render(d, NULL, f);
+	ng_diags_free(d);
 	fclose(f);
 	return rc;
 }

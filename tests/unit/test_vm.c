@@ -41,11 +41,14 @@ make(const char *text)
 	if (!copy)
 		abort();
 	memcpy(copy, text, n + 1);
-	w.p = program_compile("t.gate", copy, n, NULL, 0, stderr, &nerrors);
+	ng_diags *d = ng_diags_new();
+	w.p = program_compile("t.gate", copy, n, NULL, 0, d, &nerrors);
 	if (!w.p) {
 		fprintf(stderr, "test gate does not compile:\n%s\n", text);
+		ng_diags_render(d, NULL, stderr);
 		abort();
 	}
+	ng_diags_free(d);
 	w.nss = 2 * w.p->nmetrics;
 	w.ss = calloc((size_t)w.nss, sizeof *w.ss);
 	if (!w.ss)
@@ -121,11 +124,11 @@ tv(double x)
 }
 
 static void
-expect(const world *w, const gate_result *r, enum verdict v, const char *by, int line)
+expect(const world *w, const gate_result *r, ng_verdict v, const char *by, int line)
 {
 	const char *got = w->p->rules[r->decided].name;
 
-	T_CHECK(r->verdict == v, "line %d: verdict %s, want %s", line, verdict_name(r->verdict), verdict_name(v));
+	T_CHECK(r->verdict == v, "line %d: verdict %s, want %s", line, ng_verdict_name(r->verdict), ng_verdict_name(v));
 	if (by)
 		T_CHECK(got && strcmp(got, by) == 0, "line %d: decided by \"%s\", want \"%s\"",
 			line, got ? got : "(go)", by);
@@ -166,7 +169,7 @@ for_exact(void)
 	fill(&w, "e", false, -10 * 60 * S, -75 * S, 0);
 	fill(&w, "e", false, -60 * S, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, 0, 1, AT);
 	T_CHECK(r.decided_since == AT, "decided since AT%+lld, want AT", (long long)(r.decided_since - AT));
 	gate_result_free(&r);
@@ -177,7 +180,7 @@ for_exact(void)
 	fill(&w, "e", false, -10 * 60 * S, -60 * S, 0);
 	fill(&w, "e", false, -45 * S, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, NULL);
+	EXPECT(&w, &r, NG_NOGO, NULL);
 	STATE(&r, 0, 0, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
@@ -187,7 +190,7 @@ for_exact(void)
 	fill(&w, "e", false, -10 * 60 * S, -105 * S, 0);
 	fill(&w, "e", false, -90 * S, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, 0, 1, AT - 30 * S);
 	gate_result_free(&r);
 	unmake(&w);
@@ -198,7 +201,7 @@ for_exact(void)
 	push(&w, "e", false, -60 * S, 0.5);
 	fill(&w, "e", false, -45 * S, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, NULL);
+	EXPECT(&w, &r, NG_NOGO, NULL);
 	STATE(&r, 0, 0, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
@@ -208,14 +211,14 @@ for_exact(void)
 	fill(&w, "e", false, -60 * 60 * S, 0, 2);
 	r = run(&w, 0);
 	T_CHECK(r.evaluations == 4, "%d evaluations, want 4", r.evaluations);
-	EXPECT(&w, &r, V_NOGO, NULL);
+	EXPECT(&w, &r, NG_NOGO, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 	/* with a 1m window it holds at the last step */
 	w = make("metric e = `x`\ngate g {\n  window 1m\n  go when e > 1 for 1m\n}\n");
 	fill(&w, "e", false, -60 * 60 * S, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, 0, 1, AT);
 	gate_result_free(&r);
 	unmake(&w);
@@ -225,7 +228,7 @@ for_exact(void)
 	fill(&w, "e", false, -60 * S, -15 * S, 0);
 	push(&w, "e", false, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, 0, 1, AT);
 	gate_result_free(&r);
 	unmake(&w);
@@ -236,7 +239,7 @@ for_exact(void)
 	fill(&w, "e", false, -60 * S, 0, 2);
 	r = run(&w, 0);
 	T_CHECK(r.evaluations == 11, "%d evaluations, want 11", r.evaluations);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 }
@@ -254,7 +257,7 @@ for_missing(void)
 	push(&w, "e", false, -45 * S, 2);
 	push(&w, "e", false, 0, 2);			/* nothing at -30s, -15s */
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, 0, 1, AT);
 	gate_result_free(&r);
 	unmake(&w);
@@ -264,7 +267,7 @@ for_missing(void)
 	fill(&w, "e", false, -10 * 60 * S, -75 * S, 0);
 	push(&w, "e", false, -60 * S, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	T_NUMEQ(r.cmp[0][0], 2);
 	gate_result_free(&r);
 	unmake(&w);
@@ -276,7 +279,7 @@ for_missing(void)
 	push(&w, "e", false, -45 * S, 2);	/* serves -30s (15s old), not -15s (30s old) */
 	push(&w, "e", false, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, NULL);
+	EXPECT(&w, &r, NG_NOGO, NULL);
 	STATE(&r, 0, 0, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
@@ -285,13 +288,13 @@ for_missing(void)
 	w = make("metric e = `x`\ngate g {\n  lookback 20s\n  go when e > 1\n}\n");
 	push(&w, "e", false, -20 * S, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 	w = make("metric e = `x`\ngate g {\n  lookback 20s\n  go when e > 1\n}\n");
 	push(&w, "e", false, -20 * S + 1, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 
@@ -302,7 +305,7 @@ for_missing(void)
 	push(&w, "e", false, -15 * S, 2);
 	push(&w, "e", false, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, NULL);
+	EXPECT(&w, &r, NG_NOGO, NULL);
 	STATE(&r, 0, 0, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
@@ -314,7 +317,7 @@ for_missing(void)
 	push(&w, "e", false, -15 * S, 2);
 	push(&w, "e", false, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, NULL);
+	EXPECT(&w, &r, NG_NOGO, NULL);
 	STATE(&r, 0, 0, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
@@ -324,7 +327,7 @@ for_missing(void)
 	fill(&w, "e", false, -10 * 60 * S, -15 * S, 2);
 	push(&w, "e", false, -1, series_stale_nan());
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	STATE(&r, 0, NAN, NEVER);
 	T_CHECK(isnan(r.cmp[0][0]) && r.cmp[0][1] == 1, "operands %g and %g, want NaN and 1", r.cmp[0][0], r.cmp[0][1]);
 	gate_result_free(&r);
@@ -338,28 +341,28 @@ logic(void)
 {
 	static const struct {
 		const char *cond;
-		enum verdict v;
+		ng_verdict v;
 		double state;
 	} cases[] = {
 		/* a = 0, z = 0, b has no data */
-		{ "a > 1 && b > 1", V_NOGO, 0 },		/* false && unknown = false */
-		{ "b > 1 && a > 1", V_NOGO, 0 },		/* unknown && false = false */
-		{ "a < 1 && b > 1", V_INCONCLUSIVE, NAN },	/* true && unknown = unknown */
-		{ "a < 1 || b > 1", V_GO, 1 },			/* true || unknown = true */
-		{ "b > 1 || a < 1", V_GO, 1 },			/* unknown || true = true */
-		{ "a > 1 || b > 1", V_INCONCLUSIVE, NAN },	/* false || unknown = unknown */
-		{ "!(b > 1)", V_INCONCLUSIVE, NAN },		/* !unknown = unknown */
-		{ "!(a > 1)", V_GO, 1 },
-		{ "!(a < 1)", V_NOGO, 0 },
-		{ "b > 1", V_INCONCLUSIVE, NAN },
-		{ "b != b", V_INCONCLUSIVE, NAN },		/* NaN compares unknown, even != */
-		{ "a + b < 1", V_INCONCLUSIVE, NAN },		/* missing makes arithmetic NaN */
-		{ "a * 0 + b * 0 == 0", V_INCONCLUSIVE, NAN },
-		{ "a < 1 && (b > 1 || a == 0)", V_GO, 1 },
-		{ "a / z > 1 || a < 1", V_GO, 1 },		/* 0/0 is NaN: unknown */
-		{ "a / z > 1", V_INCONCLUSIVE, NAN },
-		{ "(a + 1) / z > 1", V_GO, 1 },		/* 1/0 is +Inf, as in PromQL */
-		{ "-(a + 1) / z < -1e300", V_GO, 1 },		/* -1/0 is -Inf */
+		{ "a > 1 && b > 1", NG_NOGO, 0 },		/* false && unknown = false */
+		{ "b > 1 && a > 1", NG_NOGO, 0 },		/* unknown && false = false */
+		{ "a < 1 && b > 1", NG_INCONCLUSIVE, NAN },	/* true && unknown = unknown */
+		{ "a < 1 || b > 1", NG_GO, 1 },			/* true || unknown = true */
+		{ "b > 1 || a < 1", NG_GO, 1 },			/* unknown || true = true */
+		{ "a > 1 || b > 1", NG_INCONCLUSIVE, NAN },	/* false || unknown = unknown */
+		{ "!(b > 1)", NG_INCONCLUSIVE, NAN },		/* !unknown = unknown */
+		{ "!(a > 1)", NG_GO, 1 },
+		{ "!(a < 1)", NG_NOGO, 0 },
+		{ "b > 1", NG_INCONCLUSIVE, NAN },
+		{ "b != b", NG_INCONCLUSIVE, NAN },		/* NaN compares unknown, even != */
+		{ "a + b < 1", NG_INCONCLUSIVE, NAN },		/* missing makes arithmetic NaN */
+		{ "a * 0 + b * 0 == 0", NG_INCONCLUSIVE, NAN },
+		{ "a < 1 && (b > 1 || a == 0)", NG_GO, 1 },
+		{ "a / z > 1 || a < 1", NG_GO, 1 },		/* 0/0 is NaN: unknown */
+		{ "a / z > 1", NG_INCONCLUSIVE, NAN },
+		{ "(a + 1) / z > 1", NG_GO, 1 },		/* 1/0 is +Inf, as in PromQL */
+		{ "-(a + 1) / z < -1e300", NG_GO, 1 },		/* -1/0 is -Inf */
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -374,7 +377,7 @@ logic(void)
 		fill(&w, "z", false, -60 * S, 0, 0);
 		r = run(&w, 0);
 		T_CHECK(r.verdict == cases[i].v, "go when %s: verdict %s, want %s", cases[i].cond,
-			verdict_name(r.verdict), verdict_name(cases[i].v));
+			ng_verdict_name(r.verdict), ng_verdict_name(cases[i].v));
 		T_CHECK((isnan(cases[i].state) && isnan(r.state[0])) || r.state[0] == cases[i].state,
 			"go when %s: state %s, want %s", cases[i].cond, tv(r.state[0]), tv(cases[i].state));
 		gate_result_free(&r);
@@ -406,7 +409,7 @@ verdicts(void)
 	fill(&w, "e", false, -10 * 60 * S, 0, 0.001);
 	fill(&w, "p99", false, -10 * 60 * S, 0, 0.2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	T_CHECK(r.evaluations == 21, "%d evaluations, want 21 (5m / 15s + 1)", r.evaluations);
 	T_CHECK(r.from == AT - 300 * S && r.at == AT, "from AT%+lld, at AT%+lld", (long long)(r.from - AT),
 		(long long)(r.at - AT));
@@ -422,7 +425,7 @@ verdicts(void)
 	fill(&w, "e", false, -105 * S, 0, 0.001);
 	fill(&w, "p99", false, -10 * 60 * S, 0, 0.2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_ROLLBACK, "spike");
+	EXPECT(&w, &r, NG_ROLLBACK, "spike");
 	STATE(&r, rule(&w, 0, "spike"), 0, AT - 120 * S);	/* false now, since kept: it fired then */
 	T_CHECK(r.decided_since == AT - 120 * S, "decided since AT%+lld, want AT-120000",
 		(long long)(r.decided_since - AT));
@@ -437,7 +440,7 @@ verdicts(void)
 	fill(&w, "p99", false, -180 * S, -150 * S, 2);	/* true at -180, -165, -150: fires at -150 */
 	fill(&w, "p99", false, -135 * S, 0, 0.2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_ROLLBACK, "slow");
+	EXPECT(&w, &r, NG_ROLLBACK, "slow");
 	T_CHECK(r.decided_since == AT - 150 * S, "decided since AT%+lld, want AT-150000",
 		(long long)(r.decided_since - AT));
 	gate_result_free(&r);
@@ -450,7 +453,7 @@ verdicts(void)
 	fill(&w, "p99", false, -180 * S, -165 * S, 2);
 	fill(&w, "p99", false, -150 * S, 0, 0.2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, rule(&w, 0, "slow"), 0, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
@@ -462,7 +465,7 @@ verdicts(void)
 	fill(&w, "p99", false, -10 * 60 * S, -150 * S, 0.2);
 	fill(&w, "p99", false, -135 * S, 0, 2);			/* "slow" fires at -105s */
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_ROLLBACK, "slow");
+	EXPECT(&w, &r, NG_ROLLBACK, "slow");
 	T_CHECK(r.decided_since == AT - 105 * S, "decided since AT%+lld, want AT-105000",
 		(long long)(r.decided_since - AT));
 	STATE(&r, rule(&w, 0, "spike"), 1, AT - 60 * S);
@@ -475,7 +478,7 @@ verdicts(void)
 	fill(&w, "e", false, -300 * S, 0, 0.001);
 	fill(&w, "p99", false, -10 * 60 * S, 0, 0.2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 
@@ -484,7 +487,7 @@ verdicts(void)
 	fill(&w, "e", false, -60 * S, -15 * S, 0.001);
 	push(&w, "e", false, 0, 0.02);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, "warm");
+	EXPECT(&w, &r, NG_NOGO, "warm");
 	T_CHECK(r.decided_since == AT, "decided since AT%+lld, want AT", (long long)(r.decided_since - AT));
 	STATE(&r, rule(&w, 0, NULL), 1, AT - 60 * S);
 	gate_result_free(&r);
@@ -495,7 +498,7 @@ verdicts(void)
 	fill(&w, "e", false, -60 * S, -15 * S, 0.02);
 	push(&w, "e", false, 0, 0.001);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, rule(&w, 0, "warm"), 0, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
@@ -504,7 +507,7 @@ verdicts(void)
 	w = make("metric e = `x`\nmetric f = `f`\ngate g {\n  nogo \"f\" when f > 1\n  go when e < 5%\n}\n");
 	fill(&w, "e", false, -60 * S, 0, 0.001);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, rule(&w, 0, "f"), NAN, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
@@ -514,7 +517,7 @@ verdicts(void)
 	fill(&w, "e", false, -60 * S, -15 * S, 0.001);
 	push(&w, "e", false, 0, 0.07);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, NULL);
+	EXPECT(&w, &r, NG_NOGO, NULL);
 	T_CHECK(r.decided_since == NEVER, "decided since AT%+lld, want never", (long long)(r.decided_since - AT));
 	gate_result_free(&r);
 	unmake(&w);
@@ -522,7 +525,7 @@ verdicts(void)
 	/* no data at all: inconclusive, the window's every step evaluated */
 	w = make("metric e = `x`\ngate g {\n  window 10m\n  step 1m\n  go when e < 5%\n}\n");
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	T_CHECK(r.evaluations == 11 && r.from == AT - 600 * S, "%d evaluations from AT%+lld, want 11 from AT-600000",
 		r.evaluations, (long long)(r.from - AT));
 	gate_result_free(&r);
@@ -542,7 +545,7 @@ verdicts(void)
 	fill(&w, "hit", false, -60 * S, -15 * S, 0.95);
 	push(&w, "hit", false, 0, 7.0 / 10.0);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 }
@@ -567,7 +570,7 @@ defaults(void)
 	w = make(default_gate);
 	fill(&w, "e", false, -60 * S, 0, 0.001);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	STATE(&r, rule(&w, 0, "restarts"), 0, NEVER);
 	T_CHECK(r.cmp[3][0] == 0, "restarts compared as %g, want the default 0", r.cmp[3][0]);
 	T_CHECK(r.cmp[1][0] == 0, "increase(restarts, 5m) is %g, want the default 0", r.cmp[1][0]);
@@ -580,7 +583,7 @@ defaults(void)
 	push(&w, "restarts", false, -10 * 60 * S, 3);
 	push(&w, "restarts", false, -9 * 60 * S, 4);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 
@@ -589,7 +592,7 @@ defaults(void)
 	fill(&w, "e", false, -60 * S, 0, 0.001);
 	push(&w, "restarts", false, -4 * 60 * S, 1);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, "restarts");
+	EXPECT(&w, &r, NG_NOGO, "restarts");
 	gate_result_free(&r);
 	unmake(&w);
 
@@ -599,7 +602,7 @@ defaults(void)
 	push(&w, "restarts", false, -60 * S, 1);
 	push(&w, "restarts", false, -30 * S, series_stale_nan());
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	T_CHECK(isnan(r.cmp[3][0]), "a stale metric compared as %g, want no value", r.cmp[3][0]);
 
 	/* only staleness markers: no samples at all, so the default */
@@ -607,7 +610,7 @@ defaults(void)
 	fill(&w2, "e", false, -60 * S, 0, 0.001);
 	push(&w2, "restarts", false, -30 * S, series_stale_nan());
 	r2 = run(&w2, 0);
-	EXPECT(&w2, &r2, V_GO, NULL);
+	EXPECT(&w2, &r2, NG_GO, NULL);
 	gate_result_free(&r2);
 	unmake(&w2);
 	gate_result_free(&r);
@@ -618,14 +621,14 @@ defaults(void)
 	fill(&w, "e", false, -60 * S, 0, 0.001);
 	push(&w, "restarts", false, -30 * S, NAN);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 
 	/* the default is the metric's, not its baseline's */
 	w = make("metric e = `x` baseline `y` default 0\ngate g {\n  go when e <= baseline(e)\n}\n");
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	T_CHECK(r.cmp[0][0] == 0 && isnan(r.cmp[0][1]), "operands %g and %g, want 0 and NaN", r.cmp[0][0], r.cmp[0][1]);
 	gate_result_free(&r);
 	unmake(&w);
@@ -633,7 +636,7 @@ defaults(void)
 	/* a negative default */
 	w = make("metric e = `x` default -1\ngate g {\n  go when e < 0\n}\n");
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 }
@@ -660,7 +663,7 @@ baselines(void)
 	fill(&w, "b", false, -60 * S, 0, 3);
 	fill(&w, "b", true, -60 * S, 0, 1);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_NOGO, "left");
+	EXPECT(&w, &r, NG_NOGO, "left");
 	STATE(&r, rule(&w, 0, NULL), 0, NEVER);
 	T_CHECK(r.cmp[1][0] == 3 && r.cmp[1][1] == 2, "go compared %g < %g, want 3 < 2", r.cmp[1][0], r.cmp[1][1]);
 	T_CHECK(r.cmp[0][0] == 2 && r.cmp[0][1] == 3, "nogo compared %g < %g, want 2 < 3", r.cmp[0][0], r.cmp[0][1]);
@@ -678,7 +681,7 @@ baselines(void)
 	fill(&w, "p99", true, -60 * S, 0, 0.2);
 	fill(&w, "e", false, -60 * S, 0, 0.1);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	T_NUMEQ(r.cmp[1][1], 0.24);
 	T_NUMEQ(r.cmp[0][0], 0.2);
 	gate_result_free(&r);
@@ -688,7 +691,7 @@ baselines(void)
 	w = make("metric p99 = `y` baseline `z`\ngate g {\n  go when p99 < baseline + 20%\n}\n");
 	fill(&w, "p99", false, -60 * S, 0, 0.23);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_INCONCLUSIVE, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 }
@@ -705,22 +708,22 @@ gates(void)
 
 	fill(&w, "e", false, -60 * S, 0, 0.7);
 	r = run(&w, 0);
-	EXPECT(&w, &r, V_GO, NULL);
+	EXPECT(&w, &r, NG_GO, NULL);
 	T_CHECK(r.gate == 0, "gate %d", r.gate);
 	gate_result_free(&r);
 	r = run(&w, 1);
-	EXPECT(&w, &r, V_NOGO, "high");
+	EXPECT(&w, &r, NG_NOGO, "high");
 	T_CHECK(r.gate == 1 && r.evaluations == 5, "gate %d, %d evaluations; want 1, 5", r.gate, r.evaluations);
 	gate_result_free(&r);
 	unmake(&w);
 
-	T_CHECK(verdict_severity(V_ROLLBACK) > verdict_severity(V_NOGO) &&
-		verdict_severity(V_NOGO) > verdict_severity(V_INCONCLUSIVE) &&
-		verdict_severity(V_INCONCLUSIVE) > verdict_severity(V_GO), "worst wins: rollback > no-go > inconclusive > go");
-	T_STREQ(verdict_name(V_GO), "go");
-	T_STREQ(verdict_name(V_NOGO), "no-go");
-	T_STREQ(verdict_name(V_ROLLBACK), "rollback");
-	T_STREQ(verdict_name(V_INCONCLUSIVE), "inconclusive");
+	T_CHECK(ng_verdict_worse(NG_ROLLBACK, NG_NOGO) && ng_verdict_worse(NG_NOGO, NG_INCONCLUSIVE) &&
+		ng_verdict_worse(NG_INCONCLUSIVE, NG_GO) && !ng_verdict_worse(NG_GO, NG_GO),
+		"worst wins: rollback > no-go > inconclusive > go");
+	T_STREQ(ng_verdict_name(NG_GO), "go");
+	T_STREQ(ng_verdict_name(NG_NOGO), "no-go");
+	T_STREQ(ng_verdict_name(NG_ROLLBACK), "rollback");
+	T_STREQ(ng_verdict_name(NG_INCONCLUSIVE), "inconclusive");
 }
 
 int

@@ -1,0 +1,31 @@
+/*
+ * cli.h: what the command line's files share: its exit statuses (the
+ * library's codes mapped to those novagate(1) documents) and reading
+ * --input.
+ */
+#ifndef NG_CLI_H
+#define NG_CLI_H
+
+#include "novagate.h"
+
+/* novagate(1), EXIT STATUS: a verdict, or what went wrong. */
+enum cli_exit {
+	EXIT_GO = 0, EXIT_NOGO = 1, EXIT_ROLLBACK = 2, EXIT_INCONCLUSIVE = 3,
+	EXIT_USAGE = 4, EXIT_COMPILE = 5, EXIT_INPUT = 6, EXIT_IO = 7, EXIT_TEST = 8,
+	EXIT_CONNECT = 9, EXIT_TIMEOUT = 10, EXIT_HTTP = 11, EXIT_API = 12, EXIT_DECODE = 13,
+	EXIT_SERIES = 14, EXIT_TOOBIG = 15,
+};
+
+/* The exit status of a verdict, and of an error code (0 for NG_OK). */
+int cli_verdict_status(ng_verdict v);
+int cli_exit_status(ng_errcode rc);
+
+/* Read --input (a path, or "-" for standard input) into c. */
+ng_errcode cli_read_input(ng_check *c, const char *path, ng_diags *d);
+
+/* A recorded baseline (--baseline): loaded, applied; diagnostics printed; an exit status. */
+typedef struct baseline_file baseline_file;
+int cli_baseline_load(const char *path, baseline_file **out);
+int cli_baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto);
+
+#endif
