@@ -52,7 +52,12 @@ client(const cli_opts *o, const ng_gatefile *gf, int *status)
 	po.nheaders = o->nheaders;
 	po.verbose = o->verbose;
 	po.stop = &stop_signal;
-	return prom_client_new(&po, stderr, status);
+	ng_diags *d = ng_diags_new();
+	prom_client *pc;
+	*status = cli_exit_status(prom_client_new(&po, &pc, d));
+	ng_diags_render(d, "novagate", stderr);
+	ng_diags_free(d);
+	return pc;
 }
 
 /* Now, whole seconds, less --delay: data younger than that may not be in yet. */
@@ -85,39 +90,29 @@ static int
 push(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
 {
 	(void)stale;
-	if (ng_check_push(ctx, metric, baseline, t, v) == 0)
-		return 0;
-	/* the feed hands on each series in time order: only a time out of range gets here */
-	fprintf(stderr, "novagate: bad response: a sample of %s%s at %lld ms, outside the years 1 to 9999\n",
-		baseline ? "the baseline of " : "", ng_gatefile_metric_name(ng_check_gatefile(ctx), metric),
-		(long long)t);
-	return NG_EDECODE;
+	/* the feed hands on each series in time order, within the years it checked */
+	return ng_check_push(ctx, metric, baseline, t, v) == 0 ? 0 : NG_EDECODE;
 }
 
 /*
- * Fetch into c, the errors also kept (last line) for --on-error
- * inconclusive.  Returns the feed's status.
+ * Fetch into ctx with the diagnostics printed; the error's message is kept
+ * for --on-error inconclusive.  Returns the feed's status.
  */
 static int
 fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, char **errline)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	int st = prom_feed_fetch(f, at, fn, ctx, mem ? mem : stderr);
+	ng_diags *d = ng_diags_new();
+	int st = prom_feed_fetch(f, at, fn, ctx, d);
 
-	if (mem) {
-		fclose(mem);
-		fputs(buf, stderr);
-		/* the error is the last line */
-		while (len && buf[len - 1] == '\n')
-			buf[--len] = '\0';
-		char *nl = strrchr(buf, '\n');
-		*errline = xstrdup(nl ? nl + 1 : buf);
-		free(buf);
-	} else {
+	ng_diags_render(d, "novagate", stderr);
+	free(*errline);
+	*errline = NULL;
+	for (size_t i = 0; i < ng_diags_count(d) && !*errline; i++)
+		if (ng_diags_get(d, i)->severity == NG_SEV_ERROR)
+			*errline = xstrdup(ng_diags_get(d, i)->message);
+	if (!*errline)
 		*errline = xstrdup("");
-	}
+	ng_diags_free(d);
 	return st;
 }
 
@@ -133,9 +128,7 @@ timestamp(int64_t t)
 static json_t *
 error_json(int st, const char *msg)
 {
-	const char *m = strncmp(msg, "novagate: ", 10) == 0 ? msg + 10 : msg;
-
-	return json_pack("{s:i,s:s,s:s}", "status", st, "kind", fault_kind(st), "message", m);
+	return json_pack("{s:i,s:s,s:s}", "status", st, "kind", fault_kind(st), "message", msg);
 }
 
 static void
@@ -161,7 +154,7 @@ report_fault(const cli_opts *o, const ng_gatefile *gf, int gate, int64_t at, int
 			continue;
 		if (o->human) {
 			printf("%s: inconclusive: the server failed: %s\n", ng_gatefile_gate_name(gf, g),
-			       strncmp(msg, "novagate: ", 10) == 0 ? msg + 10 : msg);
+			       msg);
 			continue;
 		}
 		json_t *j = json_object();
@@ -279,7 +272,7 @@ watch_line(const cli_opts *o, const ng_gatefile *gf, const ng_check *c, int g, i
 		if (final)
 			printf(" (final: %s)", reason ? reason : "");
 		if (fault)
-			printf(": %s", strncmp(msg, "novagate: ", 10) == 0 ? msg + 10 : msg);
+			printf(": %s", msg);
 		ng_gatefile_gate_info(gf, g, &gi);
 		for (int r = 0; evaluated && r < gi.nrules; r++) {
 			ng_rule_info ri;
@@ -412,7 +405,6 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		}
 		t = t0 + k * tick;
 		ng_check_set_at(c, t);
-		free(errline);
 		st = fetch(f, t, push, c, &errline);
 		if (st == 0 && bf)
 			st = cli_baseline_apply(bf, gf, c, t0 + last_k * tick, t);

@@ -48,7 +48,8 @@ const char *ng_errcode_name(ng_errcode code);
 
 /* --- diagnostics ------------------------------------------------------- */
 
-typedef enum ng_severity { NG_SEV_ERROR, NG_SEV_WARNING, NG_SEV_NOTE } ng_severity;
+/* NG_SEV_INFO: what -v tells, and a server's warnings: said, not judged. */
+typedef enum ng_severity { NG_SEV_ERROR, NG_SEV_WARNING, NG_SEV_NOTE, NG_SEV_INFO } ng_severity;
 
 /*
  * One problem, as a value: what (code, message), where (file, line and
@@ -82,7 +83,7 @@ ng_errcode ng_diags_error(const ng_diags *d);
 /*
  * Render one diagnostic as a compiler does: "FILE:LINE:COL: error: MESSAGE",
  * then the source line and a caret under the span.  Without a line:
- * "PROG: [warning: ]FILE: MESSAGE" (prog may be NULL).
+ * "PROG: [warning: |note: ]FILE: MESSAGE" (prog may be NULL).
  */
 void ng_diag_render(const ng_diag *d, const char *prog, FILE *out);
 /* Every diagnostic of d, in order. */

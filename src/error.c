@@ -170,7 +170,7 @@ err_set_server(ng_diags *d, const char *server)
 }
 
 static const char *const severity_names[] = {
-	[NG_SEV_ERROR] = "error", [NG_SEV_WARNING] = "warning", [NG_SEV_NOTE] = "note",
+	[NG_SEV_ERROR] = "error", [NG_SEV_WARNING] = "warning", [NG_SEV_NOTE] = "note", [NG_SEV_INFO] = NULL,
 };
 
 /* The source line with control bytes shown as spaces, so that the caret lines up. */
@@ -196,14 +196,15 @@ ng_diag_render(const ng_diag *g, const char *prog, FILE *out)
 	const char *sev = severity_names[g->severity];
 
 	if (g->file && g->line) {
-		fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col ? g->col : 1, sev, g->message);
+		fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col ? g->col : 1, sev ? sev : "info",
+			g->message);
 		if (g->text)
 			render_caret(out, g->text, g->textlen, g->col ? g->col : 1, g->span ? g->span : 1);
 		return;
 	}
 	if (prog)
 		fprintf(out, "%s: ", prog);
-	if (g->severity != NG_SEV_ERROR)
+	if (g->severity != NG_SEV_ERROR && sev)
 		fprintf(out, "%s: ", sev);
 	if (g->file)
 		fprintf(out, "%s: ", g->file);

@@ -13,6 +13,7 @@
  */
 #include "source_prom.h"
 #include "curl_load.h"
+#include "error.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -610,7 +611,7 @@ url_shown(const char *url)
 
 /* The endpoint of the URL: its path + /api/v1/query_range; and the same without credentials. */
 static int
-endpoints(prom_client *pc, const char *url, FILE *errs)
+endpoints(prom_client *pc, const char *url, ng_diags *d)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *path = NULL, *full = NULL, *pw = NULL, *query = NULL;
@@ -618,11 +619,11 @@ endpoints(prom_client *pc, const char *url, FILE *errs)
 
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
-		fprintf(errs, "novagate: --prometheus: not a URL (http://HOST:PORT[/PATH])\n");
+		err_fail(d, NG_EUSAGE, NULL, "--prometheus: not a URL (http://HOST:PORT[/PATH])");
 		goto out;
 	}
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-		fprintf(errs, "novagate: --prometheus: the URL must be http:// or https://, not %s://\n", scheme);
+		err_fail(d, NG_EUSAGE, NULL, "--prometheus: the URL must be http:// or https://, not %s://", scheme);
 		goto out;
 	}
 	char *user = NULL;
@@ -641,7 +642,7 @@ endpoints(prom_client *pc, const char *url, FILE *errs)
 		}
 	}
 	if (pc->url_user && pc->password) {
-		fprintf(errs, "novagate: basic auth both in the URL and in NOVAGATE_PROMETHEUS_PASSWORD\n");
+		err_fail(d, NG_EUSAGE, NULL, "basic auth both in the URL and in NOVAGATE_PROMETHEUS_PASSWORD");
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK && query) {
@@ -663,7 +664,7 @@ endpoints(prom_client *pc, const char *url, FILE *errs)
 	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
 	free(ep);
 	if (curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK) {
-		fprintf(errs, "novagate: --prometheus: not a URL (http://HOST:PORT[/PATH])\n");
+		err_fail(d, NG_EUSAGE, NULL, "--prometheus: not a URL (http://HOST:PORT[/PATH])");
 		goto out;
 	}
 	pc->url_range = xstrdup(full);
@@ -694,7 +695,7 @@ is_secret(const prom_client *pc, const char *s)
  * leaves the previous one in use), --header, and ours.
  */
 static int
-build_headers(prom_client *pc, FILE *errs, bool first)
+build_headers(prom_client *pc, ng_diags *d, bool first)
 {
 	struct curl_slist *h = NULL;
 	const prom_opts *o = &pc->o;
@@ -705,15 +706,14 @@ build_headers(prom_client *pc, FILE *errs, bool first)
 		if (!tok) {
 			if (!first)
 				return 0;
-			fprintf(errs, "novagate: --bearer-token-file %s: %s\n", o->bearer_file, strerror(errno));
-			return NG_EIO;
+			return err_fail(d, NG_EIO, NULL, "--bearer-token-file %s: %s", o->bearer_file, strerror(errno));
 		}
 		while (len && isspace((unsigned char)tok[len - 1]))
 			tok[--len] = '\0';
 		if (!len || strpbrk(tok, "\r\n") || strlen(tok) != len) {
 			if (first)
-				fprintf(errs, "novagate: --bearer-token-file %s: %s\n", o->bearer_file,
-					len ? "the token is more than one line" : "the file is empty");
+				err_fail(d, NG_EUSAGE, NULL, "--bearer-token-file %s: %s", o->bearer_file,
+					 len ? "the token is more than one line" : "the file is empty");
 			free(tok);
 			return first ? NG_EUSAGE : 0;
 		}
@@ -736,20 +736,19 @@ build_headers(prom_client *pc, FILE *errs, bool first)
 	return 0;
 }
 
-prom_client *
-prom_client_new(const prom_opts *o, FILE *errs, int *status)
+ng_errcode
+prom_client_new(const prom_opts *o, prom_client **out, ng_diags *d)
 {
 	prom_client *pc = xcalloc(1, sizeof *pc);
 	const char *user = getenv("NOVAGATE_PROMETHEUS_USER");
 	const char *password = getenv("NOVAGATE_PROMETHEUS_PASSWORD");
-
+	ng_errcode status;
 	char why[256];
 
 	if (curl_users == 0 && curl_load(why, sizeof why) < 0) {
-		fprintf(errs, "novagate: cannot load libcurl: %s\n", why);
 		free(pc);
-		*status = NG_EIO;
-		return NULL;
+		*out = NULL;
+		return err_fail(d, NG_EIO, NULL, "cannot load libcurl: %s", why);
 	}
 	if (curl_users++ == 0)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -761,19 +760,17 @@ prom_client_new(const prom_opts *o, FILE *errs, int *status)
 		add_secret(pc, password, strlen(password));
 		add_basic_secret(pc, pc->user, password);
 	} else if (user && *user) {
-		fprintf(errs, "novagate: NOVAGATE_PROMETHEUS_USER is set but NOVAGATE_PROMETHEUS_PASSWORD is not\n");
-		*status = NG_EUSAGE;
+		status = err_fail(d, NG_EUSAGE, NULL, "NOVAGATE_PROMETHEUS_USER is set but NOVAGATE_PROMETHEUS_PASSWORD is not");
 		goto fail;
 	}
-	if ((*status = endpoints(pc, o->url, errs)) != 0)
+	if ((status = endpoints(pc, o->url, d)) != 0)
 		goto fail;
 	for (int i = 0; i < o->nheaders; i++) {
 		const char *h = o->headers[i];
 		if (!header_ok(h)) {
 			/* the name only: the rest may be a credential */
-			fprintf(errs, "novagate: --header takes 'Name: value', not '%.*s...'\n",
-				(int)strcspn(h, ": \t\r\n") < 40 ? (int)strcspn(h, ": \t\r\n") : 40, h);
-			*status = NG_EUSAGE;
+			status = err_fail(d, NG_EUSAGE, NULL, "--header takes 'Name: value', not '%.*s...'",
+					  (int)strcspn(h, ": \t\r\n") < 40 ? (int)strcspn(h, ": \t\r\n") : 40, h);
 			goto fail;
 		}
 		const char *val = strchr(h, ':') + 1;
@@ -782,18 +779,18 @@ prom_client_new(const prom_opts *o, FILE *errs, int *status)
 		add_secret(pc, val, strlen(val));
 	}
 	if (o->bearer_file && (pc->password || pc->url_user)) {
-		fprintf(errs, "novagate: --bearer-token-file and basic auth exclude each other\n");
-		*status = NG_EUSAGE;
+		status = err_fail(d, NG_EUSAGE, NULL, "--bearer-token-file and basic auth exclude each other");
 		goto fail;
 	}
-	if ((*status = build_headers(pc, errs, true)) != 0)
+	if ((status = build_headers(pc, d, true)) != 0)
 		goto fail;
 	curl_multi_setopt(pc->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16L);
-	*status = 0;
-	return pc;
+	*out = pc;
+	return NG_OK;
 fail:
 	prom_client_free(pc);
-	return NULL;
+	*out = NULL;
+	return status;
 }
 
 void
@@ -993,8 +990,18 @@ fmt_ms(char *buf, size_t size, int64_t ms)
 }
 
 /* A transfer ended: returns true when it is to be tried again. */
+/* A line of -v (or a server's warning), credentials hidden. */
+static void
+say(const prom_client *pc, ng_diags *d, const char *line)
+{
+	char *red = prom_redact(pc, line);
+
+	err_add(d, NG_SEV_INFO, NG_OK, ERR_NOWHERE, "%s", red);
+	free(red);
+}
+
 static bool
-xfer_done(prom_client *pc, xfer *x, CURLcode rc, FILE *errs)
+xfer_done(prom_client *pc, xfer *x, CURLcode rc, ng_diags *diags)
 {
 	prom_query *q = x->q;
 	long http = 0;
@@ -1092,11 +1099,8 @@ xfer_done(prom_client *pc, xfer *x, CURLcode rc, FILE *errs)
 			wait = 10000;
 		if (pc->o.verbose) {
 			char *why = rc == CURLE_OK ? xprintf("HTTP %ld", http) : xstrdup(curl_why(x, rc));
-			char *line = xprintf("novagate: %s: %s: %s; again in %lld ms\n", pc->shown, q->what,
-					     why, (long long)wait);
-			char *red = prom_redact(pc, line);
-			fputs(red, errs);
-			free(red);
+			char *line = xprintf("%s: %s: %s; again in %lld ms", pc->shown, q->what, why, (long long)wait);
+			say(pc, diags, line);
 			free(line);
 			free(why);
 		}
@@ -1113,14 +1117,14 @@ xfer_done(prom_client *pc, xfer *x, CURLcode rc, FILE *errs)
 }
 
 int
-prom_run(prom_client *pc, prom_query *qs, int n, FILE *errs)
+prom_run(prom_client *pc, prom_query *qs, int n, ng_diags *d)
 {
 	xfer *xs = xcalloc((size_t)(n ? n : 1), sizeof *xs);
 	int pending = n, ret = 0;
 	int64_t t0 = mono_ms();
 
 	if (pc->o.bearer_file)
-		build_headers(pc, errs, false);
+		build_headers(pc, d, false);
 	for (int i = 0; i < n; i++) {
 		prom_query_clear(&qs[i]);
 		xfer_setup(pc, &xs[i], &qs[i]);
@@ -1130,7 +1134,8 @@ prom_run(prom_client *pc, prom_query *qs, int n, FILE *errs)
 			util_fmt_time(b, sizeof b, qs[i].end);
 			util_fmt_duration(s, sizeof s, qs[i].step);
 			char *qq = one_line(qs[i].query, strlen(qs[i].query), 100000);
-			fprintf(errs, "novagate: %s: query_range %s .. %s step %s: %s\n", qs[i].what, a, b, s, qq);
+			err_add(d, NG_SEV_INFO, NG_OK, ERR_NOWHERE, "%s: query_range %s .. %s step %s: %s",
+				qs[i].what, a, b, s, qq);
 			free(qq);
 		}
 		xfer_start(pc, &xs[i]);
@@ -1152,7 +1157,7 @@ prom_run(prom_client *pc, prom_query *qs, int n, FILE *errs)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
 			xfer *x = (xfer *)priv;
 			curl_multi_remove_handle(pc->multi, x->h);
-			if (!xfer_done(pc, x, rc, errs)) {
+			if (!xfer_done(pc, x, rc, d)) {
 				x->done = true;
 				pending--;
 			}
@@ -1180,17 +1185,15 @@ prom_run(prom_client *pc, prom_query *qs, int n, FILE *errs)
 		if (ret < 0 || !x->done)
 			continue;
 		for (size_t k = 0; k < qs[i].res.nnotes; k++) {
-			char *line = xprintf("novagate: %s: %s: %s\n", pc->shown, qs[i].what, qs[i].res.notes[k]);
-			char *red = prom_redact(pc, line);
-			fputs(red, errs);
-			free(red);
+			char *line = xprintf("%s: %s: %s", pc->shown, qs[i].what, qs[i].res.notes[k]);
+			say(pc, d, line);
 			free(line);
 		}
 		if (qs[i].status && ret == 0)
 			ret = qs[i].status;
 	}
 	if (pc->o.verbose && ret >= 0)
-		fprintf(errs, "novagate: %d quer%s in %lld ms\n", n, n == 1 ? "y" : "ies",
+		err_add(d, NG_SEV_INFO, NG_OK, ERR_NOWHERE, "%d quer%s in %lld ms", n, n == 1 ? "y" : "ies",
 			(long long)(mono_ms() - t0));
 	free(xs);
 	return ret;
@@ -1212,6 +1215,7 @@ typedef struct stream {
 
 struct prom_feed {
 	prom_client *pc;
+	const ng_gatefile *gf;
 	stream *st;
 	int nst;
 };
@@ -1225,6 +1229,7 @@ prom_feed_new(prom_client *pc, const ng_gatefile *gf, const ng_check *c, enum pr
 	int nm = ng_gatefile_nmetrics(gf);
 
 	f->pc = pc;
+	f->gf = gf;
 	f->st = xcalloc((size_t)(2 * nm + 1), sizeof *f->st);
 	for (int m = 0; m < nm; m++) {
 		const char *name = ng_gatefile_metric_name(gf, m);
@@ -1347,7 +1352,7 @@ series_list(sbuf *b, const prom_result *r)
 }
 
 int
-prom_feed_fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, FILE *errs)
+prom_feed_fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, ng_diags *d)
 {
 	prom_query *qs = NULL;
 	int *owner = NULL, nq = 0, ret = 0;
@@ -1378,12 +1383,25 @@ prom_feed_fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, FILE *er
 			owner[nq++] = i;
 		}
 	}
-	int st = prom_run(f->pc, qs, nq, errs);
+	int st = prom_run(f->pc, qs, nq, d);
 	if (st < 0) {
 		ret = -1;
 		goto out;
 	}
-	/* a metric's query must give one series */
+	/* a metric's query must give one series, of times the engine can hold */
+	for (int k = 0; k < nq && !st; k++) {
+		const prom_result *r = &qs[k].res;
+		for (size_t j = 0; r->nseries && j < r->series[0].npts && !st; j++) {
+			int64_t t = r->series[0].pts[j].t;
+			if (t < NG_MIN_TIME_MS || t > NG_MAX_TIME_MS) {
+				const stream *sm = &f->st[owner[k]];
+				qs[k].error = xprintf("bad response: a sample of %s%s at %lld ms, outside the years 1 to 9999",
+						      sm->baseline ? "the baseline of " : "",
+						      ng_gatefile_metric_name(f->gf, sm->metric), (long long)t);
+				qs[k].status = st = NG_EDECODE;
+			}
+		}
+	}
 	for (int k = 0; k < nq && !st; k++) {
 		if (qs[k].res.nseries > 1) {
 			sbuf b = { 0 };
@@ -1408,10 +1426,12 @@ prom_feed_fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, FILE *er
 			else
 				more++;
 		}
-		fprintf(errs, "novagate: %s", qs[first].error);
 		if (more)
-			fprintf(errs, " (%d more quer%s failed)", more, more == 1 ? "y" : "ies");
-		fputc('\n', errs);
+			err_add(d, NG_SEV_ERROR, (ng_errcode)qs[first].status, ERR_NOWHERE,
+				"%s (%d more quer%s failed)", qs[first].error, more, more == 1 ? "y" : "ies");
+		else
+			err_add(d, NG_SEV_ERROR, (ng_errcode)qs[first].status, ERR_NOWHERE, "%s", qs[first].error);
+		err_set_server(d, f->pc->shown);
 		ret = qs[first].status;
 		goto out;
 	}

@@ -8,7 +8,7 @@
  *   the conformance corpus.
  * - prom_client: libcurl multi.  Queries run in parallel, connections are
  *   kept and reused between calls (watch), faults are retried (connection
- *   errors, 429, 5xx) with backoff, every fault ends in one ng_status
+ *   errors, 429, 5xx) with backoff, every fault ends in one ng_errcode
  *   (NG_ECONNECT ... NG_ETOOBIG) and a one-line message with no credential
  *   in it.
  * - prom_feed: the series an ng_check reads, fetched with one query_range
@@ -101,10 +101,10 @@ typedef struct prom_client prom_client;
  * A client for o->url (kept by pointer, as are the other strings of o).
  * Basic auth comes from the URL's user:password@ or from the environment
  * (NOVAGATE_PROMETHEUS_USER, NOVAGATE_PROMETHEUS_PASSWORD).  On error
- * returns NULL with a message on errs and *status NG_EUSAGE (a bad URL or
- * header, auth given twice) or NG_EIO (the token file cannot be read).
+ * returns NG_EUSAGE (a bad URL or header, auth given twice) or NG_EIO (the
+ * token file cannot be read, libcurl cannot be loaded), the error in d.
  */
-prom_client *prom_client_new(const prom_opts *o, FILE *errs, int *status);
+ng_errcode prom_client_new(const prom_opts *o, prom_client **out, ng_diags *d);
 void prom_client_free(prom_client *pc);
 /* The server URL without user, password or query string, for messages. */
 const char *prom_client_url(const prom_client *pc);
@@ -116,7 +116,7 @@ typedef struct prom_query {
 	const char *query;
 	int64_t start, end, step;	/* step 0: an instant query at end */
 	/* results */
-	int status;			/* 0 or an ng_status */
+	int status;			/* 0 or an ng_errcode */
 	char *error;			/* one line, credentials removed (status != 0) */
 	prom_result res;
 	int attempts;
@@ -125,9 +125,10 @@ typedef struct prom_query {
 /*
  * Run the queries in parallel.  Returns 0 when all succeeded, -1 when
  * o->stop was set (transfers abandoned), else the status of the first
- * failed query (in array order).  Notes (warnings) go to errs.
+ * failed query (in array order).  The server's warnings, and with verbose
+ * each request, go to d as NG_SEV_INFO lines.
  */
-int prom_run(prom_client *pc, prom_query *qs, int n, FILE *errs);
+int prom_run(prom_client *pc, prom_query *qs, int n, ng_diags *d);
 void prom_query_clear(prom_query *q);
 
 /* --- feeding a check ----------------------------------------------------- */
@@ -151,10 +152,10 @@ void prom_feed_free(prom_feed *f);
  * at reads) and hand it to fn, series by series in file order, each in time
  * order.  Every series gets a sample at at (a staleness marker when the
  * server has no value there), so that at is also the newest sample.
- * Returns 0, -1 when stopped, an ng_status of a fault (one line on errs),
- * or what fn returned if nonzero.
+ * Returns 0, -1 when stopped, the ng_errcode of a fault (its one-line
+ * message in d, with the server), or what fn returned if nonzero.
  */
-int prom_feed_fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, FILE *errs);
+int prom_feed_fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, ng_diags *d);
 
 /* For the baseline file: the query, step and first time of series i of the feed. */
 int prom_feed_nseries(const prom_feed *f);

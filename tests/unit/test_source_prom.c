@@ -324,11 +324,12 @@ test_redact(void)
 {
 	prom_opts o;
 	int st;
-	FILE *errs = tmpfile();
+	ng_diags *errs = ng_diags_new();
+	prom_client *pc;
 
 	prom_opts_init(&o);
 	o.url = "http://alice:s%40cret@prom.example:9090/prefix/?token=t0ps3cret#frag";
-	prom_client *pc = prom_client_new(&o, errs, &st);
+	st = prom_client_new(&o, &pc, errs);
 	T_CHECK(pc != NULL && st == 0, "prom_client_new: %d", st);
 	if (pc) {
 		T_STREQ(prom_client_url(pc), "http://prom.example:9090/prefix/api/v1/query_range");
@@ -338,13 +339,14 @@ test_redact(void)
 		prom_client_free(pc);
 	}
 	o.url = "gopher://x/";
-	T_CHECK(prom_client_new(&o, errs, &st) == NULL && st == NG_EUSAGE, "a gopher URL: %d", st);
+	T_CHECK((st = prom_client_new(&o, &pc, errs)) == NG_EUSAGE && !pc, "a gopher URL: %d", st);
 	o.url = "http://x/";
 	const char *bad[] = { "NoColon" };
 	o.headers = bad;
 	o.nheaders = 1;
-	T_CHECK(prom_client_new(&o, errs, &st) == NULL && st == NG_EUSAGE, "a header without a colon: %d", st);
-	fclose(errs);
+	T_CHECK((st = prom_client_new(&o, &pc, errs)) == NG_EUSAGE && !pc, "a header without a colon: %d", st);
+	T_CHECK(ng_diags_count(errs) == 2 && ng_diags_error(errs) == NG_EUSAGE, "%zu diagnostics", ng_diags_count(errs));
+	ng_diags_free(errs);
 }
 
 int
