@@ -20,12 +20,15 @@ enum cli_exit {
 int cli_verdict_status(ng_verdict v);
 int cli_exit_status(ng_errcode rc);
 
+/* Wall-clock time (for --at's default and samples without a timestamp), and a monotonic one, ms. */
+int64_t cli_now_ms(void);
+int64_t cli_mono_ms(void);
+
 /* Read --input (a path, or "-" for standard input) into c. */
 ng_errcode cli_read_input(ng_check *c, const char *path, ng_diags *d);
 
 /* A recorded baseline (--baseline): loaded, applied; diagnostics printed; an exit status. */
-typedef struct baseline_file baseline_file;
-int cli_baseline_load(const char *path, baseline_file **out);
-int cli_baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto);
+int cli_baseline_load(const char *path, ng_baseline **out);
+int cli_baseline_apply(ng_baseline *b, ng_check *c, int64_t anchor, int64_t upto);
 
 #endif

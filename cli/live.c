@@ -5,9 +5,7 @@
  */
 #include "live.h"
 
-#include "baseline.h"
 #include "cli.h"
-#include "util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -36,10 +34,10 @@ live_url(const cli_opts *o, const ng_gatefile *gf)
 	return ng_gatefile_prometheus(gf);
 }
 
-static prom_client *
+static ng_prom *
 client(const cli_opts *o, const ng_gatefile *gf, int *status)
 {
-	prom_opts po = o->prom;
+	ng_prom_opts po = o->prom;
 
 	po.url = live_url(o, gf);
 	if (!po.url) {
@@ -53,8 +51,8 @@ client(const cli_opts *o, const ng_gatefile *gf, int *status)
 	po.verbose = o->verbose;
 	po.stop = &stop_signal;
 	ng_diags *d = ng_diags_new();
-	prom_client *pc;
-	*status = cli_exit_status(prom_client_new(&po, &pc, d));
+	ng_prom *pc;
+	*status = cli_exit_status(ng_prom_new(&po, &pc, d));
 	ng_diags_render(d, "novagate", stderr);
 	ng_diags_free(d);
 	return pc;
@@ -64,7 +62,7 @@ client(const cli_opts *o, const ng_gatefile *gf, int *status)
 static int64_t
 now_at(const cli_opts *o)
 {
-	return util_now_ms() / 1000 * 1000 - o->delay;
+	return cli_now_ms() / 1000 * 1000 - o->delay;
 }
 
 static bool
@@ -94,24 +92,32 @@ push(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
 	return ng_check_push(ctx, metric, baseline, t, v) == 0 ? 0 : NG_EDECODE;
 }
 
+static char *
+dup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(ng_realloc(NULL, n), s, n);
+}
+
 /*
  * Fetch into ctx with the diagnostics printed; the error's message is kept
  * for --on-error inconclusive.  Returns the feed's status.
  */
 static int
-fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, char **errline)
+fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline)
 {
 	ng_diags *d = ng_diags_new();
-	int st = prom_feed_fetch(f, at, fn, ctx, d);
+	int st = ng_feed_fetch(f, at, fn, ctx, d);
 
 	ng_diags_render(d, "novagate", stderr);
 	free(*errline);
 	*errline = NULL;
 	for (size_t i = 0; i < ng_diags_count(d) && !*errline; i++)
 		if (ng_diags_get(d, i)->severity == NG_SEV_ERROR)
-			*errline = xstrdup(ng_diags_get(d, i)->message);
+			*errline = dup(ng_diags_get(d, i)->message);
 	if (!*errline)
-		*errline = xstrdup("");
+		*errline = dup("");
 	ng_diags_free(d);
 	return st;
 }
@@ -121,7 +127,7 @@ timestamp(int64_t t)
 {
 	char buf[40];
 
-	util_fmt_time(buf, sizeof buf, t);
+	ng_format_time(buf, sizeof buf, t);
 	return json_string(buf);
 }
 
@@ -180,15 +186,15 @@ flush_stdout(void)
 
 /* One fetch at one time: what check, record and baseline share. */
 typedef struct shot {
-	prom_client *pc;
+	ng_prom *pc;
 	ng_check *c;
-	prom_feed *f;
+	ng_feed *f;
 	int64_t at;
 	char *errline;		/* the fetch's error, for --on-error inconclusive */
 } shot;
 
 static int
-shot_open(shot *s, const cli_opts *o, const ng_gatefile *gf, int gate, enum prom_feed_kind kind)
+shot_open(shot *s, const cli_opts *o, const ng_gatefile *gf, int gate, ng_feed_kind kind)
 {
 	int st;
 
@@ -198,12 +204,12 @@ shot_open(shot *s, const cli_opts *o, const ng_gatefile *gf, int gate, enum prom
 	s->at = o->has_at ? o->at : now_at(o);
 	s->c = ng_check_new(gf, gate);
 	ng_check_set_at(s->c, s->at);
-	s->f = prom_feed_new(s->pc, gf, s->c, kind);
+	s->f = ng_feed_new(s->pc, gf, s->c, kind);
 	return 0;
 }
 
 static int
-shot_fetch(shot *s, prom_sample_fn fn, void *ctx)
+shot_fetch(shot *s, ng_sample_fn fn, void *ctx)
 {
 	return fetch(s->f, s->at, fn, ctx, &s->errline);
 }
@@ -212,27 +218,27 @@ static void
 shot_close(shot *s)
 {
 	free(s->errline);
-	prom_feed_free(s->f);
+	ng_feed_free(s->f);
 	ng_check_free(s->c);
-	prom_client_free(s->pc);
+	ng_prom_free(s->pc);
 }
 
 int
 live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 {
 	int st;
-	baseline_file *bf = NULL;
+	ng_baseline *bf = NULL;
 	shot s;
 
 	if (o->baseline && (st = cli_baseline_load(o->baseline, &bf)) != 0)
 		return st;
-	if ((st = shot_open(&s, o, gf, gate, FEED_CHECK)) != 0) {
-		baseline_free(bf);
+	if ((st = shot_open(&s, o, gf, gate, NG_FEED_CHECK)) != 0) {
+		ng_baseline_free(bf);
 		return st;
 	}
 	st = shot_fetch(&s, push, s.c);
 	if (st == 0 && bf)
-		st = cli_baseline_apply(bf, gf, s.c, s.at, s.at);
+		st = cli_baseline_apply(bf, s.c, s.at, s.at);
 	if (is_fault(st) && o->on_error_inconclusive) {
 		report_fault(o, gf, gate, s.at, st, s.errline);
 		st = EXIT_INCONCLUSIVE;
@@ -245,7 +251,7 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 		st = w ? w : st;
 	}
 	shot_close(&s);
-	baseline_free(bf);
+	ng_baseline_free(bf);
 	return st;
 }
 
@@ -267,7 +273,7 @@ watch_line(const cli_opts *o, const ng_gatefile *gf, const ng_check *c, int g, i
 	if (o->human) {
 		char ts[40] = "-";
 		if (t != INT64_MIN)
-			util_fmt_time(ts, sizeof ts, t);
+			ng_format_time(ts, sizeof ts, t);
 		printf("%s %s: %s", ts, ng_gatefile_gate_name(gf, g), verdict);
 		if (final)
 			printf(" (final: %s)", reason ? reason : "");
@@ -327,48 +333,32 @@ nap(int64_t ms)
 	nanosleep(&ts, NULL);	/* a signal cuts it short */
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 {
 	int st;
-	baseline_file *bf = NULL;
+	ng_baseline *bf = NULL;
 	char *errline = NULL;
 	int64_t tick = 0, window = 0;
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 
 	if (o->baseline && (st = cli_baseline_load(o->baseline, &bf)) != 0)
 		return st;
-	prom_client *pc = client(o, gf, &st);
+	ng_prom *pc = client(o, gf, &st);
 	if (!pc) {
-		baseline_free(bf);
+		ng_baseline_free(bf);
 		return st;
 	}
-	for (int g = 0; g < ng_gatefile_ngates(gf); g++) {
-		ng_gate_info gi;
-		if ((gate >= 0 && g != gate) || ng_gatefile_gate_info(gf, g, &gi) < 0)
-			continue;
-		tick = tick ? util_gcd(tick, gi.step_ms) : gi.step_ms;
-		int64_t w = gi.window_ms;	/* whole steps already */
-		if (w > window)
-			window = w;
-	}
+	ng_check *c = ng_check_new(gf, gate);
+	ng_check_grid(c, &tick, &window);	/* windows are whole steps already */
 	int64_t last_k = (window + tick - 1) / tick;
 	/* steps on multiples of the step, as Prometheus' rule evaluations */
-	int64_t t0 = util_now_ms() - o->delay, started = mono_ms(), t = INT64_MIN;
+	int64_t t0 = cli_now_ms() - o->delay, started = cli_mono_ms(), t = INT64_MIN;
 
 	t0 -= (t0 % tick + tick) % tick;
 	bool evaluated = false;
-	ng_check *c = ng_check_new(gf, gate);
-	prom_feed *f = prom_feed_new(pc, gf, c, FEED_CHECK);
+	ng_feed *f = ng_feed_new(pc, gf, c, NG_FEED_CHECK);
 
 	stop_signal = 0;
 	sigemptyset(&sa.sa_mask);
@@ -378,10 +368,10 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		/* wait for the step's time; catch up when behind */
 		const char *why = NULL;
 		for (;;) {
-			int64_t now = util_now_ms() - o->delay, left = t0 + k * tick - now;
+			int64_t now = cli_now_ms() - o->delay, left = t0 + k * tick - now;
 			if (stop_signal)
 				why = stop_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)";
-			else if (o->max_duration && mono_ms() - started >= o->max_duration)
+			else if (o->max_duration && cli_mono_ms() - started >= o->max_duration)
 				why = "max duration";
 			if (why || left <= 0) {
 				if (!why && -left >= tick && k < last_k) {
@@ -392,7 +382,7 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 			}
 			int64_t slice = left < 100 ? left : 100;
 			if (o->max_duration) {
-				int64_t rest = o->max_duration - (mono_ms() - started);
+				int64_t rest = o->max_duration - (cli_mono_ms() - started);
 				if (rest < slice)
 					slice = rest > 0 ? rest : 0;
 			}
@@ -407,7 +397,7 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		ng_check_set_at(c, t);
 		st = fetch(f, t, push, c, &errline);
 		if (st == 0 && bf)
-			st = cli_baseline_apply(bf, gf, c, t0 + last_k * tick, t);
+			st = cli_baseline_apply(bf, c, t0 + last_k * tick, t);
 		if (st < 0) {
 			const char *w = stop_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)";
 			watch_lines(o, gf, c, gate, t, evaluated, "inconclusive", true, w, 0, NULL);
@@ -441,10 +431,10 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 	int w = flush_stdout();
 	st = w ? w : st;
 	free(errline);
-	prom_feed_free(f);
+	ng_feed_free(f);
 	ng_check_free(c);
-	prom_client_free(pc);
-	baseline_free(bf);
+	ng_prom_free(pc);
+	ng_baseline_free(bf);
 	return st;
 }
 
@@ -470,7 +460,7 @@ record_header(recorder *r)
 	if (r->header)
 		return;
 	r->header = true;
-	util_fmt_time(at, sizeof at, r->at);
+	ng_format_time(at, sizeof at, r->at);
 	fprintf(r->out, "# novagate record: the samples %s%s%s reads, from %s, evaluated at %s.\n",
 		o->file, o->gate ? " gate " : "", o->gate ? o->gate : "", r->server, at);
 	fprintf(r->out, "# Each value is the server's result of the metric's query at that time; a sample\n"
@@ -517,7 +507,7 @@ record_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool st
 	if (stale)
 		snprintf(val, sizeof val, "NaN");
 	else
-		fmt_sample_value(val, sizeof val, v);
+		ng_format_value(val, sizeof val, v);
 	fprintf(r->out, "%s%s%s%s %s %lld\n", name, baseline || stale ? "{" : "",
 		baseline ? (stale ? "role=\"baseline\"," : "role=\"baseline\"") : "",
 		stale ? "__stale__=\"true\"}" : baseline ? "}" : "", val, (long long)t);
@@ -528,11 +518,11 @@ int
 live_record(const cli_opts *o, const ng_gatefile *gf, int gate)
 {
 	shot s;
-	int st = shot_open(&s, o, gf, gate, FEED_CHECK);
+	int st = shot_open(&s, o, gf, gate, NG_FEED_CHECK);
 
 	if (st)
 		return st;
-	recorder r = { .o = o, .gf = gf, .c = s.c, .server = prom_client_url(s.pc), .at = s.at,
+	recorder r = { .o = o, .gf = gf, .c = s.c, .server = ng_prom_url(s.pc), .at = s.at,
 		       .last_metric = -1, .out = stdout };
 	st = shot_fetch(&s, record_sample, &r);
 	if (st == 0) {
@@ -549,15 +539,15 @@ int
 live_baseline(const cli_opts *o, const ng_gatefile *gf, int gate)
 {
 	shot s;
-	int st = shot_open(&s, o, gf, gate, FEED_VALUES);
+	int st = shot_open(&s, o, gf, gate, NG_FEED_VALUES);
 
 	if (st)
 		return st;
-	baseline_rec *rec = baseline_rec_new(gf);
-	st = shot_fetch(&s, baseline_rec_sample, rec);
-	if (st == 0 && (st = baseline_rec_write(rec, s.f, o->file, prom_client_url(s.pc), s.at, stdout)))
+	ng_baseline_rec *rec = ng_baseline_rec_new(gf);
+	st = shot_fetch(&s, ng_baseline_rec_sample, rec);
+	if (st == 0 && (st = ng_baseline_rec_write(rec, s.f, o->file, ng_prom_url(s.pc), s.at, stdout)))
 		fprintf(stderr, "novagate: cannot write to standard output\n");
-	baseline_rec_free(rec);
+	ng_baseline_rec_free(rec);
 	shot_close(&s);
 	return st;
 }

@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include "novagate.h"
-#include "source_prom.h"
 
 typedef struct cli_opts {
 	const char *cmd;			/* "check", "watch", "record", "baseline", "compile" */
@@ -21,7 +20,7 @@ typedef struct cli_opts {
 	int64_t at;
 	/* the server */
 	const char *url;			/* --prometheus */
-	prom_opts prom;				/* url is filled in by the command */
+	ng_prom_opts prom;				/* url is filled in by the command */
 	const char **headers;
 	int nheaders;
 	bool server_opts;			/* some option other than --prometheus was given */

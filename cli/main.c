@@ -6,12 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
 #include "cli.h"
 #include "live.h"
 #include "testrun.h"
-#include "units.h"
-#include "util.h"
 
 #define VERSION "0.1.0"
 
@@ -91,10 +88,7 @@ static const struct option longopts[] = {
 static int
 duration_arg(const char *opt, const char *s, int64_t *ms, bool zero_ok)
 {
-	const char *err;
-	size_t at;
-
-	if (units_duration(s, strlen(s), ms, &err, &at) < 0 || *ms < 0 || (*ms == 0 && !zero_ok))
+	if (!ng_parse_duration(s, ms) || (*ms == 0 && !zero_ok))
 		return usage("%s takes a duration such as 30s, 1m or 500ms, not '%s'", opt, s);
 	return 0;
 }
@@ -120,12 +114,12 @@ parse_opts(int argc, char **argv, cli_opts *o)
 			if (!eq || eq == optarg)
 				return usage("--set takes NAME=VALUE, not '%s'", optarg);
 			*eq = '\0';
-			o->sets = xrealloc(o->sets, (size_t)(o->nsets + 1) * sizeof *o->sets);
+			o->sets = ng_realloc(o->sets, (size_t)(o->nsets + 1) * sizeof *o->sets);
 			o->sets[o->nsets++] = (ng_param){ optarg, eq + 1 };
 			break;
 		}
 		case O_AT:
-			if (util_parse_time(optarg, &o->at) < 0)
+			if (!ng_parse_time(optarg, &o->at))
 				return usage("--at takes unix seconds or an RFC 3339 time, not '%s'", optarg);
 			o->has_at = true;
 			break;
@@ -162,7 +156,7 @@ parse_opts(int argc, char **argv, cli_opts *o)
 			o->server_opts = true;
 			break;
 		case O_HEADER:
-			o->headers = xrealloc(o->headers, (size_t)(o->nheaders + 1) * sizeof *o->headers);
+			o->headers = ng_realloc(o->headers, (size_t)(o->nheaders + 1) * sizeof *o->headers);
 			o->headers[o->nheaders++] = optarg;
 			o->server_opts = true;
 			break;
@@ -212,9 +206,7 @@ parse_opts(int argc, char **argv, cli_opts *o)
 		case O_MAX_RESPONSE: {
 			double v;
 			bool pct;
-			const char *err;
-			size_t at;
-			if (units_value(optarg, strlen(optarg), &v, &pct, &err, &at) < 0 || pct || v < 1 ||
+			if (!ng_parse_value(optarg, &v, &pct) || pct || v < 1 ||
 			    v != (double)(int64_t)v || v > 1e15)
 				return usage("--max-response takes a size in bytes such as 1000000, 500k or 64Mi, "
 					     "not '%s'", optarg);
@@ -290,25 +282,25 @@ static int
 check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 {
 	ng_diags *d = ng_diags_new();
-	baseline_file *bf = NULL;
+	ng_baseline *bf = NULL;
 	ng_errcode rc = NG_OK;
 	int status = 0;
 
 	if (o->baseline)
-		rc = baseline_load(o->baseline, &bf, d);
+		rc = ng_baseline_load(o->baseline, &bf, d);
 	ng_check *c = ng_check_new(gf, gate);
 	if (o->has_at)
 		ng_check_set_at(c, o->at);
 	if (rc == NG_OK)
 		rc = cli_read_input(c, o->input, d);
 	/* recorded samples are judged where they end, unless --at says where */
-	int64_t at = util_now_ms();
+	int64_t at = cli_now_ms();
 	if (o->has_at)
 		at = o->at;
 	else
 		ng_check_newest(c, &at);
 	if (rc == NG_OK && bf)
-		rc = baseline_apply(bf, gf, c, at, at, d);
+		rc = ng_baseline_apply(bf, c, at, at, d);
 	print_diags(d);
 	if (rc == NG_OK) {
 		status = (int)ng_check_eval(c, at);
@@ -321,7 +313,7 @@ check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 		status = cli_exit_status(rc);
 	}
 	ng_check_free(c);
-	baseline_free(bf);
+	ng_baseline_free(bf);
 	ng_diags_free(d);
 	return status;
 }
@@ -401,7 +393,7 @@ main(int argc, char **argv)
 			o.cmd = cmds[i];
 	if (!o.cmd)
 		return usage("unknown command '%s'", argv[1]);
-	prom_opts_init(&o.prom);
+	ng_prom_opts_init(&o.prom);
 	r = parse_opts(argc - 1, argv + 1, &o);
 	if (r == 0)
 		r = strcmp(o.cmd, "compile") == 0 ? cmd_compile(&o) : cmd_run(&o);

@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* A gate's verdict, from best to worst. */
@@ -88,6 +90,22 @@ ng_errcode ng_diags_error(const ng_diags *d);
 void ng_diag_render(const ng_diag *d, const char *prog, FILE *out);
 /* Every diagnostic of d, in order. */
 void ng_diags_render(const ng_diags *d, const char *prog, FILE *out);
+
+/* --- durations, times, values, memory ----------------------------------- */
+
+/* A Prometheus duration ("15s", "1m30s", "500ms"), not negative. */
+bool ng_parse_duration(const char *s, int64_t *ms);
+/* Unix seconds (decimals allowed) or an RFC 3339 time, strictly. */
+bool ng_parse_time(const char *s, int64_t *ms);
+/* A number with an SI or IEC suffix (500m, 64Mi) or a percentage (*percent set; v = 0.05 for 5%). */
+bool ng_parse_value(const char *s, double *v, bool *percent);
+/* RFC 3339 UTC, milliseconds only when nonzero; a duration as Prometheus writes it ("1h30m"). */
+void ng_format_time(char *buf, size_t size, int64_t ms);
+void ng_format_duration(char *buf, size_t size, int64_t ms);
+/* A sample value as Prometheus writes it: shortest round trip, "NaN", "+Inf", "-Inf". */
+void ng_format_value(char *buf, size_t size, double v);
+/* realloc that never returns NULL: out of memory, the library and the CLI abort with a message. */
+void *ng_realloc(void *p, size_t n);
 
 /* --- words: one table each, the spellings of the JSON and the reports --- */
 
@@ -206,6 +224,8 @@ ng_errcode ng_check_read_mem(ng_check *c, const char *buf, size_t len, const cha
 bool ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step_ms, int64_t *reach_ms);
 /* The newest sample pushed so far, if any: where a check of recorded samples evaluates. */
 bool ng_check_newest(const ng_check *c, int64_t *t_ms);
+/* The grid the evaluated gates step on (the gcd of their steps) and their longest window, ms. */
+void ng_check_grid(const ng_check *c, int64_t *step_ms, int64_t *window_ms);
 /* Samples pushed so far into a series (staleness markers included). */
 int64_t ng_check_samples(const ng_check *c, int metric, bool baseline);
 /*
@@ -228,5 +248,100 @@ int ng_check_verdict(const ng_check *c, int gate);
 int ng_check_decided(const ng_check *c, int gate);
 ng_state ng_check_rule_state(const ng_check *c, int gate, int rule);
 int ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v);
+
+/* --- a Prometheus-compatible server ------------------------------------ */
+
+typedef struct ng_prom_opts {
+	const char *url;		/* base URL; /api/v1/... is appended to its path */
+	const char *bearer_file;	/* --bearer-token-file */
+	const char *const *headers;	/* --header 'Name: value' */
+	int nheaders;
+	const char *ca_file, *cert_file, *key_file;
+	bool insecure;
+	int64_t connect_timeout, timeout;	/* ms */
+	int retries;			/* further attempts after the first */
+	int64_t retry_base;		/* first backoff, ms; doubles each time */
+	int64_t max_response;		/* bytes */
+	bool verbose;
+	volatile sig_atomic_t *stop;	/* when set, transfers are abandoned */
+} ng_prom_opts;
+
+/* Defaults of ng_prom_opts: 5s, 30s, 2 retries from 250 ms, 64 MiB. */
+void ng_prom_opts_init(ng_prom_opts *o);
+
+typedef struct ng_prom ng_prom;
+
+/*
+ * A client for o->url (kept by pointer, as are the other strings of o).
+ * Basic auth comes from the URL's user:password@ or from the environment
+ * (NOVAGATE_PROMETHEUS_USER, NOVAGATE_PROMETHEUS_PASSWORD).  On error
+ * returns NG_EUSAGE (a bad URL or header, auth given twice) or NG_EIO (the
+ * token file cannot be read, libcurl cannot be loaded), the error in d.
+ */
+ng_errcode ng_prom_new(const ng_prom_opts *o, ng_prom **out, ng_diags *d);
+void ng_prom_free(ng_prom *pc);
+/* The server URL without user, password or query string, for messages. */
+const char *ng_prom_url(const ng_prom *pc);
+/* A sample for the engine; stale: a staleness marker (v is NaN). */
+typedef int (*ng_sample_fn)(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale);
+
+typedef enum ng_feed_kind {
+	NG_FEED_CHECK,		/* what the check reads: values, and baselines with a query */
+	NG_FEED_VALUES		/* the value series of every metric read, also as a baseline */
+} ng_feed_kind;
+
+typedef struct ng_feed ng_feed;
+
+/* The series c reads (or, NG_FEED_VALUES, records), fetched from pc; both must outlive it. */
+ng_feed *ng_feed_new(ng_prom *pc, const ng_gatefile *gf, const ng_check *c, ng_feed_kind kind);
+void ng_feed_free(ng_feed *f);
+
+/*
+ * Fetch what is new up to at (the first call: everything the evaluation at
+ * at reads) and hand it to fn, series by series in file order, each in time
+ * order.  Every series gets a sample at at (a staleness marker when the
+ * server has no value there), so that at is also the newest sample.
+ * Returns 0, -1 when stopped, the ng_errcode of a fault (its one-line
+ * message in d, with the server), or what fn returned if nonzero.
+ */
+int ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d);
+
+/* For the baseline file: the query, step and first time of series i of the feed. */
+int ng_feed_nseries(const ng_feed *f);
+void ng_feed_series(const ng_feed *f, int i, int *metric, bool *baseline, const char **query,
+		    int64_t *step, int64_t *from);
+
+/* --- recorded baselines ------------------------------------------------ */
+
+/*
+ * `novagate baseline` stores each metric's values over the window it is
+ * read in; `check --baseline FILE.json` replays them as the baseline of the
+ * metrics that have no baseline query (the format: novagate(1)).
+ */
+typedef struct ng_baseline ng_baseline;
+
+/* NG_OK with *out set, or NG_EIO (cannot read) or NG_EINPUT (malformed), the error in d. */
+ng_errcode ng_baseline_load(const char *path, ng_baseline **out, ng_diags *d);
+void ng_baseline_free(ng_baseline *b);
+
+/*
+ * Push into c the recorded baseline of every metric whose baseline c reads
+ * and that has no baseline query, shifted in time so that the file's `at`
+ * falls on anchor; only what lies up to upto, and on later calls only what
+ * is new (watch: anchor is the last evaluation, upto the current one; check:
+ * both are c's evaluation time, so call it after the other samples are in).
+ * A metric the file lacks is warned about and left without a baseline.
+ * Returns NG_OK or NG_EINPUT.
+ */
+ng_errcode ng_baseline_apply(ng_baseline *b, ng_check *c, int64_t anchor, int64_t upto, ng_diags *d);
+
+/* Writing: a ng_sample_fn collecting a feed's samples, then the file. */
+typedef struct ng_baseline_rec ng_baseline_rec;
+ng_baseline_rec *ng_baseline_rec_new(const ng_gatefile *gf);
+int ng_baseline_rec_sample(void *rec, int metric, bool baseline, int64_t t, double v, bool stale);
+/* Write the file; 0, or NG_EIO when out cannot be written. */
+int ng_baseline_rec_write(ng_baseline_rec *r, const ng_feed *f, const char *file, const char *server,
+			  int64_t at, FILE *out);
+void ng_baseline_rec_free(ng_baseline_rec *r);
 
 #endif

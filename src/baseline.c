@@ -11,7 +11,7 @@
 #include <string.h>
 
 void
-fmt_sample_value(char *buf, size_t size, double v)
+ng_format_value(char *buf, size_t size, double v)
 {
 	if (isnan(v))
 		snprintf(buf, size, "NaN");
@@ -34,7 +34,7 @@ typedef struct bentry {
 	int64_t next_t;			/* value: the next time to push it at */
 } bentry;
 
-struct baseline_file {
+struct ng_baseline {
 	json_t *root;
 	int64_t at;
 	bentry *e;
@@ -43,7 +43,7 @@ struct baseline_file {
 };
 
 void
-baseline_free(baseline_file *b)
+ng_baseline_free(ng_baseline *b)
 {
 	if (!b)
 		return;
@@ -56,26 +56,26 @@ baseline_free(baseline_file *b)
 	free(b);
 }
 
-static ng_errcode bad(const char *path, baseline_file *b, ng_diags *d, const char *fmt, ...)
+static ng_errcode bad(const char *path, ng_baseline *b, ng_diags *d, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static ng_errcode
-bad(const char *path, baseline_file *b, ng_diags *d, const char *fmt, ...)
+bad(const char *path, ng_baseline *b, ng_diags *d, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	err_vadd(d, NG_SEV_ERROR, NG_EINPUT, ERR_FILE(path), fmt, ap);
 	va_end(ap);
-	baseline_free(b);
+	ng_baseline_free(b);
 	return NG_EINPUT;
 }
 
 ng_errcode
-baseline_load(const char *path, baseline_file **out, ng_diags *d)
+ng_baseline_load(const char *path, ng_baseline **out, ng_diags *d)
 {
 	json_error_t err;
-	baseline_file *b = xcalloc(1, sizeof *b);
+	ng_baseline *b = xcalloc(1, sizeof *b);
 	const json_t *metrics, *v, *at;
 	const char *key;
 
@@ -84,7 +84,7 @@ baseline_load(const char *path, baseline_file **out, ng_diags *d)
 	if (!b->root) {
 		FILE *fp = fopen(path, "rb");
 		int e = errno;
-		baseline_free(b);
+		ng_baseline_free(b);
 		if (!fp)
 			return err_io(d, path, e);
 		fclose(fp);
@@ -148,9 +148,9 @@ out_of_range(const char *name, ng_diags *d)
 }
 
 ng_errcode
-baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto,
-	       ng_diags *d)
+ng_baseline_apply(ng_baseline *b, ng_check *c, int64_t anchor, int64_t upto, ng_diags *d)
 {
+	const ng_gatefile *gf = ng_check_gatefile(c);
 	bool first = !b->applied;
 
 	b->applied = true;
@@ -202,15 +202,15 @@ typedef struct rseries {
 	size_t n, cap;
 } rseries;
 
-struct baseline_rec {
+struct ng_baseline_rec {
 	const ng_gatefile *gf;
 	rseries *s;		/* per metric: its values */
 };
 
-baseline_rec *
-baseline_rec_new(const ng_gatefile *gf)
+ng_baseline_rec *
+ng_baseline_rec_new(const ng_gatefile *gf)
 {
-	baseline_rec *r = xcalloc(1, sizeof *r);
+	ng_baseline_rec *r = xcalloc(1, sizeof *r);
 
 	r->gf = gf;
 	r->s = xcalloc((size_t)ng_gatefile_nmetrics(gf) + 1, sizeof *r->s);
@@ -218,7 +218,7 @@ baseline_rec_new(const ng_gatefile *gf)
 }
 
 void
-baseline_rec_free(baseline_rec *r)
+ng_baseline_rec_free(ng_baseline_rec *r)
 {
 	if (!r)
 		return;
@@ -231,9 +231,9 @@ baseline_rec_free(baseline_rec *r)
 }
 
 int
-baseline_rec_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
+ng_baseline_rec_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
 {
-	baseline_rec *r = ctx;
+	ng_baseline_rec *r = ctx;
 	rseries *s = &r->s[metric];
 
 	if (baseline)
@@ -270,7 +270,7 @@ put_seconds(FILE *out, int64_t ms)
 }
 
 int
-baseline_rec_write(baseline_rec *r, const prom_feed *f, const char *file, const char *server,
+ng_baseline_rec_write(ng_baseline_rec *r, const ng_feed *f, const char *file, const char *server,
 		   int64_t at, FILE *out)
 {
 	char buf[64];
@@ -282,12 +282,12 @@ baseline_rec_write(baseline_rec *r, const prom_feed *f, const char *file, const 
 	put_string(out, server);
 	util_fmt_time(buf, sizeof buf, at);
 	fprintf(out, ",\n \"at\": \"%s\",\n \"metrics\": {", buf);
-	for (int i = 0; i < prom_feed_nseries(f); i++) {
+	for (int i = 0; i < ng_feed_nseries(f); i++) {
 		int m;
 		bool b;
 		const char *query;
 		int64_t step, from;
-		prom_feed_series(f, i, &m, &b, &query, &step, &from);
+		ng_feed_series(f, i, &m, &b, &query, &step, &from);
 		const rseries *s = &r->s[m];
 		fprintf(out, "%s\n  ", first ? "" : ",");
 		put_string(out, ng_gatefile_metric_name(r->gf, m));
@@ -303,7 +303,7 @@ baseline_rec_write(baseline_rec *r, const prom_feed *f, const char *file, const 
 			if (s->stale[k]) {
 				fputs(", null]", out);
 			} else {
-				fmt_sample_value(buf, sizeof buf, s->pts[k].v);
+				ng_format_value(buf, sizeof buf, s->pts[k].v);
 				fprintf(out, ", \"%s\"]", buf);
 			}
 		}

@@ -34,34 +34,5 @@
 #include "novagate.h"
 #include "source_prom.h"
 
-typedef struct baseline_file baseline_file;
-
-/* NG_OK with *out set, or NG_EIO (cannot read) or NG_EINPUT (malformed), the error in d. */
-ng_errcode baseline_load(const char *path, baseline_file **out, ng_diags *d);
-void baseline_free(baseline_file *b);
-
-/*
- * Push into c the recorded baseline of every metric whose baseline c reads
- * and that has no baseline query, shifted in time so that the file's `at`
- * falls on anchor; only what lies up to upto, and on later calls only what
- * is new (watch: anchor is the last evaluation, upto the current one; check:
- * both are c's evaluation time, so call it after the other samples are in).
- * A metric the file lacks is warned about and left without a baseline.
- * Returns NG_OK or NG_EINPUT.
- */
-ng_errcode baseline_apply(baseline_file *b, const ng_gatefile *gf, ng_check *c, int64_t anchor, int64_t upto,
-			  ng_diags *d);
-
-/* Writing: a prom_sample_fn collecting a feed's samples, then the file. */
-typedef struct baseline_rec baseline_rec;
-baseline_rec *baseline_rec_new(const ng_gatefile *gf);
-int baseline_rec_sample(void *rec, int metric, bool baseline, int64_t t, double v, bool stale);
-/* Write the file; 0, or NG_EIO when out cannot be written. */
-int baseline_rec_write(baseline_rec *r, const prom_feed *f, const char *file, const char *server,
-		       int64_t at, FILE *out);
-void baseline_rec_free(baseline_rec *r);
-
-/* A value as the API writes it: shortest round trip, "NaN", "+Inf", "-Inf". */
-void fmt_sample_value(char *buf, size_t size, double v);
 
 #endif

@@ -582,3 +582,17 @@ ng_check_samples(const ng_check *c, int metric, bool baseline)
 		return 0;
 	return c->ss[SERIES_OF(metric, baseline)].count;
 }
+
+void
+ng_check_grid(const ng_check *c, int64_t *step, int64_t *window)
+{
+	*step = *window = 0;
+	for (int gi = 0; gi < c->p->ngates; gi++) {
+		const prog_gate *g = &c->p->gates[gi];
+		if (c->gate >= 0 && gi != c->gate)
+			continue;
+		*step = *step ? util_gcd(*step, g->step) : g->step;
+		if (g->window > *window)
+			*window = g->window;
+	}
+}

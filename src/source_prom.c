@@ -478,8 +478,8 @@ prom_result_free(prom_result *r)
 
 /* --- the client --------------------------------------------------------------- */
 
-struct prom_client {
-	prom_opts o;
+struct ng_prom {
+	ng_prom_opts o;
 	CURLM *multi;
 	char *url_range;		/* endpoint, with credentials of the URL */
 	char *shown;			/* endpoint for messages */
@@ -491,9 +491,9 @@ struct prom_client {
 };
 
 void
-prom_opts_init(prom_opts *o)
+ng_prom_opts_init(ng_prom_opts *o)
 {
-	*o = (prom_opts){
+	*o = (ng_prom_opts){
 		.connect_timeout = 5000, .timeout = 30000, .retries = 2, .retry_base = 250,
 		.max_response = 64 << 20,
 	};
@@ -502,7 +502,7 @@ prom_opts_init(prom_opts *o)
 static int curl_users;
 
 static void
-add_secret(prom_client *pc, const char *s, size_t n)
+add_secret(ng_prom *pc, const char *s, size_t n)
 {
 	if (n < 3)
 		return;		/* too short to hide without mangling every message */
@@ -515,7 +515,7 @@ add_secret(prom_client *pc, const char *s, size_t n)
 
 /* user:password as a Basic Authorization header carries it: a server may echo it back. */
 static void
-add_basic_secret(prom_client *pc, const char *user, const char *password)
+add_basic_secret(ng_prom *pc, const char *user, const char *password)
 {
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char *plain = xprintf("%s:%s", user, password);
@@ -544,7 +544,7 @@ add_basic_secret(prom_client *pc, const char *user, const char *password)
 }
 
 char *
-prom_redact(const prom_client *pc, const char *msg)
+prom_redact(const ng_prom *pc, const char *msg)
 {
 	char *s = xstrdup(msg);
 
@@ -569,7 +569,7 @@ prom_redact(const prom_client *pc, const char *msg)
 }
 
 const char *
-prom_client_url(const prom_client *pc)
+ng_prom_url(const ng_prom *pc)
 {
 	return pc->shown;
 }
@@ -611,7 +611,7 @@ url_shown(const char *url)
 
 /* The endpoint of the URL: its path + /api/v1/query_range; and the same without credentials. */
 static int
-endpoints(prom_client *pc, const char *url, ng_diags *d)
+endpoints(ng_prom *pc, const char *url, ng_diags *d)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *path = NULL, *full = NULL, *pw = NULL, *query = NULL;
@@ -681,7 +681,7 @@ out:
 }
 
 static bool
-is_secret(const prom_client *pc, const char *s)
+is_secret(const ng_prom *pc, const char *s)
 {
 	for (int i = 0; i < pc->nsecrets; i++)
 		if (strcmp(pc->secrets[i], s) == 0)
@@ -695,10 +695,10 @@ is_secret(const prom_client *pc, const char *s)
  * leaves the previous one in use), --header, and ours.
  */
 static int
-build_headers(prom_client *pc, ng_diags *d, bool first)
+build_headers(ng_prom *pc, ng_diags *d, bool first)
 {
 	struct curl_slist *h = NULL;
-	const prom_opts *o = &pc->o;
+	const ng_prom_opts *o = &pc->o;
 
 	if (o->bearer_file) {
 		size_t len;
@@ -737,9 +737,9 @@ build_headers(prom_client *pc, ng_diags *d, bool first)
 }
 
 ng_errcode
-prom_client_new(const prom_opts *o, prom_client **out, ng_diags *d)
+ng_prom_new(const ng_prom_opts *o, ng_prom **out, ng_diags *d)
 {
-	prom_client *pc = xcalloc(1, sizeof *pc);
+	ng_prom *pc = xcalloc(1, sizeof *pc);
 	const char *user = getenv("NOVAGATE_PROMETHEUS_USER");
 	const char *password = getenv("NOVAGATE_PROMETHEUS_PASSWORD");
 	ng_errcode status;
@@ -788,13 +788,13 @@ prom_client_new(const prom_opts *o, prom_client **out, ng_diags *d)
 	*out = pc;
 	return NG_OK;
 fail:
-	prom_client_free(pc);
+	ng_prom_free(pc);
 	*out = NULL;
 	return status;
 }
 
 void
-prom_client_free(prom_client *pc)
+ng_prom_free(ng_prom *pc)
 {
 	if (!pc)
 		return;
@@ -821,7 +821,7 @@ prom_query_clear(prom_query *q)
 }
 
 typedef struct xfer {
-	prom_client *pc;
+	ng_prom *pc;
 	prom_query *q;
 	CURL *h;
 	char *post;
@@ -889,9 +889,9 @@ fmt_secs(char *buf, size_t size, int64_t ms)
 }
 
 static void
-xfer_setup(prom_client *pc, xfer *x, prom_query *q)
+xfer_setup(ng_prom *pc, xfer *x, prom_query *q)
 {
-	const prom_opts *o = &pc->o;
+	const ng_prom_opts *o = &pc->o;
 	char *esc = curl_easy_escape(NULL, q->query, 0);
 	char s[40], e[40], st[40];
 
@@ -946,7 +946,7 @@ xfer_setup(prom_client *pc, xfer *x, prom_query *q)
 }
 
 static void
-xfer_start(prom_client *pc, xfer *x)
+xfer_start(ng_prom *pc, xfer *x)
 {
 	free(x->body.s);
 	x->body = (sbuf){ 0 };
@@ -959,10 +959,10 @@ xfer_start(prom_client *pc, xfer *x)
 }
 
 static void
-set_error(prom_client *pc, prom_query *q, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+set_error(ng_prom *pc, prom_query *q, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-set_error(prom_client *pc, prom_query *q, int status, const char *fmt, ...)
+set_error(ng_prom *pc, prom_query *q, int status, const char *fmt, ...)
 {
 	va_list ap;
 	char buf[1024];
@@ -992,7 +992,7 @@ fmt_ms(char *buf, size_t size, int64_t ms)
 /* A transfer ended: returns true when it is to be tried again. */
 /* A line of -v (or a server's warning), credentials hidden. */
 static void
-say(const prom_client *pc, ng_diags *d, const char *line)
+say(const ng_prom *pc, ng_diags *d, const char *line)
 {
 	char *red = prom_redact(pc, line);
 
@@ -1001,7 +1001,7 @@ say(const prom_client *pc, ng_diags *d, const char *line)
 }
 
 static bool
-xfer_done(prom_client *pc, xfer *x, CURLcode rc, ng_diags *diags)
+xfer_done(ng_prom *pc, xfer *x, CURLcode rc, ng_diags *diags)
 {
 	prom_query *q = x->q;
 	long http = 0;
@@ -1117,7 +1117,7 @@ xfer_done(prom_client *pc, xfer *x, CURLcode rc, ng_diags *diags)
 }
 
 int
-prom_run(prom_client *pc, prom_query *qs, int n, ng_diags *d)
+prom_run(ng_prom *pc, prom_query *qs, int n, ng_diags *d)
 {
 	xfer *xs = xcalloc((size_t)(n ? n : 1), sizeof *xs);
 	int pending = n, ret = 0;
@@ -1213,8 +1213,8 @@ typedef struct stream {
 	int64_t last;			/* last sample handed on */
 } stream;
 
-struct prom_feed {
-	prom_client *pc;
+struct ng_feed {
+	ng_prom *pc;
 	const ng_gatefile *gf;
 	stream *st;
 	int nst;
@@ -1222,10 +1222,10 @@ struct prom_feed {
 
 #define MAX_POINTS 10000	/* per query: Prometheus refuses more than 11,000 */
 
-prom_feed *
-prom_feed_new(prom_client *pc, const ng_gatefile *gf, const ng_check *c, enum prom_feed_kind kind)
+ng_feed *
+ng_feed_new(ng_prom *pc, const ng_gatefile *gf, const ng_check *c, ng_feed_kind kind)
 {
-	prom_feed *f = xcalloc(1, sizeof *f);
+	ng_feed *f = xcalloc(1, sizeof *f);
 	int nm = ng_gatefile_nmetrics(gf);
 
 	f->pc = pc;
@@ -1236,7 +1236,7 @@ prom_feed_new(prom_client *pc, const ng_gatefile *gf, const ng_check *c, enum pr
 		for (int b = 0; b < 2; b++) {
 			int64_t step, reach, bstep, breach;
 			bool need = ng_check_needs(c, m, b, &step, &reach);
-			if (kind == FEED_VALUES) {
+			if (kind == NG_FEED_VALUES) {
 				if (b)
 					break;
 				/* a recorded baseline serves where the metric's baseline is read */
@@ -1261,7 +1261,7 @@ prom_feed_new(prom_client *pc, const ng_gatefile *gf, const ng_check *c, enum pr
 }
 
 void
-prom_feed_free(prom_feed *f)
+ng_feed_free(ng_feed *f)
 {
 	if (!f)
 		return;
@@ -1272,13 +1272,13 @@ prom_feed_free(prom_feed *f)
 }
 
 int
-prom_feed_nseries(const prom_feed *f)
+ng_feed_nseries(const ng_feed *f)
 {
 	return f->nst;
 }
 
 void
-prom_feed_series(const prom_feed *f, int i, int *metric, bool *baseline, const char **query,
+ng_feed_series(const ng_feed *f, int i, int *metric, bool *baseline, const char **query,
 		 int64_t *step, int64_t *from)
 {
 	const stream *s = &f->st[i];
@@ -1291,7 +1291,7 @@ prom_feed_series(const prom_feed *f, int i, int *metric, bool *baseline, const c
 }
 
 static int
-emit(stream *s, prom_sample_fn fn, void *ctx, int64_t t, double v, bool stale)
+emit(stream *s, ng_sample_fn fn, void *ctx, int64_t t, double v, bool stale)
 {
 	int r = fn(ctx, s->metric, s->baseline, t, stale ? ng_stale_nan() : v, stale);
 
@@ -1303,7 +1303,7 @@ emit(stream *s, prom_sample_fn fn, void *ctx, int64_t t, double v, bool stale)
 
 /* Hand on one series' new points, with a staleness marker where the server has no value. */
 static int
-feed_points(stream *s, const prom_point *pts, size_t n, prom_sample_fn fn, void *ctx)
+feed_points(stream *s, const prom_point *pts, size_t n, ng_sample_fn fn, void *ctx)
 {
 	int r;
 
@@ -1328,7 +1328,7 @@ feed_points(stream *s, const prom_point *pts, size_t n, prom_sample_fn fn, void 
  * before end: that is current.
  */
 static int
-feed_end(stream *s, int64_t end, prom_sample_fn fn, void *ctx)
+feed_end(stream *s, int64_t end, ng_sample_fn fn, void *ctx)
 {
 	int r;
 
@@ -1352,7 +1352,7 @@ series_list(sbuf *b, const prom_result *r)
 }
 
 int
-prom_feed_fetch(prom_feed *f, int64_t at, prom_sample_fn fn, void *ctx, ng_diags *d)
+ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
 {
 	prom_query *qs = NULL;
 	int *owner = NULL, nq = 0, ret = 0;

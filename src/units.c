@@ -1,6 +1,8 @@
 /* units.c: values with Kubernetes/SI units, and Prometheus durations. */
 #include "units.h"
 
+#include "novagate.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,4 +166,24 @@ units_duration(const char *s, size_t n, int64_t *ms, const char **err, size_t *e
 	}
 	*ms = total;
 	return 0;
+}
+
+/* --- the public spellings (novagate.h) ------------------------------------ */
+
+bool
+ng_parse_duration(const char *s, int64_t *ms)
+{
+	const char *err;
+	size_t at;
+
+	return units_duration(s, strlen(s), ms, &err, &at) == 0 && *ms >= 0;
+}
+
+bool
+ng_parse_value(const char *s, double *v, bool *percent)
+{
+	const char *err;
+	size_t at;
+
+	return units_value(s, strlen(s), v, percent, &err, &at) == 0;
 }

@@ -1,6 +1,8 @@
 /* util.c: allocation, whole-file reads, time and duration formats. */
 #include "util.h"
 
+#include "novagate.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -183,15 +185,6 @@ util_parse_time(const char *s, int64_t *ms)
 	return 0;
 }
 
-int64_t
-util_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 util_fmt_double(char *buf, size_t size, double v)
 {
@@ -212,4 +205,30 @@ util_gcd(int64_t a, int64_t b)
 		b = r;
 	}
 	return a;
+}
+
+/* --- the public spellings (novagate.h) ------------------------------------ */
+
+void *
+ng_realloc(void *p, size_t n)
+{
+	return xrealloc(p, n);
+}
+
+bool
+ng_parse_time(const char *s, int64_t *ms)
+{
+	return util_parse_time(s, ms) == 0;
+}
+
+void
+ng_format_time(char *buf, size_t size, int64_t ms)
+{
+	util_fmt_time(buf, size, ms);
+}
+
+void
+ng_format_duration(char *buf, size_t size, int64_t ms)
+{
+	util_fmt_duration(buf, size, ms);
 }

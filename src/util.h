@@ -19,8 +19,6 @@ void util_fmt_duration(char *buf, size_t size, int64_t ms);
 void util_fmt_time(char *buf, size_t size, int64_t ms);
 /* Unix seconds (decimals allowed) or RFC 3339; 0 on success. */
 int util_parse_time(const char *s, int64_t *ms);
-/* Wall-clock time in ms. */
-int64_t util_now_ms(void);
 /* Greatest common divisor, for step grids. */
 int64_t util_gcd(int64_t a, int64_t b);
 /* The shortest decimal that reads back as v. */

@@ -322,29 +322,29 @@ test_own(void)
 static void
 test_redact(void)
 {
-	prom_opts o;
+	ng_prom_opts o;
 	int st;
 	ng_diags *errs = ng_diags_new();
-	prom_client *pc;
+	ng_prom *pc;
 
-	prom_opts_init(&o);
+	ng_prom_opts_init(&o);
 	o.url = "http://alice:s%40cret@prom.example:9090/prefix/?token=t0ps3cret#frag";
-	st = prom_client_new(&o, &pc, errs);
-	T_CHECK(pc != NULL && st == 0, "prom_client_new: %d", st);
+	st = ng_prom_new(&o, &pc, errs);
+	T_CHECK(pc != NULL && st == 0, "ng_prom_new: %d", st);
 	if (pc) {
-		T_STREQ(prom_client_url(pc), "http://prom.example:9090/prefix/api/v1/query_range");
+		T_STREQ(ng_prom_url(pc), "http://prom.example:9090/prefix/api/v1/query_range");
 		char *r = prom_redact(pc, "a s%40cret b s@cret c t0ps3cret d YWxpY2U6c0BjcmV0 e");
 		T_STREQ(r, "a *** b *** c *** d *** e");
 		free(r);
-		prom_client_free(pc);
+		ng_prom_free(pc);
 	}
 	o.url = "gopher://x/";
-	T_CHECK((st = prom_client_new(&o, &pc, errs)) == NG_EUSAGE && !pc, "a gopher URL: %d", st);
+	T_CHECK((st = ng_prom_new(&o, &pc, errs)) == NG_EUSAGE && !pc, "a gopher URL: %d", st);
 	o.url = "http://x/";
 	const char *bad[] = { "NoColon" };
 	o.headers = bad;
 	o.nheaders = 1;
-	T_CHECK((st = prom_client_new(&o, &pc, errs)) == NG_EUSAGE && !pc, "a header without a colon: %d", st);
+	T_CHECK((st = ng_prom_new(&o, &pc, errs)) == NG_EUSAGE && !pc, "a header without a colon: %d", st);
 	T_CHECK(ng_diags_count(errs) == 2 && ng_diags_error(errs) == NG_EUSAGE, "%zu diagnostics", ng_diags_count(errs));
 	ng_diags_free(errs);
 }
