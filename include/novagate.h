@@ -23,27 +23,28 @@ typedef enum ng_verdict {
 
 /*
  * What went wrong.  The library returns these, never exit statuses; the
- * command line maps each to its documented exit status (novagate(1)).
+ * command line maps each to its documented exit status (novagate(1)), so
+ * the numbers differ on purpose.
  */
 typedef enum ng_errcode {
 	NG_OK = 0,
-	NG_EUSAGE = 4,		/* a bad argument: an option, a --set naming no parameter, no such gate */
-	NG_ECOMPILE = 5,	/* the gate file does not compile */
-	NG_EINPUT = 6,		/* malformed samples or baseline file */
-	NG_EIO = 7,		/* a file cannot be read or written */
-	NG_ETEST = 8,		/* novagate test: a malformed test file */
+	NG_EUSAGE = 1,		/* a bad argument: an option, a --set naming no parameter, no such gate */
+	NG_ECOMPILE = 2,	/* the gate file does not compile */
+	NG_EINPUT = 3,		/* malformed samples or baseline file */
+	NG_EIO = 4,		/* a file cannot be read or written */
+	NG_ETEST = 5,		/* novagate test: a malformed test file */
 	/*
 	 * Faults of a Prometheus-compatible server (check, watch, record,
 	 * baseline with --prometheus).  --on-error inconclusive turns them
 	 * into NG_INCONCLUSIVE.
 	 */
-	NG_ECONNECT = 9,	/* cannot connect: refused, DNS, TLS, connection reset or closed */
-	NG_ETIMEOUT = 10,	/* --connect-timeout or --timeout expired */
-	NG_EHTTP = 11,		/* an HTTP error status (after retries) without an API error body */
-	NG_EAPI = 12,		/* the API's error envelope: "status":"error", errorType, error */
-	NG_EDECODE = 13,	/* a response that is not a query result: not JSON, cut short, ... */
-	NG_ESERIES = 14,	/* a metric's query returned more than one series */
-	NG_ETOOBIG = 15		/* a response larger than --max-response */
+	NG_ECONNECT = 6,	/* cannot connect: refused, DNS, TLS, connection reset or closed */
+	NG_ETIMEOUT = 7,	/* --connect-timeout or --timeout expired */
+	NG_EHTTP = 8,		/* an HTTP error status (after retries) without an API error body */
+	NG_EAPI = 9,		/* the API's error envelope: "status":"error", errorType, error */
+	NG_EDECODE = 10,	/* a response that is not a query result: not JSON, cut short, ... */
+	NG_ESERIES = 11,	/* a metric's query returned more than one series */
+	NG_ETOOBIG = 12		/* a response larger than --max-response */
 } ng_errcode;
 /* The name of a code as the JSON reports it ("connect", "timeout", ...). */
 const char *ng_errcode_name(ng_errcode code);

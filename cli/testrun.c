@@ -42,6 +42,7 @@
  * an error in any file beats failures.
  */
 #include "testrun.h"
+#include "cli.h"
 #include "novagate.h"
 
 #include "diag.h"
@@ -1649,7 +1650,7 @@ usage(const char *msg, const char *arg)
 {
 	fprintf(stderr, "novagate: %s%s%s%s\n", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
 	fputs(usage_text, stderr);
-	return NG_EUSAGE;
+	return EXIT_USAGE;
 }
 
 int
@@ -1680,7 +1681,7 @@ testrun_main(int argc, char **argv)
 				regerror(e, &R.re, msg, sizeof msg);
 				fprintf(stderr, "novagate: --run '%s': %s\n", optarg, msg);
 				fputs(usage_text, stderr);
-				return NG_EUSAGE;
+				return EXIT_USAGE;
 			}
 			R.has_re = true;
 			break;
@@ -1732,7 +1733,6 @@ testrun_main(int argc, char **argv)
 		if (R.badfiles)
 			fprintf(stderr, "novagate: %d test file%s had errors; %s tests did not run\n", R.badfiles,
 				R.badfiles == 1 ? "" : "s", R.badfiles == 1 ? "its" : "their");
-		status = R.status ? R.status : R.failed ? 1 : 0;
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "novagate: cannot write the results\n");
 			status = NG_EIO;
@@ -1772,5 +1772,8 @@ testrun_main(int argc, char **argv)
 	free(R.xml.s);
 	if (R.has_re)
 		regfree(&R.re);
-	return status;
+	/* an error in any file beats failures */
+	if (!status)
+		status = R.status;
+	return status ? cli_exit_status(status) : R.failed ? 1 : 0;
 }

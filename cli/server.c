@@ -1,0 +1,228 @@
+/*
+ * server.c: what the commands that read a server share (the client, one
+ * fetch with its diagnostics printed, the JSON of a fault), and check
+ * --prometheus.  The server only feeds samples into the engine
+ * (ng_check_push); the verdicts come from the same compiler, VM and
+ * report as with --input.
+ */
+#include "live.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+volatile sig_atomic_t live_stop;
+
+void
+live_on_signal(int sig)
+{
+	live_stop = sig;
+}
+
+const char *
+live_url(const cli_opts *o, const ng_gatefile *gf)
+{
+	const char *env = getenv("NOVAGATE_PROMETHEUS_URL");
+
+	if (o->url)
+		return o->url;
+	if (env && *env)
+		return env;
+	return ng_gatefile_prometheus(gf);
+}
+
+ng_prom *
+live_client(const cli_opts *o, const ng_gatefile *gf, int *status)
+{
+	ng_prom_opts po = o->prom;
+	ng_prom *pc;
+
+	po.url = live_url(o, gf);
+	if (!po.url) {
+		fprintf(stderr, "novagate: %s needs a server: --prometheus URL, NOVAGATE_PROMETHEUS_URL or "
+			"`prometheus \"URL\"` in %s\n", o->cmd, o->file);
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	po.headers = o->headers;
+	po.nheaders = o->nheaders;
+	po.verbose = o->verbose;
+	po.stop = &live_stop;
+	ng_diags *d = ng_diags_new();
+	*status = cli_exit_status(ng_prom_new(&po, &pc, d));
+	ng_diags_render(d, "novagate", stderr);
+	ng_diags_free(d);
+	return pc;
+}
+
+bool
+live_is_fault(ng_errcode rc)
+{
+	return rc >= NG_ECONNECT && rc <= NG_ETOOBIG;
+}
+
+int
+live_push(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
+{
+	(void)stale;
+	/* the feed hands on each series in time order, within the years it checked */
+	return ng_check_push(ctx, metric, baseline, t, v) == 0 ? 0 : NG_EDECODE;
+}
+
+static char *
+dup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(ng_realloc(NULL, n), s, n);
+}
+
+int
+live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline)
+{
+	ng_diags *d = ng_diags_new();
+	int rc = ng_feed_fetch(f, at, fn, ctx, d);
+
+	ng_diags_render(d, "novagate", stderr);
+	free(*errline);
+	*errline = NULL;
+	for (size_t i = 0; i < ng_diags_count(d) && !*errline; i++)
+		if (ng_diags_get(d, i)->severity == NG_SEV_ERROR)
+			*errline = dup(ng_diags_get(d, i)->message);
+	if (!*errline)
+		*errline = dup("");
+	ng_diags_free(d);
+	return rc;
+}
+
+json_t *
+live_timestamp(int64_t t)
+{
+	char buf[40];
+
+	ng_format_time(buf, sizeof buf, t);
+	return json_string(buf);
+}
+
+json_t *
+live_error_json(ng_errcode rc, const char *msg)
+{
+	return json_pack("{s:i,s:s,s:s}", "status", cli_exit_status(rc), "kind", ng_errcode_name(rc),
+			 "message", msg);
+}
+
+void
+live_put_line(json_t *o, FILE *out)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (s) {
+		fputs(s, out);
+		fputc('\n', out);
+		free(s);
+	}
+	json_decref(o);
+	fflush(out);
+}
+
+int
+live_flush_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "novagate: cannot write to standard output\n");
+		return EXIT_IO;
+	}
+	return 0;
+}
+
+/* Now, whole seconds, less --delay: data younger than that may not be in yet. */
+static int64_t
+now_at(const cli_opts *o)
+{
+	return cli_now_ms() / 1000 * 1000 - o->delay;
+}
+
+int
+live_shot_open(live_shot *s, const cli_opts *o, const ng_gatefile *gf, int gate, ng_feed_kind kind)
+{
+	int st;
+
+	*s = (live_shot){ 0 };
+	if (!(s->pc = live_client(o, gf, &st)))
+		return st;
+	s->at = o->has_at ? o->at : now_at(o);
+	s->c = ng_check_new(gf, gate);
+	ng_check_set_at(s->c, s->at);
+	s->f = ng_feed_new(s->pc, gf, s->c, kind);
+	return 0;
+}
+
+int
+live_shot_fetch(live_shot *s, ng_sample_fn fn, void *ctx)
+{
+	return live_fetch(s->f, s->at, fn, ctx, &s->errline);
+}
+
+void
+live_shot_close(live_shot *s)
+{
+	free(s->errline);
+	ng_feed_free(s->f);
+	ng_check_free(s->c);
+	ng_prom_free(s->pc);
+}
+
+/* --on-error inconclusive: every gate inconclusive, with the fault. */
+static void
+report_fault(const cli_opts *o, const ng_gatefile *gf, int gate, int64_t at, ng_errcode rc, const char *msg)
+{
+	for (int g = 0; g < ng_gatefile_ngates(gf); g++) {
+		if (gate >= 0 && g != gate)
+			continue;
+		if (o->human) {
+			printf("%s: inconclusive: the server failed: %s\n", ng_gatefile_gate_name(gf, g), msg);
+			continue;
+		}
+		json_t *j = json_object();
+		json_object_set_new(j, "gate", json_string(ng_gatefile_gate_name(gf, g)));
+		json_object_set_new(j, "file", json_string(o->file));
+		json_object_set_new(j, "verdict", json_string(ng_verdict_name(NG_INCONCLUSIVE)));
+		json_object_set_new(j, "at", live_timestamp(at));
+		json_object_set_new(j, "error", live_error_json(rc, msg));
+		live_put_line(j, stdout);
+	}
+	fflush(stdout);
+}
+
+int
+live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
+{
+	int st;
+	ng_baseline *bf = NULL;
+	live_shot s;
+
+	if (o->baseline && (st = cli_baseline_load(o->baseline, &bf)) != 0)
+		return st;
+	if ((st = live_shot_open(&s, o, gf, gate, NG_FEED_CHECK)) != 0) {
+		ng_baseline_free(bf);
+		return st;
+	}
+	int rc = live_shot_fetch(&s, live_push, s.c);
+	if (rc == 0 && bf)
+		st = cli_baseline_apply(bf, s.c, s.at, s.at);
+	if (rc && live_is_fault(rc) && o->on_error_inconclusive) {
+		report_fault(o, gf, gate, s.at, rc, s.errline);
+		st = live_flush_stdout();
+		st = st ? st : EXIT_INCONCLUSIVE;
+	} else if (rc) {
+		st = cli_exit_status(rc);
+	} else if (st == 0) {
+		ng_verdict v = ng_check_eval(s.c, s.at);
+		ng_check_report(s.c, o->human, stdout);
+		st = live_flush_stdout();
+		st = st ? st : cli_verdict_status(v);
+	}
+	live_shot_close(&s);
+	ng_baseline_free(bf);
+	return st;
+}
