@@ -2,6 +2,7 @@
 #include "novagate.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,175 +52,157 @@ usage(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-enum {
-	O_INPUT = 256, O_GATE, O_SET, O_AT, O_FORMAT, O_DUMP, O_HELP, O_BASELINE, O_ON_ERROR,
-	O_PROMETHEUS, O_BEARER, O_HEADER, O_CA, O_CERT, O_KEY, O_INSECURE, O_TIMEOUT,
-	O_CONNECT_TIMEOUT, O_RETRIES, O_MAX_RESPONSE, O_DELAY, O_MAX_DURATION,
+/* How an option's argument is read. */
+enum argkind {
+	A_STR,		/* the text, kept */
+	A_TRUE,		/* no argument: a bool set */
+	A_SET,		/* NAME=VALUE, appended to sets */
+	A_HEADER,	/* 'Name: value', appended to headers */
+	A_AT,		/* a time */
+	A_FORMAT,	/* json | human */
+	A_ON_ERROR,	/* fail | inconclusive */
+	A_DURATION,	/* a duration above zero */
+	A_DELAY,	/* a duration, zero allowed */
+	A_RETRIES,	/* 0 to 10 */
+	A_SIZE,		/* bytes, with an SI or IEC suffix */
+	A_HELP,
 };
 
-static const struct option longopts[] = {
-	{ "input", required_argument, NULL, O_INPUT },
-	{ "gate", required_argument, NULL, O_GATE },
-	{ "set", required_argument, NULL, O_SET },
-	{ "at", required_argument, NULL, O_AT },
-	{ "format", required_argument, NULL, O_FORMAT },
-	{ "dump", no_argument, NULL, O_DUMP },
-	{ "help", no_argument, NULL, O_HELP },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "baseline", required_argument, NULL, O_BASELINE },
-	{ "on-error", required_argument, NULL, O_ON_ERROR },
-	{ "prometheus", required_argument, NULL, O_PROMETHEUS },
-	{ "bearer-token-file", required_argument, NULL, O_BEARER },
-	{ "header", required_argument, NULL, O_HEADER },
-	{ "ca-file", required_argument, NULL, O_CA },
-	{ "cert-file", required_argument, NULL, O_CERT },
-	{ "key-file", required_argument, NULL, O_KEY },
-	{ "insecure", no_argument, NULL, O_INSECURE },
-	{ "timeout", required_argument, NULL, O_TIMEOUT },
-	{ "connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT },
-	{ "retries", required_argument, NULL, O_RETRIES },
-	{ "max-response", required_argument, NULL, O_MAX_RESPONSE },
-	{ "delay", required_argument, NULL, O_DELAY },
-	{ "max-duration", required_argument, NULL, O_MAX_DURATION },
-	{ NULL, 0, NULL, 0 },
+/* The one list of options: name, argument, where it goes, and whether it is about the server. */
+#define OFF(field) offsetof(cli_opts, field)
+static const struct opt {
+	const char *name;
+	enum argkind kind;
+	size_t off;
+	bool server;
+	char letter;		/* its one-letter spelling, if any */
+} opts[] = {
+	{ "input", A_STR, OFF(input), false, 0 },
+	{ "gate", A_STR, OFF(gate), false, 0 },
+	{ "set", A_SET, 0, false, 0 },
+	{ "at", A_AT, 0, false, 0 },
+	{ "format", A_FORMAT, 0, false, 0 },
+	{ "dump", A_TRUE, OFF(dump), false, 0 },
+	{ "help", A_HELP, 0, false, 0 },
+	{ "verbose", A_TRUE, OFF(verbose), false, 'v' },
+	{ "baseline", A_STR, OFF(baseline), false, 0 },
+	{ "on-error", A_ON_ERROR, 0, false, 0 },
+	{ "max-duration", A_DURATION, OFF(max_duration), false, 0 },
+	{ "prometheus", A_STR, OFF(url), false, 0 },
+	{ "bearer-token-file", A_STR, OFF(prom.bearer_file), true, 0 },
+	{ "header", A_HEADER, 0, true, 0 },
+	{ "ca-file", A_STR, OFF(prom.ca_file), true, 0 },
+	{ "cert-file", A_STR, OFF(prom.cert_file), true, 0 },
+	{ "key-file", A_STR, OFF(prom.key_file), true, 0 },
+	{ "insecure", A_TRUE, OFF(prom.insecure), true, 0 },
+	{ "timeout", A_DURATION, OFF(prom.timeout), true, 0 },
+	{ "connect-timeout", A_DURATION, OFF(prom.connect_timeout), true, 0 },
+	{ "retries", A_RETRIES, OFF(prom.retries), true, 0 },
+	{ "max-response", A_SIZE, OFF(prom.max_response), true, 0 },
+	{ "delay", A_DELAY, OFF(delay), true, 0 },
 };
+#undef OFF
+#define NOPTS (sizeof opts / sizeof *opts)
+#define OPT_VAL 256	/* getopt_long's value of opts[i] is OPT_VAL + i */
 
-/* A Prometheus duration (15s, 1m30s, 500ms); zero allowed when zero_ok. */
-static int
-duration_arg(const char *opt, const char *s, int64_t *ms, bool zero_ok)
+static void *
+field(cli_opts *o, const struct opt *op)
 {
-	if (!ng_parse_duration(s, ms) || (*ms == 0 && !zero_ok))
-		return usage("%s takes a duration such as 30s, 1m or 500ms, not '%s'", opt, s);
+	return (char *)o + op->off;
+}
+
+/* Apply one option; 0, or the usage exit status (said). */
+static int
+apply(cli_opts *o, const struct opt *op, char *arg)
+{
+	char *end;
+	double v;
+	bool pct;
+
+	o->server_opts |= op->server;
+	switch (op->kind) {
+	case A_STR:
+		*(const char **)field(o, op) = arg;
+		return 0;
+	case A_TRUE:
+		*(bool *)field(o, op) = true;
+		return 0;
+	case A_SET: {
+		char *eq = strchr(arg, '=');
+		if (!eq || eq == arg)
+			return usage("--set takes NAME=VALUE, not '%s'", arg);
+		*eq = '\0';
+		o->sets = ng_realloc(o->sets, (size_t)(o->nsets + 1) * sizeof *o->sets);
+		o->sets[o->nsets++] = (ng_param){ arg, eq + 1 };
+		return 0;
+	}
+	case A_HEADER:
+		o->headers = ng_realloc(o->headers, (size_t)(o->nheaders + 1) * sizeof *o->headers);
+		o->headers[o->nheaders++] = arg;
+		return 0;
+	case A_AT:
+		if (!ng_parse_time(arg, &o->at))
+			return usage("--at takes unix seconds or an RFC 3339 time, not '%s'", arg);
+		o->has_at = true;
+		return 0;
+	case A_FORMAT:
+		if (strcmp(arg, "json") != 0 && strcmp(arg, "human") != 0)
+			return usage("--format takes json or human, not '%s'", arg);
+		o->human = strcmp(arg, "human") == 0;
+		return 0;
+	case A_ON_ERROR:
+		if (strcmp(arg, "inconclusive") != 0 && strcmp(arg, "fail") != 0)
+			return usage("--on-error takes fail or inconclusive, not '%s'", arg);
+		o->on_error_inconclusive = strcmp(arg, "inconclusive") == 0;
+		return 0;
+	case A_DURATION:
+	case A_DELAY: {
+		int64_t *ms = field(o, op);
+		if (!ng_parse_duration(arg, ms) || (*ms == 0 && op->kind == A_DURATION))
+			return usage("--%s takes a duration such as 30s, 1m or 500ms, not '%s'", op->name, arg);
+		return 0;
+	}
+	case A_RETRIES: {
+		long n = strtol(arg, &end, 10);
+		if (end == arg || *end || n < 0 || n > 10)
+			return usage("--retries takes a number from 0 to 10, not '%s'", arg);
+		*(int *)field(o, op) = (int)n;
+		return 0;
+	}
+	case A_SIZE:
+		if (!ng_parse_value(arg, &v, &pct) || pct || v < 1 || v != (double)(int64_t)v || v > 1e15)
+			return usage("--max-response takes a size in bytes such as 1000000, 500k or 64Mi, "
+				     "not '%s'", arg);
+		*(int64_t *)field(o, op) = (int64_t)v;
+		return 0;
+	case A_HELP:
+		fputs(usage_text, stdout);
+		exit(0);
+	}
 	return 0;
 }
 
 static int
 parse_opts(int argc, char **argv, cli_opts *o)
 {
-	int c;
-	char *end;
+	static struct option longopts[NOPTS + 1];
+	int c, r;
 
+	for (size_t i = 0; i < NOPTS; i++)
+		longopts[i] = (struct option){ opts[i].name,
+					       opts[i].kind == A_TRUE || opts[i].kind == A_HELP ? no_argument
+												 : required_argument,
+					       NULL, OPT_VAL + (int)i };
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_INPUT:
-			o->input = optarg;
-			break;
-		case O_GATE:
-			o->gate = optarg;
-			break;
-		case O_SET: {
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg)
-				return usage("--set takes NAME=VALUE, not '%s'", optarg);
-			*eq = '\0';
-			o->sets = ng_realloc(o->sets, (size_t)(o->nsets + 1) * sizeof *o->sets);
-			o->sets[o->nsets++] = (ng_param){ optarg, eq + 1 };
-			break;
-		}
-		case O_AT:
-			if (!ng_parse_time(optarg, &o->at))
-				return usage("--at takes unix seconds or an RFC 3339 time, not '%s'", optarg);
-			o->has_at = true;
-			break;
-		case O_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				o->human = false;
-			else if (strcmp(optarg, "human") == 0)
-				o->human = true;
-			else
-				return usage("--format takes json or human, not '%s'", optarg);
-			break;
-		case O_DUMP:
-			o->dump = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case O_BASELINE:
-			o->baseline = optarg;
-			break;
-		case O_ON_ERROR:
-			if (strcmp(optarg, "inconclusive") == 0)
-				o->on_error_inconclusive = true;
-			else if (strcmp(optarg, "fail") == 0)
-				o->on_error_inconclusive = false;
-			else
-				return usage("--on-error takes fail or inconclusive, not '%s'", optarg);
-			break;
-		case O_PROMETHEUS:
-			o->url = optarg;
-			break;
-		case O_BEARER:
-			o->prom.bearer_file = optarg;
-			o->server_opts = true;
-			break;
-		case O_HEADER:
-			o->headers = ng_realloc(o->headers, (size_t)(o->nheaders + 1) * sizeof *o->headers);
-			o->headers[o->nheaders++] = optarg;
-			o->server_opts = true;
-			break;
-		case O_CA:
-			o->prom.ca_file = optarg;
-			o->server_opts = true;
-			break;
-		case O_CERT:
-			o->prom.cert_file = optarg;
-			o->server_opts = true;
-			break;
-		case O_KEY:
-			o->prom.key_file = optarg;
-			o->server_opts = true;
-			break;
-		case O_INSECURE:
-			o->prom.insecure = true;
-			o->server_opts = true;
-			break;
-		case O_TIMEOUT:
-			if (duration_arg("--timeout", optarg, &o->prom.timeout, false))
-				return EXIT_USAGE;
-			o->server_opts = true;
-			break;
-		case O_CONNECT_TIMEOUT:
-			if (duration_arg("--connect-timeout", optarg, &o->prom.connect_timeout, false))
-				return EXIT_USAGE;
-			o->server_opts = true;
-			break;
-		case O_DELAY:
-			if (duration_arg("--delay", optarg, &o->delay, true))
-				return EXIT_USAGE;
-			o->server_opts = true;
-			break;
-		case O_MAX_DURATION:
-			if (duration_arg("--max-duration", optarg, &o->max_duration, false))
-				return EXIT_USAGE;
-			break;
-		case O_RETRIES: {
-			long n = strtol(optarg, &end, 10);
-			if (end == optarg || *end || n < 0 || n > 10)
-				return usage("--retries takes a number from 0 to 10, not '%s'", optarg);
-			o->prom.retries = (int)n;
-			o->server_opts = true;
-			break;
-		}
-		case O_MAX_RESPONSE: {
-			double v;
-			bool pct;
-			if (!ng_parse_value(optarg, &v, &pct) || pct || v < 1 ||
-			    v != (double)(int64_t)v || v > 1e15)
-				return usage("--max-response takes a size in bytes such as 1000000, 500k or 64Mi, "
-					     "not '%s'", optarg);
-			o->prom.max_response = (int64_t)v;
-			o->server_opts = true;
-			break;
-		}
-		case O_HELP:
-			fputs(usage_text, stdout);
-			exit(0);
-		default:
+		for (size_t i = 0; i < NOPTS; i++)
+			if (opts[i].letter && c == opts[i].letter)
+				c = OPT_VAL + (int)i;
+		if (c < OPT_VAL || c >= OPT_VAL + (int)NOPTS)
 			return usage("unknown or incomplete option '%s'", argv[optind - 1]);
-		}
+		if ((r = apply(o, &opts[c - OPT_VAL], optarg)) != 0)
+			return r;
 	}
 	/* getopt_long moved the operands to the end */
 	for (; optind < argc; optind++) {
