@@ -124,4 +124,5 @@ program_dump(const program *p, FILE *out)
 				break;
 		}
 	}
+	diag_free(&d);
 }

@@ -240,6 +240,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 		sema_check(p->ast, &d, sets, nsets, any_baseline);
 	if (d.nerrors) {
 		*nerrors = d.nerrors;
+		diag_free(&d);
 		program_free(p);
 		return NULL;
 	}
@@ -264,6 +265,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 	p->gates = xcalloc((size_t)f->ngates, sizeof *p->gates);
 	for (int i = 0; i < f->ngates; i++)
 		gate(&c, &f->gates[i]);
+	diag_free(&d);
 	*nerrors = 0;
 	return p;
 }
