@@ -7,11 +7,13 @@
 #ifndef NG_EVAL_H
 #define NG_EVAL_H
 
+#include "novagate.h"
 #include "program.h"
 #include "series.h"
 #include "vm.h"
 
-enum verdict { V_GO, V_NOGO, V_ROLLBACK, V_INCONCLUSIVE };
+/* Numbered as the statuses that report them: ng_check_run returns a verdict as it is. */
+enum verdict { V_GO = NG_GO, V_NOGO = NG_NOGO, V_ROLLBACK = NG_ROLLBACK, V_INCONCLUSIVE = NG_INCONCLUSIVE };
 
 typedef struct gate_result {
 	int gate;
