@@ -1,26 +1,32 @@
 #!/bin/sh
 # bench/run.sh: how fast `novagate check` reads long recorded inputs and how
-# much memory it takes, next to other readers of the same files.  Run by
-# `make bench` (NOVAGATE, BUILD set); see bench/README.md.
+# much memory it takes, next to other readers of the same files; and how
+# fast `novagate compile` compiles long gate files.  Run by `make bench`
+# (NOVAGATE, BUILD set); see bench/README.md.
 #
 # Figures are printed, never asserted.  Fails only when a tool of its own
 # cannot be built, an input cannot be made, or novagate errs or gives a
-# verdict other than go on the (healthy) generated inputs.
+# verdict other than go on the (healthy) generated inputs, or does not
+# compile a generated gate file.
 #
 # Knobs (environment):
 #   BENCH_SIZES="1000000 10000000"  samples per input; one input file each
 #   BENCH_RUNS=3                    runs per measurement; the best is shown
+#   BENCH_RULES="1000 10000"        rules per generated gate file, one file each (empty: none)
+#   BENCH_COMPILE_RUNS=15           runs per compile measurement (each takes ms)
 #   BENCH_INTERVAL=15               seconds between two samples of a series
 #   BENCH_PEERS=1                   0: novagate only
 #   PROMTOOL=promtool               the promtool to compare with
 set -u
 : "${NOVAGATE:=./novagate}" "${BUILD:=build}" "${CC:=cc}"
 : "${BENCH_SIZES:=1000000 10000000}" "${BENCH_RUNS:=3}" "${BENCH_INTERVAL:=15}" "${BENCH_PEERS:=1}"
+: "${BENCH_RULES=1000 10000}" "${BENCH_COMPILE_RUNS:=15}"
 : "${PROMTOOL:=promtool}"
 GATE=rules/canary.gate
 OUT=bench/out
 GOAL_RATE=20	# M samples/s
 GOAL_RSS=8	# MiB
+GOAL_COMPILE_MS=20	# for a file of 10k rules
 PROMTOOL_KIB_PER_SAMPLE=0.4	# promtool check metrics holds the whole input: ~0.33 KiB a sample
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -28,6 +34,7 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 [ -r "$GATE" ] || die "run from the top of the source tree (no $GATE here)"
 [ -x "$NOVAGATE" ] || die "$NOVAGATE: not built (run make)"
 case $BENCH_RUNS in '' | *[!0-9]* | 0) die "BENCH_RUNS must be a positive integer" ;; esac
+case $BENCH_COMPILE_RUNS in '' | *[!0-9]* | 0) die "BENCH_COMPILE_RUNS must be a positive integer" ;; esac
 
 tmp=$(mktemp -d) || die "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
@@ -67,6 +74,15 @@ make_input() {
 	mv "$f.tmp" "$f" || die "cannot write $f"
 	echo "$want bytes=$(wc -c < "$f" | tr -d ' ')" > "$f.stamp"
 	printf '  %-28s generated (%s samples, %s bytes)\n' "$f" "$n" "$(wc -c < "$f" | tr -d ' ')"
+}
+
+# make_gate N: bench/out/gate-<N>.gate, N rules; made each run (it takes ms).
+make_gate() {
+	g=$OUT/gate-$(label "$1").gate
+	sh bench/gengate.sh "$1" > "$g.tmp" || { rm -f "$g.tmp"; die "gengate.sh $1 failed"; }
+	mv "$g.tmp" "$g" || die "cannot write $g"
+	printf '  %-28s generated (%s rules, %s lines, %s bytes)\n' "$g" "$1" \
+		"$(wc -l < "$g" | tr -d ' ')" "$(wc -c < "$g" | tr -d ' ')"
 }
 
 # --- measuring --------------------------------------------------------------
@@ -155,6 +171,10 @@ for n in $BENCH_SIZES; do
 	case $n in '' | *[!0-9]* | 0) die "BENCH_SIZES: '$n' is not a positive integer" ;; esac
 	make_input "$n"
 done
+for n in $BENCH_RULES; do
+	case $n in '' | *[!0-9]* | 0) die "BENCH_RULES: '$n' is not a positive integer" ;; esac
+	make_gate "$n"
+done
 
 : > "$tmp/goals"
 for n in $BENCH_SIZES; do
@@ -205,6 +225,28 @@ for n in $BENCH_SIZES; do
 	row "awk '{ s += \$2 } END { print s }' FILE ($aw)"
 done
 
+# --- compiling --------------------------------------------------------------
+# The whole of `novagate compile FILE`: read, parse, check, generate code.
+: > "$tmp/cgoals"
+if [ -n "$BENCH_RULES" ]; then
+	echo
+	echo "novagate compile FILE on generated gate files (bench/gengate.sh), best of $BENCH_COMPILE_RUNS runs:"
+	printf '  %-46s %8s %8s %9s %10s %9s\n' file ms "cpu ms" "us/rule" "peak MiB" "time/1st"
+fi
+base_s=
+for n in $BENCH_RULES; do
+	g=$OUT/gate-$(label "$n").gate
+	measure "$BENCH_COMPILE_RUNS" arg "$g" "$NOVAGATE" compile "$g"
+	read -r s c k st < "$tmp/best"
+	[ "$st" -eq 0 ] || { cat "$tmp/err" >&2; die "novagate compile $g: exit status $st; want 0"; }
+	[ -n "$base_s" ] || { base_s=$s base_n=$n; }
+	awk -v name="$g ($(label "$n") rules)" -v s="$s" -v c="$c" -v k="$k" -v n="$n" -v bs="$base_s" \
+	    -v bn="$base_n" 'BEGIN {
+		printf "  %-46s %8.2f %8.2f %9.2f %10.1f %8.2fx  (%.1fx the rules)\n",
+		       name, s * 1000, c * 1000, s / n * 1e6, k / 1024, s / bs, n / bn }'
+	echo "$n $s" >> "$tmp/cgoals"
+done
+
 # --- goals ------------------------------------------------------------------
 echo
 echo "goals (printed, not enforced):"
@@ -238,6 +280,13 @@ awk -v goal="$GOAL_RATE" -v grss="$GOAL_RSS" '
 			       name[m], line, ok ? "met" : "NOT met", d
 		}
 	}' "$tmp/goals"
+awk -v goal="$GOAL_COMPILE_MS" '
+	function lab(n) { return n % 1000000 == 0 ? n / 1000000 "M" : n % 1000 == 0 ? n / 1000 "k" : n }
+	$1 == 10000 { line = sprintf("%.1f ms (%s)", $2 * 1000, lab($1)); ok = $2 * 1000 < goal }
+	END {
+		printf "  %-32s %s: %s  -> %s\n", sprintf("10k rules compile in < %d ms", goal), "compile FILE",
+		       line == "" ? "not measured (BENCH_RULES has no 10000)" : line, line == "" ? "-" : ok ? "met" : "NOT met"
+	}' "$tmp/cgoals"
 
 # What a process of novagate takes before it reads anything: loader, libraries.
 measure "$BENCH_RUNS" arg /dev/null "$NOVAGATE" --version

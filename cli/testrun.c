@@ -1252,6 +1252,7 @@ free_file(tfile *f)
 	if (f->loaded)
 		yaml_document_delete(&f->doc);
 	free(f->bol);
+	diag_free(&f->d);
 	free(f->text);
 	for (int i = 0; i < f->nmsgs; i++)
 		free(f->msgs[i].text);

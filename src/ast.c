@@ -126,3 +126,20 @@ ast_join(diag_span a, diag_span b)
 
 	return (diag_span){ off, end - off };
 }
+
+const char *
+ast_rule_kind_name(enum rule_kind k)
+{
+	return ng_rule_kind_name((ng_rule_kind)k);	/* the one table, vocab.c */
+}
+
+bool
+ast_relative(const ast_node *n, double *factor)
+{
+	const ast_node *p = n->arg[1];
+
+	if (n->kind != A_BIN || (n->op != OPR_ADD && n->op != OPR_SUB) || p->kind != A_NUM || !p->relpct)
+		return false;
+	*factor = n->op == OPR_ADD ? 1 + p->num : 1 - p->num;
+	return true;
+}

@@ -25,12 +25,22 @@ enum ast_kind {
 	A_FOR		/* a for b */
 };
 
-/* Binary operators, in the order of the opcodes that implement them. */
+/*
+ * Binary operators.  Each is implemented by the opcode of its name
+ * (compile.c maps one to the other through this list, so their orders are
+ * free); sema.c takes OPR_LT .. OPR_NE as the comparisons.
+ */
+#define AST_BINOPS(X) \
+	X(ADD) X(SUB) X(MUL) X(DIV) \
+	X(LT) X(LE) X(GT) X(GE) X(EQ) X(NE) \
+	X(AND) X(OR)
+
 enum ast_op {
-	OPR_ADD, OPR_SUB, OPR_MUL, OPR_DIV,
-	OPR_LT, OPR_LE, OPR_GT, OPR_GE, OPR_EQ, OPR_NE,
-	OPR_AND, OPR_OR
+#define AST_OPR(name) OPR_##name,
+	AST_BINOPS(AST_OPR)
+#undef AST_OPR
 };
+_Static_assert(OPR_NE - OPR_LT == 5, "the six comparisons are contiguous");
 
 enum ast_type { TY_NONE, TY_NUM, TY_BOOL, TY_DUR };
 
@@ -73,6 +83,9 @@ typedef struct ast_metric {
 
 /* The public kinds, so that a rule's kind is handed out as it is. */
 enum rule_kind { RULE_ROLLBACK = NG_RULE_ROLLBACK, RULE_NOGO = NG_RULE_NOGO, RULE_GO = NG_RULE_GO };
+
+/* "rollback", "nogo" or "go", as the language spells the rule. */
+const char *ast_rule_kind_name(enum rule_kind k);
 
 typedef struct ast_rule {
 	enum rule_kind kind;
@@ -118,5 +131,11 @@ ast_rule *ast_add_rule(ast_file *f, ast_gate *g);
 
 /* The span from the start of a to the end of b. */
 diag_span ast_join(diag_span a, diag_span b);
+
+/*
+ * Is n x + p% or x - p%, p% relative to x (sema has cleared relpct where
+ * it is not)?  If so, *factor is what x is multiplied by: 1 + p or 1 - p.
+ */
+bool ast_relative(const ast_node *n, double *factor);
 
 #endif

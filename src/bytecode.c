@@ -1,17 +1,12 @@
-/* bytecode.c: opcode names and the disassembler. */
+/* bytecode.c: the opcode table and the disassembler. */
 #include "program.h"
 #include "util.h"
 
 #include <string.h>
 
-static const char *const names[] = {
-#define OP(name, syn) #name,
-#include "opcodes.def"
-#undef OP
-};
-
-static const char *const synopses[] = {
-#define OP(name, syn) syn,
+const opinfo op_info[OP__COUNT] = {
+#define OP(name, pops, pushes, a, b, syn) \
+	[OP_##name] = { #name, syn, pops, pushes, OPND_##a, OPND_##b },
 #include "opcodes.def"
 #undef OP
 };
@@ -19,21 +14,21 @@ static const char *const synopses[] = {
 const char *
 opcode_name(int op)
 {
-	return op >= 0 && op < OP__COUNT ? names[op] : "?";
+	return op >= 0 && op < OP__COUNT ? op_info[op].name : "?";
 }
 
 const char *
 opcode_synopsis(int op)
 {
-	return op >= 0 && op < OP__COUNT ? synopses[op] : "?";
+	return op >= 0 && op < OP__COUNT ? op_info[op].synopsis : "?";
 }
 
 static void
 series_name(const program *p, int s, char *buf, size_t size)
 {
-	const char *m = p->metrics[s / 2].name;
+	const char *m = p->metrics[SERIES_METRIC(s)].name;
 
-	if (s % 2)
+	if (SERIES_IS_BASELINE(s))
 		snprintf(buf, size, "baseline(%s)", m);
 	else
 		snprintf(buf, size, "%s", m);
@@ -49,6 +44,43 @@ print_line(const program *p, unsigned line, FILE *out)
 			l++;
 	const char *eol = memchr(s, '\n', (size_t)(e - s));
 	fprintf(out, "%5u| %.*s\n", line, (int)((eol ? eol : e) - s), s);
+}
+
+/*
+ * An instruction's operands by their kinds (opcodes.def), and a note on
+ * what a names: a constant's value, a series' metric, a rule.
+ */
+static void
+operands(const program *p, const insn *in, char *arg, size_t size, char *note, size_t nsize)
+{
+	static const char prefix[OPND__COUNT] = {
+		[OPND_K] = 'k', [OPND_SERIES] = 's', [OPND_CMP] = 'c', [OPND_FOR] = 'f', [OPND_RULE] = 'r',
+	};
+	const opinfo *oi = &op_info[in->op];
+	int n = 0;
+
+	*arg = *note = '\0';
+	if (oi->a != OPND_NONE)
+		n = snprintf(arg, size, "%c%d", prefix[oi->a], in->a);
+	if (oi->b == OPND_DUR && n >= 0 && (size_t)n < size) {
+		char dur[32];
+		util_fmt_duration(dur, sizeof dur, in->b);
+		snprintf(arg + n, size - (size_t)n, "%s%s", n ? " " : "", dur);
+	}
+	switch (oi->a) {
+	case OPND_K:
+		util_fmt_double(note, nsize, p->k[in->a]);
+		break;
+	case OPND_SERIES:
+		series_name(p, in->a, note, nsize);
+		break;
+	case OPND_RULE: {
+		const prog_rule *r = &p->rules[in->a];
+		snprintf(note, nsize, "%s%s%s%s", ast_rule_kind_name(r->kind), r->name ? " \"" : "",
+			 r->name ? r->name : "", r->name ? "\"" : "");
+		break;
+	}
+	}
 }
 
 void
@@ -78,41 +110,7 @@ program_dump(const program *p, FILE *out)
 					print_line(p, l, out);
 				last = line;
 			}
-			switch (in->op) {
-			case OP_CONST:
-				snprintf(arg, sizeof arg, "k%d", in->a);
-				util_fmt_double(note, sizeof note, p->k[in->a]);
-				break;
-			case OP_LOAD:
-				snprintf(arg, sizeof arg, "s%d", in->a);
-				series_name(p, in->a, note, sizeof note);
-				break;
-			case OP_AVG: case OP_MIN: case OP_MAX: case OP_DELTA:
-			case OP_RATE: case OP_INCREASE: case OP_QUANTILE: {
-				char dur[32], sn[80];
-				util_fmt_duration(dur, sizeof dur, in->b);
-				snprintf(arg, sizeof arg, "s%d %s", in->a, dur);
-				series_name(p, in->a, sn, sizeof sn);
-				snprintf(note, sizeof note, "%s", sn);
-				break;
-			}
-			case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE:
-				snprintf(arg, sizeof arg, "c%d", in->a);
-				break;
-			case OP_FOR: {
-				char dur[32];
-				util_fmt_duration(dur, sizeof dur, in->b);
-				snprintf(arg, sizeof arg, "f%d %s", in->a, dur);
-				break;
-			}
-			case OP_RULE: {
-				const prog_rule *r = &p->rules[in->a];
-				snprintf(arg, sizeof arg, "r%d", in->a);
-				snprintf(note, sizeof note, "%s%s%s%s", ng_rule_kind_name((ng_rule_kind)r->kind), r->name ? " \"" : "",
-					 r->name ? r->name : "", r->name ? "\"" : "");
-				break;
-			}
-			}
+			operands(p, in, arg, sizeof arg, note, sizeof note);
 			if (*note)
 				fprintf(out, "  %04d  %-9s %-12s; %s\n", pc - g->code, opcode_name(in->op), arg, note);
 			else if (*arg)
@@ -123,4 +121,5 @@ program_dump(const program *p, FILE *out)
 				break;
 		}
 	}
+	diag_free(&d);
 }

@@ -155,14 +155,11 @@ ng_check_new(const ng_gatefile *gf, int gate)
 		const prog_gate *g = &p->gates[gi];
 		if (gate >= 0 && gi != gate)
 			continue;
-		for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++) {
-			if (!insn_reads_series(in))
-				continue;
-			int64_t reach = g->window + g->step +
-				(in->b > g->lookback ? in->b : g->lookback);
-			c->wanted[in->a] = true;
-			if (reach > keep[in->a])
-				keep[in->a] = reach;
+		for (int i = g->read0; i < g->read0 + g->nread; i++) {
+			const prog_read *rd = &p->reads[i];
+			c->wanted[rd->series] = true;
+			if (rd->reach > keep[rd->series])
+				keep[rd->series] = rd->reach;
 		}
 	}
 	for (int s = 0; s < nseries; s++)
@@ -551,12 +548,12 @@ ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step, int6
 		bool reads = false;
 		if (c->gate >= 0 && gi != c->gate)
 			continue;
-		for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++) {
-			if (!insn_reads_series(in) || in->a != s)
+		for (int i = g->read0; i < g->read0 + g->nread; i++) {
+			const prog_read *rd = &p->reads[i];
+			if (rd->series != s)
 				continue;
-			int64_t r = g->window + (in->b > g->lookback ? in->b : g->lookback);
-			if (r > *reach)
-				*reach = r;
+			if (rd->reach > *reach)
+				*reach = rd->reach;
 			reads = true;
 		}
 		if (reads) {

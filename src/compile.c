@@ -14,7 +14,8 @@
 typedef struct compiler {
 	program *p;
 	diag_src *d;
-	int depth, maxdepth;	/* stack depth of the gate being compiled */
+	prog_gate *g;		/* the gate being compiled */
+	int depth, maxdepth;	/* its stack depth */
 	int rule;		/* index of the rule being compiled */
 } compiler;
 
@@ -32,20 +33,25 @@ konst(compiler *c, double v)
 	return p->nk++;
 }
 
-/* Net stack effect of each opcode. */
-static int
-effect(int op)
+/* Note that the gate reads series s, range ms back from each step (0: LOAD). */
+static void
+reads(compiler *c, int s, int64_t range)
 {
-	switch (op) {
-	case OP_CONST: case OP_LOAD: case OP_AVG: case OP_MIN: case OP_MAX:
-	case OP_DELTA: case OP_RATE: case OP_INCREASE:
-		return 1;
-	case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_LT: case OP_LE:
-	case OP_GT: case OP_GE: case OP_EQ: case OP_NE: case OP_AND: case OP_OR:
-	case OP_RULE:
-		return -1;
-	default:
-		return 0;	/* QUANTILE pops phi and pushes; NEG, NOT, FOR replace */
+	program *p = c->p;
+	prog_gate *g = c->g;
+	int64_t reach = g->window + (range > g->lookback ? range : g->lookback);
+	int i;
+
+	for (i = g->read0; i < p->nreads && p->reads[i].series != s; i++)
+		;
+	if (i == p->nreads) {
+		if (p->nreads == p->capreads)
+			p->reads = xrealloc(p->reads, (size_t)(p->capreads = p->capreads ? 2 * p->capreads : 16) *
+					    sizeof *p->reads);
+		p->reads[p->nreads++] = (prog_read){ .series = s, .reach = reach };
+		g->nread++;
+	} else if (reach > p->reads[i].reach) {
+		p->reads[i].reach = reach;
 	}
 }
 
@@ -53,23 +59,22 @@ static void
 emit(compiler *c, int op, int32_t a, int64_t b, diag_span sp)
 {
 	program *p = c->p;
+	const opinfo *oi = &op_info[op];
 
 	if (p->ncode == p->capcode) {
 		p->capcode = p->capcode ? 2 * p->capcode : 64;
 		p->code = xrealloc(p->code, (size_t)p->capcode * sizeof *p->code);
 		p->spans = xrealloc(p->spans, (size_t)p->capcode * sizeof *p->spans);
 	}
-	p->code[p->ncode] = (insn){ .op = (uint8_t)op, .a = a, .b = b };
+	insn *in = &p->code[p->ncode];
+	*in = (insn){ .op = (uint8_t)op, .a = a, .b = b };
 	p->spans[p->ncode++] = sp;
-	c->depth += effect(op);
+	if (insn_reads_series(in))
+		reads(c, a, oi->b == OPND_DUR ? b : 0);
+	/* what it pops, gen emitted before it */
+	c->depth += oi->pushes - oi->pops;
 	if (c->depth > c->maxdepth)
 		c->maxdepth = c->depth;
-}
-
-static double
-relative(const ast_node *n)
-{
-	return n->op == OPR_ADD ? 1 + n->arg[1]->num : 1 - n->arg[1]->num;
 }
 
 static void
@@ -104,6 +109,22 @@ source(compiler *c, diag_span sp)
 	}
 	*o = '\0';
 	return s;
+}
+
+/* A comparison's slot: the report shows its operands at the last step. */
+static int
+cmp_slot(compiler *c, const ast_node *n, int op)
+{
+	program *p = c->p;
+	prog_cmp *cmp;
+	int nm = 0;
+
+	p->cmps = xrealloc(p->cmps, (size_t)(p->ncmps + 1) * sizeof *p->cmps);
+	cmp = &p->cmps[p->ncmps];
+	*cmp = (prog_cmp){ .rule = c->rule, .op = op, .source = source(c, n->span) };
+	metrics_read(n, cmp->metrics, &nm, 3);
+	cmp->metrics[nm] = -1;
+	return p->ncmps++;
 }
 
 static void
@@ -152,34 +173,26 @@ gen(compiler *c, const ast_node *n)
 		gen(c, n->arg[0]);
 		emit(c, OP_FOR, p->nfor++, (int64_t)n->arg[1]->num, n->span);
 		break;
-	case A_BIN:
+	case A_BIN: {
+		/* each operator by the opcode of its name: no order to keep in step */
+		static const uint8_t binop[] = {
+#define OPCODE_OF(name) [OPR_##name] = OP_##name,
+			AST_BINOPS(OPCODE_OF)
+#undef OPCODE_OF
+		};
+		int op = binop[n->op];
+		double factor;
+
 		gen(c, n->arg[0]);
-		if (n->arg[1]->kind == A_NUM && n->arg[1]->relpct) {
-			emit(c, OP_CONST, konst(c, relative(n)), 0, n->arg[1]->span);
+		if (ast_relative(n, &factor)) {	/* x + 20% is x * 1.2 */
+			emit(c, OP_CONST, konst(c, factor), 0, n->arg[1]->span);
 			emit(c, OP_MUL, 0, 0, n->span);
 			break;
 		}
 		gen(c, n->arg[1]);
-		if (n->op >= OPR_LT && n->op <= OPR_NE) {
-			prog_cmp *cmp;
-
-			p->cmps = xrealloc(p->cmps, (size_t)(p->ncmps + 1) * sizeof *p->cmps);
-			cmp = &p->cmps[p->ncmps];
-			cmp->rule = c->rule;
-			cmp->op = n->op;
-			cmp->source = source(c, n->span);
-			int nm = 0;
-			metrics_read(n, cmp->metrics, &nm, 3);
-			cmp->metrics[nm] = -1;
-			emit(c, OP_LT + (n->op - OPR_LT), p->ncmps++, 0, n->span);
-		} else {
-			static const int binop[] = {
-				[OPR_ADD] = OP_ADD, [OPR_SUB] = OP_SUB, [OPR_MUL] = OP_MUL,
-				[OPR_DIV] = OP_DIV, [OPR_AND] = OP_AND, [OPR_OR] = OP_OR,
-			};
-			emit(c, binop[n->op], 0, 0, n->span);
-		}
+		emit(c, op, op_info[op].a == OPND_CMP ? cmp_slot(c, n, op) : 0, 0, n->span);
 		break;
+	}
 	}
 }
 
@@ -194,8 +207,9 @@ gate(compiler *c, const ast_gate *ag)
 	*g = (prog_gate){
 		.name = ag->name, .line = line, .step = ag->step, .window = ag->window,
 		.lookback = ag->lookback, .rule0 = p->nrules, .nrules = ag->nrules,
-		.code = p->ncode, .cmp0 = p->ncmps, .for0 = p->nfor,
+		.code = p->ncode, .cmp0 = p->ncmps, .for0 = p->nfor, .read0 = p->nreads,
 	};
+	c->g = g;
 	c->depth = c->maxdepth = 0;
 	for (int i = 0; i < ag->nrules; i++) {
 		const ast_rule *ar = &ag->rules[i];
@@ -240,6 +254,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 		sema_check(p->ast, &d, sets, nsets, any_baseline);
 	if (d.nerrors) {
 		*nerrors = d.nerrors;
+		diag_free(&d);
 		program_free(p);
 		return NULL;
 	}
@@ -264,6 +279,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 	p->gates = xcalloc((size_t)f->ngates, sizeof *p->gates);
 	for (int i = 0; i < f->ngates; i++)
 		gate(&c, &f->gates[i]);
+	diag_free(&d);
 	*nerrors = 0;
 	return p;
 }
@@ -291,6 +307,7 @@ program_free(program *p)
 	free(p->gates);
 	free(p->rules);
 	free(p->cmps);
+	free(p->reads);
 	free(p->code);
 	free(p->spans);
 	free(p->k);

@@ -3,30 +3,76 @@
 
 #include "error.h"
 
+#include "util.h"
+
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
 diag_init(diag_src *d, const char *path, const char *text, size_t len, ng_diags *sink)
 {
-	d->path = path;
-	d->text = text;
-	d->len = len;
-	d->sink = sink;
-	d->nerrors = 0;
+	*d = (diag_src){ .path = path, .text = text, .len = len, .sink = sink };
+}
+
+void
+diag_free(diag_src *d)
+{
+	free(d->bol);
+	d->bol = NULL;
+	d->nlines = 0;
+}
+
+/* Offsets are unsigned: a text past UINT_MAX bytes is seen up to there. */
+static unsigned
+limit(const diag_src *d)
+{
+	return d->len > UINT_MAX ? UINT_MAX : (unsigned)d->len;
+}
+
+/* The start of the line after the one holding i, or 0 past the last line. */
+static size_t
+next_bol(const diag_src *d, size_t i, size_t lim)
+{
+	const char *nl = i < lim ? memchr(d->text + i, '\n', lim - i) : NULL;
+
+	return nl ? (size_t)(nl - d->text) + 1 : 0;
+}
+
+/* The start of every line, once: each span would otherwise rescan the text. */
+static void
+index_lines(diag_src *d)
+{
+	size_t n = 1, lim = limit(d);
+
+	for (size_t i = 0; (i = next_bol(d, i, lim)); )
+		n++;
+	d->bol = xmalloc(n * sizeof *d->bol);
+	d->bol[0] = 0;
+	d->nlines = 1;
+	for (size_t i = 0; (i = next_bol(d, i, lim)); )
+		d->bol[d->nlines++] = (unsigned)i;
 }
 
 void
 diag_linecol(const diag_src *d, unsigned off, unsigned *line, unsigned *col)
 {
-	unsigned l = 1, bol = 0;
+	size_t lo = 0, hi;
 
-	if (off > d->len)
-		off = (unsigned)d->len;
-	for (unsigned i = 0; i < off; i++)
-		if (d->text[i] == '\n')
-			l++, bol = i + 1;
-	*line = l;
-	*col = off - bol + 1;
+	if (!d->bol)	/* a cache: filling it changes nothing d stands for */
+		index_lines((diag_src *)d);
+	if (off > limit(d))
+		off = limit(d);
+	/* the last line that starts at or before off */
+	for (hi = d->nlines; hi - lo > 1; ) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->bol[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (unsigned)lo + 1;
+	*col = off - d->bol[lo] + 1;
 }
 
 static void render(diag_src *d, diag_span at, ng_severity sev, const char *fmt, va_list ap)

@@ -9,7 +9,7 @@
  *       ^~~~
  *
  * A diag_src borrows its text; the caller keeps it alive while the diag_src
- * is in use.  Columns count bytes from 1.
+ * is in use, and ends its use with diag_free().  Columns count bytes from 1.
  */
 #ifndef NG_DIAG_H
 #define NG_DIAG_H
@@ -26,6 +26,8 @@ typedef struct diag_src {
 	size_t len;
 	ng_diags *sink;		/* where diagnostics go; NULL: counted only */
 	int nerrors;
+	unsigned *bol;		/* offset of each line, made on first use */
+	size_t nlines;
 } diag_src;
 
 /* A byte span [off, off+len) in a diag_src's text. */
@@ -34,8 +36,10 @@ typedef struct diag_span {
 } diag_span;
 
 void diag_init(diag_src *d, const char *path, const char *text, size_t len, ng_diags *sink);
+/* Frees what d holds (not its text); a zeroed diag_src may be freed too. */
+void diag_free(diag_src *d);
 
-/* Line and column (both from 1) of a byte offset. */
+/* Line and column (both from 1) of a byte offset; an offset past the end counts as the end. */
 void diag_linecol(const diag_src *d, unsigned off, unsigned *line, unsigned *col);
 
 /* Report an error at span; increments d->nerrors. */

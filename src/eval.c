@@ -2,7 +2,6 @@
 #include "eval.h"
 #include "util.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,19 +71,11 @@ bool
 eval_value(const program *p, const prog_gate *g, const series *ss, int m, bool b, int64_t t,
 	   double *v, int64_t *sampled)
 {
-	const sample *x = series_at(&ss[SERIES_OF(m, b)], t, g->lookback);
+	const sample *x;
+	bool has = vm_load(p, ss, SERIES_OF(m, b), t, g->lookback, v, &x);
 
 	*sampled = x ? x->t : VM_NEVER;
-	if (x) {
-		*v = x->v;
-		return true;
-	}
-	if (!b && p->metrics[m].has_default && ss[SERIES_OF(m, b)].count == 0) {
-		*v = p->metrics[m].dflt;
-		return true;
-	}
-	*v = NAN;
-	return false;
+	return has;
 }
 
 void

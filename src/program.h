@@ -1,7 +1,8 @@
 /*
  * program.h: a compiled .gate file: metrics, series, gates, rules and the
  * bytecode that evaluates them.  Files that depend on the bytecode format:
- * opcodes.def, compile.c, vm.c, bytecode.c.
+ * opcodes.def, compile.c, vm.c, bytecode.c; the others learn what a gate
+ * reads from its prog_read records.
  *
  * A program owns everything it points to, including the syntax tree and
  * the source text its spans refer to; program_free() releases it all.
@@ -17,11 +18,14 @@
 #include "diag.h"
 
 enum opcode {
-#define OP(name, syn) OP_##name,
+#define OP(name, pops, pushes, a, b, syn) OP_##name,
 #include "opcodes.def"
 #undef OP
 	OP__COUNT
 };
+
+/* What an operand is (the a and b columns of opcodes.def). */
+enum operand { OPND_NONE, OPND_K, OPND_SERIES, OPND_CMP, OPND_FOR, OPND_RULE, OPND_DUR, OPND__COUNT };
 
 typedef struct insn {
 	uint8_t op;
@@ -29,15 +33,28 @@ typedef struct insn {
 	int64_t b;
 } insn;
 
+_Static_assert(OP__COUNT <= UINT8_MAX + 1, "an opcode must fit insn.op");
+
+/* An opcode's row of opcodes.def (bytecode.c). */
+typedef struct opinfo {
+	const char *name, *synopsis;
+	uint8_t pops, pushes;
+	uint8_t a, b;		/* enum operand */
+} opinfo;
+
+extern const opinfo op_info[OP__COUNT];
+
 /* Does the instruction read a series (LOAD and the window functions)? */
 static inline bool
 insn_reads_series(const insn *in)
 {
-	return in->op >= OP_LOAD && in->op <= OP_QUANTILE;
+	return op_info[in->op].a == OPND_SERIES;
 }
 
 /* A series is a metric's own samples or its baseline's: series 2*m and 2*m+1. */
 #define SERIES_OF(m, is_baseline) (2 * (m) + ((is_baseline) ? 1 : 0))
+#define SERIES_METRIC(s) ((s) / 2)
+#define SERIES_IS_BASELINE(s) ((s) % 2 == 1)
 
 typedef struct prog_metric {
 	const char *name;
@@ -58,9 +75,20 @@ typedef struct prog_rule {
 typedef struct prog_cmp {
 	int rule;		/* index into the program's rules */
 	char *source;
-	int op;			/* enum ast_op */
+	int op;			/* its opcode, OP_LT .. OP_NE */
 	int metrics[4];		/* metrics it reads, -1 terminated */
 } prog_cmp;
+
+/*
+ * A series a gate reads, and its reach: how far before the evaluation
+ * time a check keeps and fetches its samples.  That is the first step's
+ * distance (the window) plus the lookback or the function's range,
+ * whichever is longer (ng_check_needs in novagate.h).
+ */
+typedef struct prog_read {
+	int series;		/* SERIES_OF */
+	int64_t reach;		/* ms */
+} prog_read;
 
 typedef struct prog_gate {
 	const char *name;
@@ -70,6 +98,7 @@ typedef struct prog_gate {
 	int go;				/* index of its go rule */
 	int code;			/* first instruction */
 	int cmp0, ncmp, for0, nfor;	/* its comparison and `for` slots */
+	int read0, nread;		/* the series it reads: reads[read0 .. read0+nread) */
 	int stack;			/* deepest stack its code needs */
 } prog_gate;
 
@@ -89,6 +118,8 @@ struct ng_gatefile {
 	int nrules;
 	prog_cmp *cmps;
 	int ncmps;
+	prog_read *reads;		/* each gate's, each series once */
+	int nreads, capreads;
 	insn *code;
 	diag_span *spans;		/* source of each instruction */
 	int ncode, capcode;

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* JSON has no NaN or Inf: they are strings, as in Prometheus' API; no value is null. */
 static json_t *
 number(double v)
@@ -54,33 +53,18 @@ state(double v)
 	return ng_state_name(vocab_state(v));
 }
 
-static const char *const cmpops[] = { "<", "<=", ">", ">=", "==", "!=" };
+/* How the language spells each comparison opcode. */
+static const char *const cmpops[] = {
+	[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=",
+};
 
-static double
-cmp_state(const prog_cmp *c, const double lr[2])
-{
-	double x = lr[0], y = lr[1];
-
-	if (isnan(x) || isnan(y))
-		return NAN;
-	switch (c->op) {
-	case OPR_LT: return x < y;
-	case OPR_LE: return x <= y;
-	case OPR_GT: return x > y;
-	case OPR_GE: return x >= y;
-	case OPR_EQ: return x == y;
-	default: return x != y;
-	}
-}
-
-/* The metrics a gate reads (value or baseline), in file order. */
+/* The metrics a gate reads (value or baseline), as the compiler recorded them. */
 static void
 gate_metrics(const program *p, const prog_gate *g, bool *used)
 {
 	memset(used, 0, (size_t)p->nmetrics * sizeof *used);
-	for (const insn *in = &p->code[g->code]; in->op != OP_HALT; in++)
-		if (insn_reads_series(in))
-			used[in->a / 2] = true;
+	for (int i = g->read0; i < g->read0 + g->nread; i++)
+		used[SERIES_METRIC(p->reads[i].series)] = true;
 }
 
 static json_t *
@@ -96,7 +80,7 @@ rule_json(const program *p, int ri, const gate_result *r, bool with_state)
 	const prog_gate *g = &p->gates[r->gate];
 	json_t *o = json_object();
 
-	json_object_set_new(o, "kind", json_string(ng_rule_kind_name((ng_rule_kind)pr->kind)));
+	json_object_set_new(o, "kind", json_string(ast_rule_kind_name(pr->kind)));
 	json_object_set_new(o, "name", pr->name ? json_string(pr->name) : json_null());
 	json_object_set_new(o, "source", json_string(pr->source));
 	json_object_set_new(o, "file", json_string(p->path));
@@ -172,13 +156,13 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 			const double *lr = r->cmp[ci - g->cmp0];
 			const prog_rule *pr = &p->rules[c->rule];
 			json_t *co = json_object();
-			json_object_set_new(co, "rule", json_string(pr->name ? pr->name : ng_rule_kind_name((ng_rule_kind)pr->kind)));
+			json_object_set_new(co, "rule", json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
 			json_object_set_new(co, "source", json_string(c->source));
 			/* the VM does not tell missing from NaN: either is no value here */
 			json_object_set_new(co, "left", isnan(lr[0]) ? json_null() : number(lr[0]));
-			json_object_set_new(co, "op", json_string(cmpops[c->op - OPR_LT]));
+			json_object_set_new(co, "op", json_string(cmpops[c->op]));
 			json_object_set_new(co, "right", isnan(lr[1]) ? json_null() : number(lr[1]));
-			json_object_set_new(co, "state", json_string(state(cmp_state(c, lr))));
+			json_object_set_new(co, "state", json_string(state(vm_compare(c->op, lr[0], lr[1]))));
 			json_array_append_new(cmps, co);
 		}
 		json_object_set_new(mo, "comparisons", cmps);
@@ -223,7 +207,7 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 		fputc(toupper((unsigned char)*w), out);
 	fprintf(out, " at %s\n", at);
 	fprintf(out, "  window   %s .. %s, %d evaluations every %s\n", from, at, r->evaluations, step);
-	fprintf(out, "  decided  %s%s%s%s when %s  (%s:%u)", ng_rule_kind_name((ng_rule_kind)dr->kind), dr->name ? " \"" : "",
+	fprintf(out, "  decided  %s%s%s%s when %s  (%s:%u)", ast_rule_kind_name(dr->kind), dr->name ? " \"" : "",
 		dr->name ? dr->name : "", dr->name ? "\"" : "", dr->source, p->path, dr->line);
 	if (r->decided_since != VM_NEVER) {
 		util_fmt_time(since, sizeof since, r->decided_since);
@@ -233,7 +217,7 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 	for (int i = 0; i < g->nrules; i++) {
 		const prog_rule *pr = &p->rules[g->rule0 + i];
 		char name[96];
-		snprintf(name, sizeof name, "%s%s%s%s", ng_rule_kind_name((ng_rule_kind)pr->kind), pr->name ? " \"" : "",
+		snprintf(name, sizeof name, "%s%s%s%s", ast_rule_kind_name(pr->kind), pr->name ? " \"" : "",
 			 pr->name ? pr->name : "", pr->name ? "\"" : "");
 		fprintf(out, "    %-32s %-7s  %s\n", name, state(r->state[i]), pr->source);
 	}
@@ -267,8 +251,8 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 			char l[32], rr[32];
 			fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
 			fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
-			fprintf(out, "      %-34s %s %s %s  %s\n", c->source, l, cmpops[c->op - OPR_LT], rr,
-				state(cmp_state(c, lr)));
+			fprintf(out, "      %-34s %s %s %s  %s\n", c->source, l, cmpops[c->op], rr,
+				state(vm_compare(c->op, lr[0], lr[1])));
 		}
 	}
 	free(used);

@@ -4,6 +4,7 @@
  * it finds with its location; compile.c trusts a tree that passed.
  */
 #include "sema.h"
+#include "names.h"
 #include "units.h"
 #include "util.h"
 
@@ -19,6 +20,8 @@ typedef struct sema {
 	diag_src *d;
 	ast_gate *gate;
 	bool any_baseline;	/* --baseline given: every metric has one */
+	/* each name's first definition: the one a lookup finds and a duplicate's note shows */
+	names params, metrics, sets;
 } sema;
 
 static const struct fninfo {
@@ -38,12 +41,9 @@ static const struct fninfo {
 };
 
 static int
-find_metric(const ast_file *f, const char *name)
+find_metric(const sema *s, const char *name)
 {
-	for (int i = 0; i < f->nmetrics; i++)
-		if (strcmp(f->metrics[i].name, name) == 0)
-			return i;
-	return -1;
+	return names_find(&s->metrics, name);
 }
 
 /* A value literal, or a duration literal when dur. */
@@ -116,13 +116,13 @@ has_bare_baseline(const ast_node *n)
 
 /* Collect the distinct metrics a subtree reads as values (not baselines). */
 static void
-metrics_of(const ast_file *f, const ast_node *n, int *out, int *nout, int max)
+metrics_of(const sema *s, const ast_node *n, int *out, int *nout, int max)
 {
 	int m;
 
 	if (!n)
 		return;
-	if (n->kind == A_METRIC && (m = find_metric(f, n->name)) >= 0) {
+	if (n->kind == A_METRIC && (m = find_metric(s, n->name)) >= 0) {
 		for (int i = 0; i < *nout && i < max; i++)
 			if (out[i] == m)
 				return;
@@ -131,7 +131,7 @@ metrics_of(const ast_file *f, const ast_node *n, int *out, int *nout, int max)
 		(*nout)++;
 	}
 	for (int i = 0; i < n->nargs; i++)
-		metrics_of(f, n->arg[i], out, nout, max);
+		metrics_of(s, n->arg[i], out, nout, max);
 }
 
 static void
@@ -173,7 +173,7 @@ resolve_baselines(sema *s, ast_node *cmp)
 		diag_error(s->d, cmp->span, "'baseline' on both sides of a comparison; name one: baseline(NAME)");
 		return false;
 	}
-	metrics_of(s->f, cmp->arg[l ? 1 : 0], ms, &nm, 4);
+	metrics_of(s, cmp->arg[l ? 1 : 0], ms, &nm, 4);
 	if (nm != 1) {
 		diag_error(s->d, cmp->arg[l ? 0 : 1]->span,
 			   nm ? "'baseline' is ambiguous: the other side reads %d metrics; write baseline(NAME)"
@@ -310,7 +310,7 @@ expr(sema *s, ast_node *n)
 	case A_NUM:
 		return literal(s, n, false);
 	case A_METRIC:
-		n->metric = find_metric(s->f, n->name);
+		n->metric = find_metric(s, n->name);
 		if (n->metric < 0) {
 			diag_error(s->d, n->span, "unknown metric '%s'", n->name);
 			return false;
@@ -320,7 +320,7 @@ expr(sema *s, ast_node *n)
 	case A_BASELINE:
 		n->type = TY_NUM;
 		if (n->name) {
-			n->metric = find_metric(s->f, n->name);
+			n->metric = find_metric(s, n->name);
 			if (n->metric < 0) {
 				diag_error(s->d, n->name_span, "unknown metric '%s'", n->name);
 				return false;
@@ -390,13 +390,25 @@ clear_relpct(ast_node *n, bool right_of_addsub)
 		clear_relpct(n->arg[i], n->kind == A_BIN && i == 1 && (n->op == OPR_ADD || n->op == OPR_SUB));
 }
 
+/* The value of the parameter named by the len bytes at name, or NULL. */
+static const char *
+param_value(const sema *s, const char *name, size_t len, const param_set *sets)
+{
+	int i = names_findn(&s->sets, name, len);	/* a --set wins over the file */
+
+	if (i >= 0)
+		return sets[i].value;
+	i = names_findn(&s->params, name, len);
+	return i >= 0 ? s->f->params[i].value : NULL;
+}
+
 /*
  * $name and ${name} in a query become the parameter's value, escaped for
  * the PromQL string literal they stand in; outside a literal a value may
  * only be a plain token, so no value can change the query's structure.
  */
 static char *
-substitute(sema *s, const char *q, diag_span qspan, param_set *sets, int nsets)
+substitute(sema *s, const char *q, diag_span qspan, const param_set *sets)
 {
 	size_t cap = strlen(q) + 64, n = 0;
 	char *out = xmalloc(cap);
@@ -404,7 +416,15 @@ substitute(sema *s, const char *q, diag_span qspan, param_set *sets, int nsets)
 	bool ok = true;
 
 #define PUT(c) do { if (n + 2 >= cap) out = xrealloc(out, cap *= 2); out[n++] = (c); } while (0)
+#define PUTS(src, k) do { if (n + (k) + 2 >= cap) out = xrealloc(out, cap = 2 * (n + (k) + 2)); \
+			  memcpy(out + n, (src), (k)); n += (k); } while (0)
 	for (const char *p = q; *p; p++) {
+		size_t run = strcspn(p, "\"'\\$");	/* nothing to quote or replace */
+		if (run) {
+			PUTS(p, run);
+			p += run - 1;
+			continue;
+		}
 		if (quote && *p == '\\' && p[1]) {
 			PUT(*p);
 			PUT(*++p);
@@ -439,13 +459,7 @@ substitute(sema *s, const char *q, diag_span qspan, param_set *sets, int nsets)
 			break;
 		}
 		size_t len = (size_t)(end - name);
-		const char *val = NULL;
-		for (int i = 0; i < nsets && !val; i++)
-			if (strlen(sets[i].name) == len && memcmp(sets[i].name, name, len) == 0)
-				val = sets[i].value;
-		for (int i = 0; i < s->f->nparams && !val; i++)
-			if (strlen(s->f->params[i].name) == len && memcmp(s->f->params[i].name, name, len) == 0)
-				val = s->f->params[i].value;
+		const char *val = param_value(s, name, len, sets);
 		if (!val) {
 			diag_error(s->d, at, "undefined parameter '$%.*s'", (int)len, name);
 			ok = false;
@@ -467,6 +481,7 @@ substitute(sema *s, const char *q, diag_span qspan, param_set *sets, int nsets)
 		p = end - (brace ? 0 : 1);
 	}
 #undef PUT
+#undef PUTS
 	out[n] = '\0';
 	if (!ok) {
 		free(out);
@@ -500,11 +515,25 @@ for_fits(sema *s, const ast_gate *g, const ast_node *n)
 		for_fits(s, g, n->arg[i]);
 }
 
+/* A rule named as an earlier one of its gate (those are in seen) is an error. */
+static void
+rule_name(sema *s, names *seen, const ast_gate *g, int i)
+{
+	const ast_rule *r = &g->rules[i];
+	int j;
+
+	if (r->name && (j = names_add(seen, r->name, i)) >= 0) {
+		diag_error(s->d, r->name_span, "duplicate rule name \"%s\" in gate '%s'", r->name, g->name);
+		diag_note(s->d, g->rules[j].name_span, "first used here");
+	}
+}
+
 static void
 gate(sema *s, ast_gate *g)
 {
 	int64_t longest_for = 0;
 	int go = -1;
+	names seen;
 
 	s->gate = g;
 	for (int i = 0; i < SET__N; i++)
@@ -520,16 +549,11 @@ gate(sema *s, ast_gate *g)
 		diag_error(s->d, g->set[SET_LOOKBACK]->span, "the lookback must be longer than 0");
 		g->lookback = 300000;
 	}
+	names_init(&seen, (size_t)g->nrules);
 	for (int i = 0; i < g->nrules; i++) {
 		ast_rule *r = &g->rules[i];
 
-		for (int j = 0; j < i && r->name; j++) {
-			if (g->rules[j].name && strcmp(g->rules[j].name, r->name) == 0) {
-				diag_error(s->d, r->name_span, "duplicate rule name \"%s\" in gate '%s'", r->name, g->name);
-				diag_note(s->d, g->rules[j].name_span, "first used here");
-				break;
-			}
-		}
+		rule_name(s, &seen, g, i);
 		if (r->kind == RULE_GO) {
 			if (go >= 0) {
 				diag_error(s->d, r->span, "gate '%s' has a second go rule; join the conditions with &&", g->name);
@@ -544,12 +568,14 @@ gate(sema *s, ast_gate *g)
 			diag_error(s->d, r->cond->span, "the condition of a %s rule must be a comparison, "
 				   "as in error_rate > 5%%", ng_rule_kind_name((ng_rule_kind)r->kind));
 	}
+	names_free(&seen);
 	if (go < 0)
 		diag_error(s->d, g->span, "gate '%s' has no go rule (go when CONDITION)", g->name);
 	/* the longest `for`, so that by default the window lets it hold */
-	for (int i = 0; i < g->nrules; i++)
-		if (g->rules[i].cond)
-			longest_for = max_for(g->rules[i].cond, longest_for);
+	if (!g->set[SET_WINDOW])
+		for (int i = 0; i < g->nrules; i++)
+			if (g->rules[i].cond)
+				longest_for = max_for(g->rules[i].cond, longest_for);
 	g->window = g->set[SET_WINDOW] ? (int64_t)g->set[SET_WINDOW]->num : longest_for > g->step ? longest_for : g->step;
 	/* whole steps, rounded up, so that a `for` as long as the window can hold */
 	int64_t steps = (g->window + g->step - 1) / g->step;
@@ -570,41 +596,48 @@ int
 sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline)
 {
 	sema s = { .f = f, .d = d, .any_baseline = any_baseline };
+	names gates;
+	int j;
 
+	names_init(&s.sets, (size_t)nsets);
+	names_init(&s.params, (size_t)f->nparams);
+	names_init(&s.metrics, (size_t)f->nmetrics);
+	names_init(&gates, (size_t)f->ngates);
+	for (int i = 0; i < nsets; i++)
+		if (sets[i].value)	/* a set without a value does not count */
+			names_add(&s.sets, sets[i].name, i);
 	for (int i = 0; i < f->nparams; i++)
-		for (int j = 0; j < i; j++)
-			if (strcmp(f->params[i].name, f->params[j].name) == 0) {
-				diag_error(d, f->params[i].span, "duplicate parameter '%s'", f->params[i].name);
-				diag_note(d, f->params[j].span, "first defined here");
-				break;
-			}
+		if ((j = names_add(&s.params, f->params[i].name, i)) >= 0) {
+			diag_error(d, f->params[i].span, "duplicate parameter '%s'", f->params[i].name);
+			diag_note(d, f->params[j].span, "first defined here");
+		}
 	for (int i = 0; i < f->nmetrics; i++) {
 		ast_metric *m = &f->metrics[i];
 
-		for (int j = 0; j < i; j++)
-			if (strcmp(m->name, f->metrics[j].name) == 0) {
-				diag_error(d, m->span, "duplicate metric '%s'", m->name);
-				diag_note(d, f->metrics[j].span, "first defined here");
-				break;
-			}
+		if ((j = names_add(&s.metrics, m->name, i)) >= 0) {
+			diag_error(d, m->span, "duplicate metric '%s'", m->name);
+			diag_note(d, f->metrics[j].span, "first defined here");
+		}
 		if (m->dflt)
 			literal(&s, m->dflt, false);
-		m->final = substitute(&s, m->query, m->query_span, sets, nsets);
+		m->final = substitute(&s, m->query, m->query_span, sets);
 		if (m->bquery)
-			m->bfinal = substitute(&s, m->bquery, m->bquery_span, sets, nsets);
+			m->bfinal = substitute(&s, m->bquery, m->bquery_span, sets);
 		if (!*m->query)
 			diag_error(d, m->query_span, "empty query for metric '%s'", m->name);
 	}
 	for (int i = 0; i < f->ngates; i++) {
-		for (int j = 0; j < i; j++)
-			if (strcmp(f->gates[i].name, f->gates[j].name) == 0) {
-				diag_error(d, f->gates[i].span, "duplicate gate '%s'", f->gates[i].name);
-				diag_note(d, f->gates[j].span, "first defined here");
-				break;
-			}
+		if ((j = names_add(&gates, f->gates[i].name, i)) >= 0) {
+			diag_error(d, f->gates[i].span, "duplicate gate '%s'", f->gates[i].name);
+			diag_note(d, f->gates[j].span, "first defined here");
+		}
 		gate(&s, &f->gates[i]);
 	}
 	if (f->ngates == 0 && d->nerrors == 0)
 		diag_error(d, (diag_span){ (unsigned)d->len, 0 }, "no gate in this file (gate NAME { ... })");
+	names_free(&s.sets);
+	names_free(&s.params);
+	names_free(&s.metrics);
+	names_free(&gates);
 	return d->nerrors;
 }

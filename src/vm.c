@@ -17,7 +17,7 @@ vm_init(vm *v, const program *p, int gate, const series *ss)
 	v->since = xmalloc((size_t)(g->nfor ? g->nfor : 1) * sizeof *v->since);
 	v->rule = xmalloc((size_t)(g->nrules ? g->nrules : 1) * sizeof *v->rule);
 	v->cmp = xmalloc((size_t)(g->ncmp ? g->ncmp : 1) * sizeof *v->cmp);
-	v->stack = xmalloc((size_t)(g->stack + 1) * sizeof *v->stack);
+	v->stack = xmalloc((size_t)(g->stack + 1) * sizeof *v->stack);	/* test_vm.c: the spare stays unused */
 	vm_reset(v);
 }
 
@@ -48,22 +48,22 @@ vm_reset(vm *v)
  * read as a healthy 0.
  */
 static bool
-defaulted(const vm *v, int s)
+defaulted(const program *p, const series *ss, int s)
 {
-	return s % 2 == 0 && v->p->metrics[s / 2].has_default && v->series[s].count == 0;
+	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && ss[s].count == 0;
 }
 
 static double
-level(const vm *v, int s, double x)
+level(const program *p, const series *ss, int s, double x)
 {
-	return defaulted(v, s) ? v->p->metrics[s / 2].dflt : x;
+	return defaulted(p, ss, s) ? p->metrics[SERIES_METRIC(s)].dflt : x;
 }
 
 /* A constant series does not change: its delta, rate and increase are 0. */
 static double
-change(const vm *v, int s, double x)
+change(const program *p, const series *ss, int s, double x)
 {
-	return defaulted(v, s) ? 0 : x;
+	return defaulted(p, ss, s) ? 0 : x;
 }
 
 static double
@@ -72,17 +72,34 @@ truth(bool b)
 	return b ? 1 : 0;
 }
 
+bool
+vm_load(const program *p, const series *ss, int s, int64_t t, int64_t lookback, double *v,
+	const sample **x)
+{
+	*x = series_at(&ss[s], t, lookback);
+	*v = level(p, ss, s, *x ? (*x)->v : NAN);
+	return *x || defaulted(p, ss, s);
+}
+
+double
+vm_compare(int op, double x, double y)
+{
+	if (isnan(x) || isnan(y))
+		return NAN;
+	switch (op) {
+	case OP_LT: return truth(x < y);
+	case OP_LE: return truth(x <= y);
+	case OP_GT: return truth(x > y);
+	case OP_GE: return truth(x >= y);
+	case OP_EQ: return truth(x == y);
+	case OP_NE: return truth(x != y);
+	default: return NAN;	/* not a comparison */
+	}
+}
+
 #define vmdispatch(o)	switch (o)
 #define vmcase(l)	case l:
 #define vmbreak		break
-
-/* Comparisons: unknown when either side is NaN. */
-#define CMP(expr) do {							\
-	double y = *sp--, x = *sp;					\
-	v->cmp[in->a - g->cmp0][0] = x;					\
-	v->cmp[in->a - g->cmp0][1] = y;					\
-	*sp = isnan(x) || isnan(y) ? NAN : truth(expr);			\
-} while (0)
 
 void
 vm_step(vm *v, int64_t t)
@@ -100,36 +117,36 @@ vm_step(vm *v, int64_t t)
 			vmbreak;
 		}
 		vmcase(OP_LOAD) {
-			const sample *x = series_at(&ss[in->a], t, g->lookback);
-			*++sp = level(v, in->a, x ? x->v : NAN);
+			const sample *x;
+			vm_load(p, ss, in->a, t, g->lookback, ++sp, &x);
 			vmbreak;
 		}
 		vmcase(OP_AVG) {
-			*++sp = level(v, in->a, series_avg(&ss[in->a], t, in->b));
+			*++sp = level(p, ss, in->a, series_avg(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MIN) {
-			*++sp = level(v, in->a, series_min(&ss[in->a], t, in->b));
+			*++sp = level(p, ss, in->a, series_min(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MAX) {
-			*++sp = level(v, in->a, series_max(&ss[in->a], t, in->b));
+			*++sp = level(p, ss, in->a, series_max(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_DELTA) {
-			*++sp = change(v, in->a, series_delta(&ss[in->a], t, in->b));
+			*++sp = change(p, ss, in->a, series_delta(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_RATE) {
-			*++sp = change(v, in->a, series_rate(&ss[in->a], t, in->b));
+			*++sp = change(p, ss, in->a, series_rate(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_INCREASE) {
-			*++sp = change(v, in->a, series_increase(&ss[in->a], t, in->b));
+			*++sp = change(p, ss, in->a, series_increase(&ss[in->a], t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_QUANTILE) {
-			*sp = level(v, in->a, series_quantile(&ss[in->a], *sp, t, in->b));
+			*sp = level(p, ss, in->a, series_quantile(&ss[in->a], *sp, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_NEG) {
@@ -156,12 +173,13 @@ vm_step(vm *v, int64_t t)
 			sp[0] /= sp[1];	/* x/0 is ±Inf or NaN, as in PromQL */
 			vmbreak;
 		}
-		vmcase(OP_LT) { CMP(x < y); vmbreak; }
-		vmcase(OP_LE) { CMP(x <= y); vmbreak; }
-		vmcase(OP_GT) { CMP(x > y); vmbreak; }
-		vmcase(OP_GE) { CMP(x >= y); vmbreak; }
-		vmcase(OP_EQ) { CMP(x == y); vmbreak; }
-		vmcase(OP_NE) { CMP(x != y); vmbreak; }
+		vmcase(OP_LT) vmcase(OP_LE) vmcase(OP_GT) vmcase(OP_GE) vmcase(OP_EQ) vmcase(OP_NE) {
+			double y = *sp--, x = *sp;
+			v->cmp[in->a - g->cmp0][0] = x;
+			v->cmp[in->a - g->cmp0][1] = y;
+			*sp = vm_compare(in->op, x, y);
+			vmbreak;
+		}
 		vmcase(OP_AND) {
 			double y = *sp--, x = *sp;
 			*sp = x == 0 || y == 0 ? 0 : isnan(x) || isnan(y) ? NAN : 1;

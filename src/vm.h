@@ -29,4 +29,15 @@ void vm_free(vm *v);
 void vm_reset(vm *v);
 void vm_step(vm *v, int64_t t);
 
+/*
+ * Series s at t as LOAD reads it, for the VM and the report alike: the
+ * latest sample in the lookback, or the default of a metric that has no
+ * samples at all.  False when it has neither (*v NaN); *x is the sample,
+ * NULL when there is none.
+ */
+bool vm_load(const program *p, const series *ss, int s, int64_t t, int64_t lookback, double *v,
+	     const sample **x);
+/* A comparison opcode (OP_LT .. OP_NE) on x and y: 1, 0, or NaN (unknown) if either is NaN. */
+double vm_compare(int op, double x, double y);
+
 #endif

@@ -2,7 +2,8 @@
  * test_compile.c: program_compile() on gate texts held in memory: the
  * exact diagnostics (text and caret), that every error is reported,
  * constant folding, the disassembly, $param substitution and escaping,
- * and the gate defaults (window, step, lookback).
+ * the gate defaults (window, step, lookback), the stack size and the
+ * series each gate reads.
  */
 #include "program.h"
 #include "t.h"
@@ -617,6 +618,76 @@ defaults(void)
 	program_free(p);
 }
 
+/* --- stack size and the series read ----------------------------------------- */
+
+/* The deepest stack of a gate's code, however its expressions nest. */
+static void
+stack(void)
+{
+	static const struct {
+		const char *cond;
+		int stack;
+	} cases[] = {
+		{ "e < 1", 2 },
+		{ "quantile(0.5, e, 1m) > 1", 2 },		/* QUANTILE pops phi and pushes */
+		{ "e < 1 for 1m && !(e > 2) || -e < 3", 3 },	/* FOR, NOT and NEG replace the top */
+		{ "(e + e) * (e + e) < (e + e) * (e - 1)", 4 },
+		{ "e < e + (e + (e * (e / (e - avg(e, 1m)))))", 7 },
+	};
+	char text[8192];
+	program *p;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		snprintf(text, sizeof text, "metric e = `x`\ngate g {\n  go when %s\n}\n", cases[i].cond);
+		p = OK(text);
+		if (p)
+			T_CHECK(p->gates[0].stack == cases[i].stack, "%s: stack %d, want %d", cases[i].cond,
+				p->gates[0].stack, cases[i].stack);
+		program_free(p);
+	}
+
+	/* e < e + (e + (... + e)), nested 200 deep: every e is pushed before the first ADD */
+	int n = snprintf(text, sizeof text, "metric e = `x`\ngate g {\n  go when e < ");
+	for (int i = 0; i < 200; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n, "e + (");
+	n += snprintf(text + n, sizeof text - (size_t)n, "e");
+	for (int i = 0; i < 200; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n, ")");
+	snprintf(text + n, sizeof text - (size_t)n, "\n}\n");
+	p = OK(text);
+	if (p)
+		T_CHECK(p->gates[0].stack == 202, "200 deep: stack %d, want 202", p->gates[0].stack);
+	program_free(p);
+}
+
+/* Each gate's series, once each, and how far before the evaluation time it reads them. */
+static void
+reads(void)
+{
+	program *p = OK("metric x = `x`\nmetric y = `y`\nmetric z = `z` baseline `zb`\n"
+			"gate a {\n  window 1m\n  lookback 2m\n  go when x < 1 && avg(y, 10m) < 1 && last(x) > 0\n}\n"
+			"gate b {\n  go when z < baseline * 2 && rate(z, 10s) < 1\n}\n");
+
+	if (!p)
+		return;
+	const prog_gate *a = &p->gates[0], *b = &p->gates[1];
+	T_CHECK(a->nread == 2 && b->nread == 2, "gate a reads %d series, b %d; want 2 and 2", a->nread, b->nread);
+	if (a->nread == 2 && b->nread == 2) {
+		const prog_read *ra = &p->reads[a->read0], *rb = &p->reads[b->read0];
+		/* the window plus the lookback or the function's range, whichever is longer */
+		T_CHECK(ra[0].series == SERIES_OF(0, false) && ra[0].reach == 180000,
+			"a: series %d reach %lld; want x, 180000", ra[0].series, (long long)ra[0].reach);
+		T_CHECK(ra[1].series == SERIES_OF(1, false) && ra[1].reach == 660000,
+			"a: series %d reach %lld; want y, 660000", ra[1].series, (long long)ra[1].reach);
+		/* the defaults: window one step (15s), lookback 5m; rate's 10s is shorter */
+		T_CHECK(rb[0].series == SERIES_OF(2, false) && rb[0].reach == 315000,
+			"b: series %d reach %lld; want z, 315000", rb[0].series, (long long)rb[0].reach);
+		T_CHECK(rb[1].series == SERIES_OF(2, true) && rb[1].reach == 315000,
+			"b: series %d reach %lld; want baseline(z), 315000", rb[1].series, (long long)rb[1].reach);
+	}
+	program_free(p);
+}
+
 int
 main(void)
 {
@@ -626,5 +697,7 @@ main(void)
 	disassembly();
 	params();
 	defaults();
+	stack();
+	reads();
 	return T_DONE();
 }

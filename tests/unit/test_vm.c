@@ -2,11 +2,13 @@
  * test_vm.c: gates run by eval_gate() over series built by hand.  The
  * `for` edge cases of a Prometheus alerting rule evaluated every step,
  * missing data (gaps, NaN, staleness markers, defaults), three-valued
- * logic, the latched rollback, the verdict, and bare `baseline`.
+ * logic, the latched rollback, the verdict, bare `baseline`, the stack
+ * the compiler sizes, and how far back a check keeps and asks for samples.
  *
  * Times are ms; AT is the end of the window, and samples sit on the steps.
  */
 #include "eval.h"
+#include "novagate.h"
 #include "program.h"
 #include "series.h"
 #include "t.h"
@@ -726,6 +728,92 @@ gates(void)
 	T_STREQ(ng_verdict_name(NG_INCONCLUSIVE), "inconclusive");
 }
 
+/* --- the stack the compiler sizes from opcodes.def ------------------------------ */
+
+/* The VM goes exactly as deep as the compiler says: no deeper (a heap overrun), and as deep. */
+static void
+stack_exact(void)
+{
+	static const char *const conds[] = {
+		"e < 1",
+		"quantile(0.5, e, 1m) > 1 || rate(e, 1m) < delta(e, 2m)",
+		"e < 1 for 1m && !(e > 2) || -e < 3 && min(e, 1m) != max(e, 1m)",
+		"e < e + (e + (e * (e / (e - avg(e, 1m) + increase(e, 1m)))))",
+	};
+	char text[4096];
+
+	for (size_t i = 0; i <= sizeof conds / sizeof *conds; i++) {
+		if (i < sizeof conds / sizeof *conds) {
+			snprintf(text, sizeof text, "metric e = `x`\ngate g {\n  go when %s\n}\n", conds[i]);
+		} else {	/* nested 200 deep */
+			int n = snprintf(text, sizeof text, "metric e = `x`\ngate g {\n  go when e < ");
+			for (int k = 0; k < 200; k++)
+				n += snprintf(text + n, sizeof text - (size_t)n, "e + (");
+			n += snprintf(text + n, sizeof text - (size_t)n, "e");
+			for (int k = 0; k < 200; k++)
+				n += snprintf(text + n, sizeof text - (size_t)n, ")");
+			snprintf(text + n, sizeof text - (size_t)n, "\n}\n");
+		}
+		world w = make(text);
+		int depth = w.p->gates[0].stack;
+		const double mark = -1234.5;	/* no value these gates compute */
+		vm v;
+
+		fill(&w, "e", false, -120 * S, 0, 0.5);
+		vm_init(&v, w.p, 0, w.ss);
+		for (int k = 0; k <= depth; k++)	/* vm_init gives one slot to spare */
+			v.stack[k] = mark;
+		vm_step(&v, AT);
+		T_CHECK(depth > 0 && v.stack[depth - 1] != mark, "gate %zu: stack %d, but the VM never went that deep",
+			i, depth);
+		T_CHECK(v.stack[depth] == mark, "gate %zu: the VM went deeper than its stack of %d", i, depth);
+		vm_free(&v);
+		unmake(&w);
+	}
+}
+
+/* --- what a check keeps and asks for (ng_check_needs) ---------------------------- */
+
+static void
+reach(void)
+{
+	world w = make("metric x = `x`\nmetric y = `y`\nmetric z = `z` baseline `zb`\n"
+		       "gate a {\n  window 1m\n  lookback 2m\n  go when x < 1 for 1m && avg(y, 10m) < 1\n}\n"
+		       "gate b {\n  step 10s\n  window 30s\n  go when avg(x, 1m) < 1 && z < baseline\n}\n");
+	int64_t step, far;
+	ng_check *c;
+
+	/* the first step's distance (the window) plus the lookback or the function's range */
+	c = ng_check_new(w.p, -1);
+	T_CHECK(ng_check_needs(c, 0, false, &step, &far) && step == 5 * S && far == 330 * S,
+		"x: step %lld reach %lld; want 5000 (both gates'), 330000 (b's)", (long long)step, (long long)far);
+	T_CHECK(ng_check_needs(c, 1, false, &step, &far) && step == STEP && far == 660 * S,
+		"y: step %lld reach %lld; want 15000, 660000", (long long)step, (long long)far);
+	T_CHECK(ng_check_needs(c, 2, true, &step, &far) && step == 10 * S && far == 330 * S,
+		"baseline(z): step %lld reach %lld; want 10000, 330000", (long long)step, (long long)far);
+	T_CHECK(!ng_check_needs(c, 1, true, &step, &far) && step == 0 && far == 0,
+		"the baseline of y is read by no gate");
+	ng_check_free(c);
+	c = ng_check_new(w.p, 0);
+	T_CHECK(ng_check_needs(c, 0, false, &step, &far) && step == STEP && far == 180 * S,
+		"gate a alone, x: step %lld reach %lld; want 15000, 180000", (long long)step, (long long)far);
+	T_CHECK(!ng_check_needs(c, 2, false, &step, &far), "gate a does not read z");
+
+	/*
+	 * It keeps as far back as that: the first step (AT-1m) reads a sample
+	 * 1ms inside its lookback (2m), however late the newest sample is.
+	 */
+	ng_check_set_at(c, AT);
+	ng_check_push(c, 0, false, AT - 180 * S + 1, 0);
+	ng_check_push(c, 0, false, AT - 60 * S + 1, 0);
+	ng_check_push(c, 0, false, AT, 0);
+	for (int64_t t = -600 * S; t <= 0; t += STEP)
+		ng_check_push(c, 1, false, AT + t, 0);
+	T_CHECK(ng_check_eval(c, AT) == NG_GO, "x < 1 held for 1m only if the first step saw the oldest sample");
+	ng_check_free(c);
+	unmake(&w);
+}
+
 int
 main(void)
 {
@@ -736,5 +824,7 @@ main(void)
 	defaults();
 	baselines();
 	gates();
+	stack_exact();
+	reach();
 	return T_DONE();
 }
