@@ -142,15 +142,15 @@ ng_check_new(const ng_gatefile *gf, int gate)
 
 	c->p = p;
 	c->gate = gate;
-	c->ss = xcalloc((size_t)(nseries ? nseries : 1), sizeof *c->ss);
-	c->wanted = xcalloc((size_t)(nseries ? nseries : 1), sizeof *c->wanted);
-	c->key = xcalloc((size_t)(nseries ? nseries : 1), sizeof *c->key);
-	c->namelen = xcalloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *c->namelen);
+	c->ss = xcalloc((size_t)nseries, sizeof *c->ss);
+	c->wanted = xcalloc((size_t)nseries, sizeof *c->wanted);
+	c->key = xcalloc((size_t)nseries, sizeof *c->key);
+	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
 	for (int m = 0; m < p->nmetrics; m++)
 		c->namelen[m] = strlen(p->metrics[m].name);
 
 	/* keep what the longest reach of any evaluated gate needs, and no more */
-	int64_t *keep = xcalloc((size_t)(nseries ? nseries : 1), sizeof *keep);
+	int64_t *keep = xcalloc((size_t)nseries, sizeof *keep);
 	for (int gi = 0; gi < p->ngates; gi++) {
 		const prog_gate *g = &p->gates[gi];
 		if (gate >= 0 && gi != gate)

@@ -15,9 +15,9 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 
 	*r = (gate_result){ .gate = gate, .at = at, .from = at - steps * g->step,
 			    .evaluations = (int)steps + 1, .decided_since = VM_NEVER };
-	r->state = xmalloc((size_t)(g->nrules ? g->nrules : 1) * sizeof *r->state);
-	r->since = xmalloc((size_t)(g->nrules ? g->nrules : 1) * sizeof *r->since);
-	r->cmp = xmalloc((size_t)(g->ncmp ? g->ncmp : 1) * sizeof *r->cmp);
+	r->state = xmalloc((size_t)g->nrules * sizeof *r->state);
+	r->since = xmalloc((size_t)g->nrules * sizeof *r->since);
+	r->cmp = xmalloc((size_t)g->ncmp * sizeof *r->cmp);
 	for (int i = 0; i < g->nrules; i++)
 		r->since[i] = VM_NEVER;
 

@@ -98,7 +98,7 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 {
 	const prog_gate *g = &p->gates[r->gate];
 	json_t *o = json_object(), *w = json_object(), *rules = json_array(), *metrics = json_array();
-	bool *used = xcalloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *used);
+	bool *used = xcalloc((size_t)p->nmetrics, sizeof *used);
 
 	json_object_set_new(o, "gate", json_string(g->name));
 	json_object_set_new(o, "file", json_string(p->path));
@@ -197,7 +197,7 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 	const prog_gate *g = &p->gates[r->gate];
 	const prog_rule *dr = &p->rules[r->decided];
 	char from[40], at[40], step[40], since[40];
-	bool *used = xcalloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *used);
+	bool *used = xcalloc((size_t)p->nmetrics, sizeof *used);
 
 	util_fmt_time(from, sizeof from, r->from);
 	util_fmt_time(at, sizeof at, r->at);

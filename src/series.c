@@ -175,7 +175,7 @@ series_quantile(const series *s, double phi, int64_t t, int64_t range)
 
 	if (isnan(phi))
 		return NAN;
-	double *v = xmalloc((n ? n : 1) * sizeof *v);
+	double *v = xmalloc(n * sizeof *v);
 	for (size_t i = 0; i < n; i++)
 		if (!series_is_stale(w[i].v))
 			v[k++] = w[i].v;

@@ -14,9 +14,9 @@ vm_init(vm *v, const program *p, int gate, const series *ss)
 	const prog_gate *g = &p->gates[gate];
 
 	*v = (vm){ .p = p, .g = g, .series = ss };
-	v->since = xmalloc((size_t)(g->nfor ? g->nfor : 1) * sizeof *v->since);
-	v->rule = xmalloc((size_t)(g->nrules ? g->nrules : 1) * sizeof *v->rule);
-	v->cmp = xmalloc((size_t)(g->ncmp ? g->ncmp : 1) * sizeof *v->cmp);
+	v->since = xmalloc((size_t)g->nfor * sizeof *v->since);
+	v->rule = xmalloc((size_t)g->nrules * sizeof *v->rule);
+	v->cmp = xmalloc((size_t)g->ncmp * sizeof *v->cmp);
 	v->stack = xmalloc((size_t)(g->stack + 1) * sizeof *v->stack);	/* test_vm.c: the spare stays unused */
 	vm_reset(v);
 }
