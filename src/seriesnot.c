@@ -6,7 +6,9 @@
  * ParseFloat as parser.number() does.  Messages follow Prometheus' wording.
  */
 #include "seriesnot.h"
+#include "gonum.h"
 #include "series.h"
+#include "utf8.h"
 #include "util.h"
 
 #include <math.h>
@@ -86,19 +88,13 @@ peekc(const lexer *l)
 	return l->pos < l->n ? (unsigned char)l->s[l->pos] : -1;
 }
 
-/* Bytes of the UTF-8 character at s (1 for anything malformed). */
+/* Bytes of the UTF-8 character at s (1 for anything malformed): for spans in messages. */
 static size_t
 charlen(const char *s, size_t n)
 {
-	unsigned char c = (unsigned char)s[0];
-	size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	size_t k = utf8_len(s, n);
 
-	if (k > n)
-		return 1;
-	for (size_t i = 1; i < k; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			return 1;
-	return k;
+	return k ? k : 1;
 }
 
 /* After an exponent or an underscore: no separator may follow, nor the end. */
@@ -283,152 +279,10 @@ unexpected(lexer *l, const token *t, const char *context, const char *expected)
 		    expected ? ", expected " : "", expected ? expected : "");
 }
 
-/* --- Go's strconv, as parser.number() uses it ------------------------------ */
-
 static int
 lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* strconv.underscoreOK: underscores only between digits (or after a base prefix). */
-static bool
-underscore_ok(const char *s, size_t n)
-{
-	int saw = '^';
-	size_t i = 0;
-	bool hex = false;
-
-	if (n >= 1 && (s[0] == '-' || s[0] == '+'))
-		s++, n--;
-	if (n >= 2 && s[0] == '0' && (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
-		i = 2;
-		saw = '0';
-		hex = lower(s[1]) == 'x';
-	}
-	for (; i < n; i++) {
-		if (is_digit(s[i]) || (hex && lower(s[i]) >= 'a' && lower(s[i]) <= 'f')) {
-			saw = '0';
-			continue;
-		}
-		if (s[i] == '_') {
-			if (saw != '0')
-				return false;
-			saw = '_';
-			continue;
-		}
-		if (saw == '_')
-			return false;
-		saw = '!';
-	}
-	return saw != '_';
-}
-
-enum { GO_OK, GO_SYNTAX, GO_RANGE };
-
-/* strconv.ParseUint(s, base, 64); base 0 reads a prefix (0b, 0o, 0x, 0) and allows underscores. */
-static int
-go_parse_uint(const char *s, size_t n, int base, uint64_t *out)
-{
-	const char *s0 = s;
-	size_t n0 = n;
-	bool base0 = base == 0, underscores = false;
-	uint64_t x = 0;
-
-	if (n == 0)
-		return GO_SYNTAX;
-	if (base0) {
-		base = 10;
-		if (s[0] == '0') {
-			if (n >= 3 && lower(s[1]) == 'b')
-				base = 2, s += 2, n -= 2;
-			else if (n >= 3 && lower(s[1]) == 'o')
-				base = 8, s += 2, n -= 2;
-			else if (n >= 3 && lower(s[1]) == 'x')
-				base = 16, s += 2, n -= 2;
-			else
-				base = 8, s++, n--;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)s[i], d;
-		if (c == '_' && base0) {
-			underscores = true;
-			continue;
-		}
-		if (is_digit(c))
-			d = c - '0';
-		else if (lower(c) >= 'a' && lower(c) <= 'z')
-			d = lower(c) - 'a' + 10;
-		else
-			return GO_SYNTAX;
-		if (d >= base)
-			return GO_SYNTAX;
-		if (x > (UINT64_MAX - (uint64_t)d) / (uint64_t)base) {
-			/* Go keeps reading for syntax errors before it reports the range */
-			for (size_t j = i + 1; j < n; j++) {
-				int cj = (unsigned char)s[j];
-				int dj = is_digit(cj) ? cj - '0' : lower(cj) >= 'a' && lower(cj) <= 'z' ?
-					lower(cj) - 'a' + 10 : 99;
-				if (!(cj == '_' && base0) && dj >= base)
-					return GO_SYNTAX;
-			}
-			if (underscores && !underscore_ok(s0, n0))
-				return GO_SYNTAX;
-			return GO_RANGE;
-		}
-		x = x * (uint64_t)base + (uint64_t)d;
-	}
-	if (underscores && !underscore_ok(s0, n0))
-		return GO_SYNTAX;
-	*out = x;
-	return GO_OK;
-}
-
-/* strconv.ParseFloat(s, 64) for the decimal forms a series number can take. */
-static int
-go_parse_float(const char *s, size_t n, double *out)
-{
-	size_t i = 0;
-	bool digits = false, dot = false, underscores = false;
-	char buf[512], *end;
-	size_t k = 0;
-
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		i++;
-	for (; i < n; i++) {
-		if (s[i] == '_')
-			underscores = true;
-		else if (s[i] == '.' && !dot)
-			dot = true;
-		else if (is_digit(s[i]))
-			digits = true;
-		else
-			break;
-	}
-	if (!digits)
-		return GO_SYNTAX;
-	if (i < n && lower(s[i]) == 'e') {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= n || !is_digit(s[i]))
-			return GO_SYNTAX;
-		for (; i < n && (is_digit(s[i]) || s[i] == '_'); i++)
-			underscores |= s[i] == '_';
-	}
-	if (i != n || (underscores && !underscore_ok(s, n)))
-		return GO_SYNTAX;
-	for (i = 0; i < n && k + 1 < sizeof buf; i++)
-		if (s[i] != '_')
-			buf[k++] = s[i];
-	if (i < n)
-		return GO_RANGE;	/* longer than any double needs: a number this long is absurd */
-	buf[k] = '\0';
-	*out = strtod(buf, &end);
-	if (isinf(*out))
-		return GO_RANGE;	/* Go reports overflow, not underflow */
-	return GO_OK;
 }
 
 /* parser.number(): ParseInt(s, 0, 64), else ParseFloat(s, 64); Inf and NaN are keywords. */
@@ -448,14 +302,14 @@ number(lexer *l, const token *t, double *v)
 		*v = NAN;
 		return 0;
 	}
-	if (go_parse_uint(s, n, 0, &u) == GO_OK && u <= (uint64_t)INT64_MAX) {
+	if (gonum_parse_uint(s, n, 0, &u) == GONUM_OK && u <= (uint64_t)INT64_MAX) {
 		*v = (double)(int64_t)u;
 		return 0;
 	}
-	if ((r = go_parse_float(s, n, v)) == GO_OK)
+	if ((r = gonum_parse_float(s, n, v)) == GONUM_OK)
 		return 0;
 	return fail(l, t->off, t->len, "error parsing number: strconv.ParseFloat: parsing \"%.*s\": %s",
-		    (int)(n < 80 ? n : 80), s, r == GO_RANGE ? "value out of range" : "invalid syntax");
+		    (int)(n < 80 ? n : 80), s, r == GONUM_RANGE ? "value out of range" : "invalid syntax");
 }
 
 static bool
@@ -483,10 +337,10 @@ repetitions(lexer *l, uint64_t *count, size_t *off, size_t *len)
 	s = l->s + t.off;
 	*off = t.off;
 	*len = t.len;
-	if ((r = go_parse_uint(s, t.len, 10, count)) != GO_OK)
+	if ((r = gonum_parse_uint(s, t.len, 10, count)) != GONUM_OK)
 		return fail(l, t.off, t.len, "invalid repetition in series values: "
 			    "strconv.ParseUint: parsing \"%.*s\": %s", (int)(t.len < 80 ? t.len : 80), s,
-			    r == GO_RANGE ? "value out of range" : "invalid syntax");
+			    r == GONUM_RANGE ? "value out of range" : "invalid syntax");
 	return 0;
 }
 
@@ -614,26 +468,6 @@ parse_values(lexer *l, sn_series *out, bool after_item)
 
 /* --- label sets ------------------------------------------------------------ */
 
-static void
-put_utf8(char *buf, size_t *k, uint32_t r)
-{
-	if (r < 0x80) {
-		buf[(*k)++] = (char)r;
-	} else if (r < 0x800) {
-		buf[(*k)++] = (char)(0xc0 | (r >> 6));
-		buf[(*k)++] = (char)(0x80 | (r & 0x3f));
-	} else if (r < 0x10000) {
-		buf[(*k)++] = (char)(0xe0 | (r >> 12));
-		buf[(*k)++] = (char)(0x80 | ((r >> 6) & 0x3f));
-		buf[(*k)++] = (char)(0x80 | (r & 0x3f));
-	} else {
-		buf[(*k)++] = (char)(0xf0 | (r >> 18));
-		buf[(*k)++] = (char)(0x80 | ((r >> 12) & 0x3f));
-		buf[(*k)++] = (char)(0x80 | ((r >> 6) & 0x3f));
-		buf[(*k)++] = (char)(0x80 | (r & 0x3f));
-	}
-}
-
 static int
 digit_val(int c)
 {
@@ -642,27 +476,6 @@ digit_val(int c)
 	if (lower(c) >= 'a' && lower(c) <= 'f')
 		return lower(c) - 'a' + 10;
 	return 16;
-}
-
-/* Whether s holds valid UTF-8 (Go's RuneError check of lexString). */
-static bool
-valid_utf8_at(const char *s, size_t n, size_t *k)
-{
-	unsigned char c = (unsigned char)s[0];
-	uint32_t r;
-
-	if (c < 0x80) {
-		*k = 1;
-		return true;
-	}
-	*k = charlen(s, n);
-	if (*k == 1)
-		return false;
-	r = c & (0xff >> (*k + 1));
-	for (size_t i = 1; i < *k; i++)
-		r = r << 6 | ((unsigned char)s[i] & 0x3f);
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	return r >= min[*k] && r <= 0x10ffff && !(r >= 0xd800 && r < 0xe000);
 }
 
 /*
@@ -685,7 +498,8 @@ lex_string(lexer *l, token *t, char **val, size_t *vlen)
 			return fail(l, start, l->pos - start, quote == '`' ? "unterminated raw string" :
 				    "unterminated quoted string");
 		}
-		if (!valid_utf8_at(l->s + l->pos, l->n - l->pos, &w)) {
+		/* Go's RuneError check of lexString */
+		if (!(w = utf8_len(l->s + l->pos, l->n - l->pos))) {
 			free(buf);
 			return fail(l, at, 1, "invalid UTF-8 rune");
 		}
@@ -748,7 +562,7 @@ lex_string(lexer *l, token *t, char **val, size_t *vlen)
 		if (max == 255)
 			buf[k++] = (char)x;
 		else
-			put_utf8(buf, &k, x);
+			k += utf8_put(buf + k, x);
 	}
 	buf[k] = '\0';
 	t->t = T_STRING;
