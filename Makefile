@@ -184,6 +184,42 @@ demo: novagate
 	@echo '$$ novagate check rules/canary.gate --input tests/rules/canary/healthy.prom'
 	@./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom; echo "exit status $$?"
 
+# --- fuzzing ---------------------------------------------------------------
+# make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS='prom testrun']: every libFuzzer
+# entry point tests/fuzz/fuzz_TARGET.c, built with clang into
+# $(BUILD)/fuzz/fuzz_TARGET over the library compiled with clang and the
+# sanitizers in a build directory of its own ($(BUILD)/fuzz, by one sub-make
+# as asan: does), run for FUZZ_SECONDS each over a copy of its seeds
+# (tests/fuzz/corpus/TARGET/, made by tests/fuzz/mkcorpus.sh) by
+# tests/fuzz/run.sh, which fails on a crash, leak, timeout or out-of-memory
+# and keeps the input in tests/fuzz/crashes/TARGET/ (`make check` replays
+# those).  -j2 runs two targets at a time.  On Debian the compiler and its
+# libFuzzer runtime (only recommended by clang) are installed when missing,
+# as by `make deps`.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_TARGETS ?= $(FUZZ_C:tests/fuzz/fuzz_%.c=%)
+FUZZ_FLAGS   ?= -timeout=25 -rss_limit_mb=2048 -max_len=16384
+FUZZ_PKGS     = $(if $(shell command -v dpkg-query 2>/dev/null),clang libclang-rt-14-dev)
+
+fuzz:
+	$(call install-missing,$(if $(filter clang,$(FUZZ_CC)),$(FUZZ_PKGS)))
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=$(FUZZ_CC) SANITIZE=address,undefined \
+		CFLAGS='-O1 -g -fsanitize=fuzzer-no-link' FUZZING=1 $(FUZZ_TARGETS:%=fuzz-run-%)
+
+ifneq ($(FUZZING),)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS) $(FLAGS_STAMP)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
+
+fuzz-run-%: $(BUILD)/fuzz_%
+	@sh tests/fuzz/run.sh $* $< $(BUILD)/run/$* $(FUZZ_SECONDS) $(FUZZ_FLAGS)
+
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)	# kept: not intermediates of fuzz-run-%
+-include $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)
+endif
+.PHONY: fuzz
+# --- end of fuzzing ----------------------------------------------------------
+
 # What `make deps` installs: the compiler, generators and libraries of the
 # build (BUILD_PKGS, also `make deps-build` alone), and the tools the tests
 # use: jq and mandoc read outputs and man pages, valgrind runs `make

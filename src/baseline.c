@@ -73,42 +73,62 @@ bad(const char *path, baseline_file *b, int *status, FILE *errs, const char *fmt
 	return NULL;
 }
 
-baseline_file *
-baseline_load(const char *path, FILE *errs, int *status)
+/* A time of the file, in the years 1 to 9999 as every sample's: shifts cannot overflow. */
+static bool
+in_range(int64_t t)
 {
-	json_error_t err;
-	baseline_file *b = xcalloc(1, sizeof *b);
+	return t >= NG_MIN_TIME_MS && t <= NG_MAX_TIME_MS;
+}
+
+/* values: [[unix seconds, value or null], ...] in increasing time. */
+static baseline_file *
+load_values(const char *path, baseline_file *b, bentry *e, const json_t *vals, int *status, FILE *errs)
+{
+	const char *key = e->name;
+	const json_t *p;
+	size_t i;
+
+	e->pts = xcalloc(json_array_size(vals) + 1, sizeof *e->pts);
+	e->stale = xcalloc(json_array_size(vals) + 1, sizeof *e->stale);
+	json_array_foreach(vals, i, p) {
+		const json_t *x = json_array_get(p, 1);
+		if (!json_is_array(p) || json_array_size(p) != 2 ||
+		    prom_json_ts(json_array_get(p, 0), &e->pts[i].t) < 0)
+			return bad(path, b, status, errs, "metric \"%s\": a value is not [unix seconds, value]", key);
+		if (!in_range(e->pts[i].t))
+			return bad(path, b, status, errs, "metric \"%s\": a time outside the years 1 to 9999", key);
+		if (i && e->pts[i].t <= e->pts[i - 1].t)
+			return bad(path, b, status, errs, "metric \"%s\": values out of time order", key);
+		e->stale[i] = json_is_null(x);
+		if (!e->stale[i] && prom_json_value(x, &e->pts[i].v) < 0)
+			return bad(path, b, status, errs, "metric \"%s\": a value is not a number or null", key);
+		e->n++;
+	}
+	return b;
+}
+
+/* The file's object, read: b, or NULL after a message. */
+static baseline_file *
+load_root(const char *path, baseline_file *b, int *status, FILE *errs)
+{
 	const json_t *metrics, *v, *at;
 	const char *key;
 
-	b->root = json_load_file(path, 0, &err);
-	if (!b->root) {
-		FILE *fp = fopen(path, "rb");
-		if (!fp) {
-			fprintf(errs, "novagate: %s: %s\n", path, strerror(errno));
-			*status = NG_EIO;
-		} else {
-			fclose(fp);
-			fprintf(errs, "%s:%d:%d: error: %s\n", path, err.line, err.column, err.text);
-			*status = NG_EINPUT;
-		}
-		baseline_free(b);
-		return NULL;
-	}
 	if (!json_is_object(b->root) || json_integer_value(json_object_get(b->root, "novagate_baseline")) != 1)
 		return bad(path, b, status, errs, "not a baseline file of novagate (no \"novagate_baseline\": 1)");
 	at = json_object_get(b->root, "at");
 	if (!(json_is_string(at) ? util_parse_time(json_string_value(at), &b->at) == 0
 				 : prom_json_ts(at, &b->at) == 0))
 		return bad(path, b, status, errs, "\"at\" is not a time (RFC 3339 or unix seconds)");
+	if (!in_range(b->at))
+		return bad(path, b, status, errs, "\"at\" is outside the years 1 to 9999");
 	metrics = json_object_get(b->root, "metrics");
 	if (!json_is_object(metrics))
 		return bad(path, b, status, errs, "no \"metrics\" object");
 	b->e = xcalloc(json_object_size(metrics) + 1, sizeof *b->e);
 	json_object_foreach((json_t *)metrics, key, v) {
 		bentry *e = &b->e[b->n++];
-		const json_t *vals = json_object_get(v, "values"), *val = json_object_get(v, "value"), *p;
-		size_t i;
+		const json_t *vals = json_object_get(v, "values"), *val = json_object_get(v, "value");
 
 		e->name = key;
 		if (!json_is_object(v))
@@ -121,23 +141,43 @@ baseline_load(const char *path, FILE *errs, int *status)
 		}
 		if (!json_is_array(vals))
 			return bad(path, b, status, errs, "metric \"%s\" has no \"values\" array (or \"value\")", key);
-		e->pts = xcalloc(json_array_size(vals) + 1, sizeof *e->pts);
-		e->stale = xcalloc(json_array_size(vals) + 1, sizeof *e->stale);
-		json_array_foreach(vals, i, p) {
-			const json_t *x = json_array_get(p, 1);
-			if (!json_is_array(p) || json_array_size(p) != 2 ||
-			    prom_json_ts(json_array_get(p, 0), &e->pts[i].t) < 0)
-				return bad(path, b, status, errs, "metric \"%s\": a value is not [unix seconds, value]",
-					   key);
-			if (i && e->pts[i].t <= e->pts[i - 1].t)
-				return bad(path, b, status, errs, "metric \"%s\": values out of time order", key);
-			e->stale[i] = json_is_null(x);
-			if (!e->stale[i] && prom_json_value(x, &e->pts[i].v) < 0)
-				return bad(path, b, status, errs, "metric \"%s\": a value is not a number or null", key);
-			e->n++;
-		}
+		if (!load_values(path, b, e, vals, status, errs))
+			return NULL;
 	}
 	*status = 0;
+	return b;
+}
+
+baseline_file *
+baseline_load_mem(const char *path, const char *text, size_t len, FILE *errs, int *status)
+{
+	json_error_t err;
+	baseline_file *b = xcalloc(1, sizeof *b);
+
+	b->root = json_loadb(text, len, 0, &err);
+	if (!b->root) {
+		fprintf(errs, "%s:%d:%d: error: %s\n", path, err.line, err.column, err.text);
+		*status = NG_EINPUT;
+		baseline_free(b);
+		return NULL;
+	}
+	return load_root(path, b, status, errs);
+}
+
+baseline_file *
+baseline_load(const char *path, FILE *errs, int *status)
+{
+	size_t len;
+	char *text = util_read_file(path, &len);
+	baseline_file *b;
+
+	if (!text) {
+		fprintf(errs, "novagate: %s: %s\n", path, strerror(errno));
+		*status = NG_EIO;
+		return NULL;
+	}
+	b = baseline_load_mem(path, text, len, errs, status);
+	free(text);
 	return b;
 }
 

@@ -28,6 +28,7 @@
 #define NG_BASELINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -38,6 +39,8 @@ typedef struct baseline_file baseline_file;
 
 /* NULL with a message and *status NG_EIO (cannot read) or NG_EINPUT (malformed). */
 baseline_file *baseline_load(const char *path, FILE *errs, int *status);
+/* The same over text[0..len), named path in messages (NG_EINPUT only); text is not kept. */
+baseline_file *baseline_load_mem(const char *path, const char *text, size_t len, FILE *errs, int *status);
 void baseline_free(baseline_file *b);
 
 /*

@@ -148,7 +148,20 @@ typedef struct reader {
 	size_t lcrawlen, lcn;
 	char lcraw[LCRAW], lcstr[LCRAW];
 	text_label lclab[LCMAX];
+
+	bool fixnow;		/* text_fix_now(): samples without a timestamp get now */
+	int64_t now;
 } reader;
+
+static bool fixed_now;
+static int64_t fixed_now_ms;
+
+void
+text_fix_now(int64_t ms)
+{
+	fixed_now = true;
+	fixed_now_ms = ms;
+}
 
 static const double pow10tab[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -1226,6 +1239,8 @@ emit(reader *r, text_sample *s)
 	s->labels_id = r->nlab ? 0 : TEXT_NOLABELS;
 	if (r->nlab && s->name_id && r->lb && r->fastok)
 		s->labels_id = lcache(r, s);
+	if (!s->has_ts && r->fixnow)
+		s->has_ts = true, s->ts_ms = r->now;
 	return r->fn(r->ctx, s);
 }
 
@@ -1552,6 +1567,8 @@ fastemit(reader *r, text_sample *s)
 	s->line = ++r->lineno;
 	r->lasteof = false;
 	r->famsamples = true;
+	if (!s->has_ts && r->fixnow)
+		s->has_ts = true, s->ts_ms = r->now;
 	return r->fn(r->ctx, s);
 }
 
@@ -1635,6 +1652,8 @@ init(reader *r, const char *path, enum text_format fmt, text_sample_fn fn, void 
 	r->errout = errout;
 	r->fd = -1;
 	r->line = "";
+	r->fixnow = fixed_now;
+	r->now = fixed_now_ms;
 }
 
 static void
@@ -1791,9 +1810,10 @@ out:
 	return rc;
 }
 
-int
-text_read_mem(const char *buf, size_t len, const char *path,
-	      enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout)
+/* slow: every line through line(), none through fastline() */
+static int
+read_mem(const char *buf, size_t len, const char *path, enum text_format fmt,
+	 text_sample_fn fn, void *ctx, FILE *errout, bool slow)
 {
 	reader r;
 	text_sample smp;
@@ -1821,7 +1841,7 @@ text_read_mem(const char *buf, size_t len, const char *path,
 		}
 		if (e - nl < SLACK)
 			rc = line_copy(&r, p, (size_t)(nl - p));
-		else if (r.fastok && fastline(&r, p, nl, &smp) == nl)
+		else if (r.fastok && !slow && fastline(&r, p, nl, &smp) == nl)
 			rc = fastemit(&r, &smp);
 		else
 			rc = line(&r, p, (size_t)(nl - p));
@@ -1832,4 +1852,18 @@ text_read_mem(const char *buf, size_t len, const char *path,
 out:
 	fini(&r);
 	return rc;
+}
+
+int
+text_read_mem(const char *buf, size_t len, const char *path,
+	      enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout)
+{
+	return read_mem(buf, len, path, fmt, fn, ctx, errout, false);
+}
+
+int
+text_read_mem_slow(const char *buf, size_t len, const char *path,
+		   enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout)
+{
+	return read_mem(buf, len, path, fmt, fn, ctx, errout, true);
 }

@@ -73,4 +73,15 @@ int text_read_fd(int fd, const char *path, enum text_format fmt,
 int text_read_mem(const char *buf, size_t len, const char *path,
 		  enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout);
 
+/*
+ * For tests and fuzzing.  text_read_mem_slow reads every line with the
+ * general parser, never the fast path for runs of one family's samples: the
+ * two must agree on every sample, error and line.  After text_fix_now(ms),
+ * samples without a timestamp reach callbacks as if they had ms (has_ts
+ * set), so that no caller reads the clock; process-wide, not for the command.
+ */
+int text_read_mem_slow(const char *buf, size_t len, const char *path,
+		       enum text_format fmt, text_sample_fn fn, void *ctx, FILE *errout);
+void text_fix_now(int64_t ms);
+
 #endif

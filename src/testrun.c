@@ -30,9 +30,13 @@
  * with a relative tolerance of 1e-9; NaN equals NaN.
  *
  * Every file is checked whole before any of its tests runs: a malformed
- * file runs none and reports every error as FILE:LINE:COL with the line and
- * a caret, in file order.  An `at` past the last value of the test's longest
- * series is an error, not a window of missing data.
+ * file runs none and reports its errors as FILE:LINE:COL with the line and
+ * a caret, in file order, each once and the first MAX_ERRORS of them.  An
+ * `at` past the last value of the test's longest series is an error, not a
+ * window of missing data.  YAML anchors and aliases may be used, but not to
+ * make a node hold itself or the file many times larger (check_aliases); a
+ * test is listed once; the series of a file expand to MAX_VALUES values at
+ * most.
  *
  * Output (stdout): per failed check `FILE:LINE: FAIL: TEST: GATE at AT: what:
  * expected X, got Y`, then the deciding rule and a table of the series'
@@ -64,6 +68,8 @@
 #include <yaml.h>
 
 #define TOLERANCE 1e-9
+#define MAX_VALUES (8 * (size_t)SN_MAX_VALUES)	/* of all the series of a file */
+#define MAX_ERRORS 100		/* shown of a file: each shows its line, which may be long */
 
 static const char usage_text[] =
 	"usage: novagate test [--run REGEX] [--junit FILE] [-v] FILE|DIR...\n";
@@ -185,6 +191,7 @@ typedef struct compiled {
 	char *path, *key;	/* the gate file and its sets, as "NAME=VALUE\n"... sorted */
 	ng_gatefile *gf;
 	int status;
+	int err;		/* errno of NG_EIO */
 	char *errors;		/* the compiler's diagnostics */
 	size_t errlen;
 } compiled;
@@ -193,6 +200,9 @@ typedef struct runner {
 	regex_t re;
 	bool has_re, verbose;
 	const char *junit;
+	FILE *out, *errs;	/* results, and the errors of files */
+	testrun_compile_fn *compile;	/* NULL: ng_compile_file */
+	void *cctx;
 	compiled *cc;
 	int ncc;
 	int passed, failed, status, badfiles;
@@ -207,18 +217,36 @@ typedef struct tmsg {
 	size_t len;
 } tmsg;
 
+/* An error as reported, before it is rendered with its line. */
+typedef struct terr {
+	diag_span at;
+	char *msg;
+} terr;
+
 typedef struct tfile {
 	const char *path;
 	char *text;
 	size_t len;
 	size_t *bol;		/* offset of each line */
 	size_t nlines;
+	struct linechars {	/* of each line, once asked (done) */
+		size_t len;	/* in bytes */
+		size_t *off;	/* of each character, NULL when they are its bytes */
+		size_t n;
+		bool done;
+	} *lc;
 	yaml_document_t doc;
 	bool loaded;
 	diag_src d;
 	tmsg *msgs;		/* diagnostics, kept for JUnit too */
-	int nmsgs;
+	int nmsgs, msgcap;
+	terr *errs;		/* the first MAX_ERRORS errors, each once */
+	int nerrs;		/* how many, or MAX_ERRORS + 1 when there are more */
 	int status;		/* the first error's status */
+	unsigned *merged;	/* per node: the pass that last merged it into series */
+	bool *is_test;		/* per node: read as a test */
+	unsigned pass;		/* one per test */
+	size_t nvalues;		/* expanded by the series so far */
 	yaml_node_t *gate_node, *set_node;
 	char *gatepath;
 	const ng_gatefile *gf;	/* compiled with the file's sets */
@@ -244,18 +272,41 @@ u8len(const char *s, size_t n)
 	return k <= n ? k : 1;
 }
 
+/* Where the characters of line l are: each error on a long line would rescan it. */
+static void
+index_line(tfile *f, size_t l)
+{
+	struct linechars *lc = &f->lc[l];
+	const char *p = f->text + f->bol[l], *nl = memchr(p, '\n', f->len - f->bol[l]);
+	size_t len = nl ? (size_t)(nl - p) : f->len - f->bol[l], k = 0;
+
+	lc->done = true;
+	lc->len = len;
+	while (k < len && !(p[k] & 0x80))
+		k++;
+	if (k == len)
+		return;
+	lc->off = xmalloc((len + 1) * sizeof *lc->off);
+	for (k = 0; k < len; k += u8len(p + k, len - k))
+		lc->off[lc->n++] = f->bol[l] + k;
+	lc->off[lc->n] = f->bol[l] + len;
+}
+
 /* A libyaml mark (line from 0, column in characters) as a byte offset. */
 static size_t
-mark_off(const tfile *f, yaml_mark_t m)
+mark_off(const tfile *cf, yaml_mark_t m)
 {
-	size_t off;
+	tfile *f = (tfile *)cf;	/* a cache: filling it changes nothing f stands for */
+	struct linechars *lc;
 
 	if (m.line >= f->nlines)
 		return f->len;
-	off = f->bol[m.line];
-	for (size_t c = 0; c < m.column && off < f->len && f->text[off] != '\n'; c++)
-		off += u8len(f->text + off, f->len - off);
-	return off;
+	lc = &f->lc[m.line];
+	if (!lc->done)
+		index_line(f, m.line);
+	if (!lc->off)
+		return f->bol[m.line] + (m.column < lc->len ? m.column : lc->len);
+	return lc->off[m.column < lc->n ? m.column : lc->n];
 }
 
 static diag_span
@@ -269,7 +320,10 @@ span_of(const tfile *f, const yaml_node_t *n)
 static void
 add_msg(tfile *f, size_t off, const char *text, size_t len)
 {
-	f->msgs = xrealloc(f->msgs, (size_t)(f->nmsgs + 1) * sizeof *f->msgs);
+	if (f->nmsgs == f->msgcap) {
+		f->msgcap = f->msgcap ? 2 * f->msgcap : 16;
+		f->msgs = xrealloc(f->msgs, (size_t)f->msgcap * sizeof *f->msgs);
+	}
 	f->msgs[f->nmsgs] = (tmsg){ off, f->nmsgs, xmalloc(len + 1), len };
 	if (len)
 		memcpy(f->msgs[f->nmsgs].text, text, len);
@@ -278,24 +332,43 @@ add_msg(tfile *f, size_t off, const char *text, size_t len)
 
 static void verr(tfile *f, diag_span at, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
+/*
+ * An error: rendered with its line unless it was reported before (a node
+ * read again through an alias) or MAX_ERRORS are; counted either way.
+ */
 static void
 verr(tfile *f, diag_span at, const char *fmt, va_list ap)
 {
-	char *buf = NULL;
+	char msg[1024], *buf = NULL;
 	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
+	FILE *fp;
 
-	if (!fp) {
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (!f->status)
+		f->status = NG_ETEST;
+	for (int i = 0; i < f->nerrs && i < MAX_ERRORS; i++) {
+		if (f->errs[i].at.off == at.off && f->errs[i].at.len == at.len && strcmp(f->errs[i].msg, msg) == 0) {
+			f->d.nerrors++;
+			return;
+		}
+	}
+	if (f->nerrs >= MAX_ERRORS) {
+		f->nerrs = MAX_ERRORS + 1;
+		f->d.nerrors++;
+		return;
+	}
+	if (!f->errs)
+		f->errs = xmalloc(MAX_ERRORS * sizeof *f->errs);
+	f->errs[f->nerrs++] = (terr){ at, xstrdup(msg) };
+	if (!(fp = open_memstream(&buf, &len))) {
 		fprintf(stderr, "novagate: out of memory\n");
 		abort();
 	}
 	f->d.out = fp;
-	diag_verror(&f->d, at, fmt, ap);
+	diag_error(&f->d, at, "%s", msg);	/* counts it */
 	fclose(fp);
 	add_msg(f, at.off, buf, len);
 	free(buf);
-	if (!f->status)
-		f->status = NG_ETEST;
 }
 
 static void err_at(tfile *f, const yaml_node_t *n, const char *fmt, ...)
@@ -363,6 +436,13 @@ node(tfile *f, int id)
 	return yaml_document_get_node(&f->doc, id);
 }
 
+/* The id of a node of the document (from 1, as libyaml counts). */
+static int
+node_id(const tfile *f, const yaml_node_t *n)
+{
+	return (int)(n - f->doc.nodes.start) + 1;
+}
+
 static const char *
 node_kind(const yaml_node_t *n)
 {
@@ -398,6 +478,70 @@ is_null(const yaml_node_t *n)
 		(!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL"));
 }
 
+/* A scalar key and its place in the mapping, for finding duplicates. */
+typedef struct keyref {
+	const yaml_node_t *k;
+	size_t i;
+} keyref;
+
+static bool
+same_key(const yaml_node_t *a, const yaml_node_t *b)
+{
+	return a->data.scalar.length == b->data.scalar.length &&
+		memcmp(a->data.scalar.value, b->data.scalar.value, a->data.scalar.length) == 0;
+}
+
+static int
+cmp_keyref(const void *a, const void *b)
+{
+	const keyref *x = a, *y = b;
+	size_t n = x->k->data.scalar.length, m = y->k->data.scalar.length;
+	int c = n != m ? (n < m ? -1 : 1) : memcmp(x->k->data.scalar.value, y->k->data.scalar.value, n);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void
+dup_error(tfile *f, const yaml_node_t *k, const yaml_node_t *first, const char *what)
+{
+	err_at(f, k, "duplicate key '%s' in %s (the first is on line %zu)", (const char *)k->data.scalar.value,
+	       what, first->start_mark.line + 1);
+}
+
+/* Each scalar key equal to an earlier one: pairwise when few, else sorted. */
+static void
+dup_keys(tfile *f, const yaml_node_pair_t *p0, size_t n, const char *what)
+{
+	keyref *kr;
+	size_t m = 0;
+
+	if (n <= 16) {
+		for (size_t i = 0; i < n; i++) {
+			yaml_node_t *k = node(f, p0[i].key);
+			for (size_t j = 0; k->type == YAML_SCALAR_NODE && j < i; j++) {
+				yaml_node_t *k2 = node(f, p0[j].key);
+				if (k2->type == YAML_SCALAR_NODE && same_key(k, k2)) {
+					dup_error(f, k, k2, what);
+					break;
+				}
+			}
+		}
+		return;
+	}
+	kr = xmalloc(n * sizeof *kr);
+	for (size_t i = 0; i < n; i++)
+		if (node(f, p0[i].key)->type == YAML_SCALAR_NODE)
+			kr[m++] = (keyref){ node(f, p0[i].key), i };
+	qsort(kr, m, sizeof *kr, cmp_keyref);
+	for (size_t i = 1, first = 0; i < m; i++) {
+		if (!same_key(kr[first].k, kr[i].k))
+			first = i;
+		else
+			dup_error(f, kr[i].k, kr[first].k, what);
+	}
+	free(kr);
+}
+
 /*
  * The pairs of a mapping, keys checked to be unique scalars; NULL (after an
  * error) when n is not a mapping.  *n_out: how many.
@@ -418,20 +562,10 @@ pairs(tfile *f, yaml_node_t *n, const char *what, int *n_out)
 	top = n->data.mapping.pairs.top;
 	for (yaml_node_pair_t *p = p0; p < top; p++) {
 		yaml_node_t *k = node(f, p->key);
-		if (k->type != YAML_SCALAR_NODE) {
+		if (k->type != YAML_SCALAR_NODE)
 			err_at(f, k, "a key of %s must be a single value, not %s", what, node_kind(k));
-			continue;
-		}
-		for (yaml_node_pair_t *q = p0; q < p; q++) {
-			yaml_node_t *k2 = node(f, q->key);
-			if (k2->type == YAML_SCALAR_NODE && k2->data.scalar.length == k->data.scalar.length &&
-			    memcmp(k2->data.scalar.value, k->data.scalar.value, k->data.scalar.length) == 0) {
-				err_at(f, k, "duplicate key '%s' in %s (the first is on line %zu)",
-				       (const char *)k->data.scalar.value, what, k2->start_mark.line + 1);
-				break;
-			}
-		}
 	}
+	dup_keys(f, p0, (size_t)(top - p0), what);
 	*n_out = (int)(top - p0);
 	return p0;
 }
@@ -579,7 +713,9 @@ compile_gate(runner *R, const char *path, const ng_param *sets, int nsets)
 		fprintf(stderr, "novagate: out of memory\n");
 		abort();
 	}
-	c->gf = ng_compile_file(path, sorted, nsets, errs, &c->status);
+	c->gf = R->compile ? R->compile(R->cctx, path, sorted, nsets, errs, &c->status)
+			   : ng_compile_file(path, sorted, nsets, errs, &c->status);
+	c->err = errno;
 	fclose(errs);
 	free(sorted);
 	return c;
@@ -609,8 +745,8 @@ file_gate(runner *R, tfile *f, yaml_node_t *set_node, const ng_param *sets, int 
 	if (c->gf)
 		return c->gf;
 	if (c->status == NG_EIO) {
-		FILE *fp = fopen(f->gatepath, "rb");
-		const char *why = fp ? "read error" : strerror(errno);
+		FILE *fp = R->compile ? NULL : fopen(f->gatepath, "rb");
+		const char *why = fp ? "read error" : strerror(R->compile ? c->err : errno);
 		if (fp)
 			fclose(fp);
 		err_at(f, f->gate_node, "cannot read the gate file %s: %s", f->gatepath, why);
@@ -713,26 +849,43 @@ add_series(tfile *f, ttest *t, yaml_node_t *k, yaml_node_t *v, bool merged)
 			       t->series[j].key->start_mark.line + 1);
 		return;
 	}
-	if (!(vals = scalar(f, v, "a series' values")))
+	if (f->nvalues > MAX_VALUES || !(vals = scalar(f, v, "a series' values")))
 		return;
 	if (sn_parse_values(vals, strlen(vals), &ts.s, &e) < 0) {
 		err_span(f, scalar_span(f, v, e.off, e.len), "bad series values: %s", e.msg);
 		return;
 	}
+	if (ts.s.n > MAX_VALUES - f->nvalues) {
+		/* every test is read before any runs: memory is bounded by the file's values */
+		err_at(f, v, "the series of the file expand to more than %zu values in all", MAX_VALUES);
+		f->nvalues = MAX_VALUES + 1;
+		sn_free(&ts.s);
+		return;
+	}
+	f->nvalues += ts.s.n;
 	t->series = xrealloc(t->series, (size_t)(t->nseries + 1) * sizeof *t->series);
 	t->series[t->nseries++] = ts;
 }
 
 /*
  * series: KEY: VALUES pairs.  A YAML merge key (<<: *anchor, or a list of
- * them) brings in the series of other mappings that this one does not set.
+ * them) brings in the series of other mappings that this one does not set;
+ * a mapping merged a second time into the same test brings in nothing new,
+ * so it is read once per test (f->pass).
  */
 static void
 parse_series(tfile *f, ttest *t, yaml_node_t *n, int depth)
 {
 	int np;
-	yaml_node_pair_t *p = pairs(f, n, "series", &np);
+	yaml_node_pair_t *p;
 
+	if (n->type == YAML_MAPPING_NODE) {
+		unsigned *m = &f->merged[node_id(f, n)];
+		if (*m == f->pass)
+			return;
+		*m = f->pass;
+	}
+	p = pairs(f, n, "series", &np);
 	for (int i = 0; p && i < np; i++)
 		if (!key_is(f, &p[i], "<<"))
 			add_series(f, t, node(f, p[i].key), node(f, p[i].value), depth > 0);
@@ -1008,6 +1161,7 @@ parse_test(runner *R, tfile *f, yaml_node_t *n, ttest *t)
 		t->gf = f->gf;
 	}
 	int before = f->d.nerrors;
+	f->pass++;
 	if (series_node)
 		parse_series(f, t, series_node, 0);
 	bool series_ok = f->d.nerrors == before;
@@ -1068,6 +1222,119 @@ parse_test(runner *R, tfile *f, yaml_node_t *n, ttest *t)
 	}
 }
 
+/* --- aliases ------------------------------------------------------------------ */
+
+/*
+ * libyaml resolves an alias to the node its anchor names, so a document is a
+ * graph: an alias inside its own anchor's node makes a cycle, and aliases of
+ * mappings full of aliases make the tree they stand for exponentially larger
+ * than the text.  Both are refused before the document is read, as yaml.v3
+ * (promtool's) refuses them: no node may hold itself, and the tree may be at
+ * most ALIAS_RATIO times the document (a node counting 1, a scalar also its
+ * length).  Reading the tree then costs time in proportion to the file.
+ */
+#define ALIAS_RATIO 100
+#define SAT (UINT64_C(1) << 62)	/* counts saturate here */
+
+enum { ON_PATH = 1, DONE = 2, REPORTED = 4 };
+
+static int
+nchildren(const yaml_node_t *n)
+{
+	if (n->type == YAML_MAPPING_NODE)
+		return 2 * (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	if (n->type == YAML_SEQUENCE_NODE)
+		return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+	return 0;
+}
+
+static int
+child(const yaml_node_t *n, int k)
+{
+	if (n->type == YAML_MAPPING_NODE)
+		return k & 1 ? n->data.mapping.pairs.start[k / 2].value : n->data.mapping.pairs.start[k / 2].key;
+	return n->data.sequence.items.start[k];
+}
+
+/* Depth first from the root: *order the nodes in post order; a cycle is an error at its anchor's node. */
+static int
+walk(tfile *f, unsigned char *state, int *order, int *norder)
+{
+	int nn = (int)(f->doc.nodes.top - f->doc.nodes.start), sp = 0, before = f->d.nerrors;
+	struct frame { int id, k; } *stack = xmalloc((size_t)nn * sizeof *stack);
+
+	stack[sp++] = (struct frame){ 1, 0 };	/* the root */
+	state[1] = ON_PATH;
+	while (sp) {
+		struct frame *fr = &stack[sp - 1];
+		yaml_node_t *n = node(f, fr->id);
+		if (fr->k == nchildren(n)) {
+			state[fr->id] = (unsigned char)((state[fr->id] & REPORTED) | DONE);
+			order[(*norder)++] = fr->id;
+			sp--;
+			continue;
+		}
+		int c = child(n, fr->k++);
+		if ((state[c] & (ON_PATH | REPORTED)) == ON_PATH) {
+			/* node_kind() + 2: "mapping", "list" */
+			err_at(f, node(f, c), "this %s holds a YAML alias of itself (its anchor is used inside it)",
+			       node_kind(node(f, c)) + 2);
+			state[c] |= REPORTED;
+		} else if (!state[c]) {
+			state[c] = ON_PATH;
+			stack[sp++] = (struct frame){ c, 0 };
+		}
+	}
+	free(stack);
+	return f->d.nerrors == before ? 0 : -1;
+}
+
+static uint64_t
+sat_add(uint64_t a, uint64_t b)
+{
+	return a >= SAT - b ? SAT : a + b;
+}
+
+static uint64_t
+sat_mul(uint64_t a, uint64_t b)
+{
+	return b && a >= SAT / b ? SAT : a * b;
+}
+
+/* No cycles, and no more than ALIAS_RATIO times the document once expanded; 0 or -1 after an error. */
+static int
+check_aliases(tfile *f)
+{
+	int nn = (int)(f->doc.nodes.top - f->doc.nodes.start), norder = 0, worst = 0;
+	unsigned char *state = xcalloc((size_t)nn + 1, 1);
+	int *order = xmalloc((size_t)nn * sizeof *order);
+	uint64_t *paths = xcalloc((size_t)nn + 1, sizeof *paths), plain = 0, tree = 0;
+	int r = walk(f, state, order, &norder);
+
+	/* reversed, the post order has every node after those that hold it */
+	paths[1] = 1;
+	for (int i = norder - 1; r == 0 && i >= 0; i--) {
+		yaml_node_t *n = node(f, order[i]);
+		uint64_t own = 1 + (n->type == YAML_SCALAR_NODE ? n->data.scalar.length : 0);
+		plain += own;
+		tree = sat_add(tree, sat_mul(paths[order[i]], own));
+		if (paths[order[i]] > paths[worst])
+			worst = order[i];
+		for (int k = 0; k < nchildren(n); k++)
+			paths[child(n, k)] = sat_add(paths[child(n, k)], paths[order[i]]);
+	}
+	if (r == 0 && tree > sat_mul(plain, ALIAS_RATIO)) {
+		err_at(f, node(f, worst), "YAML aliases repeat this %s %s%llu times: the file expands to more "
+		       "than %d times its size", node_kind(node(f, worst)) + 2, paths[worst] == SAT ? "over " : "",
+		       (unsigned long long)paths[worst], ALIAS_RATIO);
+		r = -1;
+	}
+	free(paths);
+	free(order);
+	free(state);
+	return r;
+}
+
 /* --- loading a file ---------------------------------------------------------- */
 
 static int
@@ -1103,29 +1370,22 @@ yaml_error(tfile *f, yaml_parser_t *yp)
 	err_span(f, (diag_span){ (unsigned)off, 1 }, "YAML: %s", msg);
 }
 
-static void
-load(runner *R, tfile *f)
+/* f->text read: where its lines begin, and the document (with f->loaded); -1 when it is not YAML. */
+static int
+parse_yaml(tfile *f)
 {
 	yaml_parser_t yp;
-	yaml_node_t *root, *tests_node = NULL;
-	int np;
+	const char *p, *e = f->text + f->len;
 
-	f->text = util_read_file(f->path, &f->len);
-	if (!f->text) {
-		char msg[600];
-		int k = snprintf(msg, sizeof msg, "novagate: %s: %s\n", f->path, strerror(errno));
-		add_msg(f, 0, msg, (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1);
-		f->status = NG_EIO;
-		return;
-	}
-	f->bol = xmalloc(sizeof *f->bol);
-	f->bol[f->nlines++] = 0;
-	for (size_t i = 0; i < f->len; i++) {
-		if (f->text[i] == '\n') {
-			f->bol = xrealloc(f->bol, (f->nlines + 1) * sizeof *f->bol);
-			f->bol[f->nlines++] = i + 1;
-		}
-	}
+	f->nlines = 1;
+	for (p = f->text; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		f->nlines++;
+	f->bol = xmalloc(f->nlines * sizeof *f->bol);
+	f->lc = xcalloc(f->nlines, sizeof *f->lc);
+	f->bol[0] = 0;
+	f->nlines = 1;
+	for (p = f->text; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		f->bol[f->nlines++] = (size_t)(p + 1 - f->text);
 	diag_init(&f->d, f->path, f->text, f->len, NULL);
 
 	yaml_parser_initialize(&yp);
@@ -1133,11 +1393,10 @@ load(runner *R, tfile *f)
 	if (!yaml_parser_load(&yp, &f->doc)) {
 		yaml_error(f, &yp);
 		yaml_parser_delete(&yp);
-		return;
+		return -1;
 	}
 	f->loaded = true;
-	root = yaml_document_get_root_node(&f->doc);
-	if (root) {
+	if (yaml_document_get_root_node(&f->doc)) {
 		/* one document per file */
 		yaml_document_t extra;
 		if (!yaml_parser_load(&yp, &extra)) {
@@ -1150,10 +1409,28 @@ load(runner *R, tfile *f)
 		}
 	}
 	yaml_parser_delete(&yp);
+	return 0;
+}
+
+static void
+load(runner *R, tfile *f)
+{
+	yaml_node_t *root, *tests_node = NULL;
+	int np;
+
+	if (parse_yaml(f) < 0)
+		return;
+	root = yaml_document_get_root_node(&f->doc);
+
 	if (!root) {
 		err_span(f, (diag_span){ 0, 1 }, "an empty test file: it needs gate: and tests:");
 		return;
 	}
+	size_t nnodes = (size_t)(f->doc.nodes.top - f->doc.nodes.start) + 1;
+	f->merged = xcalloc(nnodes, sizeof *f->merged);
+	f->is_test = xcalloc(nnodes, sizeof *f->is_test);
+	if (check_aliases(f) < 0)
+		return;
 	yaml_node_pair_t *p = pairs(f, root, "a test file", &np);
 	if (!p)
 		return;
@@ -1198,13 +1475,20 @@ load(runner *R, tfile *f)
 	yaml_node_item_t *it = tests_node->data.sequence.items.start;
 	int nt = (int)(tests_node->data.sequence.items.top - it);
 	f->tests = xcalloc((size_t)nt, sizeof *f->tests);
-	for (int i = 0; i < nt; i++)
-		parse_test(R, f, node(f, it[i]), &f->tests[f->ntests++]);
+	for (int i = 0; i < nt; i++) {
+		yaml_node_t *tn = node(f, it[i]);
+		if (f->is_test[node_id(f, tn)]) {
+			err_at(f, tn, "this test is listed again through a YAML alias: list each test once");
+			continue;
+		}
+		f->is_test[node_id(f, tn)] = true;
+		parse_test(R, f, tn, &f->tests[f->ntests++]);
+	}
 
 	/* names are unique: sorted by name, then file order, a name's later tests follow its first */
 	ttest **by = xmalloc((size_t)nt * sizeof *by);
 	int nn = 0;
-	for (int i = 0; i < nt; i++)
+	for (int i = 0; i < f->ntests; i++)
 		if (f->tests[i].name)
 			by[nn++] = &f->tests[i];
 	if (nn)
@@ -1240,9 +1524,17 @@ free_file(tfile *f)
 	free(f->gatepath);
 	if (f->loaded)
 		yaml_document_delete(&f->doc);
+	for (size_t i = 0; f->lc && i < f->nlines; i++)
+		free(f->lc[i].off);
+	free(f->lc);
 	free(f->bol);
 	diag_free(&f->d);
 	free(f->text);
+	free(f->merged);
+	free(f->is_test);
+	for (int i = 0; i < f->nerrs && i < MAX_ERRORS; i++)
+		free(f->errs[i].msg);
+	free(f->errs);
 	for (int i = 0; i < f->nmsgs; i++)
 		free(f->msgs[i].text);
 	free(f->msgs);
@@ -1485,13 +1777,13 @@ run_test(runner *R, tfile *f, ttest *t, sbuf *cases, int *nfailed)
 	}
 	double secs = now_s() - t0;
 	if (nfail) {
-		fputs(all.s, stdout);
+		fputs(all.s, R->out);
 		R->failed++;
 		(*nfailed)++;
 	} else {
 		R->passed++;
 		if (R->verbose)
-			printf("%s:%zu: PASS: %s\n", f->path, t->node->start_mark.line + 1, t->name);
+			fprintf(R->out, "%s:%zu: PASS: %s\n", f->path, t->node->start_mark.line + 1, t->name);
 	}
 	if (R->junit) {
 		sb_printf(cases, "    <testcase name=\"");
@@ -1519,8 +1811,9 @@ run_test(runner *R, tfile *f, ttest *t, sbuf *cases, int *nfailed)
 	free(order);
 }
 
+/* The file at path, or when text is not NULL text[0..len) named path. */
 static void
-run_file(runner *R, const char *path)
+run_file(runner *R, const char *path, const char *text, size_t len)
 {
 	tfile f = { .path = path };
 	sbuf cases = { 0 };
@@ -1529,12 +1822,29 @@ run_file(runner *R, const char *path)
 
 	sbuf errs = { 0 };
 
-	load(R, &f);
+	if (text) {
+		f.text = xmalloc(len + 1);
+		memcpy(f.text, text, len);
+		f.text[len] = '\0';
+		f.len = len;
+	} else {
+		f.text = util_read_file(path, &f.len);
+	}
+	if (!f.text) {
+		char msg[600];
+		int k = snprintf(msg, sizeof msg, "novagate: %s: %s\n", path, strerror(errno));
+		add_msg(&f, 0, msg, (size_t)k < sizeof msg ? (size_t)k : sizeof msg - 1);
+		f.status = NG_EIO;
+	} else {
+		load(R, &f);
+	}
 	if (f.nmsgs)
 		qsort(f.msgs, (size_t)f.nmsgs, sizeof *f.msgs, cmp_msg);
 	sb_put(&errs, "", 0);
 	for (int i = 0; i < f.nmsgs; i++)
 		sb_put(&errs, f.msgs[i].text, f.msgs[i].len);
+	if (f.nerrs > MAX_ERRORS)
+		sb_printf(&errs, "novagate: %s: only the first %d errors are shown\n", path, MAX_ERRORS);
 	if (f.status == 0 && f.d.nerrors)
 		f.status = NG_ETEST;
 	if (f.status == 0) {
@@ -1545,7 +1855,7 @@ run_file(runner *R, const char *path)
 			run_test(R, &f, &f.tests[i], &cases, &nfailed);
 		}
 	} else {
-		fwrite(errs.s, 1, errs.n, stderr);
+		fwrite(errs.s, 1, errs.n, R->errs);
 		R->badfiles++;
 		if (!R->status)
 			R->status = f.status;
@@ -1636,6 +1946,22 @@ collect(const char *dir, char ***files, int *nfiles)
 	return r;
 }
 
+static void
+runner_free(runner *R)
+{
+	for (int i = 0; i < R->ncc; i++) {
+		free(R->cc[i].path);
+		free(R->cc[i].key);
+		free(R->cc[i].errors);
+		if (R->cc[i].gf)
+			ng_gatefile_free(R->cc[i].gf);
+	}
+	free(R->cc);
+	free(R->xml.s);
+	if (R->has_re)
+		regfree(&R->re);
+}
+
 static int
 usage(const char *msg, const char *arg)
 {
@@ -1654,7 +1980,7 @@ testrun_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	runner R = { 0 };
+	runner R = { .out = stdout, .errs = stderr };
 	char **files = NULL;
 	int nfiles = 0, c, status = 0;
 	bool ran = false;
@@ -1719,7 +2045,7 @@ testrun_main(int argc, char **argv)
 	if (!status) {
 		ran = true;
 		for (int i = 0; i < nfiles; i++)
-			run_file(&R, files[i]);
+			run_file(&R, files[i], NULL, 0);
 		printf("%d passed, %d failed\n", R.passed, R.failed);
 		if (R.badfiles)
 			fprintf(stderr, "novagate: %d test file%s had errors; %s tests did not run\n", R.badfiles,
@@ -1753,16 +2079,17 @@ testrun_main(int argc, char **argv)
 	for (int i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
-	for (int i = 0; i < R.ncc; i++) {
-		free(R.cc[i].path);
-		free(R.cc[i].key);
-		free(R.cc[i].errors);
-		if (R.cc[i].gf)
-			ng_gatefile_free(R.cc[i].gf);
-	}
-	free(R.cc);
-	free(R.xml.s);
-	if (R.has_re)
-		regfree(&R.re);
+	runner_free(&R);
 	return status;
+}
+
+int
+testrun_mem(const char *path, const char *text, size_t len, testrun_compile_fn *compile, void *ctx,
+	    FILE *out, FILE *errs)
+{
+	runner R = { .out = out, .errs = errs, .compile = compile, .cctx = ctx };
+
+	run_file(&R, path, text ? text : "", text ? len : 0);
+	runner_free(&R);
+	return R.status ? R.status : R.failed ? 1 : 0;
 }
