@@ -68,8 +68,11 @@ $(CONFIG_MK): Makefile $(if $(and $(filter deps deps-build,$(MAKECMDGOALS)),$(if
 	printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' "$$cflags" "$$libs" >$@.tmp && \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
-ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	      -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
+STD_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+ALL_CFLAGS  = $(STD_CFLAGS) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
+# The command line sees the public header alone, and links the library as
+# an embedder does: a use of anything else fails to compile or to link.
+CLI_CFLAGS  = $(STD_CFLAGS) -Iinclude -Icli $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -ldl -lm
 
@@ -106,8 +109,8 @@ all: novagate
 novagate: $(BUILD)/novagate
 	$(Q)cp $< $@
 
-$(BUILD)/novagate: $(OBJS)
-	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+$(BUILD)/novagate: $(CLIOBJS) $(LIBA)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(CLIOBJS) $(LIBA) $(LIBS)
 
 # One relocatable object whose only global symbols are the API's (ng_*), so
 # that the engine's internal names cannot clash with an embedder's.
@@ -139,9 +142,9 @@ $(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP) | $(GEN_H)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/obj/cli/%.o: cli/%.c $(FLAGS_STAMP) | $(GEN_H)
+$(BUILD)/obj/cli/%.o: cli/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Icli -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(CLI_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/gen_%.o: $(BUILD)/gen/%.c $(FLAGS_STAMP) | $(GEN_H)
 	@mkdir -p $(@D)
@@ -191,6 +194,42 @@ demo: novagate
 	@./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom --format human
 	@echo '$$ novagate check rules/canary.gate --input tests/rules/canary/healthy.prom'
 	@./novagate check rules/canary.gate --input tests/rules/canary/healthy.prom; echo "exit status $$?"
+
+# --- fuzzing ---------------------------------------------------------------
+# make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS='prom testrun']: every libFuzzer
+# entry point tests/fuzz/fuzz_TARGET.c, built with clang into
+# $(BUILD)/fuzz/fuzz_TARGET over the library compiled with clang and the
+# sanitizers in a build directory of its own ($(BUILD)/fuzz, by one sub-make
+# as asan: does), run for FUZZ_SECONDS each over a copy of its seeds
+# (tests/fuzz/corpus/TARGET/, made by tests/fuzz/mkcorpus.sh) by
+# tests/fuzz/run.sh, which fails on a crash, leak, timeout or out-of-memory
+# and keeps the input in tests/fuzz/crashes/TARGET/ (`make check` replays
+# those).  -j2 runs two targets at a time.  On Debian the compiler and its
+# libFuzzer runtime (only recommended by clang) are installed when missing,
+# as by `make deps`.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_TARGETS ?= $(FUZZ_C:tests/fuzz/fuzz_%.c=%)
+FUZZ_FLAGS   ?= -timeout=25 -rss_limit_mb=2048 -max_len=16384
+FUZZ_PKGS     = $(if $(shell command -v dpkg-query 2>/dev/null),clang libclang-rt-14-dev)
+
+fuzz:
+	$(call install-missing,$(if $(filter clang,$(FUZZ_CC)),$(FUZZ_PKGS)))
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=$(FUZZ_CC) SANITIZE=address,undefined \
+		CFLAGS='-O1 -g -fsanitize=fuzzer-no-link' FUZZING=1 $(FUZZ_TARGETS:%=fuzz-run-%)
+
+ifneq ($(FUZZING),)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS) $(FLAGS_STAMP)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(LIBOBJS) $(ALL_LDFLAGS) $(LIBS)
+
+fuzz-run-%: $(BUILD)/fuzz_%
+	@sh tests/fuzz/run.sh $* $< $(BUILD)/run/$* $(FUZZ_SECONDS) $(FUZZ_FLAGS)
+
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)	# kept: not intermediates of fuzz-run-%
+-include $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%.d)
+endif
+.PHONY: fuzz
+# --- end of fuzzing ----------------------------------------------------------
 
 # What `make deps` installs: the compiler, generators and libraries of the
 # build (BUILD_PKGS, also `make deps-build` alone), and the tools the tests

@@ -20,6 +20,12 @@ enum cli_exit {
 int cli_verdict_status(ng_verdict v);
 int cli_exit_status(ng_errcode rc);
 
+/* Print the diagnostics of a command, compiler-style, with a count when a gate file has several errors. */
+void cli_print_diags(const ng_diags *d);
+
+/* novagate test ...; argv[0] is "test".  The exit status. */
+int cli_test(int argc, char **argv);
+
 /* Wall-clock time (for --at's default and samples without a timestamp), and a monotonic one, ms. */
 int64_t cli_now_ms(void);
 int64_t cli_mono_ms(void);

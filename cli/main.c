@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "live.h"
-#include "testrun.h"
 
 #define VERSION "0.1.0"
 
@@ -215,22 +214,6 @@ parse_opts(int argc, char **argv, cli_opts *o)
 	return 0;
 }
 
-/*
- * The diagnostics of a command, rendered once, compiler-style, with a count
- * when a gate file has several errors.
- */
-static void
-print_diags(const ng_diags *d)
-{
-	int nerrors = 0;
-
-	ng_diags_render(d, "novagate", stderr);
-	for (size_t i = 0; i < ng_diags_count(d); i++)
-		nerrors += ng_diags_get(d, i)->severity == NG_SEV_ERROR && ng_diags_get(d, i)->code == NG_ECOMPILE;
-	if (nerrors > 1)
-		fprintf(stderr, "%d errors\n", nerrors);
-}
-
 static int
 compile(const cli_opts *o, bool any_baseline, ng_gatefile **gf)
 {
@@ -238,7 +221,7 @@ compile(const cli_opts *o, bool any_baseline, ng_gatefile **gf)
 	ng_compile_opts co = { .sets = o->sets, .nsets = o->nsets, .any_baseline = any_baseline };
 	ng_errcode rc = ng_compile_file(o->file, &co, gf, d);
 
-	print_diags(d);
+	cli_print_diags(d);
 	ng_diags_free(d);
 	return cli_exit_status(rc);
 }
@@ -284,7 +267,7 @@ check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 		ng_check_newest(c, &at);
 	if (rc == NG_OK && bf)
 		rc = ng_baseline_apply(bf, c, at, at, d);
-	print_diags(d);
+	cli_print_diags(d);
 	if (rc == NG_OK) {
 		status = (int)ng_check_eval(c, at);
 		ng_check_report(c, o->human, stdout);
@@ -369,7 +352,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "test") == 0)
-		return testrun_main(argc - 1, argv + 1);
+		return cli_test(argc - 1, argv + 1);
 	static const char *const cmds[] = { "check", "compile", "watch", "record", "baseline" };
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		if (strcmp(argv[1], cmds[i]) == 0)

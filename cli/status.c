@@ -1,4 +1,4 @@
-/* status.c: the one map from the library's verdicts and errors to exit statuses. */
+/* status.c: the one map from the library's verdicts and errors to exit statuses, and how errors are shown. */
 #include "cli.h"
 
 
@@ -30,4 +30,16 @@ cli_exit_status(ng_errcode rc)
 	if ((unsigned)rc >= sizeof error_status / sizeof *error_status || (rc && !error_status[rc]))
 		return EXIT_IO;
 	return error_status[rc];
+}
+
+void
+cli_print_diags(const ng_diags *d)
+{
+	int nerrors = 0;
+
+	ng_diags_render(d, "novagate", stderr);
+	for (size_t i = 0; i < ng_diags_count(d); i++)
+		nerrors += ng_diags_get(d, i)->severity == NG_SEV_ERROR && ng_diags_get(d, i)->code == NG_ECOMPILE;
+	if (nerrors > 1)
+		fprintf(stderr, "%d errors\n", nerrors);
 }

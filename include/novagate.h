@@ -312,6 +312,42 @@ int ng_feed_nseries(const ng_feed *f);
 void ng_feed_series(const ng_feed *f, int i, int *metric, bool *baseline, const char **query,
 		    int64_t *step, int64_t *from);
 
+/* --- gate tests (novagate test) ---------------------------------------- */
+
+/*
+ * A runner of gate tests: YAML files with samples in promtool's series
+ * notation and the verdicts, rule states and values expected of them
+ * (novagate(1), TEST FILES).  It keeps each gate file compiled once per
+ * set of parameters across the files it runs.
+ */
+typedef struct ng_tester ng_tester;
+/* How a test file's gate: is read (path resolved against the test file); NULL: ng_compile_file. */
+typedef ng_errcode ng_gate_loader(void *ctx, const char *path, const ng_compile_opts *opts, ng_gatefile **out,
+				  ng_diags *d);
+typedef struct ng_tester_opts {
+	const char *run;	/* run only the tests whose name this extended regex matches; NULL: all */
+	bool verbose;		/* a PASS line for each test that passes */
+	bool junit;		/* keep a JUnit report (ng_tester_junit) */
+	ng_gate_loader *load;
+	void *load_ctx;
+} ng_tester_opts;
+/* NG_OK, or NG_EUSAGE for a regex that does not compile. */
+ng_errcode ng_tester_new(const ng_tester_opts *opts, ng_tester **out, ng_diags *d);
+/*
+ * Check the test file text[0..len) named path (text NULL: read path) and,
+ * when it is well formed, run its selected tests: a FAIL block for each
+ * failed expectation (and with verbose a PASS line for each test that
+ * passed) goes to out.  NG_OK whatever the tests found; else NG_ETEST,
+ * NG_ECOMPILE (its gate file) or NG_EIO, every error in d in file order,
+ * and none of its tests ran.
+ */
+ng_errcode ng_tester_run(ng_tester *t, const char *path, const char *text, size_t len, FILE *out, ng_diags *d);
+/* Tests passed and failed so far, and files with errors. */
+void ng_tester_counts(const ng_tester *t, int *passed, int *failed, int *bad_files);
+/* The JUnit XML of every file run so far. */
+void ng_tester_junit(const ng_tester *t, FILE *out);
+void ng_tester_free(ng_tester *t);
+
 /* --- recorded baselines ------------------------------------------------ */
 
 /*
@@ -323,6 +359,8 @@ typedef struct ng_baseline ng_baseline;
 
 /* NG_OK with *out set, or NG_EIO (cannot read) or NG_EINPUT (malformed), the error in d. */
 ng_errcode ng_baseline_load(const char *path, ng_baseline **out, ng_diags *d);
+/* The same over text[0..len), named path in diagnostics; text is not kept. */
+ng_errcode ng_baseline_load_mem(const char *path, const char *text, size_t len, ng_baseline **out, ng_diags *d);
 void ng_baseline_free(ng_baseline *b);
 
 /*

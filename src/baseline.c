@@ -56,85 +56,125 @@ ng_baseline_free(ng_baseline *b)
 	free(b);
 }
 
-static ng_errcode bad(const char *path, ng_baseline *b, ng_diags *d, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static ng_errcode bad(const char *path, ng_diags *d, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static ng_errcode
-bad(const char *path, ng_baseline *b, ng_diags *d, const char *fmt, ...)
+bad(const char *path, ng_diags *d, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	err_vadd(d, NG_SEV_ERROR, NG_EINPUT, ERR_FILE(path), fmt, ap);
 	va_end(ap);
-	ng_baseline_free(b);
 	return NG_EINPUT;
+}
+
+/* A time of the file, in the years 1 to 9999 as every sample's: shifts cannot overflow. */
+static bool
+in_range(int64_t t)
+{
+	return t >= NG_MIN_TIME_MS && t <= NG_MAX_TIME_MS;
+}
+
+/* values: [[unix seconds, value or null], ...] in increasing time. */
+static ng_errcode
+load_values(const char *path, bentry *e, const json_t *vals, ng_diags *d)
+{
+	const char *key = e->name;
+	const json_t *p;
+	size_t i;
+
+	e->pts = xcalloc(json_array_size(vals) + 1, sizeof *e->pts);
+	e->stale = xcalloc(json_array_size(vals) + 1, sizeof *e->stale);
+	json_array_foreach(vals, i, p) {
+		const json_t *x = json_array_get(p, 1);
+		if (!json_is_array(p) || json_array_size(p) != 2 ||
+		    prom_json_ts(json_array_get(p, 0), &e->pts[i].t) < 0)
+			return bad(path, d, "metric \"%s\": a value is not [unix seconds, value]", key);
+		if (!in_range(e->pts[i].t))
+			return bad(path, d, "metric \"%s\": a time outside the years 1 to 9999", key);
+		if (i && e->pts[i].t <= e->pts[i - 1].t)
+			return bad(path, d, "metric \"%s\": values out of time order", key);
+		e->stale[i] = json_is_null(x);
+		if (!e->stale[i] && prom_json_value(x, &e->pts[i].v) < 0)
+			return bad(path, d, "metric \"%s\": a value is not a number or null", key);
+		e->n++;
+	}
+	return NG_OK;
+}
+
+/* The file's object, read into b. */
+static ng_errcode
+load_root(const char *path, ng_baseline *b, ng_diags *d)
+{
+	const json_t *metrics, *v, *at;
+	const char *key;
+
+	if (!json_is_object(b->root) || json_integer_value(json_object_get(b->root, "novagate_baseline")) != 1)
+		return bad(path, d, "not a baseline file of novagate (no \"novagate_baseline\": 1)");
+	at = json_object_get(b->root, "at");
+	if (!(json_is_string(at) ? util_parse_time(json_string_value(at), &b->at) == 0
+				 : prom_json_ts(at, &b->at) == 0))
+		return bad(path, d, "\"at\" is not a time (RFC 3339 or unix seconds)");
+	if (!in_range(b->at))
+		return bad(path, d, "\"at\" is outside the years 1 to 9999");
+	metrics = json_object_get(b->root, "metrics");
+	if (!json_is_object(metrics))
+		return bad(path, d, "no \"metrics\" object");
+	b->e = xcalloc(json_object_size(metrics) + 1, sizeof *b->e);
+	json_object_foreach((json_t *)metrics, key, v) {
+		bentry *e = &b->e[b->n++];
+		const json_t *vals = json_object_get(v, "values"), *val = json_object_get(v, "value");
+
+		e->name = key;
+		if (!json_is_object(v))
+			return bad(path, d, "metric \"%s\" is not an object", key);
+		if (val && !vals) {
+			e->constant = true;
+			if (prom_json_value(val, &e->value) < 0)
+				return bad(path, d, "metric \"%s\": \"value\" is not a number", key);
+			continue;
+		}
+		if (!json_is_array(vals))
+			return bad(path, d, "metric \"%s\" has no \"values\" array (or \"value\")", key);
+		if (load_values(path, e, vals, d) != NG_OK)
+			return NG_EINPUT;
+	}
+	return NG_OK;
+}
+
+ng_errcode
+ng_baseline_load_mem(const char *path, const char *text, size_t len, ng_baseline **out, ng_diags *d)
+{
+	json_error_t err;
+	ng_baseline *b = xcalloc(1, sizeof *b);
+	ng_errcode rc;
+
+	*out = NULL;
+	if (!(b->root = json_loadb(text, len, 0, &err)))
+		rc = err_add(d, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(path, (unsigned)err.line, (unsigned)err.column),
+			     "%s", err.text);
+	else
+		rc = load_root(path, b, d);
+	if (rc != NG_OK)
+		ng_baseline_free(b);
+	else
+		*out = b;
+	return rc;
 }
 
 ng_errcode
 ng_baseline_load(const char *path, ng_baseline **out, ng_diags *d)
 {
-	json_error_t err;
-	ng_baseline *b = xcalloc(1, sizeof *b);
-	const json_t *metrics, *v, *at;
-	const char *key;
+	size_t len;
+	char *text = util_read_file(path, &len);
 
 	*out = NULL;
-	b->root = json_load_file(path, 0, &err);
-	if (!b->root) {
-		FILE *fp = fopen(path, "rb");
-		int e = errno;
-		ng_baseline_free(b);
-		if (!fp)
-			return err_io(d, path, e);
-		fclose(fp);
-		return err_add(d, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(path, (unsigned)err.line, (unsigned)err.column),
-			       "%s", err.text);
-	}
-	if (!json_is_object(b->root) || json_integer_value(json_object_get(b->root, "novagate_baseline")) != 1)
-		return bad(path, b, d, "not a baseline file of novagate (no \"novagate_baseline\": 1)");
-	at = json_object_get(b->root, "at");
-	if (!(json_is_string(at) ? util_parse_time(json_string_value(at), &b->at) == 0
-				 : prom_json_ts(at, &b->at) == 0))
-		return bad(path, b, d, "\"at\" is not a time (RFC 3339 or unix seconds)");
-	metrics = json_object_get(b->root, "metrics");
-	if (!json_is_object(metrics))
-		return bad(path, b, d, "no \"metrics\" object");
-	b->e = xcalloc(json_object_size(metrics) + 1, sizeof *b->e);
-	json_object_foreach((json_t *)metrics, key, v) {
-		bentry *e = &b->e[b->n++];
-		const json_t *vals = json_object_get(v, "values"), *val = json_object_get(v, "value"), *p;
-		size_t i;
-
-		e->name = key;
-		if (!json_is_object(v))
-			return bad(path, b, d, "metric \"%s\" is not an object", key);
-		if (val && !vals) {
-			e->constant = true;
-			if (prom_json_value(val, &e->value) < 0)
-				return bad(path, b, d, "metric \"%s\": \"value\" is not a number", key);
-			continue;
-		}
-		if (!json_is_array(vals))
-			return bad(path, b, d, "metric \"%s\" has no \"values\" array (or \"value\")", key);
-		e->pts = xcalloc(json_array_size(vals) + 1, sizeof *e->pts);
-		e->stale = xcalloc(json_array_size(vals) + 1, sizeof *e->stale);
-		json_array_foreach(vals, i, p) {
-			const json_t *x = json_array_get(p, 1);
-			if (!json_is_array(p) || json_array_size(p) != 2 ||
-			    prom_json_ts(json_array_get(p, 0), &e->pts[i].t) < 0)
-				return bad(path, b, d, "metric \"%s\": a value is not [unix seconds, value]",
-					   key);
-			if (i && e->pts[i].t <= e->pts[i - 1].t)
-				return bad(path, b, d, "metric \"%s\": values out of time order", key);
-			e->stale[i] = json_is_null(x);
-			if (!e->stale[i] && prom_json_value(x, &e->pts[i].v) < 0)
-				return bad(path, b, d, "metric \"%s\": a value is not a number or null", key);
-			e->n++;
-		}
-	}
-	*out = b;
-	return NG_OK;
+	if (!text)
+		return err_io(d, path, errno);
+	ng_errcode rc = ng_baseline_load_mem(path, text, len, out, d);
+	free(text);
+	return rc;
 }
 
 /* Load ordered the values: a push fails only for a time the shift moved out of range. */

@@ -148,6 +148,25 @@ err_io(ng_diags *d, const char *path, int errnum)
 	return err_fail(d, NG_EIO, path, "%s", strerror(errnum));
 }
 
+void
+err_copy(ng_diags *d, const ng_diag *g)
+{
+	if (!d || !g)
+		return;
+	err_add(d, g->severity, g->code, (err_where){ g->file, g->line, g->col, g->span, g->text, g->textlen },
+		"%s", g->message);
+	d->v[d->n - 1].code = g->code;
+	err_set_metric(d, g->metric);
+	err_set_server(d, g->server);
+}
+
+void
+err_set_code(ng_diags *d, ng_errcode code)
+{
+	if (d && d->n && d->v[d->n - 1].severity == NG_SEV_ERROR)
+		d->v[d->n - 1].code = code;
+}
+
 static void
 replace(const char **field, const char *v)
 {

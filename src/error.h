@@ -37,6 +37,9 @@ ng_errcode err_fail(ng_diags *d, ng_errcode code, const char *file, const char *
 	__attribute__((format(printf, 4, 5)));
 /* A file that cannot be read or written: "PATH: strerror(errnum)", NG_EIO. */
 ng_errcode err_io(ng_diags *d, const char *path, int errnum);
+/* Append a copy of g; set the code of the last diagnostic (an error). */
+void err_copy(ng_diags *d, const ng_diag *g);
+void err_set_code(ng_diags *d, ng_errcode code);
 /* Attach the metric or the server (no credentials) to the last diagnostic. */
 void err_set_metric(ng_diags *d, const char *metric);
 void err_set_server(ng_diags *d, const char *server);

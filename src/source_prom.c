@@ -256,7 +256,11 @@ label_value(sbuf *b, const char *v)
 	}
 }
 
-/* name{a="b",...} as PromQL writes a series; {} without labels. */
+/*
+ * name{a="b",...} as PromQL writes a series; {} without labels (metric
+ * NULL).  Names are escaped as values are: a server may send any key, and
+ * the text goes into one-line messages.
+ */
 static char *
 labels_text(const json_t *metric)
 {
@@ -268,13 +272,18 @@ labels_text(const json_t *metric)
 	if (json_is_string(name))
 		sb_add(&b, json_string_value(name), json_string_length(name));
 	sb_add(&b, "{", 1);
-	json_object_foreach((json_t *)metric, k, v) {
-		if (strcmp(k, "__name__") == 0)
-			continue;
-		sb_printf(&b, "%s%s=\"", first ? "" : ",", k);
-		label_value(&b, json_is_string(v) ? json_string_value(v) : "?");
-		sb_add(&b, "\"", 1);
-		first = false;
+	if (metric) {
+		json_object_foreach((json_t *)metric, k, v) {
+			if (strcmp(k, "__name__") == 0)
+				continue;
+			if (!first)
+				sb_add(&b, ",", 1);
+			label_value(&b, k);
+			sb_add(&b, "=\"", 2);
+			label_value(&b, json_is_string(v) ? json_string_value(v) : "?");
+			sb_add(&b, "\"", 1);
+			first = false;
+		}
 	}
 	sb_add(&b, "}", 1);
 	return sb_take(&b);
@@ -288,10 +297,18 @@ fail(prom_result *r, int status, const char *fmt, ...)
 {
 	va_list ap;
 	char buf[512];
+	size_t len, n;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	/* cut short, it must still be UTF-8: the message may go into JSON */
+	len = strlen(buf);
+	for (size_t i = 0; i < len; i += n)
+		if (!(n = utf8_len((const unsigned char *)buf + i, len - i))) {
+			buf[i] = '\0';
+			break;
+		}
 	free(r->error);
 	r->error = xstrdup(buf);
 	return status;
@@ -302,7 +319,7 @@ add_series(prom_result *r, const json_t *metric)
 {
 	r->series = xrealloc(r->series, (r->nseries + 1) * sizeof *r->series);
 	prom_series *s = &r->series[r->nseries++];
-	*s = (prom_series){ .labels = labels_text(json_is_object(metric) ? metric : json_object()) };
+	*s = (prom_series){ .labels = labels_text(json_is_object(metric) ? metric : NULL) };
 	return s;
 }
 
@@ -322,9 +339,7 @@ decode_result(prom_result *r, const json_t *data)
 		r->type = PROM_SCALAR;
 		if (json_point(result, &p, &why) < 0)
 			return fail(r, NG_EDECODE, "bad response: scalar result: %s", why);
-		json_t *none = json_object();
-		prom_series *s = add_series(r, none);
-		json_decref(none);
+		prom_series *s = add_series(r, NULL);
 		s->pts = xmalloc(sizeof *s->pts);
 		s->pts[0] = p;
 		s->npts = 1;
@@ -415,9 +430,13 @@ prom_decode(const char *body, size_t len, long http, prom_result *r)
 			return http_error(r, http, body, len);
 		if (len == 0)
 			return fail(r, NG_EDECODE, "bad response: an empty body");
-		if (!root)
-			return fail(r, NG_EDECODE, "bad response: not JSON: %s (line %d, column %d)",
-				    err.text, err.line, err.column);
+		if (!root) {
+			char *why = one_line(err.text, strlen(err.text), 200);	/* it may quote the body */
+			st = fail(r, NG_EDECODE, "bad response: not JSON: %s (line %d, column %d)",
+				  why, err.line, err.column);
+			free(why);
+			return st;
+		}
 		return fail(r, NG_EDECODE, "bad response: not a JSON object");
 	}
 	add_notes(r, root, "warnings", "warning");

@@ -150,6 +150,7 @@ typedef struct reader {
 	text_label lclab[LCMAX];
 } reader;
 
+
 static const double pow10tab[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
@@ -1787,9 +1788,10 @@ out:
 	return rc;
 }
 
-int
-text_read_mem(const char *buf, size_t len, const char *path,
-	      enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags)
+/* slow: every line through line(), none through fastline() */
+static int
+read_mem(const char *buf, size_t len, const char *path, enum text_format fmt,
+	 text_sample_fn fn, void *ctx, ng_diags *diags, bool slow)
 {
 	reader r;
 	text_sample smp;
@@ -1817,7 +1819,7 @@ text_read_mem(const char *buf, size_t len, const char *path,
 		}
 		if (e - nl < SLACK)
 			rc = line_copy(&r, p, (size_t)(nl - p));
-		else if (r.fastok && fastline(&r, p, nl, &smp) == nl)
+		else if (r.fastok && !slow && fastline(&r, p, nl, &smp) == nl)
 			rc = fastemit(&r, &smp);
 		else
 			rc = line(&r, p, (size_t)(nl - p));
@@ -1828,4 +1830,18 @@ text_read_mem(const char *buf, size_t len, const char *path,
 out:
 	fini(&r);
 	return rc;
+}
+
+int
+text_read_mem(const char *buf, size_t len, const char *path,
+	      enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags)
+{
+	return read_mem(buf, len, path, fmt, fn, ctx, diags, false);
+}
+
+int
+text_read_mem_slow(const char *buf, size_t len, const char *path,
+		   enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags)
+{
+	return read_mem(buf, len, path, fmt, fn, ctx, diags, true);
 }

@@ -74,4 +74,14 @@ int text_read_fd(int fd, const char *path, enum text_format fmt,
 int text_read_mem(const char *buf, size_t len, const char *path,
 		  enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags);
 
+/*
+ * For tests and fuzzing.  text_read_mem_slow reads every line with the
+ * general parser, never the fast path for runs of one family's samples: the
+ * two must agree on every sample, error and line.  (A sample without a
+ * timestamp reaches the callback with has_ts false; ng_check gives it the
+ * time its caller says is now.)
+ */
+int text_read_mem_slow(const char *buf, size_t len, const char *path,
+		       enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags);
+
 #endif

@@ -129,6 +129,25 @@ for args in "" "--run ( tests/rules" "--bogus tests/rules" "tests/unit"; do
 done
 ng test tests/testrun/no-such.test.yaml >/dev/null 2>&1; rc=$?
 if [ $rc -eq 7 ]; then ok; else bad "novagate test of a missing file: exit $rc, want 7"; fi
+# YAML aliases cannot make a test file's time or messages outgrow it: 1,000 merges of a mapping
+# into itself, 60 doublings, 500 tests merging one mapping of 200 bad keys (each shown once, the
+# first 100); each is refused in moments with at most MAX lines
+rep() { i=0; while [ $i -lt "$1" ]; do printf "$2" $i; i=$((i + 1)); done; }	# FORMAT with one %d
+head="gate: $PWD/tests/testrun/for.gate\ntests:\n  - name: a\n    expect: [{ at: 0s, gate: hold, verdict: go }]\n"
+{ printf "$head    series: &s\n"; rep 1000 '      <<: *s  # %d\n'; printf '      m: 1\n'; } >"$tmp/self.test.yaml"
+{ printf "$head    series:\n      <<:\n        - &a0 {m: 1}\n"; i=1
+  while [ $i -le 60 ]; do printf '        - &a%d {<<: [*a%d, *a%d]}\n' $i $((i - 1)) $((i - 1)); i=$((i + 1)); done
+} >"$tmp/double.test.yaml"
+{ printf "$head    series: &b {m: 1"; rep 200 ', x%d: 1'; printf '}\n'
+  rep 500 '  - name: t%d\n    series: { <<: *b, m: 1 }\n    expect: [{ at: 0s, gate: hold, verdict: go }]\n'
+} >"$tmp/shared.test.yaml"
+for c in self:3 double:3 shared:301; do
+	t=${c%:*} max=${c#*:}
+	timeout 20 "$NOVAGATE" test "$tmp/$t.test.yaml" >/dev/null 2>"$tmp/err"; rc=$?
+	n=$(grep -c ': error: ' "$tmp/err")
+	if [ $rc -eq 8 ] && [ "$(wc -l <"$tmp/err")" -le $((max + 1)) ]; then ok; else
+		bad "novagate test of aliases ($t): exit $rc (want 8, 124 is a timeout), $n errors (want at most $max lines)"; fi
+done
 
 # 7. live sources (tests/prom/prom.sh): a misbehaving API of our own (fault statuses, retries, auth,
 #    no credential printed, watch), then a real Prometheus and VictoriaMetrics on 127.0.0.1 loaded
@@ -136,7 +155,16 @@ if [ $rc -eq 7 ]; then ok; else bad "novagate test of a missing file: exit $rc, 
 #    recorded baselines.  The servers are skipped with a notice when not installed.
 . tests/prom/prom.sh
 
-# 8. a program embedding the installed library (tests/embed/embed.c, built by
+# 8. the library exports the API and nothing else: every global symbol of
+#    libnovagate.a is ng_*
+if command -v nm >/dev/null 2>&1 && [ -f "$BUILD/libnovagate.a" ]; then
+	others=$(nm -g --defined-only "$BUILD/libnovagate.a" | awk 'NF == 3 && $3 !~ /^ng_/ { print $3 }')
+	apis=$(nm -g --defined-only "$BUILD/libnovagate.a" | awk 'NF == 3 && $3 ~ /^ng_/' | wc -l)
+	if [ -z "$others" ] && [ "$apis" -gt 50 ]; then ok; else
+		bad "libnovagate.a: $apis ng_ symbols; exported besides: $others"; fi
+fi
+
+# a program embedding the installed library (tests/embed/embed.c, built by
 #    make check through pkg-config) prints exactly tests/embed/embed.out
 if [ -x "$BUILD/embed/embed" ] && "$BUILD/embed/embed" >"$tmp/out" 2>&1 && cmp -s "$tmp/out" tests/embed/embed.out; then
 	ok; else bad "tests/embed: the embedding program failed or printed otherwise"; diff tests/embed/embed.out "$tmp/out" >&2; fi

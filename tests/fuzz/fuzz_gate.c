@@ -3,18 +3,12 @@
  * sema, constant folding and code generation on arbitrary text.  A text
  * that compiles is also disassembled and, when its window is short, run
  * over empty and one-sample series, so that what the compiler produces is
- * checked by the VM too.  Not built by default:
- *
- *   make			# generates build/gen/parser.c and lexer.c
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 \
- *	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -Ibuild/gen \
- *	tests/fuzz/fuzz_gate.c $(find src build/gen -name '[a-z]*.c' ! -name main.c) \
- *	$(pkg-config --libs libcurl jansson yaml-0.1) -lm -o fuzz_gate
- *   mkdir -p corpus && ./fuzz_gate -max_len=4096 corpus rules tests/compile
+ * checked by the VM too.  `make fuzz` builds and runs it over
+ * tests/fuzz/corpus/gate/ (rules/, tests/compile/).
  *
  * The text is handed over without a terminating NUL: program_compile()
  * takes a length, and must not read past it.  Inputs that crashed are kept
- * in tests/fuzz/crashes/ (./fuzz_gate tests/fuzz/crashes/FILE replays one).
+ * in tests/fuzz/crashes/gate/ (build/fuzz/fuzz_gate FILE replays one).
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,11 +1,9 @@
 /*
  * fuzz_source_text.c: libFuzzer entry point for the text-format reader.
- * Not built by default:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *	tests/fuzz/fuzz_source_text.c src/source_text.c src/diag.c -lm -o fuzz_text
- *   ./fuzz_text tests/conformance/exposition/fuzz-seeds
  * The first byte picks the format; every sample handed over must be
  * NUL-terminated where it says, on a line that does not go backwards.
+ * `make fuzz` runs it over tests/fuzz/corpus/source_text/ (the exposition
+ * files of tests/conformance, valid and not, and its fuzz seeds).
  */
 #include <stdint.h>
 #include <stdio.h>

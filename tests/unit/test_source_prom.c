@@ -274,6 +274,21 @@ test_own(void)
 	    "[{\"metric\":{\"a\":\"x\\\"y\\\\z\\nw\"},\"value\":[1,\"1\"]}]}}", 200,
 	    &(expect){ .type = PROM_VECTOR, .nseries = 1, .npts = 1, .t0 = 1000, .v0 = 1,
 		       .labels0 = "{a=\"x\\\"y\\\\z\\nw\"}" });
+	/* a series without "metric": no labels, and nothing left allocated (make asan's LeakSanitizer) */
+	dec("vector without metric", "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+	    "[{\"value\":[1,\"1\"]}]}}", 200,
+	    &(expect){ .type = PROM_VECTOR, .nseries = 1, .npts = 1, .t0 = 1000, .v0 = 1, .labels0 = "{}" });
+	dec("matrix without metric", "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":"
+	    "[{\"values\":[[1,\"2\"]]},{\"values\":[[1,\"3\"]]}]}}", 200,
+	    &(expect){ .type = PROM_MATRIX, .nseries = 2, .npts = 1, .t0 = 1000, .v0 = 2, .labels0 = "{}" });
+	dec("bad vector without metric", "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+	    "[{\"value\":[1,\"x\"]}]}}", 200,
+	    &(expect){ .status = NG_EDECODE, .error = "bad response: series {}: a sample's value is not a number" });
+	/* a label name is escaped as a value is: the labels go into one-line messages */
+	dec("label name with a newline", "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+	    "[{\"metric\":{\"a\\nb\\\"\":\"x\"},\"value\":[1,\"1\"]}]}}", 200,
+	    &(expect){ .type = PROM_VECTOR, .nseries = 1, .npts = 1, .t0 = 1000, .v0 = 1,
+		       .labels0 = "{a\\nb\\\"=\"x\"}" });
 	dec("out of order", "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":"
 	    "[{\"metric\":{},\"values\":[[2,\"1\"],[1,\"1\"]]}]}}", 200,
 	    &(expect){ .status = NG_EDECODE, .error = "out of time order" });
@@ -319,6 +334,53 @@ test_own(void)
 	T_CHECK(isnan(nan) && !series_is_stale(nan), "a NaN from the API is not a staleness marker");
 }
 
+/* Valid UTF-8 on one line. */
+static bool
+utf8_line(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3 :
+			*p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
+		if (!n || *p == '\n')
+			return false;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
+/* Errors are one line of UTF-8 whatever the body (found by tests/fuzz/fuzz_prom.c). */
+static void
+test_one_line(void)
+{
+	prom_result r;
+	char body[1024];
+	int st;
+
+	/* jansson quotes the body near an error, newline and all */
+	st = prom_decode("{\"a\": \"\\\\\\\n}", 11, 200, &r);
+	T_CHECK(st == NG_EDECODE && r.error && strstr(r.error, "not JSON: invalid escape") && utf8_line(r.error),
+		"a newline in jansson's message: %d \"%s\"", st, r.error ? r.error : "");
+	prom_result_free(&r);
+	/* a message cut at its 511th byte keeps whole characters: names of two lengths put
+	 * the cut inside a two-byte character one way or the other */
+	for (int k = 1; k <= 2; k++) {
+		int n = snprintf(body, sizeof body, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+				 "\"result\":[{\"metric\":{\"%.*s\":\"", k, "ab");
+		for (int i = 0; i < 300; i++)
+			n += snprintf(body + n, sizeof body - (size_t)n, "\xc3\xa9");
+		n += snprintf(body + n, sizeof body - (size_t)n, "\"},\"value\":[1,\"x\"]}]}}");
+		st = prom_decode(body, (size_t)n, 200, &r);
+		T_CHECK(st == NG_EDECODE && r.error && strlen(r.error) > 400 && utf8_line(r.error),
+			"a long label in a message: %d \"%s\"", st, r.error ? r.error : "");
+		prom_result_free(&r);
+	}
+}
+
 static void
 test_redact(void)
 {
@@ -354,6 +416,7 @@ main(void)
 {
 	test_corpus();
 	test_own();
+	test_one_line();
 	test_redact();
 	return T_DONE();
 }
