@@ -178,13 +178,13 @@ $(BUILD)/embed/embed: tests/embed/embed.c $(LIBA) include/novagate.h
 
 # --- tests -----------------------------------------------------------------
 check: $(BUILD)/novagate $(TESTS) $(REPLAYS) $(BUILD)/embed/embed
-	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate sh tests/run.sh
+	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate CC='$(CC)' SANFLAGS='$(SANFLAGS)' sh tests/run.sh
 
 asan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined BUILD=build/asan CFLAGS='-O1 -g' check
 
-valgrind: $(BUILD)/novagate $(TESTS) $(REPLAYS)
-	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate NG_VALGRIND=1 sh tests/run.sh
+valgrind: $(BUILD)/novagate $(TESTS) $(REPLAYS) $(BUILD)/embed/embed
+	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate CC='$(CC)' NG_VALGRIND=1 sh tests/run.sh
 
 bench: $(BUILD)/novagate
 	@BUILD=$(BUILD) NOVAGATE=$(BUILD)/novagate sh bench/run.sh
@@ -262,6 +262,8 @@ install: novagate $(LIBA) $(BUILD)/novagate.pc
 	install -m 644 include/novagate.h $(DESTDIR)$(INCLUDEDIR)/novagate.h
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(MANDIR)/man3
+	install -m 644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
 
 clean:
 	rm -rf build novagate

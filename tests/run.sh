@@ -169,6 +169,21 @@ fi
 if [ -x "$BUILD/embed/embed" ] && "$BUILD/embed/embed" >"$tmp/out" 2>&1 && cmp -s "$tmp/out" tests/embed/embed.out; then
 	ok; else bad "tests/embed: the embedding program failed or printed otherwise"; diff tests/embed/embed.out "$tmp/out" >&2; fi
 
+# libnovagate(3): its example programs build against the installed library and say go
+prefix=$(cd "$BUILD" && pwd)/embed/prefix
+awk -v dir="$tmp" '
+	/^\.\\" example-c-begin / { name = $3; out = dir "/" name ".c"; printf "" > out; next }
+	/^\.\\" example-c-end/ { close(out); print name; name = ""; next }
+	name != "" && !/^\.(Bd|Ed)/ { gsub(/\\e/, "\\"); print >> out }' man/libnovagate.3 >"$tmp/cexamples"
+while read -r ex; do
+	# shellcheck disable=SC2046
+	if [ -d "$prefix" ] && ${CC:-cc} -o "$tmp/$ex" "$tmp/$ex.c" $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
+		pkg-config --cflags --libs novagate) ${SANFLAGS:-} 2>"$tmp/err" && "$tmp/$ex" >"$tmp/out" 2>&1 &&
+	   [ "$(cat "$tmp/out")" = go ]; then ok; else
+		bad "libnovagate(3): example '$ex' does not build or run"; cat "$tmp/err" "$tmp/out" >&2; fi
+done <"$tmp/cexamples"
+[ -s "$tmp/cexamples" ] || bad "libnovagate(3): no example program found"
+
 # 9. inputs that once crashed a fuzz entry point (tests/fuzz/crashes/TARGET/FILE) run
 #    through it again, each a test: a fixed crash stays fixed
 for d in tests/fuzz/crashes/*/; do
