@@ -1,22 +1,23 @@
 /*
  * source_prom.h: samples from a Prometheus-compatible HTTP API
- * (Prometheus, Thanos, Mimir, VictoriaMetrics ...).  Three layers:
+ * (Prometheus, Thanos, Mimir, VictoriaMetrics ...).  Three layers, a file
+ * each:
  *
- * - prom_decode(): one response body of /api/v1/query_range or
+ * - prom_decode.c: one response body of /api/v1/query_range or
  *   /api/v1/query (matrix, vector or scalar; the error envelope; warnings)
  *   into series of (ms, value) points.  No I/O: the unit tests run it over
  *   the conformance corpus.
- * - ng_prom: libcurl multi.  Queries run in parallel, connections are
- *   kept and reused between calls (watch), faults are retried (connection
- *   errors, 429, 5xx) with backoff, every fault ends in one ng_errcode
- *   (NG_ECONNECT ... NG_ETOOBIG) and a one-line message with no credential
- *   in it.
- * - ng_feed: the series an ng_check reads, fetched with one query_range
- *   each over the window (plus lookback and window-function ranges) at the
- *   gates' step, and handed on as samples.  At a step where the server has
- *   no value the series gets a staleness marker, so the engine sees the
- *   value missing there as the server did (its own lookback is not applied
- *   a second time).
+ * - prom_client.c, ng_prom: libcurl multi.  Queries run in parallel,
+ *   connections are kept and reused between calls (watch), faults are
+ *   retried (connection errors, 429, 5xx) with backoff, every fault ends in
+ *   one ng_errcode (NG_ECONNECT ... NG_ETOOBIG) and a one-line message with
+ *   no credential in it.
+ * - prom_feed.c, ng_feed: the series an ng_check reads, fetched with one
+ *   query_range each over the window (plus lookback and window-function
+ *   ranges) at the gates' step, and handed on as samples.  At a step where
+ *   the server has no value the series gets a staleness marker, so the
+ *   engine sees the value missing there as the server did (its own lookback
+ *   is not applied a second time).
  *
  * Times are ms since the epoch; steps and durations ms.
  */
@@ -74,6 +75,13 @@ int prom_parse_value(const char *s, double *v);
 /* A JSON number of seconds (ms precision) as ms; a value as a string ("NaN", "+Inf") or a number. */
 int prom_json_ts(const json_t *j, int64_t *ms);
 int prom_json_value(const json_t *j, double *v);
+
+/*
+ * Text from a server for a one-line message, newly allocated: cut with
+ * "..." after max bytes, controls as spaces, bytes that are not UTF-8 as
+ * '?' (the message may go into JSON).
+ */
+char *prom_one_line(const char *s, size_t len, size_t max);
 
 /* --- the HTTP client (ng_prom in novagate.h) -------------------------------- */
 

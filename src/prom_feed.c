@@ -1,0 +1,311 @@
+/*
+ * prom_feed.c: the series a check reads, fetched from the server with one
+ * query_range each over the window at the gates' step, and handed on as
+ * samples with staleness markers where the server has no value.  See
+ * source_prom.h.
+ */
+#include "source_prom.h"
+#include "error.h"
+#include "sbuf.h"
+#include "util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct stream {
+	int metric;
+	bool baseline;
+	const char *query;
+	char *what;
+	int64_t step, reach;
+	bool started, have_real, stale;
+	int64_t from;			/* first time fetched */
+	int64_t fetched_to;		/* last grid time fetched */
+	int64_t last;			/* last sample handed on */
+} stream;
+
+struct ng_feed {
+	ng_prom *pc;
+	const ng_gatefile *gf;
+	stream *st;
+	int nst;
+};
+
+#define MAX_POINTS 10000	/* per query: Prometheus refuses more than 11,000 */
+
+ng_feed *
+ng_feed_new(ng_prom *pc, const ng_gatefile *gf, const ng_check *c, ng_feed_kind kind)
+{
+	ng_feed *f = xcalloc(1, sizeof *f);
+	int nm = ng_gatefile_nmetrics(gf);
+
+	f->pc = pc;
+	f->gf = gf;
+	f->st = xcalloc((size_t)(2 * nm + 1), sizeof *f->st);
+	for (int m = 0; m < nm; m++) {
+		const char *name = ng_gatefile_metric_name(gf, m);
+		for (int b = 0; b < 2; b++) {
+			int64_t step, reach, bstep, breach;
+			bool need = ng_check_needs(c, m, b, &step, &reach);
+			if (kind == NG_FEED_VALUES) {
+				if (b)
+					break;
+				/* a recorded baseline serves where the metric's baseline is read */
+				if (ng_check_needs(c, m, true, &bstep, &breach)) {
+					step = need ? util_gcd(step, bstep) : bstep;
+					if (!need || breach > reach)
+						reach = breach;
+					need = true;
+				}
+			}
+			const char *q = ng_gatefile_metric_query(gf, m, b);
+			if (!need || !q)
+				continue;
+			f->st[f->nst++] = (stream){
+				.metric = m, .baseline = b, .query = q, .step = step, .reach = reach,
+				.what = b ? sb_fmt("baseline of %s", name) : sb_fmt("metric %s", name),
+				.last = INT64_MIN,
+			};
+		}
+	}
+	return f;
+}
+
+void
+ng_feed_free(ng_feed *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < f->nst; i++)
+		free(f->st[i].what);
+	free(f->st);
+	free(f);
+}
+
+int
+ng_feed_nseries(const ng_feed *f)
+{
+	return f->nst;
+}
+
+void
+ng_feed_series(const ng_feed *f, int i, int *metric, bool *baseline, const char **query,
+		 int64_t *step, int64_t *from)
+{
+	const stream *s = &f->st[i];
+
+	*metric = s->metric;
+	*baseline = s->baseline;
+	*query = s->query;
+	*step = s->step;
+	*from = s->from;
+}
+
+static int
+emit(stream *s, ng_sample_fn fn, void *ctx, int64_t t, double v, bool stale)
+{
+	int r = fn(ctx, s->metric, s->baseline, t, stale ? ng_stale_nan() : v, stale);
+
+	s->last = t;
+	s->stale = stale;
+	s->have_real |= !stale;
+	return r;
+}
+
+/* Hand on one series' new points, with a staleness marker where the server has no value. */
+static int
+feed_points(stream *s, const prom_point *pts, size_t n, ng_sample_fn fn, void *ctx)
+{
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		const prom_point *p = &pts[i];
+		if (s->last != INT64_MIN && p->t <= s->last)
+			continue;
+		/* a step without a value: missing from there on, as the server had it */
+		if (s->have_real && !s->stale && p->t - s->last > s->step + s->step / 2)
+			if ((r = emit(s, fn, ctx, s->last + s->step, 0, true)))
+				return r;
+		if ((r = emit(s, fn, ctx, p->t, p->v, false)))
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * No value at end (the last time fetched): a marker there, so that end is
+ * the newest sample.  A server that moves the grid (a query frontend
+ * aligning start to a multiple of step) has its last value up to a step
+ * before end: that is current.
+ */
+static int
+feed_end(stream *s, int64_t end, ng_sample_fn fn, void *ctx)
+{
+	int r;
+
+	if (s->last != INT64_MIN && !s->stale && s->last > end - s->step)
+		return 0;
+	if (s->last != INT64_MIN && s->last >= end)
+		return 0;
+	if (s->have_real && !s->stale && s->last + s->step < end)
+		if ((r = emit(s, fn, ctx, s->last + s->step, 0, true)))
+			return r;
+	return emit(s, fn, ctx, end, 0, true);
+}
+
+static void
+series_list(sbuf *b, const prom_result *r)
+{
+	for (size_t i = 0; i < r->nseries && i < 5; i++)
+		sb_printf(b, "%s%s", i ? ", " : "", r->series[i].labels);
+	if (r->nseries > 5)
+		sb_printf(b, " and %zu more", r->nseries - 5);
+}
+
+/* The queries of one fetch: a stream's new grid times, in chunks of MAX_POINTS. */
+typedef struct fetch {
+	prom_query *qs;
+	int *owner;		/* the stream of each query */
+	int nq;
+	int64_t *ends;		/* of each stream: the last time fetched, INT64_MIN when none is new */
+} fetch;
+
+static void
+plan(const ng_feed *f, int64_t at, fetch *x)
+{
+	x->ends = xcalloc((size_t)(f->nst ? f->nst : 1), sizeof *x->ends);
+	for (int i = 0; i < f->nst; i++) {
+		const stream *s = &f->st[i];
+		int64_t start, end;
+		if (!s->started) {
+			int64_t n = (s->reach + s->step - 1) / s->step;
+			start = at - n * s->step;
+			end = at;
+		} else {
+			start = s->fetched_to + s->step;
+			if (start > at) {
+				x->ends[i] = INT64_MIN;
+				continue;
+			}
+			end = start + (at - start) / s->step * s->step;
+		}
+		x->ends[i] = end;
+		for (int64_t c = start; c <= end; c += MAX_POINTS * s->step) {
+			int64_t ce = c + (MAX_POINTS - 1) * s->step;
+			x->qs = xrealloc(x->qs, (size_t)(x->nq + 1) * sizeof *x->qs);
+			x->owner = xrealloc(x->owner, (size_t)(x->nq + 1) * sizeof *x->owner);
+			x->qs[x->nq] = (prom_query){ .what = s->what, .query = s->query, .start = c,
+						     .end = ce < end ? ce : end, .step = s->step };
+			x->owner[x->nq++] = i;
+		}
+	}
+}
+
+/* A metric's query must give one series, of times the engine can hold: 0 or the status of the first that does not. */
+static int
+check_results(const ng_feed *f, fetch *x)
+{
+	int st = 0;
+
+	for (int k = 0; k < x->nq && !st; k++) {
+		const prom_result *r = &x->qs[k].res;
+		for (size_t j = 0; r->nseries && j < r->series[0].npts && !st; j++) {
+			int64_t t = r->series[0].pts[j].t;
+			if (t < NG_MIN_TIME_MS || t > NG_MAX_TIME_MS) {
+				const stream *sm = &f->st[x->owner[k]];
+				x->qs[k].error = sb_fmt("bad response: a sample of %s%s at %lld ms, outside the years 1 to 9999",
+							sm->baseline ? "the baseline of " : "",
+							ng_gatefile_metric_name(f->gf, sm->metric), (long long)t);
+				x->qs[k].status = st = NG_EDECODE;
+			}
+		}
+	}
+	for (int k = 0; k < x->nq && !st; k++) {
+		prom_query *q = &x->qs[k];
+		if (q->res.nseries > 1) {
+			sbuf b = { 0 };
+			char *qq = prom_one_line(q->query, strlen(q->query), 300);
+			sb_printf(&b, "%s: %s: the query returned %zu series, not one: ", ng_prom_url(f->pc),
+				  q->what, q->res.nseries);
+			series_list(&b, &q->res);
+			sb_printf(&b, " (query: %s); aggregate them (sum, max ...) or select one", qq);
+			free(qq);
+			q->error = prom_redact(f->pc, b.s);
+			free(b.s);
+			q->status = st = NG_ESERIES;
+		}
+	}
+	return st;
+}
+
+/* The first failed query as the error, with how many more failed; its status. */
+static int
+report_failure(const ng_feed *f, const fetch *x, ng_diags *d)
+{
+	int first = -1, more = 0;
+
+	for (int k = 0; k < x->nq; k++) {
+		if (!x->qs[k].status)
+			continue;
+		if (first < 0)
+			first = k;
+		else
+			more++;
+	}
+	const prom_query *q = &x->qs[first];
+	if (more)
+		err_add(d, NG_SEV_ERROR, (ng_errcode)q->status, ERR_NOWHERE, "%s (%d more quer%s failed)", q->error,
+			more, more == 1 ? "y" : "ies");
+	else
+		err_add(d, NG_SEV_ERROR, (ng_errcode)q->status, ERR_NOWHERE, "%s", q->error);
+	err_set_server(d, ng_prom_url(f->pc));
+	return q->status;
+}
+
+/* Every stream's new points handed on, and a marker at its end where the server has no value. */
+static int
+hand_on(ng_feed *f, const fetch *x, ng_sample_fn fn, void *ctx)
+{
+	int ret;
+
+	for (int i = 0, k = 0; i < f->nst; i++) {
+		stream *s = &f->st[i];
+		if (x->ends[i] == INT64_MIN)
+			continue;
+		if (!s->started)
+			s->from = x->qs[k].start;
+		for (; k < x->nq && x->owner[k] == i; k++) {
+			const prom_result *r = &x->qs[k].res;
+			if (r->nseries && (ret = feed_points(s, r->series[0].pts, r->series[0].npts, fn, ctx)))
+				return ret;
+		}
+		if ((ret = feed_end(s, x->ends[i], fn, ctx)))
+			return ret;
+		s->started = true;
+		s->fetched_to = x->ends[i];
+	}
+	return 0;
+}
+
+int
+ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
+{
+	fetch x = { 0 };
+	int ret;
+
+	plan(f, at, &x);
+	int st = prom_run(f->pc, x.qs, x.nq, d);
+	if (st < 0)
+		ret = -1;
+	else if (st || check_results(f, &x))
+		ret = report_failure(f, &x, d);
+	else	/* nothing is handed on before every query succeeded */
+		ret = hand_on(f, &x, fn, ctx);
+	for (int k = 0; k < x.nq; k++)
+		prom_query_clear(&x.qs[k]);
+	free(x.qs);
+	free(x.owner);
+	free(x.ends);
+	return ret;
+}
