@@ -63,8 +63,9 @@ enum text_format {
 /*
  * Read all of fd.  On a malformed line, adds one diagnostic (NG_EINPUT,
  * at PATH:LINE:COL, with the line) to diags and returns TEXT_EBAD; on a read
- * error (or out of memory) TEXT_EIO, also with a diagnostic; a callback's nonzero return is passed through; 0 at the end of
- * a well-formed input.
+ * error TEXT_EIO, also with a diagnostic; a callback's nonzero return is
+ * passed through; 0 at the end of a well-formed input.  Out of memory
+ * aborts, as everywhere in the engine (util.h).
  */
 #define TEXT_EBAD (-1)
 #define TEXT_EIO  (-2)
