@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench/run.sh: how fast `novagate check` reads long recorded inputs and how
 # much memory it takes, next to other readers of the same files; and how
-# fast `novagate compile` compiles long gate files.  Run by `make bench`
-# (NOVAGATE, BUILD set); see bench/README.md.
+# fast `novagate compile [--dump]` compiles (and prints) long gate files.
+# Run by `make bench` (NOVAGATE, BUILD set); see bench/README.md.
 #
 # Figures are printed, never asserted.  Fails only when a tool of its own
 # cannot be built, an input cannot be made, or novagate errs or gives a
@@ -13,7 +13,7 @@
 #   BENCH_SIZES="1000000 10000000"  samples per input; one input file each
 #   BENCH_RUNS=3                    runs per measurement; the best is shown
 #   BENCH_RULES="1000 10000"        rules per generated gate file, one file each (empty: none)
-#   BENCH_COMPILE_RUNS=15           runs per compile measurement (each takes ms)
+#   BENCH_COMPILE_RUNS=15           runs per compile and compile --dump measurement (each takes ms)
 #   BENCH_INTERVAL=15               seconds between two samples of a series
 #   BENCH_PEERS=1                   0: novagate only
 #   PROMTOOL=promtool               the promtool to compare with
@@ -226,25 +226,37 @@ for n in $BENCH_SIZES; do
 done
 
 # --- compiling --------------------------------------------------------------
-# The whole of `novagate compile FILE`: read, parse, check, generate code.
+# The whole of `novagate compile FILE`: read, parse, check, generate code;
+# and of `compile --dump FILE`, which also prints every instruction with
+# its source lines (about 3 KiB of output a rule).
 : > "$tmp/cgoals"
 if [ -n "$BENCH_RULES" ]; then
 	echo
-	echo "novagate compile FILE on generated gate files (bench/gengate.sh), best of $BENCH_COMPILE_RUNS runs:"
+	echo "novagate compile [--dump] FILE on generated gate files (bench/gengate.sh), best of $BENCH_COMPILE_RUNS runs:"
 	printf '  %-46s %8s %8s %9s %10s %9s\n' file ms "cpu ms" "us/rule" "peak MiB" "time/1st"
 fi
-base_s=
+base_s=''
+base_d=''
 for n in $BENCH_RULES; do
 	g=$OUT/gate-$(label "$n").gate
-	measure "$BENCH_COMPILE_RUNS" arg "$g" "$NOVAGATE" compile "$g"
-	read -r s c k st < "$tmp/best"
-	[ "$st" -eq 0 ] || { cat "$tmp/err" >&2; die "novagate compile $g: exit status $st; want 0"; }
-	[ -n "$base_s" ] || { base_s=$s base_n=$n; }
-	awk -v name="$g ($(label "$n") rules)" -v s="$s" -v c="$c" -v k="$k" -v n="$n" -v bs="$base_s" \
-	    -v bn="$base_n" 'BEGIN {
-		printf "  %-46s %8.2f %8.2f %9.2f %10.1f %8.2fx  (%.1fx the rules)\n",
-		       name, s * 1000, c * 1000, s / n * 1e6, k / 1024, s / bs, n / bn }'
-	echo "$n $s" >> "$tmp/cgoals"
+	for dump in "" --dump; do
+		# shellcheck disable=SC2086 # $dump is a word or none
+		measure "$BENCH_COMPILE_RUNS" arg "$g" "$NOVAGATE" compile $dump "$g"
+		read -r s c k st < "$tmp/best"
+		[ "$st" -eq 0 ] || { cat "$tmp/err" >&2; die "novagate compile $dump $g: exit status $st; want 0"; }
+		if [ -z "$dump" ]; then
+			[ -n "$base_s" ] || { base_s=$s base_n=$n; }
+			bs=$base_s
+			echo "$n $s" >> "$tmp/cgoals"
+		else
+			[ -n "$base_d" ] || base_d=$s
+			bs=$base_d
+		fi
+		awk -v name="${dump:+--dump }$g ($(label "$n") rules)" -v s="$s" -v c="$c" -v k="$k" -v n="$n" \
+		    -v bs="$bs" -v bn="$base_n" 'BEGIN {
+			printf "  %-46s %8.2f %8.2f %9.2f %10.1f %8.2fx  (%.1fx the rules)\n",
+			       name, s * 1000, c * 1000, s / n * 1e6, k / 1024, s / bs, n / bn }'
+	done
 done
 
 # --- goals ------------------------------------------------------------------

@@ -13,6 +13,10 @@ struct arena {
 };
 
 #define ARENA_BLOCK 16384
+/* What a tree holds needs no more: pointers, doubles, int64_t (not long double). */
+#define ARENA_ALIGN 8
+_Static_assert(_Alignof(ast_node) <= ARENA_ALIGN && _Alignof(int64_t) <= ARENA_ALIGN,
+	       "arena blocks are aligned enough for what they hold");
 
 
 ast_file *
@@ -40,30 +44,42 @@ ast_free(ast_file *f)
 	free(f);
 }
 
-void *
-ast_alloc(ast_file *f, size_t n)
+static arena *
+arena_grow(ast_file *f, size_t n)
+{
+	size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+	arena *a = xmalloc(sizeof *a + size);
+
+	a->used = 0;
+	a->size = size;
+	a->next = f->arena;
+	return f->arena = a;
+}
+
+/* n bytes, not zeroed. */
+static inline void *
+bump(ast_file *f, size_t n)
 {
 	arena *a = f->arena;
 
-	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-	if (!a || a->size - a->used < n) {
-		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-
-		a = xmalloc(sizeof *a + size);
-		a->used = 0;
-		a->size = size;
-		a->next = f->arena;
-		f->arena = a;
-	}
+	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (!a || a->size - a->used < n)
+		a = arena_grow(f, n);
 	void *p = (char *)a->data + a->used;
 	a->used += n;
-	return memset(p, 0, n);
+	return p;
+}
+
+void *
+ast_alloc(ast_file *f, size_t n)
+{
+	return memset(bump(f, n), 0, n);
 }
 
 char *
 ast_strndup(ast_file *f, const char *s, size_t n)
 {
-	char *p = ast_alloc(f, n + 1);
+	char *p = bump(f, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -73,11 +89,9 @@ ast_strndup(ast_file *f, const char *s, size_t n)
 ast_node *
 ast_node_new(ast_file *f, enum ast_kind k, diag_span span)
 {
-	ast_node *n = ast_alloc(f, sizeof *n);
+	ast_node *n = bump(f, sizeof *n);
 
-	n->kind = k;
-	n->span = span;
-	n->metric = -1;
+	*n = (ast_node){ .kind = k, .span = span, .metric = -1 };
 	return n;
 }
 

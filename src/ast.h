@@ -46,26 +46,30 @@ enum ast_type { TY_NONE, TY_NUM, TY_BOOL, TY_DUR };
 
 #define AST_MAXARGS 3
 
+enum ast_fn { FN_AVG, FN_MIN, FN_MAX, FN_LAST, FN_DELTA, FN_QUANTILE, FN_RATE, FN_INCREASE };
+
+/*
+ * The small fields in bytes, after the wide ones: a big file has ~8 nodes
+ * a rule, and their pages are most of the memory compiling it touches.
+ */
 typedef struct ast_node ast_node;
 struct ast_node {
-	enum ast_kind kind;
-	enum ast_op op;			/* A_BIN */
 	diag_span span;			/* the whole expression */
 	const char *name;		/* A_METRIC, A_BASELINE(name), A_CALL */
 	diag_span name_span;
 	ast_node *arg[AST_MAXARGS];	/* operands, call arguments */
-	int nargs;
-	/* set by sema */
-	enum ast_type type;
-	double num;			/* A_NUM value, or duration in ms */
-	int metric;			/* A_METRIC, A_BASELINE: index into metrics */
-	bool relpct;			/* A_NUM: a percentage relative to the left operand */
-	int fn;				/* A_CALL: enum ast_fn */
-	bool isconst;			/* a value known at compile time: num holds it */
 	int depth;			/* height of the subtree, bounded by the parser */
+	enum ast_kind kind : 8;
+	enum ast_op op : 8;		/* A_BIN */
+	unsigned char nargs;
+	/* set by sema */
+	enum ast_type type : 8;
+	enum ast_fn fn : 8;		/* A_CALL */
+	bool relpct;			/* A_NUM: a percentage relative to the left operand */
+	bool isconst;			/* a value known at compile time: num holds it */
+	int metric;			/* A_METRIC, A_BASELINE: index into metrics */
+	double num;			/* A_NUM value, or duration in ms */
 };
-
-enum ast_fn { FN_AVG, FN_MIN, FN_MAX, FN_LAST, FN_DELTA, FN_QUANTILE, FN_RATE, FN_INCREASE };
 
 typedef struct ast_param {
 	const char *name, *value;	/* value unescaped */

@@ -2,6 +2,7 @@
 #include "program.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const opinfo op_info[OP__COUNT] = {
@@ -34,24 +35,24 @@ series_name(const program *p, int s, char *buf, size_t size)
 		snprintf(buf, size, "%s", m);
 }
 
+/* Source line `line` (from 1) of d, which diag_linecol() has indexed. */
 static void
-print_line(const program *p, unsigned line, FILE *out)
+print_line(const diag_src *d, unsigned line, FILE *out)
 {
-	const char *s = p->text, *e = p->text + p->len;
-
-	for (unsigned l = 1; l < line && s < e; s++)
-		if (*s == '\n')
-			l++;
+	const char *s = d->text + d->bol[line - 1], *e = d->text + d->len;
 	const char *eol = memchr(s, '\n', (size_t)(e - s));
 	fprintf(out, "%5u| %.*s\n", line, (int)((eol ? eol : e) - s), s);
 }
+
+/* A constant as the dump shows it: each is formatted once, not at every use. */
+typedef char knote[32];		/* util_fmt_double() writes 24 at most */
 
 /*
  * An instruction's operands by their kinds (opcodes.def), and a note on
  * what a names: a constant's value, a series' metric, a rule.
  */
 static void
-operands(const program *p, const insn *in, char *arg, size_t size, char *note, size_t nsize)
+operands(const program *p, const knote *kn, const insn *in, char *arg, size_t size, char *note, size_t nsize)
 {
 	static const char prefix[OPND__COUNT] = {
 		[OPND_K] = 'k', [OPND_SERIES] = 's', [OPND_CMP] = 'c', [OPND_FOR] = 'f', [OPND_RULE] = 'r',
@@ -69,7 +70,7 @@ operands(const program *p, const insn *in, char *arg, size_t size, char *note, s
 	}
 	switch (oi->a) {
 	case OPND_K:
-		util_fmt_double(note, nsize, p->k[in->a]);
+		snprintf(note, nsize, "%s", kn[in->a]);
 		break;
 	case OPND_SERIES:
 		series_name(p, in->a, note, nsize);
@@ -87,7 +88,10 @@ void
 program_dump(const program *p, FILE *out)
 {
 	diag_src d;
+	knote *kn = xcalloc((size_t)p->nk, sizeof *kn);
 
+	for (int i = 0; i < p->nk; i++)
+		util_fmt_double(kn[i], sizeof kn[i], p->k[i]);
 	diag_init(&d, p->path, p->text, p->len, NULL);	/* for line numbers only */
 	for (int gi = 0; gi < p->ngates; gi++) {
 		const prog_gate *g = &p->gates[gi];
@@ -107,10 +111,10 @@ program_dump(const program *p, FILE *out)
 			diag_linecol(&d, p->spans[pc].off, &line, &col);
 			if (line > last) {
 				for (unsigned l = last ? last + 1 : line; l <= line; l++)
-					print_line(p, l, out);
+					print_line(&d, l, out);
 				last = line;
 			}
-			operands(p, in, arg, sizeof arg, note, sizeof note);
+			operands(p, kn, in, arg, sizeof arg, note, sizeof note);
 			if (*note)
 				fprintf(out, "  %04d  %-9s %-12s; %s\n", pc - g->code, opcode_name(in->op), arg, note);
 			else if (*arg)
@@ -122,4 +126,5 @@ program_dump(const program *p, FILE *out)
 		}
 	}
 	diag_free(&d);
+	free(kn);
 }

@@ -17,19 +17,81 @@ typedef struct compiler {
 	prog_gate *g;		/* the gate being compiled */
 	int depth, maxdepth;	/* its stack depth */
 	int rule;		/* index of the rule being compiled */
+	int capcmps;		/* p->cmps' room */
+	int *kslot;		/* constants by their bits: index + 1, 0 empty */
+	int capkslot;		/* a power of two */
+	int *readat;		/* by series: where in p->reads it was last put */
+	size_t line;		/* index in d->bol of the last line line_of() found */
+	diag_span cond;		/* the condition of the rule being compiled */
+	bool cond_plain;	/* its text needed no folding */
 } compiler;
 
+/* The line of off; offsets come in file order, so the cursor walks d->bol once. */
+static unsigned
+line_of(compiler *c, unsigned off)
+{
+	const diag_src *d = c->d;
+	size_t l = c->line;
+	unsigned line, col;
+
+	if (!d->bol || off < d->bol[l]) {	/* not indexed yet, or behind */
+		diag_linecol(d, off, &line, &col);
+		c->line = line - 1;
+		return line;
+	}
+	while (l + 1 < d->nlines && d->bol[l + 1] <= off)
+		l++;
+	c->line = l;
+	return (unsigned)l + 1;
+}
+
+static unsigned
+khash(uint64_t bits, int cap)
+{
+	bits ^= bits >> 33;	/* small integers differ only in their high bits */
+	bits *= 0xff51afd7ed558ccdu;
+	bits ^= bits >> 33;
+	return (unsigned)bits & (unsigned)(cap - 1);
+}
+
+/* A slot of c->kslot: v's, or the empty one where it goes. */
+static int *
+kfind(compiler *c, uint64_t bits)
+{
+	const program *p = c->p;
+
+	for (unsigned h = khash(bits, c->capkslot); ; h = (h + 1) & (unsigned)(c->capkslot - 1)) {
+		int *slot = &c->kslot[h];
+		if (*slot == 0 || memcmp(&p->k[*slot - 1], &bits, sizeof bits) == 0)
+			return slot;
+	}
+}
+
+/* The index of constant v, the same for the same bits (0.0 and -0.0 differ). */
 static int
 konst(compiler *c, double v)
 {
 	program *p = c->p;
+	uint64_t bits;
+	int *slot;
 
-	for (int i = 0; i < p->nk; i++)
-		if (memcmp(&p->k[i], &v, sizeof v) == 0)
-			return i;
+	memcpy(&bits, &v, sizeof bits);
+	if (c->capkslot && *(slot = kfind(c, bits)))
+		return *slot - 1;
+	if (2 * (p->nk + 1) > c->capkslot) {	/* at most half full */
+		free(c->kslot);
+		c->capkslot = c->capkslot ? 2 * c->capkslot : 64;
+		c->kslot = xcalloc((size_t)c->capkslot, sizeof *c->kslot);
+		for (int i = 0; i < p->nk; i++) {
+			uint64_t b;
+			memcpy(&b, &p->k[i], sizeof b);
+			*kfind(c, b) = i + 1;
+		}
+	}
 	if (p->nk == p->capk)
 		p->k = xrealloc(p->k, (size_t)(p->capk = p->capk ? 2 * p->capk : 16) * sizeof *p->k);
 	p->k[p->nk] = v;
+	*kfind(c, bits) = p->nk + 1;
 	return p->nk++;
 }
 
@@ -40,11 +102,10 @@ reads(compiler *c, int s, int64_t range)
 	program *p = c->p;
 	prog_gate *g = c->g;
 	int64_t reach = g->window + (range > g->lookback ? range : g->lookback);
-	int i;
+	int i = c->readat[s];	/* stale when it is not this gate's record of s */
 
-	for (i = g->read0; i < p->nreads && p->reads[i].series != s; i++)
-		;
-	if (i == p->nreads) {
+	if (i < g->read0 || i >= p->nreads || p->reads[i].series != s) {
+		c->readat[s] = p->nreads;
 		if (p->nreads == p->capreads)
 			p->reads = xrealloc(p->reads, (size_t)(p->capreads = p->capreads ? 2 * p->capreads : 16) *
 					    sizeof *p->reads);
@@ -93,22 +154,56 @@ metrics_read(const ast_node *n, int *out, int *nout, int max)
 		metrics_read(n->arg[i], out, nout, max);
 }
 
-/* The text of a span, its white space folded: a condition may span lines. */
+/*
+ * The text of a span, its white space folded: a condition may span lines.
+ * It lives in the tree's arena, as long as the program.  *plain: folding
+ * changed nothing.
+ */
 static char *
-source(compiler *c, diag_span sp)
+source(compiler *c, diag_span sp, bool *plain)
 {
-	char *s = xmalloc(sp.len + 1), *o = s;
+	const char *t = c->d->text + sp.off, *e = t + sp.len;
+	char *s = ast_alloc(c->p->ast, sp.len + 1), *o = s;
+	bool blank = true;	/* at the start or after a space: drop the next */
+	bool mapped = false;	/* a \n, \t or \r became a space */
 
-	for (unsigned i = 0; i < sp.len; i++) {
-		char ch = c->d->text[sp.off + i];
-		if (ch == '\n' || ch == '\t' || ch == '\r')
-			ch = ' ';
-		if (ch == ' ' && (o == s || o[-1] == ' '))
+	while (t < e) {
+		if ((unsigned char)*t > ' ') {	/* the common case: no white space */
+			do
+				*o++ = *t++;
+			while (t < e && (unsigned char)*t > ' ');
+			blank = false;
 			continue;
-		*o++ = ch;
+		}
+		char ch = *t++;
+		if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+			if (!blank)
+				*o++ = ' ';
+			blank = true;
+			mapped |= ch != ' ';
+		} else {
+			*o++ = ch;
+			blank = false;
+		}
 	}
 	*o = '\0';
+	*plain = !mapped && (size_t)(o - s) == sp.len;
 	return s;
+}
+
+/*
+ * A comparison's text: within a rule's condition that folding left as it
+ * was, any span that starts on a token folds to itself.
+ */
+static char *
+cmp_source(compiler *c, diag_span sp)
+{
+	bool plain;
+
+	if (c->cond_plain && sp.off >= c->cond.off && sp.off + sp.len <= c->cond.off + c->cond.len &&
+	    sp.len > 0 && c->d->text[sp.off] != ' ')
+		return ast_strndup(c->p->ast, c->d->text + sp.off, sp.len);
+	return source(c, sp, &plain);
 }
 
 /* A comparison's slot: the report shows its operands at the last step. */
@@ -119,9 +214,11 @@ cmp_slot(compiler *c, const ast_node *n, int op)
 	prog_cmp *cmp;
 	int nm = 0;
 
-	p->cmps = xrealloc(p->cmps, (size_t)(p->ncmps + 1) * sizeof *p->cmps);
+	if (p->ncmps == c->capcmps)
+		p->cmps = xrealloc(p->cmps, (size_t)(c->capcmps = c->capcmps ? 2 * c->capcmps : 16) *
+				   sizeof *p->cmps);
 	cmp = &p->cmps[p->ncmps];
-	*cmp = (prog_cmp){ .rule = c->rule, .op = op, .source = source(c, n->span) };
+	*cmp = (prog_cmp){ .rule = c->rule, .op = op, .source = cmp_source(c, n->span) };
 	metrics_read(n, cmp->metrics, &nm, 3);
 	cmp->metrics[nm] = -1;
 	return p->ncmps++;
@@ -201,11 +298,9 @@ gate(compiler *c, const ast_gate *ag)
 {
 	program *p = c->p;
 	prog_gate *g = &p->gates[p->ngates++];
-	unsigned line, col;
 
-	diag_linecol(c->d, ag->span.off, &line, &col);
 	*g = (prog_gate){
-		.name = ag->name, .line = line, .step = ag->step, .window = ag->window,
+		.name = ag->name, .line = line_of(c, ag->span.off), .step = ag->step, .window = ag->window,
 		.lookback = ag->lookback, .rule0 = p->nrules, .nrules = ag->nrules,
 		.code = p->ncode, .cmp0 = p->ncmps, .for0 = p->nfor, .read0 = p->nreads,
 	};
@@ -215,9 +310,10 @@ gate(compiler *c, const ast_gate *ag)
 		const ast_rule *ar = &ag->rules[i];
 		prog_rule *r = &p->rules[p->nrules];
 
-		diag_linecol(c->d, ar->span.off, &line, &col);
 		*r = (prog_rule){ .kind = ar->kind, .name = ar->name,
-				  .source = source(c, ar->cond->span), .line = line };
+				  .source = source(c, ar->cond->span, &c->cond_plain),
+				  .line = line_of(c, ar->span.off) };
+		c->cond = ar->cond->span;
 		if (ar->kind == RULE_GO)
 			g->go = p->nrules;
 		c->rule = p->nrules;
@@ -277,8 +373,11 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 		nrules += f->gates[i].nrules;
 	p->rules = xcalloc((size_t)nrules, sizeof *p->rules);
 	p->gates = xcalloc((size_t)f->ngates, sizeof *p->gates);
+	c.readat = xcalloc((size_t)f->nmetrics * 2, sizeof *c.readat);
 	for (int i = 0; i < f->ngates; i++)
 		gate(&c, &f->gates[i]);
+	free(c.readat);
+	free(c.kslot);
 	diag_free(&d);
 	*nerrors = 0;
 	return p;
@@ -298,10 +397,6 @@ program_free(program *p)
 		free(p->metrics[i].query);
 		free(p->metrics[i].bquery);
 	}
-	for (int i = 0; i < p->nrules; i++)
-		free(p->rules[i].source);
-	for (int i = 0; i < p->ncmps; i++)
-		free(p->cmps[i].source);
 	ast_free(p->ast);
 	free(p->metrics);
 	free(p->gates);

@@ -3,6 +3,7 @@
 
 #include "novagate.h"
 
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,13 +54,86 @@ numlen(const char *s, size_t n)
 	return i;
 }
 
+/* Is u[0..n) the whole of name? */
 static bool
-is_duration_unit(const char *u, size_t n)
+spells(const char *name, const char *u, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && name[i] && name[i] == u[i])
+		i++;
+	return i == n && name[i] == '\0';
+}
+
+/* The value unit spelled u[0..n), or NULL. */
+static const struct vunit *
+vunit_find(const char *u, size_t n)
+{
+	for (size_t i = 0; i < sizeof vunits / sizeof *vunits; i++)
+		if (spells(vunits[i].name, u, n))
+			return &vunits[i];
+	return NULL;
+}
+
+/* The index in dunits of the duration unit spelled u[0..n), or -1. */
+static int
+dunit_find(const char *u, size_t n)
 {
 	for (size_t i = 0; i < sizeof dunits / sizeof *dunits; i++)
-		if (strlen(dunits[i].name) == n && memcmp(dunits[i].name, u, n) == 0)
-			return true;
+		if (spells(dunits[i].name, u, n))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The mantissa s[0..m) times 10^e, when strtod is not needed for it:
+ * digits with at most one point are an integer D and a power of ten; with
+ * D <= 2^53 and the power within 10^+-22 both are exact doubles, so one
+ * multiply or divide rounds once, to the double nearest the literal, the
+ * one strtod returns (Clinger's fast path).  false: not that case.
+ */
+static bool
+fast_decimal(const char *s, size_t m, long e, double *v)
+{
+#if FLT_EVAL_METHOD == 0	/* x87 extended precision would round twice */
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	};
+	uint64_t d = 0;
+	int ndigits = 0;	/* in d, leading zeros aside: 19 cannot overflow it */
+	bool point = false, any = false;
+
+	for (size_t i = 0; i < m; i++) {
+		if (s[i] == '.') {
+			if (point)
+				return false;	/* strtod stops at the second one */
+			point = true;
+			continue;
+		}
+		any = true;
+		e -= point;
+		if (d == 0 && s[i] == '0')
+			continue;
+		if (++ndigits > 19)
+			return false;
+		d = d * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (!any || d > (uint64_t)1 << 53)
+		return false;
+	if (d == 0)
+		*v = 0;
+	else if (e >= 0 && e <= 22)
+		*v = (double)d * pow10[e];
+	else if (e < 0 && e >= -22)
+		*v = (double)d / pow10[-e];
+	else
+		return false;
+	return true;
+#else
+	(void)s, (void)m, (void)e, (void)v;
 	return false;
+#endif
 }
 
 int
@@ -69,6 +143,7 @@ units_value(const char *s, size_t n, double *v, bool *percent, const char **err,
 	size_t k = numlen(s, n);
 	const char *u = s + k;
 	size_t un = n - k;
+	const struct vunit *vu;
 
 	*percent = false;
 	if (k == 0 || k >= sizeof buf - 8) {
@@ -76,27 +151,28 @@ units_value(const char *s, size_t n, double *v, bool *percent, const char **err,
 		*errat = 0;
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof vunits / sizeof *vunits; i++) {
-		if (strlen(vunits[i].name) == un && memcmp(vunits[i].name, u, un) == 0) {
-			size_t m = 0;
-			long e = 0;
-			while (m < k && s[m] != 'e' && s[m] != 'E')
-				m++;
-			if (m < k)
-				e = strtol(s + m + 1, NULL, 10);	/* numlen() vouched for the digits */
-			if (e > 400 || e < -400)
-				e = e > 0 ? 400 : -400;
-			snprintf(buf, sizeof buf, "%.*se%ld", (int)m, s, e + vunits[i].exp10);
-			*v = strtod(buf, NULL) * vunits[i].mult;
-			*percent = un == 1 && *u == '%';
-			return 0;
+	if ((vu = vunit_find(u, un))) {
+		size_t m = 0;
+		long e = 0;
+		while (m < k && s[m] != 'e' && s[m] != 'E')
+			m++;
+		if (m < k)
+			e = strtol(s + m + 1, NULL, 10);	/* numlen() vouched for the digits */
+		if (e > 400 || e < -400)
+			e = e > 0 ? 400 : -400;
+		if (!fast_decimal(s, m, e + vu->exp10, v)) {
+			snprintf(buf, sizeof buf, "%.*se%ld", (int)m, s, e + vu->exp10);
+			*v = strtod(buf, NULL);
 		}
+		*v *= vu->mult;
+		*percent = un == 1 && *u == '%';
+		return 0;
 	}
 	bool compound = false;	/* 1h30m */
 	for (size_t i = 0; i < un; i++)
 		compound |= u[i] >= '0' && u[i] <= '9';
 	*errat = k;
-	*err = is_duration_unit(u, un) || compound ?
+	*err = dunit_find(u, un) >= 0 || compound ?
 		"a duration where a value belongs" : "unknown unit";
 	return -1;
 }
@@ -137,11 +213,8 @@ units_duration(const char *s, size_t n, int64_t *ms, const char **err, size_t *e
 		size_t u = i;
 		while (i < n && !(s[i] >= '0' && s[i] <= '9'))
 			i++;
-		size_t d;
-		for (d = 0; d < sizeof dunits / sizeof *dunits; d++)
-			if (strlen(dunits[d].name) == i - u && memcmp(dunits[d].name, s + u, i - u) == 0)
-				break;
-		if (d == sizeof dunits / sizeof *dunits) {
+		int d = dunit_find(s + u, i - u);
+		if (d < 0) {
 			double v;
 			bool pct;
 			const char *e2;
@@ -151,12 +224,12 @@ units_duration(const char *s, size_t n, int64_t *ms, const char **err, size_t *e
 			*errat = u;
 			return -1;
 		}
-		if (d < next) {
+		if ((size_t)d < next) {
 			*err = "duration units must go from largest to smallest, as in 1h30m";
 			*errat = u;
 			return -1;
 		}
-		next = d + 1;
+		next = (size_t)d + 1;
 		if (x > INT64_MAX / dunits[d].ms || total > INT64_MAX - x * dunits[d].ms) {
 			*err = "duration out of range";
 			*errat = start;

@@ -4,11 +4,14 @@
 #include "novagate.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void *
 oom(size_t n)
@@ -52,28 +55,36 @@ xstrdup(const char *s)
 char *
 util_read_file(const char *path, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t n = 0, cap = 8192;
+	char *buf;
 
-	if (!fp)
+	if (fd < 0)
 		return NULL;
+	/* a regular file's size is known: one buffer, no copies (+1 to see the end, +1 for the NUL) */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < SIZE_MAX / 2)
+		cap = (size_t)st.st_size + 2;
+	buf = xmalloc(cap);
 	for (;;) {
-		if (cap - n < 4096)
-			buf = xrealloc(buf, cap = cap ? 2 * cap : 8192);
-		size_t r = fread(buf + n, 1, cap - n - 1, fp);
-		n += r;
+		if (cap - n < 2)	/* it grew, or it is not a regular file */
+			buf = xrealloc(buf, cap *= 2);
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			errno = e;
+			return NULL;
+		}
 		if (r == 0)
 			break;
+		n += (size_t)r;
 	}
-	if (ferror(fp)) {
-		int e = errno ? errno : EIO;
-		fclose(fp);
-		free(buf);
-		errno = e;
-		return NULL;
-	}
-	fclose(fp);
+	close(fd);
 	buf[n] = '\0';
 	*len = n;
 	return buf;

@@ -688,6 +688,58 @@ reads(void)
 	program_free(p);
 }
 
+/*
+ * Large counts of what compile.c looks up as it goes: constants (each
+ * stored once, 0 apart from -0), the series of many gates (each gate's
+ * own records), comparisons and their source text, folded or not.
+ */
+static void
+many(void)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *text = malloc(cap);
+
+	if (!text)
+		abort();
+	n += (size_t)snprintf(text + n, cap - n, "metric x = `x`\nmetric y = `y`\n");
+	for (int g = 0; g < 3; g++) {
+		n += (size_t)snprintf(text + n, cap - n, "gate g%d {\n", g);
+		for (int i = 0; i < 100; i++)	/* 300 constants, each twice */
+			n += (size_t)snprintf(text + n, cap - n, "  nogo \"r%d\" when x > %d.5 || y < %d.5\n",
+					      i, g * 100 + i, g * 100 + i);
+		n += (size_t)snprintf(text + n, cap - n, "  go when x > 0 && x > -0 &&\n\tavg(y, %dm)  <  1\n}\n", g + 6);
+	}
+	program *p = OK(text);
+	free(text);
+	if (!p)
+		return;
+	T_CHECK(p->nk == 303, "%d constants, want 303 (300, 0, -0 and 1)", p->nk);
+	bool dup = false;
+	for (int i = 0; i < p->nk; i++)
+		for (int j = i + 1; j < p->nk; j++)
+			dup |= memcmp(&p->k[i], &p->k[j], sizeof p->k[i]) == 0;
+	T_CHECK(!dup, "a constant is stored twice");
+	T_NUMEQ(const_at(p, 1, 0), 100.5);
+	T_NUMEQ(const_at(p, 2, 199), 299.5);
+	T_CHECK(const_at(p, 2, 200) == 0 && !signbit(const_at(p, 2, 200)) && signbit(const_at(p, 2, 201)),
+		"0 and -0: %g, %g", const_at(p, 2, 200), const_at(p, 2, 201));
+	for (int g = 0; g < 3; g++) {
+		const prog_gate *pg = &p->gates[g];
+		const prog_read *r = &p->reads[pg->read0];
+		T_CHECK(pg->nread == 2 && r[0].series == SERIES_OF(0, false) && r[1].series == SERIES_OF(1, false),
+			"gate %d reads %d series, want x and y", g, pg->nread);
+		T_CHECK(pg->nread == 2 && r[1].reach == pg->window + (g + 6) * 60000 && r[0].reach == pg->window + 300000,
+			"gate %d: reach %lld and %lld", g, (long long)r[0].reach, (long long)r[1].reach);
+	}
+	T_CHECK(p->ncmps == 3 * 203, "%d comparisons, want %d", p->ncmps, 3 * 203);
+	if (p->ncmps == 3 * 203) {
+		T_STREQ(p->cmps[2 * 203 + 199].source, "y < 299.5");
+		T_STREQ(p->cmps[2 * 203 + 202].source, "avg(y, 8m) < 1");
+		T_STREQ(p->rules[2 * 101 + 100].source, "x > 0 && x > -0 && avg(y, 8m) < 1");
+	}
+	program_free(p);
+}
+
 int
 main(void)
 {
@@ -699,5 +751,6 @@ main(void)
 	defaults();
 	stack();
 	reads();
+	many();
 	return T_DONE();
 }

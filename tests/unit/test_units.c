@@ -310,11 +310,105 @@ exactness(void)
 	exact("P", 15);
 }
 
+/*
+ * Plain decimals skip strtod (units.c, fast_decimal): on random literals,
+ * most of them near the edges of that path (16 to 20 digits, D around
+ * 2^53, powers of ten around 10^+-22) and some past them, every value
+ * must have the bits of strtod's reading of MANTISSA e EXP+UNIT, times
+ * the unit's factor, which is what units_value computed before it had
+ * the fast path.
+ */
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+
+static uint64_t
+next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static const struct { const char *name; int exp10; double mult; } some_units[] = {
+	{ "", 0, 1 }, { "%", -2, 1 }, { "n", -9, 1 }, { "u", -6, 1 }, { "m", -3, 1 }, { "k", 3, 1 },
+	{ "M", 6, 1 }, { "G", 9, 1 }, { "T", 12, 1 }, { "P", 15, 1 }, { "Ki", 0, 1024.0 },
+	{ "Mi", 0, 1048576.0 }, { "Pi", 0, 1125899906842624.0 }, { "ms", -3, 1 }, { "s", 0, 1 },
+};
+
+/* A random mantissa: digits, maybe a point (or two), maybe leading zeros. */
+static size_t
+random_mantissa(char *b)
+{
+	size_t n = 0;
+
+	if (next_rand() % 3 == 0) {	/* an integer near 2^53, or any 64-bit one */
+		uint64_t d = next_rand() % 2 ? ((uint64_t)1 << 53) - 1000 + next_rand() % 2000 :
+			     next_rand() >> (next_rand() % 64);
+		n = (size_t)snprintf(b, 32, "%llu", (unsigned long long)d);
+	} else {
+		int nd = 1 + (int)(next_rand() % (next_rand() % 2 ? 6 : 21));
+		for (int i = next_rand() % 5 == 0 ? (int)(next_rand() % 4) : 0; i > 0; i--)
+			b[n++] = '0';
+		for (int i = 0; i < nd; i++)
+			b[n++] = (char)('0' + (next_rand() % 4 == 0 ? 0 : next_rand() % 10));
+	}
+	if (next_rand() % 4) {	/* a point anywhere, the ends included */
+		size_t at = (size_t)(next_rand() % (n + 1));
+		memmove(b + at + 1, b + at, n - at);
+		b[at] = '.';
+		n++;
+	}
+	if (next_rand() % 64 == 0)
+		b[n++] = '.';
+	b[n] = '\0';
+	return n;
+}
+
+static void
+fast_path(void)
+{
+	char lit[96], ref[96];
+	int bad = 0, n = 0;
+	char first[96] = "";
+	double got1 = 0, want1 = 0;
+
+	for (int i = 0; i < 200000; i++) {
+		size_t len = random_mantissa(lit);
+		long e = 0;
+		int u = (int)(next_rand() % (sizeof some_units / sizeof *some_units));
+
+		if (next_rand() % 3 == 0) {
+			e = (long)(next_rand() % 61) - 30;
+			if (next_rand() % 16 == 0)
+				e = (long)(next_rand() % 1001) - 500;
+			len += (size_t)snprintf(lit + len, sizeof lit - len, "e%s%ld", e >= 0 && next_rand() % 2 ? "+" : "", e);
+		}
+		len += (size_t)snprintf(lit + len, sizeof lit - len, "%s", some_units[u].name);
+		if (e > 400 || e < -400)
+			e = e > 0 ? 400 : -400;
+		snprintf(ref, sizeof ref, "%.*se%ld", (int)strcspn(lit, "eE%nukKMGTPms"), lit, e + some_units[u].exp10);
+
+		double v = 0, want = strtod(ref, NULL) * some_units[u].mult;
+		bool pct;
+		const char *err = NULL;
+		size_t at;
+		int rc = units_value(lit, len, &v, &pct, &err, &at);
+		n++;
+		if (rc != 0 || memcmp(&v, &want, sizeof v) != 0 || pct != (some_units[u].name[0] == '%')) {
+			if (!bad++)
+				snprintf(first, sizeof first, "%s", lit), got1 = v, want1 = want;
+		}
+	}
+	T_CHECK(bad == 0, "%d of %d random literals differ from strtod, the first %s: got %.17g, want %.17g",
+		bad, n, first, got1, want1);
+}
+
 int
 main(void)
 {
 	values();
 	exactness();
+	fast_path();
 	durations();
 	return T_DONE();
 }
