@@ -746,7 +746,7 @@ run_all(ng_prom *pc, xfer *xs, int n, ng_diags *d)
 int
 prom_run(ng_prom *pc, prom_query *qs, int n, ng_diags *d)
 {
-	xfer *xs = xcalloc((size_t)(n ? n : 1), sizeof *xs);
+	xfer *xs = xcalloc((size_t)n, sizeof *xs);
 	int64_t t0 = mono_ms();
 
 	if (pc->o.bearer_file)

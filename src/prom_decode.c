@@ -262,7 +262,7 @@ decode_result(prom_result *r, const json_t *data)
 			return fail(r, NG_EDECODE, "bad response: series %s has no values", s->labels);
 		size_t n = json_array_size(values), j;
 		const json_t *pv;
-		s->pts = xmalloc((n ? n : 1) * sizeof *s->pts);
+		s->pts = xmalloc(n * sizeof *s->pts);
 		json_array_foreach(values, j, pv) {
 			if (json_point(pv, &s->pts[j], &why) < 0)
 				return fail(r, NG_EDECODE, "bad response: series %s: %s", s->labels, why);

@@ -174,7 +174,7 @@ typedef struct fetch {
 static void
 plan(const ng_feed *f, int64_t at, fetch *x)
 {
-	x->ends = xcalloc((size_t)(f->nst ? f->nst : 1), sizeof *x->ends);
+	x->ends = xcalloc((size_t)f->nst, sizeof *x->ends);
 	for (int i = 0; i < f->nst; i++) {
 		const stream *s = &f->st[i];
 		int64_t start, end;

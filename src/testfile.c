@@ -203,7 +203,7 @@ cmp_param(const void *a, const void *b)
 static tf_compiled *
 compile_gate(tf_gates *g, const char *path, const ng_param *sets, int nsets)
 {
-	ng_param *sorted = xmalloc((size_t)(nsets ? nsets : 1) * sizeof *sorted);
+	ng_param *sorted = xmalloc((size_t)nsets * sizeof *sorted);
 	sbuf b = { 0 };
 
 	if (nsets) {
@@ -566,7 +566,7 @@ expect_rules(tfile *f, const ng_gatefile *gf, texpect *e)
 	int nr;
 	yaml_node_pair_t *rp = yn_pairs(&f->y, e->rules_node, "rules", &nr);
 
-	e->rules = xcalloc((size_t)(nr ? nr : 1), sizeof *e->rules);
+	e->rules = xcalloc((size_t)nr, sizeof *e->rules);
 	for (int i = 0; rp && i < nr; i++) {
 		yaml_node_t *k = yn_node(&f->y, rp[i].key), *v = yn_node(&f->y, rp[i].value);
 		const char *name = yn_scalar(&f->y, k, "a rule name"), *st = yn_scalar(&f->y, v, "a rule state");
@@ -599,7 +599,7 @@ expect_values(tfile *f, const ng_gatefile *gf, texpect *e)
 	int nv;
 	yaml_node_pair_t *vp = yn_pairs(&f->y, e->values_node, "values", &nv);
 
-	e->values = xcalloc((size_t)(nv ? nv : 1), sizeof *e->values);
+	e->values = xcalloc((size_t)nv, sizeof *e->values);
 	for (int i = 0; vp && i < nv; i++) {
 		yaml_node_t *k = yn_node(&f->y, vp[i].key), *v = yn_node(&f->y, vp[i].value);
 		tvaluecheck *vc = &e->values[e->nvalues];
@@ -690,7 +690,7 @@ parse_expects(tfile *f, ttest *t)
 	int ne = (int)(en->data.sequence.items.top - it);
 	if (ne == 0)
 		yn_err_at(&f->y, en, "a test needs at least one expect entry");
-	t->expects = xcalloc((size_t)(ne ? ne : 1), sizeof *t->expects);
+	t->expects = xcalloc((size_t)ne, sizeof *t->expects);
 	int64_t min_step = 0;
 	for (int i = 0; i < ne; i++) {
 		texpect *e = &t->expects[t->nexpects];
@@ -806,7 +806,7 @@ cmp_test(const void *a, const void *b)
 static void
 unique_names(tfile *f)
 {
-	ttest **by = xmalloc((size_t)(f->ntests ? f->ntests : 1) * sizeof *by);
+	ttest **by = xmalloc((size_t)f->ntests * sizeof *by);
 	int nn = 0;
 
 	for (int i = 0; i < f->ntests; i++)

@@ -335,7 +335,7 @@ static void
 check_all(const tfile *f, const ttest *t, outcome *o)
 {
 	int gate = t->expects[0].gate, *order = by_at(t);
-	size_t *next = xcalloc((size_t)(t->nseries ? t->nseries : 1), sizeof *next);
+	size_t *next = xcalloc((size_t)t->nseries, sizeof *next);
 
 	for (int i = 0; i < t->nexpects; i++)
 		if (t->expects[i].gate != gate)
