@@ -10,9 +10,11 @@ shift 4
 rm -rf "$work"
 mkdir -p "$work/corpus" "$work/artifacts"
 [ -d "tests/fuzz/corpus/$t" ] && cp tests/fuzz/corpus/"$t"/* "$work/corpus/"
+t0=$(date +%s)
 "$bin" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$@" \
 	"$work/corpus" >"$work/log" 2>&1
 rc=$?
+secs=$(($(date +%s) - t0))
 last=$(grep -E '^#[0-9]+' "$work/log" | tail -n 1)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 field() { printf '%s\n' "$last" | sed -n "s/.* $1: *\\([^ ]*\\).*/\\1/p"; }
