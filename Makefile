@@ -249,7 +249,7 @@ define install-missing
 	fi
 endef
 deps:
-	$(call install-missing,$(BUILD_PKGS) $(TEST_PKGS))
+	$(call install-missing,$(BUILD_PKGS) $(TEST_PKGS) $(FUZZ_PKGS))
 deps-build:
 	$(call install-missing,$(BUILD_PKGS))
 
