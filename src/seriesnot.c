@@ -478,6 +478,58 @@ digit_val(int c)
 	return 16;
 }
 
+/* lexEscape: the escape after the backslash at `at`, decoded onto buf[*k]; 0, or -1 (failed). */
+static int
+lex_escape(lexer *l, size_t at, char quote, char *buf, size_t *k)
+{
+	int e = peekc(l);
+	int nd = 0, base = 0;
+	uint32_t max = 0, x = 0;
+
+	if (e < 0)
+		return fail(l, at, l->pos - at, "escape sequence not terminated");
+	l->pos++;
+	switch (e) {
+	case 'a': buf[(*k)++] = '\a'; return 0;
+	case 'b': buf[(*k)++] = '\b'; return 0;
+	case 'f': buf[(*k)++] = '\f'; return 0;
+	case 'n': buf[(*k)++] = '\n'; return 0;
+	case 'r': buf[(*k)++] = '\r'; return 0;
+	case 't': buf[(*k)++] = '\t'; return 0;
+	case 'v': buf[(*k)++] = '\v'; return 0;
+	case '\\': buf[(*k)++] = '\\'; return 0;
+	case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+		nd = 3, base = 8, max = 255;
+		l->pos--;
+		break;
+	case 'x': nd = 2, base = 16, max = 255; break;
+	case 'u': nd = 4, base = 16, max = 0x10ffff; break;
+	case 'U': nd = 8, base = 16, max = 0x10ffff; break;
+	default:
+		if (e == quote) {
+			buf[(*k)++] = quote;
+			return 0;
+		}
+		return fail(l, at, l->pos - at, "unknown escape sequence U+%04X '%c'", e, e);
+	}
+	for (; nd > 0; nd--) {
+		int d = peekc(l);
+		if (d < 0)
+			return fail(l, at, l->pos - at, "escape sequence not terminated");
+		if (digit_val(d) >= base)
+			return fail(l, l->pos, 1, "illegal character U+%04X '%c' in escape sequence", d, d);
+		x = x * (uint32_t)base + (uint32_t)digit_val(d);
+		l->pos++;
+	}
+	if (x > max || (x >= 0xd800 && x < 0xe000 && max > 255))
+		return fail(l, at, l->pos - at, "escape sequence is an invalid Unicode code point");
+	if (max == 255)
+		buf[(*k)++] = (char)x;
+	else
+		*k += utf8_put(buf + *k, x);
+	return 0;
+}
+
 /*
  * lexString / lexRawString and unquoting in one pass: the string starting
  * at l->pos (its quote), decoded into a new buffer.
@@ -511,58 +563,10 @@ lex_string(lexer *l, token *t, char **val, size_t *vlen)
 			k += w;
 			continue;
 		}
-		/* lexEscape */
-		int e = peekc(l);
-		int nd = 0, base = 0;
-		uint32_t max = 0, x = 0;
-		if (e < 0) {
+		if (lex_escape(l, at, quote, buf, &k) < 0) {
 			free(buf);
-			return fail(l, at, l->pos - at, "escape sequence not terminated");
+			return -1;
 		}
-		l->pos++;
-		switch (e) {
-		case 'a': buf[k++] = '\a'; continue;
-		case 'b': buf[k++] = '\b'; continue;
-		case 'f': buf[k++] = '\f'; continue;
-		case 'n': buf[k++] = '\n'; continue;
-		case 'r': buf[k++] = '\r'; continue;
-		case 't': buf[k++] = '\t'; continue;
-		case 'v': buf[k++] = '\v'; continue;
-		case '\\': buf[k++] = '\\'; continue;
-		case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
-			nd = 3, base = 8, max = 255;
-			l->pos--;
-			break;
-		case 'x': nd = 2, base = 16, max = 255; break;
-		case 'u': nd = 4, base = 16, max = 0x10ffff; break;
-		case 'U': nd = 8, base = 16, max = 0x10ffff; break;
-		default:
-			if (e == quote) {
-				buf[k++] = quote;
-				continue;
-			}
-			free(buf);
-			return fail(l, at, l->pos - at, "unknown escape sequence U+%04X '%c'", e, e);
-		}
-		for (; nd > 0; nd--) {
-			int d = peekc(l);
-			if (d < 0 || digit_val(d) >= base) {
-				free(buf);
-				if (d < 0)
-					return fail(l, at, l->pos - at, "escape sequence not terminated");
-				return fail(l, l->pos, 1, "illegal character U+%04X '%c' in escape sequence", d, d);
-			}
-			x = x * (uint32_t)base + (uint32_t)digit_val(d);
-			l->pos++;
-		}
-		if (x > max || (x >= 0xd800 && x < 0xe000 && max > 255)) {
-			free(buf);
-			return fail(l, at, l->pos - at, "escape sequence is an invalid Unicode code point");
-		}
-		if (max == 255)
-			buf[k++] = (char)x;
-		else
-			k += utf8_put(buf + k, x);
 	}
 	buf[k] = '\0';
 	t->t = T_STRING;

@@ -101,6 +101,11 @@ vm_compare(int op, double x, double y)
 #define vmcase(l)	case l:
 #define vmbreak		break
 
+/*
+ * One evaluation of a gate's code at t.  Longer than a screen on purpose:
+ * one case an opcode in one switch, as Lua's luaV_execute, so that the
+ * stack pointer stays in a register and every opcode is read in one place.
+ */
 void
 vm_step(vm *v, int64_t t)
 {
