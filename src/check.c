@@ -56,9 +56,7 @@ ng_compile(const char *name, const char *text, size_t len, const ng_compile_opts
 	param_set *ps = xcalloc((size_t)o->nsets, sizeof *ps);
 	for (int i = 0; i < o->nsets; i++)
 		ps[i] = (param_set){ o->sets[i].name, o->sets[i].value };
-	char *copy = xmalloc(len + 1);	/* the program keeps its text: spans point into it */
-	memcpy(copy, text, len);
-	copy[len] = '\0';
+	char *copy = xstrndup(text, len);	/* the program keeps its text: spans point into it */
 	program *p = program_compile_ex(name, copy, len, ps, o->nsets, o->any_baseline, d, &nerrors);
 	free(ps);
 	if (!p)

@@ -84,16 +84,6 @@ ng_diags_error(const ng_diags *d)
 	return NG_OK;
 }
 
-static char *
-dupn(const char *s, size_t n)
-{
-	char *c = xmalloc(n + 1);
-
-	memcpy(c, s, n);
-	c[n] = '\0';
-	return c;
-}
-
 ng_errcode
 err_vadd(ng_diags *d, ng_severity sev, ng_errcode code, err_where at, const char *fmt, va_list ap)
 {
@@ -114,7 +104,7 @@ err_vadd(ng_diags *d, ng_severity sev, ng_errcode code, err_where at, const char
 		.severity = sev, .code = sev == NG_SEV_ERROR ? code : NG_OK,
 		.file = at.file ? xstrdup(at.file) : NULL,
 		.line = at.line, .col = at.col, .span = at.span,
-		.text = at.text ? dupn(at.text, at.textlen) : NULL, .textlen = at.text ? at.textlen : 0,
+		.text = at.text ? xstrndup(at.text, at.textlen) : NULL, .textlen = at.text ? at.textlen : 0,
 		.message = msg,
 	};
 	return code;

@@ -49,10 +49,7 @@ add_secret(ng_prom *pc, const char *s, size_t n)
 	if (n < 3)
 		return;		/* too short to hide without mangling every message */
 	pc->secrets = xrealloc(pc->secrets, (size_t)(pc->nsecrets + 1) * sizeof *pc->secrets);
-	char *c = xmalloc(n + 1);
-	memcpy(c, s, n);
-	c[n] = '\0';
-	pc->secrets[pc->nsecrets++] = c;
+	pc->secrets[pc->nsecrets++] = xstrndup(s, n);
 }
 
 /* user:password as a Basic Authorization header carries it: a server may echo it back. */

@@ -638,16 +638,6 @@ add_label(sn_series *out, char *name, char *value, size_t vlen)
 	out->labels[out->nlabels++] = (sn_label){ name, value, vlen };
 }
 
-static char *
-strndup_x(const char *s, size_t n)
-{
-	char *d = xmalloc(n + 1);
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 /* label_set after its `{`: items `name="value"`, `"name"="value"` or `"metric"`, comma-separated. */
 static int
 parse_labels(lexer *l, sn_series *out)
@@ -662,7 +652,7 @@ parse_labels(lexer *l, sn_series *out)
 		return 0;
 	for (;;) {
 		if (t.t == T_IDENT || t.t == T_STRING) {
-			char *name = t.t == T_IDENT ? strndup_x(l->s + t.off, t.len) : a;
+			char *name = t.t == T_IDENT ? xstrndup(l->s + t.off, t.len) : a;
 			size_t save = l->pos;
 			a = NULL;
 			if (lex_brace(l, &u, &b, &blen) < 0) {
@@ -756,7 +746,7 @@ sn_parse_desc(const char *s, size_t n, sn_series *out, sn_error *err)
 			unexpected(&l, &t, "series description", "metric name or \"{\"");
 			goto bad;
 		}
-		add_label(out, xstrdup("__name__"), strndup_x(s + start, t.len), t.len);
+		add_label(out, xstrdup("__name__"), xstrndup(s + start, t.len), t.len);
 		c = peekc(&l);
 	}
 	if (c == '{') {

@@ -894,9 +894,7 @@ tf_load(tf_gates *g, tfile *f, const char *path, const char *text, size_t len)
 	*f = (tfile){ 0 };
 	yn_init(&f->y, path);
 	if (text) {
-		own = xmalloc(len + 1);
-		memcpy(own, text, len);
-		own[len] = '\0';
+		own = xstrndup(text, len);
 	} else if (!(own = util_read_file(path, &len))) {
 		yn_io_error(&f->y, errno);
 		return;

@@ -53,6 +53,16 @@ xstrdup(const char *s)
 }
 
 char *
+xstrndup(const char *s, size_t n)
+{
+	char *c = xmalloc(n + 1);
+
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+char *
 util_read_file(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -9,6 +9,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* s[0..n) and a NUL: text that is not NUL-terminated, or holds NULs, kept whole. */
+char *xstrndup(const char *s, size_t n);
 
 /* Read a whole file (gate and test files, not sample streams); NULL and errno on failure. */
 char *util_read_file(const char *path, size_t *len);
