@@ -43,9 +43,10 @@ struct ng_check {
 	int nres;
 };
 
-ng_errcode
-ng_compile(const char *name, const char *text, size_t len, const ng_compile_opts *o, ng_gatefile **out,
-	   ng_diags *d)
+/* Compile text, which the program takes over (its spans point into it). */
+static ng_errcode
+compile_owned(const char *name, char *text, size_t len, const ng_compile_opts *o, ng_gatefile **out,
+	      ng_diags *d)
 {
 	static const ng_compile_opts none;
 	int nerrors;
@@ -56,8 +57,7 @@ ng_compile(const char *name, const char *text, size_t len, const ng_compile_opts
 	param_set *ps = xcalloc((size_t)o->nsets, sizeof *ps);
 	for (int i = 0; i < o->nsets; i++)
 		ps[i] = (param_set){ o->sets[i].name, o->sets[i].value };
-	char *copy = xstrndup(text, len);	/* the program keeps its text: spans point into it */
-	program *p = program_compile_ex(name, copy, len, ps, o->nsets, o->any_baseline, d, &nerrors);
+	program *p = program_compile_ex(name, text, len, ps, o->nsets, o->any_baseline, d, &nerrors);
 	free(ps);
 	if (!p)
 		return NG_ECOMPILE;
@@ -76,6 +76,13 @@ ng_compile(const char *name, const char *text, size_t len, const ng_compile_opts
 }
 
 ng_errcode
+ng_compile(const char *name, const char *text, size_t len, const ng_compile_opts *o, ng_gatefile **out,
+	   ng_diags *d)
+{
+	return compile_owned(name, xstrndup(text, len), len, o, out, d);
+}
+
+ng_errcode
 ng_compile_file(const char *path, const ng_compile_opts *o, ng_gatefile **out, ng_diags *d)
 {
 	size_t len;
@@ -84,9 +91,7 @@ ng_compile_file(const char *path, const ng_compile_opts *o, ng_gatefile **out, n
 	*out = NULL;
 	if (!text)
 		return err_io(d, path, errno);
-	ng_errcode rc = ng_compile(path, text, len, o, out, d);
-	free(text);
-	return rc;
+	return compile_owned(path, text, len, o, out, d);	/* read once, not copied again */
 }
 
 void
