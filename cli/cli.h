@@ -23,6 +23,9 @@ int cli_exit_status(ng_errcode rc);
 /* Print the diagnostics of a command, compiler-style, with a count when a gate file has several errors. */
 void cli_print_diags(const ng_diags *d);
 
+/* The end of one library call: its diagnostics printed, d freed, rc as an exit status. */
+int cli_done(ng_diags *d, ng_errcode rc);
+
 /* novagate test ...; argv[0] is "test".  The exit status. */
 int cli_test(int argc, char **argv);
 

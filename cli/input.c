@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-
 ng_errcode
 cli_read_input(ng_check *c, const char *path, ng_diags *d)
 {
@@ -18,20 +17,14 @@ int
 cli_baseline_load(const char *path, ng_baseline **out)
 {
 	ng_diags *d = ng_diags_new();
-	ng_errcode rc = ng_baseline_load(path, out, d);
 
-	ng_diags_render(d, "novagate", stderr);
-	ng_diags_free(d);
-	return cli_exit_status(rc);
+	return cli_done(d, ng_baseline_load(path, out, d));
 }
 
 int
 cli_baseline_apply(ng_baseline *b, ng_check *c, int64_t anchor, int64_t upto)
 {
 	ng_diags *d = ng_diags_new();
-	ng_errcode rc = ng_baseline_apply(b, c, anchor, upto, d);
 
-	ng_diags_render(d, "novagate", stderr);
-	ng_diags_free(d);
-	return cli_exit_status(rc);
+	return cli_done(d, ng_baseline_apply(b, c, anchor, upto, d));
 }

@@ -219,11 +219,8 @@ compile(const cli_opts *o, bool any_baseline, ng_gatefile **gf)
 {
 	ng_diags *d = ng_diags_new();
 	ng_compile_opts co = { .sets = o->sets, .nsets = o->nsets, .any_baseline = any_baseline };
-	ng_errcode rc = ng_compile_file(o->file, &co, gf, d);
 
-	cli_print_diags(d);
-	ng_diags_free(d);
-	return cli_exit_status(rc);
+	return cli_done(d, ng_compile_file(o->file, &co, gf, d));
 }
 
 static int

@@ -49,9 +49,7 @@ live_client(const cli_opts *o, const ng_gatefile *gf, int *status)
 	po.verbose = o->verbose;
 	po.stop = &live_stop;
 	ng_diags *d = ng_diags_new();
-	*status = cli_exit_status(ng_prom_new(&po, &pc, d));
-	ng_diags_render(d, "novagate", stderr);
-	ng_diags_free(d);
+	*status = cli_done(d, ng_prom_new(&po, &pc, d));
 	return pc;
 }
 
@@ -65,8 +63,13 @@ int
 live_push(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
 {
 	(void)stale;
-	/* the feed hands on each series in time order, within the years it checked */
-	return ng_check_push(ctx, metric, baseline, t, v) == 0 ? 0 : NG_EDECODE;
+	/* the feed hands on each series in time order, within the years it checked: never silent all the same */
+	if (ng_check_push(ctx, metric, baseline, t, v) == 0)
+		return 0;
+	fprintf(stderr, "novagate: bad response: a sample of %s%s at %lld ms out of time order or range\n",
+		baseline ? "the baseline of " : "", ng_gatefile_metric_name(ng_check_gatefile(ctx), metric),
+		(long long)t);
+	return NG_EDECODE;
 }
 
 static char *

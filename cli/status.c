@@ -32,6 +32,14 @@ cli_exit_status(ng_errcode rc)
 	return error_status[rc];
 }
 
+int
+cli_done(ng_diags *d, ng_errcode rc)
+{
+	cli_print_diags(d);
+	ng_diags_free(d);
+	return cli_exit_status(rc);
+}
+
 void
 cli_print_diags(const ng_diags *d)
 {

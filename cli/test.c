@@ -157,7 +157,7 @@ run(ng_tester *t, const filelist *files, const char *junit)
 		cli_print_diags(d);
 		ng_diags_free(d);
 		if (rc && !first)
-			first = rc;
+			first = rc;	/* the first file's error, which beats failures */
 	}
 	ng_tester_counts(t, &passed, &failed, &bad);
 	printf("%d passed, %d failed\n", passed, failed);
@@ -213,12 +213,10 @@ cli_test(int argc, char **argv)
 
 	ng_diags *d = ng_diags_new();
 	ng_tester *t;
-	ng_errcode rc = ng_tester_new(&o, &t, d);
-	ng_diags_render(d, "novagate", stderr);
-	ng_diags_free(d);
+	int rc = cli_done(d, ng_tester_new(&o, &t, d));
 	if (rc) {
 		fputs(usage_text, stderr);
-		return cli_exit_status(rc);
+		return rc;
 	}
 	filelist files = { 0 };
 	int status = operands(argv + optind, argc - optind, &files);
