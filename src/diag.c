@@ -75,6 +75,20 @@ diag_linecol(const diag_src *d, unsigned off, unsigned *line, unsigned *col)
 	*col = off - d->bol[lo] + 1;
 }
 
+unsigned
+diag_nlines(const diag_src *d)
+{
+	if (!d->bol)
+		index_lines((diag_src *)d);
+	return (unsigned)d->nlines;
+}
+
+unsigned
+diag_line_start(const diag_src *d, unsigned line)
+{
+	return line < diag_nlines(d) ? d->bol[line] : limit(d);
+}
+
 static void render(diag_src *d, diag_span at, ng_severity sev, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 

@@ -42,6 +42,10 @@ void diag_free(diag_src *d);
 /* Line and column (both from 1) of a byte offset; an offset past the end counts as the end. */
 void diag_linecol(const diag_src *d, unsigned off, unsigned *line, unsigned *col);
 
+/* How many lines the text has, and where line (from 0) starts (past the last: the end). */
+unsigned diag_nlines(const diag_src *d);
+unsigned diag_line_start(const diag_src *d, unsigned line);
+
 /* Report an error at span; increments d->nerrors. */
 void diag_error(diag_src *d, diag_span at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

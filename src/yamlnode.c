@@ -45,7 +45,6 @@ yn_free(yn_file *y)
 	for (size_t i = 0; y->lines && i < y->nlines; i++)
 		free(y->lines[i].off);
 	free(y->lines);
-	free(y->bol);
 	diag_free(&y->d);
 	free(y->text);
 	for (int i = 0; i < y->nerrs && i < YN_MAX_ERRORS; i++)
@@ -62,8 +61,9 @@ static void
 index_line(yn_file *y, size_t l)
 {
 	struct yn_line *lc = &y->lines[l];
-	const char *p = y->text + y->bol[l], *nl = memchr(p, '\n', y->len - y->bol[l]);
-	size_t len = nl ? (size_t)(nl - p) : y->len - y->bol[l], k = 0, w;
+	size_t bol = diag_line_start(&y->d, (unsigned)l);
+	const char *p = y->text + bol, *nl = memchr(p, '\n', y->len - bol);
+	size_t len = nl ? (size_t)(nl - p) : y->len - bol, k = 0, w;
 
 	lc->done = true;
 	lc->len = len;
@@ -74,8 +74,8 @@ index_line(yn_file *y, size_t l)
 	lc->off = xmalloc((len + 1) * sizeof *lc->off);
 	/* libyaml refused text that is not UTF-8: a stray byte is only counted, as one */
 	for (k = 0; k < len; k += (w = utf8_len(p + k, len - k)) ? w : 1)
-		lc->off[lc->n++] = y->bol[l] + k;
-	lc->off[lc->n] = y->bol[l] + len;
+		lc->off[lc->n++] = bol + k;
+	lc->off[lc->n] = bol + len;
 }
 
 size_t
@@ -90,7 +90,7 @@ yn_mark_off(const yn_file *cy, yaml_mark_t m)
 	if (!lc->done)
 		index_line(y, m.line);
 	if (!lc->off)
-		return y->bol[m.line] + (m.column < lc->len ? m.column : lc->len);
+		return diag_line_start(&y->d, (unsigned)m.line) + (m.column < lc->len ? m.column : lc->len);
 	return lc->off[m.column < lc->n ? m.column : lc->n];
 }
 
@@ -250,23 +250,6 @@ yaml_error(yn_file *y, yaml_parser_t *yp)
 	yn_err_span(y, (diag_span){ (unsigned)off, 1 }, "YAML: %s", msg);
 }
 
-/* Where the lines of the text begin. */
-static void
-index_lines(yn_file *y)
-{
-	const char *p, *e = y->text + y->len;
-
-	y->nlines = 1;
-	for (p = y->text; (p = memchr(p, '\n', (size_t)(e - p))); p++)
-		y->nlines++;
-	y->bol = xmalloc(y->nlines * sizeof *y->bol);
-	y->lines = xcalloc(y->nlines, sizeof *y->lines);
-	y->bol[0] = 0;
-	y->nlines = 1;
-	for (p = y->text; (p = memchr(p, '\n', (size_t)(e - p))); p++)
-		y->bol[y->nlines++] = (size_t)(p + 1 - y->text);
-}
-
 int
 yn_load(yn_file *y, char *text, size_t len)
 {
@@ -274,8 +257,9 @@ yn_load(yn_file *y, char *text, size_t len)
 
 	y->text = text;
 	y->len = len;
-	index_lines(y);
 	diag_init(&y->d, y->path, y->text, y->len, NULL);
+	y->nlines = diag_nlines(&y->d);
+	y->lines = xcalloc(y->nlines, sizeof *y->lines);
 	yaml_parser_initialize(&yp);
 	yaml_parser_set_input_string(&yp, (const unsigned char *)y->text, y->len);
 	if (!yaml_parser_load(&yp, &y->doc)) {

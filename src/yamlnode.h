@@ -32,9 +32,8 @@ typedef struct yn_file {
 	yaml_document_t doc;
 	bool loaded;		/* doc holds a document */
 	/* where characters and messages are */
-	size_t *bol;		/* offset of each line */
-	size_t nlines;
-	struct yn_line *lines;	/* of each line, made when first asked */
+	size_t nlines;		/* of d's line table, which says where each starts */
+	struct yn_line *lines;	/* the characters of each line, made when first asked */
 	struct yn_msg *msgs;
 	int nmsgs, msgcap;
 	struct yn_err *errs;	/* the first YN_MAX_ERRORS errors, each once */
