@@ -143,6 +143,25 @@ load_root(const char *path, ng_baseline *b, ng_diags *d)
 	return NG_OK;
 }
 
+/* jansson's error at its line and column, the line shown under it as the compiler's are. */
+static ng_errcode
+json_error(ng_diags *d, const char *path, const char *text, size_t len, const json_error_t *err)
+{
+	err_where at = ERR_LINE(path, err->line > 0 ? (unsigned)err->line : 1, err->column > 0 ? (unsigned)err->column : 1);
+	const char *p = text, *e = text + len;
+
+	for (int l = 1; l < err->line && p < e; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		p = nl ? nl + 1 : e;
+	}
+	if (err->line > 0 && p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		at.text = p;
+		at.textlen = (size_t)((nl ? nl : e) - p);
+	}
+	return err_add(d, NG_SEV_ERROR, NG_EINPUT, at, "%s", err->text);
+}
+
 ng_errcode
 ng_baseline_load_mem(const char *path, const char *text, size_t len, ng_baseline **out, ng_diags *d)
 {
@@ -152,8 +171,7 @@ ng_baseline_load_mem(const char *path, const char *text, size_t len, ng_baseline
 
 	*out = NULL;
 	if (!(b->root = json_loadb(text, len, 0, &err)))
-		rc = err_add(d, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(path, (unsigned)err.line, (unsigned)err.column),
-			     "%s", err.text);
+		rc = json_error(d, path, text, len, &err);
 	else
 		rc = load_root(path, b, d);
 	if (rc != NG_OK)

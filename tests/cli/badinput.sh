@@ -22,3 +22,11 @@ printf 'metric cpu = `x`\ngate g {\n  go when cpu < baseline(cpu)\n}\n' >"$tmp/b
 printf '{"novagate_baseline":1,"at":253402300000,"metrics":{"cpu":{"values":[[0,"1"],[253402300000,"1"]]}}}' >"$tmp/b.json"
 printf 'cpu 0.5 1700000000000\n' >"$tmp/in.prom"
 run check "$tmp/b.gate" --input "$tmp/in.prom" --baseline "$tmp/b.json"
+# recorded baseline files that are not: JSON broken (where), not ours, values out of order, missing
+printf '{"novagate_baseline":1,\n "at": }\n' >"$tmp/b.json"
+run check "$tmp/b.gate" --input "$tmp/in.prom" --baseline "$tmp/b.json"
+printf '{"at":1700000000,"metrics":{}}' >"$tmp/b.json"
+run check "$tmp/b.gate" --input "$tmp/in.prom" --baseline "$tmp/b.json"
+printf '{"novagate_baseline":1,"at":1700000000,"metrics":{"cpu":{"values":[[2,"1"],[1,"1"]]}}}' >"$tmp/b.json"
+run check "$tmp/b.gate" --input "$tmp/in.prom" --baseline "$tmp/b.json"
+run check "$tmp/b.gate" --input "$tmp/in.prom" --baseline "$tmp/nosuch.json"
