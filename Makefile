@@ -85,8 +85,8 @@ else
 endif
 
 # --- sources ---------------------------------------------------------------
-GEN_C   := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
-GEN_H   := $(BUILD)/gen/parser.h
+GEN_C   := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c $(BUILD)/gen/promql_parser.c $(BUILD)/gen/promql_lexer.c
+GEN_H   := $(BUILD)/gen/parser.h $(BUILD)/gen/promql_parser.h
 SRC_C   := $(wildcard src/*.c)
 CLI_C   := $(wildcard cli/*.c)
 # The engine (src/, the generated front end) is libnovagate; the command
@@ -155,6 +155,14 @@ $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
 	$(call say,BISON,$<)$(BISON) -Wall -Werror --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
 
 $(BUILD)/gen/lexer.c: grammar/lexer.re
+	@mkdir -p $(@D)
+	$(call say,RE2C,$<)$(RE2C) -W -Werror --no-generation-date -o $@ $<
+
+$(BUILD)/gen/promql_parser.c $(BUILD)/gen/promql_parser.h &: grammar/promql.y
+	@mkdir -p $(@D)
+	$(call say,BISON,$<)$(BISON) -Wall -Werror --defines=$(BUILD)/gen/promql_parser.h -o $(BUILD)/gen/promql_parser.c $<
+
+$(BUILD)/gen/promql_lexer.c: grammar/promql.re
 	@mkdir -p $(@D)
 	$(call say,RE2C,$<)$(RE2C) -W -Werror --no-generation-date -o $@ $<
 
