@@ -14,6 +14,7 @@ enum cli_exit {
 	EXIT_USAGE = 4, EXIT_COMPILE = 5, EXIT_INPUT = 6, EXIT_IO = 7, EXIT_TEST = 8,
 	EXIT_CONNECT = 9, EXIT_TIMEOUT = 10, EXIT_HTTP = 11, EXIT_API = 12, EXIT_DECODE = 13,
 	EXIT_SERIES = 14, EXIT_TOOBIG = 15,
+	EXIT_FINDINGS = 16,	/* novagate lint found something */
 };
 
 /* The exit status of a verdict, and of an error code (0 for NG_OK). */

@@ -16,11 +16,13 @@
 #include "novagate.h"
 
 typedef struct cli_opts {
-	const char *cmd;			/* "check", "watch", "record", "baseline", "compile" */
+	const char *cmd;			/* "check", "watch", "record", "baseline", "compile", "lint" */
 	const char *file, *input, *gate, *baseline;
 	ng_param *sets;
 	int nsets;
-	bool has_at, human, dump, verbose;
+	bool has_at, human, json, dump, verbose;	/* json: --format json given */
+	ng_dialect dialect;			/* --dialect */
+	int64_t lookback;			/* lint --lookback, ms */
 	int64_t at;
 	/* the server */
 	const char *url;			/* --prometheus */
@@ -40,6 +42,7 @@ int live_check(const cli_opts *o, const ng_gatefile *gf, int gate);	/* server.c 
 int live_watch(const cli_opts *o, const ng_gatefile *gf, int gate);	/* watch.c */
 int live_record(const cli_opts *o, const ng_gatefile *gf, int gate);	/* record.c */
 int live_baseline(const cli_opts *o, const ng_gatefile *gf, int gate);	/* record.c */
+int live_lint(const cli_opts *o, const ng_gatefile *gf);		/* lint.c */
 
 /* --- shared by them (server.c) --- */
 
@@ -58,6 +61,8 @@ int live_push(void *ctx, int metric, bool baseline, int64_t t, double v, bool st
  * the feed's code (-1: stopped).
  */
 int live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline);
+/* After the first fetch: the defaults the server's probes rule out (ng_feed_absent), warned about on stderr. */
+void live_no_default(const ng_feed *f, ng_check *c);
 /* JSON of a time, of a fault ({status, kind, message}); one compact line of JSON. */
 json_t *live_timestamp(int64_t t);
 json_t *live_error_json(ng_errcode rc, const char *msg);

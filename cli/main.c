@@ -23,9 +23,12 @@ static const char usage_text[] =
 	"                      [--at TIME] [SERVER OPTIONS] [-v] > run.prom\n"
 	"       novagate baseline FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--at TIME] [SERVER OPTIONS] [-v] > baseline.json\n"
+	"       novagate lint FILE.gate [--prometheus URL] [--set NAME=VALUE]... [--at TIME]\n"
+	"                      [--lookback D (1h)] [--format human|json] [SERVER OPTIONS] [-v]\n"
 	"       novagate compile [--dump] [--set NAME=VALUE]... FILE.gate\n"
 	"       novagate test [--run REGEX] [--junit FILE] [-v] FILE|DIR...\n"
 	"       novagate --help | --version\n"
+	"every command that compiles: --dialect promql|metricsql (else the file's dialect, else promql)\n"
 	"server: --prometheus URL, else $NOVAGATE_PROMETHEUS_URL, else the file's prometheus \"URL\";\n"
 	"        basic auth from user:password@ in the URL or $NOVAGATE_PROMETHEUS_USER and\n"
 	"        $NOVAGATE_PROMETHEUS_PASSWORD\n"
@@ -59,6 +62,7 @@ enum argkind {
 	A_HEADER,	/* 'Name: value', appended to headers */
 	A_AT,		/* a time */
 	A_FORMAT,	/* json | human */
+	A_DIALECT,	/* promql | metricsql */
 	A_ON_ERROR,	/* fail | inconclusive */
 	A_DURATION,	/* a duration above zero */
 	A_DELAY,	/* a duration, zero allowed */
@@ -82,6 +86,8 @@ static const struct opt {
 	{ "at", A_AT, 0, false, 0 },
 	{ "format", A_FORMAT, 0, false, 0 },
 	{ "dump", A_TRUE, OFF(dump), false, 0 },
+	{ "dialect", A_DIALECT, 0, false, 0 },
+	{ "lookback", A_DURATION, OFF(lookback), false, 0 },
 	{ "help", A_HELP, 0, false, 0 },
 	{ "verbose", A_TRUE, OFF(verbose), false, 'v' },
 	{ "baseline", A_STR, OFF(baseline), false, 0 },
@@ -148,6 +154,11 @@ apply(cli_opts *o, const struct opt *op, char *arg)
 		if (strcmp(arg, "json") != 0 && strcmp(arg, "human") != 0)
 			return usage("--format takes json or human, not '%s'", arg);
 		o->human = strcmp(arg, "human") == 0;
+		o->json = !o->human;
+		return 0;
+	case A_DIALECT:
+		if (!ng_dialect_parse(arg, &o->dialect))
+			return usage("--dialect takes promql or metricsql, not '%s'", arg);
 		return 0;
 	case A_ON_ERROR:
 		if (strcmp(arg, "inconclusive") != 0 && strcmp(arg, "fail") != 0)
@@ -218,7 +229,8 @@ static int
 compile(const cli_opts *o, bool any_baseline, ng_gatefile **gf)
 {
 	ng_diags *d = ng_diags_new();
-	ng_compile_opts co = { .sets = o->sets, .nsets = o->nsets, .any_baseline = any_baseline };
+	ng_compile_opts co = { .sets = o->sets, .nsets = o->nsets, .any_baseline = any_baseline,
+			       .dialect = o->dialect };
 
 	return cli_done(d, ng_compile_file(o->file, &co, gf, d));
 }
@@ -230,8 +242,8 @@ cmd_compile(cli_opts *o)
 	ng_gatefile *gf;
 
 	if (o->input || o->gate || o->has_at || o->baseline || o->url || o->server_opts ||
-	    o->on_error_inconclusive || o->max_duration)
-		return usage("compile takes only --dump and --set");
+	    o->on_error_inconclusive || o->max_duration || o->lookback || o->human || o->json)
+		return usage("compile takes only --dump, --set and --dialect");
 	if ((status = compile(o, false, &gf)) != 0)
 		return status;
 	if (o->dump)
@@ -282,6 +294,24 @@ check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 }
 
 static int
+cmd_lint(cli_opts *o)
+{
+	int status;
+	ng_gatefile *gf;
+
+	if (o->input || o->gate || o->baseline || o->dump || o->on_error_inconclusive || o->max_duration)
+		return usage("lint takes --prometheus, the server options, --set, --at, --lookback, --dialect "
+			     "and --format");
+	if (!o->lookback)
+		o->lookback = 3600000;
+	if ((status = compile(o, false, &gf)) != 0)
+		return status;
+	status = live_lint(o, gf);
+	ng_gatefile_free(gf);
+	return status;
+}
+
+static int
 cmd_run(cli_opts *o)
 {
 	const char *cmd = o->cmd;
@@ -291,6 +321,8 @@ cmd_run(cli_opts *o)
 
 	if (o->dump)
 		return usage("--dump goes with compile");
+	if (o->lookback)
+		return usage("--lookback goes with lint (a gate's lookback is set in the gate file)");
 	if (o->input && !check)
 		return usage("%s reads a server, not --input", cmd);
 	if (o->input && (o->url || o->server_opts || o->on_error_inconclusive))
@@ -350,7 +382,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "test") == 0)
 		return cli_test(argc - 1, argv + 1);
-	static const char *const cmds[] = { "check", "compile", "watch", "record", "baseline" };
+	static const char *const cmds[] = { "check", "compile", "watch", "record", "baseline", "lint" };
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		if (strcmp(argv[1], cmds[i]) == 0)
 			o.cmd = cmds[i];
@@ -359,7 +391,8 @@ main(int argc, char **argv)
 	ng_prom_opts_init(&o.prom);
 	r = parse_opts(argc - 1, argv + 1, &o);
 	if (r == 0)
-		r = strcmp(o.cmd, "compile") == 0 ? cmd_compile(&o) : cmd_run(&o);
+		r = strcmp(o.cmd, "compile") == 0 ? cmd_compile(&o) : strcmp(o.cmd, "lint") == 0 ? cmd_lint(&o)
+										       : cmd_run(&o);
 	free(o.sets);
 	free(o.headers);
 	return r;

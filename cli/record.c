@@ -11,6 +11,7 @@ typedef struct recorder {
 	const cli_opts *o;
 	const ng_gatefile *gf;
 	const ng_check *c;
+	const ng_feed *f;
 	const char *server;
 	int64_t at;
 	bool header;
@@ -70,6 +71,16 @@ record_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool st
 		}
 		fprintf(r->out, "\n# TYPE %s gauge\n", name);
 		r->last_metric = metric;
+		if ((q = ng_feed_absent(r->f, metric))) {	/* the default rule's evidence, for the replay */
+			fprintf(r->out, "# The server has no series of %s: its default does not apply.\n%s{__absent__=\"", q,
+				name);
+			for (; *q; q++) {	/* a label value escapes \\, " and newline */
+				if (*q == '\\' || *q == '"')
+					fputc('\\', r->out);
+				fputc(*q, r->out);
+			}
+			fprintf(r->out, "\"} NaN %lld\n", (long long)r->at);
+		}
 	}
 	if (stale)
 		snprintf(val, sizeof val, "NaN");
@@ -89,7 +100,7 @@ live_record(const cli_opts *o, const ng_gatefile *gf, int gate)
 
 	if (st)
 		return st;
-	recorder r = { .o = o, .gf = gf, .c = s.c, .server = ng_prom_url(s.pc), .at = s.at,
+	recorder r = { .o = o, .gf = gf, .c = s.c, .f = s.f, .server = ng_prom_url(s.pc), .at = s.at,
 		       .last_metric = -1, .out = stdout };
 	int rc = live_shot_fetch(&s, record_sample, &r);
 	if (rc == NG_EIO)

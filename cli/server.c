@@ -98,6 +98,20 @@ live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline)
 	return rc;
 }
 
+void
+live_no_default(const ng_feed *f, ng_check *c)
+{
+	const ng_gatefile *gf = ng_check_gatefile(c);
+
+	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++) {
+		const char *sel = ng_feed_absent(f, m);
+		if (!sel || ng_check_no_default_why(c, m))
+			continue;
+		ng_check_no_default(c, m, sel);
+		fprintf(stderr, "novagate: warning: %s\n", ng_check_no_default_why(c, m));
+	}
+}
+
 json_t *
 live_timestamp(int64_t t)
 {
@@ -211,6 +225,8 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 		return st;
 	}
 	int rc = live_shot_fetch(&s, live_push, s.c);
+	if (rc == 0)
+		live_no_default(s.f, s.c);
 	if (rc == 0 && bf)
 		st = cli_baseline_apply(bf, s.c, s.at, s.at);
 	if (rc && live_is_fault(rc) && o->on_error_inconclusive) {

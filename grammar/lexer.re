@@ -76,6 +76,7 @@ lexer_next(YYSTYPE *lval, diag_span *loc, parser *p)
 	"baseline"     { *loc = span(p); return BASELINE; }
 	"default"      { *loc = span(p); return DEFAULT; }
 	"prometheus"   { *loc = span(p); return PROMETHEUS; }
+	"dialect"      { *loc = span(p); return DIALECT; }
 	"gate"         { *loc = span(p); return GATE; }
 	"step"         { *loc = span(p); return STEP; }
 	"window"       { *loc = span(p); return WINDOW; }

@@ -119,7 +119,7 @@ rule(parser *p, ast_gate *g, enum rule_kind k, diag_span kw, const char *name,
 }
 
 %token PARAM "'param'" METRIC "'metric'" BASELINE "'baseline'" DEFAULT "'default'"
-%token PROMETHEUS "'prometheus'" GATE "'gate'" STEP "'step'" WINDOW "'window'"
+%token PROMETHEUS "'prometheus'" DIALECT "'dialect'" GATE "'gate'" STEP "'step'" WINDOW "'window'"
 %token LOOKBACK "'lookback'" ROLLBACK "'rollback'" NOGO "'nogo'" GO "'go'"
 %token WHEN "'when'" FOR "'for'"
 %token <str> IDENT "identifier" STRING "string" QUERY "query"
@@ -166,6 +166,14 @@ item
 		p->f->prometheus = $2;
 		p->f->prometheus_span = @2;
 	}
+	| DIALECT IDENT {
+		if (p->f->dialect) {
+			diag_error(p->d, @1, "'dialect' given twice");
+			diag_note(p->d, p->f->dialect_span, "first given here");
+		}
+		p->f->dialect = $2;
+		p->f->dialect_span = @2;
+	}
 	| GATE IDENT '{' {
 		p->gate = ast_add_gate(p->f);
 		p->gate->name = $2;
@@ -180,8 +188,8 @@ metric_head
 		$$ = ast_add_metric(p->f);
 		$$->name = $2;
 		$$->span = @2;
-		$$->query = $4;
-		$$->query_span = @4;
+		$$->q[0].text = $4;
+		$$->q[0].span = @4;
 	}
 	;
 
@@ -189,11 +197,11 @@ metric_opts
 	: %empty
 	| metric_opts BASELINE QUERY {
 		ast_metric *m = &p->f->metrics[p->f->nmetrics - 1];
-		if (m->bquery) {
+		if (m->q[1].text) {
 			diag_error(p->d, @2, "metric '%s' has two baselines", m->name);
 		} else {
-			m->bquery = $3;
-			m->bquery_span = @3;
+			m->q[1].text = $3;
+			m->q[1].span = @3;
 		}
 	}
 	| metric_opts DEFAULT signed_number {

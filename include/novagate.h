@@ -69,6 +69,7 @@ typedef struct ng_diag {
 	const char *metric;
 	const char *server;	/* URL without credentials */
 	const char *message;
+	int finding;		/* novagate lint: an ng_finding, else NG_FIND_NONE */
 } ng_diag;
 
 /*
@@ -129,10 +130,20 @@ typedef struct ng_param {
 	const char *name, *value;	/* --set NAME=VALUE */
 } ng_param;
 
+/* The language of the queries: PromQL (Prometheus) or MetricsQL (VictoriaMetrics). */
+typedef enum ng_dialect {
+	NG_DIALECT_FILE = 0,		/* the file's `dialect NAME`, else PromQL */
+	NG_DIALECT_PROMQL,
+	NG_DIALECT_METRICSQL
+} ng_dialect;
+/* The dialect named s ("promql", "metricsql"); false when s names none. */
+bool ng_dialect_parse(const char *s, ng_dialect *d);
+
 typedef struct ng_compile_opts {
 	const ng_param *sets;		/* parameter values; each must name a parameter of the file */
 	int nsets;
 	bool any_baseline;		/* every metric has a baseline (check --baseline FILE) */
+	ng_dialect dialect;		/* --dialect */
 } ng_compile_opts;
 
 /*
@@ -223,6 +234,16 @@ ng_errcode ng_check_read_mem(ng_check *c, const char *buf, size_t len, const cha
  * its samples are read (first step's distance plus lookback or function range).
  */
 bool ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step_ms, int64_t *reach_ms);
+/*
+ * The server has no series of selector, one in the metric's query (a typo
+ * in a metric name or in a parameter's value): its default must not stand
+ * in for the missing samples, so the metric is unknown until samples come.
+ * The report lists the warning under "warnings"; the first call for a
+ * metric counts.  In text input: a sample NAME{__absent__="SELECTOR"}.
+ */
+void ng_check_no_default(ng_check *c, int metric, const char *selector);
+/* The warning ng_check_no_default made of the metric, or NULL. */
+const char *ng_check_no_default_why(const ng_check *c, int metric);
 /* The newest sample pushed so far, if any: where a check of recorded samples evaluates. */
 bool ng_check_newest(const ng_check *c, int64_t *t_ms);
 /* The grid the evaluated gates step on (the gcd of their steps) and their longest window, ms. */
@@ -307,10 +328,48 @@ void ng_feed_free(ng_feed *f);
  */
 int ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d);
 
+/*
+ * After the first fetch: for a metric with a default whose query had no
+ * series, a selector of it that the server has no series of (a typo), for
+ * ng_check_no_default(); NULL when there is none.  So that a default
+ * cannot hide a typo, that fetch also asks /api/v1/series about each
+ * selector of such metrics: its metric name and the matchers whose value
+ * comes from a parameter.
+ */
+const char *ng_feed_absent(const ng_feed *f, int metric);
+
 /* For the baseline file: the query, step and first time of series i of the feed. */
 int ng_feed_nseries(const ng_feed *f);
 void ng_feed_series(const ng_feed *f, int i, int *metric, bool *baseline, const char **query,
 		    int64_t *step, int64_t *from);
+
+/* --- the preflight (novagate lint) -------------------------------------- */
+
+/* What lint can find, each a warning in the ng_diags (ng_diag.finding). */
+typedef enum ng_finding {
+	NG_FIND_NONE = 0,
+	NG_FIND_UNKNOWN_METRIC,	/* a metric name with no series over the lookback */
+	NG_FIND_UNKNOWN_VALUE,	/* a parameter's value in a matcher that no series of the metric has */
+	NG_FIND_REJECTED,	/* the server rejects the query */
+	NG_FIND_NO_SERIES,	/* the query returns no series at the time asked about */
+	NG_FIND_DEFAULT,	/* ... and the metric's default would apply */
+	NG_FIND_MANY_SERIES,	/* it returns more than one series at once */
+	NG_FIND_CHURN		/* its series' labels change over the lookback (a replaced pod) */
+} ng_finding;
+/* "unknown-metric", "unknown-value", "rejected", "no-series", "default", "many-series", "churn". */
+const char *ng_finding_name(ng_finding f);
+
+/*
+ * Ask pc about every query of gf before a rollout depends on it: each
+ * selector's metric name, and each parameter's value in a matcher, via
+ * /api/v1/series over [at - lookback, at]; each query once, over the same
+ * range.  Every finding is a warning in d at the place of the gate file it
+ * concerns, with its metric and kind; *nfindings counts them.  Returns
+ * NG_OK (whatever was found), or the code of a fault of the server (its
+ * message in d).
+ */
+ng_errcode ng_lint(ng_prom *pc, const ng_gatefile *gf, int64_t at_ms, int64_t lookback_ms, ng_diags *d,
+		   int *nfindings);
 
 /* --- gate tests (novagate test) ---------------------------------------- */
 

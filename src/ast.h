@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "promql.h"
 
 typedef struct arena arena;
 
@@ -76,13 +77,21 @@ typedef struct ast_param {
 	diag_span span, value_span;
 } ast_param;
 
+/* A metric's query, or its baseline's (query.h). */
+typedef struct ast_query {
+	const char *text;		/* as written between the backquotes; NULL: none */
+	diag_span span;			/* the backquoted text, backquotes included */
+	/* set by sema */
+	char *final;			/* parameters substituted: what the server is sent */
+	unsigned *orig;			/* where each byte of final comes from (query.h) */
+	pq_query *pq;			/* final, parsed; NULL when substitution failed */
+} ast_query;
+
 typedef struct ast_metric {
 	const char *name;
 	diag_span span;
-	const char *query, *bquery;	/* raw text; bquery NULL without baseline */
-	diag_span query_span, bquery_span;
+	ast_query q[2];			/* [0] the metric's own, [1] its baseline's */
 	ast_node *dflt;			/* default literal, or NULL */
-	char *final, *bfinal;		/* set by sema: queries with parameters substituted */
 } ast_metric;
 
 /* The public kinds, so that a rule's kind is handed out as it is. */
@@ -120,6 +129,8 @@ typedef struct ast_file {
 	int ngates, capgates;
 	const char *prometheus;		/* `prometheus "URL"`, or NULL */
 	diag_span prometheus_span;
+	const char *dialect;		/* `dialect NAME`, or NULL */
+	diag_span dialect_span;
 } ast_file;
 
 ast_file *ast_new(void);

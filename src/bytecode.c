@@ -1,5 +1,6 @@
 /* bytecode.c: the opcode table and the disassembler. */
 #include "program.h"
+#include "sbuf.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -84,6 +85,28 @@ operands(const program *p, const knote *kn, const insn *in, char *arg, size_t si
 	}
 }
 
+/* Each metric's queries as parsed, parameters substituted: what the server is sent, precedence shown. */
+static void
+dump_metrics(const program *p, diag_src *d, FILE *out)
+{
+	for (int m = 0; m < p->ast->nmetrics; m++) {
+		const ast_metric *am = &p->ast->metrics[m];
+		unsigned line, col;
+
+		diag_linecol(d, am->span.off, &line, &col);
+		fprintf(out, "metric %s  (%s:%u)  %s\n", am->name, p->path, line,
+			pq_type_name(pq_query_type(am->q[0].pq)));
+		for (int b = 0; b < 2; b++) {
+			sbuf s = { 0 };
+			if (!am->q[b].pq)
+				continue;
+			pq_format(am->q[b].pq, &s);
+			fprintf(out, "  %-9s %s\n", b ? "baseline" : "query", s.s);
+			free(s.s);
+		}
+	}
+}
+
 void
 program_dump(const program *p, FILE *out)
 {
@@ -93,6 +116,7 @@ program_dump(const program *p, FILE *out)
 	for (int i = 0; i < p->nk; i++)
 		util_fmt_double(kn[i], sizeof kn[i], p->k[i]);
 	diag_init(&d, p->path, p->text, p->len, NULL);	/* for line numbers only */
+	dump_metrics(p, &d, out);
 	for (int gi = 0; gi < p->ngates; gi++) {
 		const prog_gate *g = &p->gates[gi];
 		char step[32], window[32], lookback[32];
@@ -102,7 +126,7 @@ program_dump(const program *p, FILE *out)
 		util_fmt_duration(window, sizeof window, g->window);
 		util_fmt_duration(lookback, sizeof lookback, g->lookback);
 		fprintf(out, "%sgate %s  (%s:%u)  step %s  window %s  lookback %s  stack %d\n",
-			gi ? "\n" : "", g->name, p->path, g->line, step, window, lookback, g->stack);
+			gi || p->ast->nmetrics ? "\n" : "", g->name, p->path, g->line, step, window, lookback, g->stack);
 		for (int pc = g->code; pc < p->ncode; pc++) {
 			const insn *in = &p->code[pc];
 			unsigned line, col;

@@ -9,6 +9,7 @@
 #include "eval.h"
 #include "program.h"
 #include "report.h"
+#include "sbuf.h"
 #include "series.h"
 #include "source_text.h"
 #include "util.h"
@@ -26,6 +27,7 @@ struct ng_check {
 	series *ss;		/* SERIES_OF(metric, baseline) */
 	bool *wanted;		/* read by an evaluated gate */
 	char **key;		/* label set of each series' first sample */
+	char **nodefault;	/* why a metric's default must not apply (ng_check_no_default), or NULL */
 	size_t *namelen;	/* strlen of each metric's name */
 	int64_t at, newest;
 	bool has_at, any;
@@ -57,7 +59,7 @@ compile_owned(const char *name, char *text, size_t len, const ng_compile_opts *o
 	param_set *ps = xcalloc((size_t)o->nsets, sizeof *ps);
 	for (int i = 0; i < o->nsets; i++)
 		ps[i] = (param_set){ o->sets[i].name, o->sets[i].value };
-	program *p = program_compile_ex(name, text, len, ps, o->nsets, o->any_baseline, d, &nerrors);
+	program *p = program_compile_ex(name, text, len, ps, o->nsets, o->any_baseline, o->dialect, d, &nerrors);
 	free(ps);
 	if (!p)
 		return NG_ECOMPILE;
@@ -149,6 +151,7 @@ ng_check_new(const ng_gatefile *gf, int gate)
 	c->wanted = xcalloc((size_t)nseries, sizeof *c->wanted);
 	c->key = xcalloc((size_t)nseries, sizeof *c->key);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
+	c->nodefault = xcalloc((size_t)p->nmetrics, sizeof *c->nodefault);
 	for (int m = 0; m < p->nmetrics; m++)
 		c->namelen[m] = strlen(p->metrics[m].name);
 
@@ -181,6 +184,9 @@ ng_check_free(ng_check *c)
 		series_free(&c->ss[s]);
 		free(c->key[s]);
 	}
+	for (int m = 0; m < c->p->nmetrics; m++)
+		free(c->nodefault[m]);
+	free(c->nodefault);
 	for (int i = 0; i < c->nres; i++)
 		gate_result_free(&c->res[i]);
 	free(c->res);
@@ -242,6 +248,16 @@ is_stale_label(const text_label *l)
 	return strcmp(l->name, "__stale__") == 0;
 }
 
+/*
+ * `record` writes name{__absent__="SELECTOR"} NaN T where the server had no
+ * series of a selector of a defaulted metric's query: ng_check_no_default.
+ */
+static bool
+is_absent_label(const text_label *l)
+{
+	return strcmp(l->name, "__absent__") == 0;
+}
+
 /* The label set without role="baseline" (and __stale__), as text: {a="b",c="d"}, escaped. */
 static char *
 labelkey(const text_sample *s)
@@ -299,6 +315,12 @@ on_sample(void *ctx, const text_sample *s)
 			    memcmp(l->value, "baseline", 8) == 0)
 				baseline = true;
 			stale |= is_stale_label(l);
+			if (is_absent_label(l)) {
+				char *sel = xstrndup(l->value, l->value_len);
+				ng_check_no_default(c, m, sel);
+				free(sel);
+				return 0;	/* a record of the server's, not a sample */
+			}
 		}
 		int si = SERIES_OF(m, baseline);
 		if (m >= 0 && !c->wanted[si])
@@ -418,6 +440,23 @@ ng_check_eval(ng_check *c, int64_t at)
 	return any ? worst : NG_INCONCLUSIVE;
 }
 
+void
+ng_check_no_default(ng_check *c, int metric, const char *selector)
+{
+	if (metric < 0 || metric >= c->p->nmetrics || c->nodefault[metric])
+		return;
+	c->nodefault[metric] = sb_fmt("metric '%s': the server has no series of %s, so its default does not "
+				      "apply: a typo in a metric name or a parameter's value?",
+				      c->p->metrics[metric].name, selector);
+	c->ss[SERIES_OF(metric, false)].nodefault = true;
+}
+
+const char *
+ng_check_no_default_why(const ng_check *c, int metric)
+{
+	return metric >= 0 && metric < c->p->nmetrics ? c->nodefault[metric] : NULL;
+}
+
 int
 ng_check_verdict(const ng_check *c, int gate)
 {
@@ -432,9 +471,9 @@ ng_check_report(const ng_check *c, bool human, FILE *out)
 {
 	for (int i = 0; i < c->nres; i++) {
 		if (human)
-			report_human(c->p, &c->res[i], c->ss, out);
+			report_human(c->p, &c->res[i], c->ss, (const char *const *)c->nodefault, out);
 		else
-			report_json(c->p, &c->res[i], c->ss, out);
+			report_json(c->p, &c->res[i], c->ss, (const char *const *)c->nodefault, out);
 	}
 }
 

@@ -2,8 +2,10 @@
  * compile.c: a checked syntax tree to bytecode.  sema.c has typed the tree
  * and folded its constants; what is left here cannot fail.
  */
+#include "names.h"
 #include "parse.h"
 #include "program.h"
+#include "query.h"
 #include "sema.h"
 #include "util.h"
 
@@ -326,16 +328,42 @@ gate(compiler *c, const ast_gate *ag)
 	g->stack = c->maxdepth;
 }
 
+/* The distinct probes of a query's selectors (program.h). */
+static void
+probes(prog_metric *pm, const ast_query *q, const char *text)
+{
+	int n = q->pq ? pq_nselectors(q->pq) : 0;
+	names seen;
+
+	int cap = 0;
+
+	names_init(&seen, (size_t)n);
+	for (int i = 0; i < n; i++) {
+		const pq_selector *s = pq_selector_at(q->pq, i);
+		for (int j = -1; j < s->nm; j++) {
+			char *probe = query_probe(q, text, s, j);
+			if (!probe || names_add(&seen, probe, 0) >= 0) {
+				free(probe);
+				continue;
+			}
+			if (pm->nprobes == cap)
+				pm->probes = xrealloc(pm->probes, (size_t)(cap = 2 * cap + 2) * sizeof *pm->probes);
+			pm->probes[pm->nprobes++] = probe;
+		}
+	}
+	names_free(&seen);
+}
+
 program *
 program_compile(const char *path, char *text, size_t len, param_set *sets, int nsets,
 		ng_diags *diags, int *nerrors)
 {
-	return program_compile_ex(path, text, len, sets, nsets, false, diags, nerrors);
+	return program_compile_ex(path, text, len, sets, nsets, false, NG_DIALECT_FILE, diags, nerrors);
 }
 
 program *
 program_compile_ex(const char *path, char *text, size_t len, param_set *sets, int nsets,
-		   bool any_baseline, ng_diags *diags, int *nerrors)
+		   bool any_baseline, ng_dialect dialect, ng_diags *diags, int *nerrors)
 {
 	program *p = xcalloc(1, sizeof *p);
 	diag_src d;
@@ -347,7 +375,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 	diag_init(&d, p->path, text, len, diags);
 	p->ast = parse_file(&d);
 	if (d.nerrors == 0)
-		sema_check(p->ast, &d, sets, nsets, any_baseline);
+		sema_check(p->ast, &d, sets, nsets, any_baseline, dialect);
 	if (d.nerrors) {
 		*nerrors = d.nerrors;
 		diag_free(&d);
@@ -364,11 +392,12 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 	for (int i = 0; i < f->nmetrics; i++) {
 		ast_metric *am = &f->metrics[i];
 		p->metrics[i] = (prog_metric){
-			.name = am->name, .query = am->final, .bquery = am->bfinal,
+			.name = am->name, .query = am->q[0].final, .bquery = am->q[1].final,
 			.has_default = am->dflt != NULL, .dflt = am->dflt ? am->dflt->num : 0,
 		};
-		am->final = am->bfinal = NULL;	/* the program owns them now */
 	}
+	for (int i = 0; i < f->nmetrics; i++)
+		probes(&p->metrics[i], &f->metrics[i].q[0], p->text);
 	for (int i = 0; i < f->ngates; i++)
 		nrules += f->gates[i].nrules;
 	p->rules = xcalloc((size_t)nrules, sizeof *p->rules);
@@ -388,14 +417,14 @@ program_free(program *p)
 {
 	if (!p)
 		return;
-	if (p->ast)
-		for (int i = 0; i < p->ast->nmetrics; i++) {
-			free(p->ast->metrics[i].final);
-			free(p->ast->metrics[i].bfinal);
-		}
+	for (int i = 0; p->ast && i < p->ast->nmetrics; i++) {
+		query_clear(&p->ast->metrics[i].q[0]);
+		query_clear(&p->ast->metrics[i].q[1]);
+	}
 	for (int i = 0; i < p->nmetrics; i++) {
-		free(p->metrics[i].query);
-		free(p->metrics[i].bquery);
+		for (int j = 0; j < p->metrics[i].nprobes; j++)
+			free(p->metrics[i].probes[j]);
+		free(p->metrics[i].probes);
 	}
 	ast_free(p->ast);
 	free(p->metrics);

@@ -127,12 +127,18 @@ diag_error(diag_src *d, diag_span at, const char *fmt, ...)
 }
 
 void
+diag_vwarning(diag_src *d, diag_span at, const char *fmt, va_list ap)
+{
+	render(d, at, NG_SEV_WARNING, fmt, ap);
+}
+
+void
 diag_warning(diag_src *d, diag_span at, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	render(d, at, NG_SEV_WARNING, fmt, ap);
+	diag_vwarning(d, at, fmt, ap);
 	va_end(ap);
 }
 

@@ -54,6 +54,8 @@ void diag_verror(diag_src *d, diag_span at, const char *fmt, va_list ap)
 /* A warning: something legal that cannot be what the author meant (no count). */
 void diag_warning(diag_src *d, diag_span at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void diag_vwarning(diag_src *d, diag_span at, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* A note attached to the previous error (no count). */
 void diag_note(diag_src *d, diag_span at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

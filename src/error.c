@@ -148,6 +148,7 @@ err_copy(ng_diags *d, const ng_diag *g)
 	d->v[d->n - 1].code = g->code;
 	err_set_metric(d, g->metric);
 	err_set_server(d, g->server);
+	err_set_finding(d, (ng_finding)g->finding);
 }
 
 void
@@ -176,6 +177,13 @@ err_set_server(ng_diags *d, const char *server)
 {
 	if (d && d->n)
 		replace(&d->v[d->n - 1].server, server);
+}
+
+void
+err_set_finding(ng_diags *d, ng_finding f)
+{
+	if (d && d->n)
+		d->v[d->n - 1].finding = (int)f;
 }
 
 static const char *const severity_names[] = {

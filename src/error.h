@@ -43,5 +43,6 @@ void err_set_code(ng_diags *d, ng_errcode code);
 /* Attach the metric or the server (no credentials) to the last diagnostic. */
 void err_set_metric(ng_diags *d, const char *metric);
 void err_set_server(ng_diags *d, const char *server);
+void err_set_finding(ng_diags *d, ng_finding f);
 
 #endif

@@ -58,10 +58,19 @@ insn_reads_series(const insn *in)
 
 typedef struct prog_metric {
 	const char *name;
-	char *query, *bquery;	/* parameters substituted; bquery NULL without baseline */
+	const char *query, *bquery;	/* parameters substituted (the tree's); bquery NULL without baseline */
 	bool has_default;
 	double dflt;
 	bool bused;		/* some gate reads its baseline */
+	/*
+	 * Selectors for /api/v1/series, each once: the metric names of the
+	 * query's selectors, and each matcher whose value comes from a
+	 * parameter, alone (query_probe).  When the query has no series, a
+	 * probe without any shows a typo, and the default must not apply
+	 * (ng_check_no_default).
+	 */
+	char **probes;
+	int nprobes;
 } prog_metric;
 
 typedef struct prog_rule {
@@ -140,9 +149,12 @@ typedef struct param_set {
  */
 program *program_compile(const char *path, char *text, size_t len,
 			 param_set *sets, int nsets, ng_diags *diags, int *nerrors);
-/* The same; any_baseline: every metric has a baseline (a recorded baseline file gives it). */
+/*
+ * The same; any_baseline: every metric has a baseline (a recorded baseline
+ * file gives it); dialect: the queries' language (NG_DIALECT_FILE: the file's).
+ */
 program *program_compile_ex(const char *path, char *text, size_t len, param_set *sets, int nsets,
-			    bool any_baseline, ng_diags *diags, int *nerrors);
+			    bool any_baseline, ng_dialect dialect, ng_diags *diags, int *nerrors);
 void program_free(program *p);
 
 /* Print the disassembly, each gate's code with the source lines it came from. */

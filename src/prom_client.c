@@ -23,7 +23,7 @@
 struct ng_prom {
 	ng_prom_opts o;
 	CURLM *multi;
-	char *url_range;		/* endpoint, with credentials of the URL */
+	char *url_range, *url_series;	/* endpoints, with credentials of the URL */
 	char *shown;			/* endpoint for messages */
 	struct curl_slist *headers;
 	const char *user, *password;	/* from the environment */
@@ -148,7 +148,10 @@ url_shown(const char *url)
 	return r;
 }
 
-/* The endpoint of the URL: its path + /api/v1/query_range; and the same without credentials. */
+/*
+ * The endpoints of the URL: its path + /api/v1/query_range and
+ * /api/v1/series; and the first without credentials, for messages.
+ */
 static int
 endpoints(ng_prom *pc, const char *url, ng_diags *d)
 {
@@ -198,16 +201,23 @@ endpoints(ng_prom *pc, const char *url, ng_diags *d)
 	size_t n = strlen(path);
 	while (n && path[n - 1] == '/')
 		n--;
-	char *ep = sb_fmt("%.*s/api/v1/query_range", (int)n, path);
-	curl_url_set(u, CURLUPART_PATH, ep, 0);
 	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
-	free(ep);
-	if (curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK) {
-		err_fail(d, NG_EUSAGE, NULL, "--prometheus: not a URL (http://HOST:PORT[/PATH])");
-		goto out;
+	char **to[] = { &pc->url_range, &pc->url_series };
+	const char *api[] = { "query_range", "series" };
+	for (int i = 0; i < 2; i++) {
+		char *ep = sb_fmt("%.*s/api/v1/%s", (int)n, path, api[i]);
+		curl_url_set(u, CURLUPART_PATH, ep, 0);
+		free(ep);
+		curl_free(full);
+		full = NULL;
+		if (curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK) {
+			err_fail(d, NG_EUSAGE, NULL, "--prometheus: not a URL (http://HOST:PORT[/PATH])");
+			goto out;
+		}
+		*to[i] = xstrdup(full);
+		if (i == 0)
+			pc->shown = url_shown(full);
 	}
-	pc->url_range = xstrdup(full);
-	pc->shown = url_shown(full);
 	st = 0;
 out:
 	curl_free(scheme);
@@ -343,6 +353,7 @@ ng_prom_free(ng_prom *pc)
 		free(pc->secrets[i]);
 	free(pc->secrets);
 	free(pc->url_range);
+	free(pc->url_series);
 	free(pc->shown);
 	free(pc);
 	if (--curl_users == 0)
@@ -451,11 +462,14 @@ xfer_setup(ng_prom *pc, xfer *x, prom_query *q)
 	 * nocache=1: VictoriaMetrics would otherwise move start and end to
 	 * multiples of step, off the evaluation grid; others ignore it.
 	 */
-	x->post = sb_fmt("query=%s&start=%s&end=%s&step=%s&nocache=1", esc ? esc : "", s, e, st);
+	if (q->series)
+		x->post = sb_fmt("match[]=%s&start=%s&end=%s", esc ? esc : "", s, e);
+	else
+		x->post = sb_fmt("query=%s&start=%s&end=%s&step=%s&nocache=1", esc ? esc : "", s, e, st);
 	curl_free(esc);
 	x->h = curl_easy_init();
 	CURL *h = x->h;
-	curl_easy_setopt(h, CURLOPT_URL, pc->url_range);
+	curl_easy_setopt(h, CURLOPT_URL, q->series ? pc->url_series : pc->url_range);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
@@ -571,7 +585,8 @@ xfer_response(ng_prom *pc, xfer *x, long http, const char *tries)
 	prom_query *q = x->q;
 	char *loc = NULL;
 
-	q->status = prom_decode(x->body.s ? x->body.s : "", x->body.len, http, &q->res);
+	q->status = (q->series ? prom_decode_series : prom_decode)(x->body.s ? x->body.s : "", x->body.len,
+								  http, &q->res);
 	if (http >= 300 && http < 400 && curl_easy_getinfo(x->h, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) {
 		char *to = url_shown(loc);
 		set_error(pc, q, NG_EHTTP, "HTTP %ld: redirected to %s; give --prometheus the URL it "

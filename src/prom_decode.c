@@ -275,6 +275,26 @@ decode_result(prom_result *r, const json_t *data)
 	return 0;
 }
 
+/* /api/v1/series: data is an array of label sets; each becomes a series without points. */
+static int
+decode_series_list(prom_result *r, const json_t *data)
+{
+	const json_t *e;
+	size_t i;
+
+	r->type = PROM_SERIES;
+	if (json_is_null(data) || !data)
+		return 0;
+	if (!json_is_array(data))
+		return fail(r, NG_EDECODE, "bad response: data of a series request is not an array");
+	json_array_foreach(data, i, e) {
+		if (!json_is_object(e))
+			return fail(r, NG_EDECODE, "bad response: label set %zu is not an object", i + 1);
+		add_series(r, e);
+	}
+	return 0;
+}
+
 static void
 add_notes(prom_result *r, const json_t *root, const char *key, const char *kind)
 {
@@ -303,8 +323,8 @@ http_error(prom_result *r, long http, const char *body, size_t len)
 	return st;
 }
 
-int
-prom_decode(const char *body, size_t len, long http, prom_result *r)
+static int
+decode(const char *body, size_t len, long http, bool series_list, prom_result *r)
 {
 	json_error_t err;
 	bool ok = http >= 200 && http < 300;
@@ -342,6 +362,8 @@ prom_decode(const char *body, size_t len, long http, prom_result *r)
 			: http_error(r, http, body, len);
 	} else if (!ok) {
 		st = fail(r, NG_EDECODE, "bad response: \"status\": \"success\" with HTTP status %ld", http);
+	} else if (series_list) {
+		st = decode_series_list(r, json_object_get(root, "data"));
 	} else {
 		const json_t *data = json_object_get(root, "data");
 		if (!json_is_object(data))
@@ -353,6 +375,18 @@ prom_decode(const char *body, size_t len, long http, prom_result *r)
 	}
 	json_decref(root);
 	return st;
+}
+
+int
+prom_decode(const char *body, size_t len, long http, prom_result *r)
+{
+	return decode(body, len, http, false, r);
+}
+
+int
+prom_decode_series(const char *body, size_t len, long http, prom_result *r)
+{
+	return decode(body, len, http, true, r);
 }
 
 int

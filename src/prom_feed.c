@@ -6,6 +6,7 @@
  */
 #include "source_prom.h"
 #include "error.h"
+#include "program.h"
 #include "sbuf.h"
 #include "util.h"
 
@@ -23,6 +24,7 @@ typedef struct stream {
 	int64_t from;			/* first time fetched */
 	int64_t fetched_to;		/* last grid time fetched */
 	int64_t last;			/* last sample handed on */
+	const char *absent;		/* a probe the server has no series of (the default rule) */
 } stream;
 
 struct ng_feed {
@@ -163,13 +165,43 @@ series_list(sbuf *b, const prom_result *r)
 		sb_printf(b, " and %zu more", r->nseries - 5);
 }
 
-/* The queries of one fetch: a stream's new grid times, in chunks of MAX_POINTS. */
+/*
+ * The queries of one fetch: a stream's new grid times, in chunks of
+ * MAX_POINTS; and, the first time, the probes of each metric with a
+ * default (program.h), so that a typo cannot pass as its default.
+ */
 typedef struct fetch {
 	prom_query *qs;
 	int *owner;		/* the stream of each query */
+	const char **probe;	/* the probe a query asks about, or NULL */
 	int nq;
 	int64_t *ends;		/* of each stream: the last time fetched, INT64_MIN when none is new */
 } fetch;
+
+static prom_query *
+add_query(fetch *x, int owner, const char *probe)
+{
+	x->qs = xrealloc(x->qs, (size_t)(x->nq + 1) * sizeof *x->qs);
+	x->owner = xrealloc(x->owner, (size_t)(x->nq + 1) * sizeof *x->owner);
+	x->probe = xrealloc(x->probe, (size_t)(x->nq + 1) * sizeof *x->probe);
+	x->owner[x->nq] = owner;
+	x->probe[x->nq] = probe;
+	return &x->qs[x->nq++];
+}
+
+/* The probes of a metric with a default, over what its first fetch reads. */
+static void
+plan_probes(const ng_feed *f, int i, int64_t start, int64_t end, fetch *x)
+{
+	const stream *s = &f->st[i];
+	const prog_metric *pm = &f->gf->metrics[s->metric];
+
+	if (s->baseline || !pm->has_default)
+		return;
+	for (int k = 0; k < pm->nprobes; k++)
+		*add_query(x, i, pm->probes[k]) = (prom_query){ .what = s->what, .query = pm->probes[k],
+								.series = true, .start = start, .end = end };
+}
 
 static void
 plan(const ng_feed *f, int64_t at, fetch *x)
@@ -193,12 +225,11 @@ plan(const ng_feed *f, int64_t at, fetch *x)
 		x->ends[i] = end;
 		for (int64_t c = start; c <= end; c += MAX_POINTS * s->step) {
 			int64_t ce = c + (MAX_POINTS - 1) * s->step;
-			x->qs = xrealloc(x->qs, (size_t)(x->nq + 1) * sizeof *x->qs);
-			x->owner = xrealloc(x->owner, (size_t)(x->nq + 1) * sizeof *x->owner);
-			x->qs[x->nq] = (prom_query){ .what = s->what, .query = s->query, .start = c,
-						     .end = ce < end ? ce : end, .step = s->step };
-			x->owner[x->nq++] = i;
+			*add_query(x, i, NULL) = (prom_query){ .what = s->what, .query = s->query, .start = c,
+							       .end = ce < end ? ce : end, .step = s->step };
 		}
+		if (!s->started)
+			plan_probes(f, i, start, end, x);
 	}
 }
 
@@ -210,6 +241,8 @@ check_results(const ng_feed *f, fetch *x)
 
 	for (int k = 0; k < x->nq && !st; k++) {
 		const prom_result *r = &x->qs[k].res;
+		if (x->probe[k])
+			continue;
 		for (size_t j = 0; r->nseries && j < r->series[0].npts && !st; j++) {
 			int64_t t = r->series[0].pts[j].t;
 			if (t < NG_MIN_TIME_MS || t > NG_MAX_TIME_MS) {
@@ -223,7 +256,7 @@ check_results(const ng_feed *f, fetch *x)
 	}
 	for (int k = 0; k < x->nq && !st; k++) {
 		prom_query *q = &x->qs[k];
-		if (q->res.nseries > 1) {
+		if (!x->probe[k] && q->res.nseries > 1) {
 			sbuf b = { 0 };
 			char *qq = prom_one_line(q->query, strlen(q->query), 300);
 			sb_printf(&b, "%s: %s: the query returned %zu series, not one: ", ng_prom_url(f->pc),
@@ -275,11 +308,21 @@ hand_on(ng_feed *f, const fetch *x, ng_sample_fn fn, void *ctx)
 			continue;
 		if (!s->started)
 			s->from = x->qs[k].start;
+		bool none = true;
+		const char *absent = NULL;
 		for (; k < x->nq && x->owner[k] == i; k++) {
 			const prom_result *r = &x->qs[k].res;
+			if (x->probe[k]) {
+				if (!r->nseries && !absent)
+					absent = x->probe[k];
+				continue;
+			}
+			none &= !r->nseries;
 			if (r->nseries && (ret = feed_points(s, r->series[0].pts, r->series[0].npts, fn, ctx)))
 				return ret;
 		}
+		if (none && absent)
+			s->absent = absent;
 		if ((ret = feed_end(s, x->ends[i], fn, ctx)))
 			return ret;
 		s->started = true;
@@ -306,6 +349,16 @@ ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
 		prom_query_clear(&x.qs[k]);
 	free(x.qs);
 	free(x.owner);
+	free(x.probe);
 	free(x.ends);
 	return ret;
+}
+
+const char *
+ng_feed_absent(const ng_feed *f, int metric)
+{
+	for (int i = 0; i < f->nst; i++)
+		if (f->st[i].metric == metric && !f->st[i].baseline)
+			return f->st[i].absent;
+	return NULL;
 }

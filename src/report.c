@@ -94,7 +94,7 @@ rule_json(const program *p, int ri, const gate_result *r, bool with_state)
 }
 
 void
-report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
+report_json(const program *p, const gate_result *r, const series *ss, const char *const *nodefault, FILE *out)
 {
 	const prog_gate *g = &p->gates[r->gate];
 	json_t *o = json_object(), *w = json_object(), *rules = json_array(), *metrics = json_array();
@@ -146,6 +146,7 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 			json_object_set_new(mo, "baseline", json_null());
 		}
 		json_object_set_new(mo, "default", pm->has_default ? number(pm->dflt) : json_null());
+		json_object_set_new(mo, "defaulted", json_boolean(has && when == VM_NEVER));
 		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
 			const prog_cmp *c = &p->cmps[ci];
 			bool reads = false;
@@ -169,6 +170,11 @@ report_json(const program *p, const gate_result *r, const series *ss, FILE *out)
 		json_array_append_new(metrics, mo);
 	}
 	json_object_set_new(o, "metrics", metrics);
+	json_t *warnings = json_array();
+	for (int m = 0; m < p->nmetrics; m++)
+		if (used[m] && nodefault[m])
+			json_array_append_new(warnings, json_string(nodefault[m]));
+	json_object_set_new(o, "warnings", warnings);
 
 	json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	fputc('\n', out);
@@ -192,7 +198,7 @@ fmtnum(char *buf, size_t size, double v, bool present)
 }
 
 void
-report_human(const program *p, const gate_result *r, const series *ss, FILE *out)
+report_human(const program *p, const gate_result *r, const series *ss, const char *const *nodefault, FILE *out)
 {
 	const prog_gate *g = &p->gates[r->gate];
 	const prog_rule *dr = &p->rules[r->decided];
@@ -242,6 +248,8 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 		}
 		if (has && when == VM_NEVER)
 			fputs(" (default)", out);
+		else if (nodefault[m])
+			fputs(" (no series: the default does not apply)", out);
 		fputc('\n', out);
 		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
 			const prog_cmp *c = &p->cmps[ci];
@@ -255,5 +263,11 @@ report_human(const program *p, const gate_result *r, const series *ss, FILE *out
 				state(vm_compare(c->op, lr[0], lr[1])));
 		}
 	}
+	bool head = false;
+	for (int m = 0; m < p->nmetrics; m++)
+		if (used[m] && nodefault[m]) {
+			fprintf(out, "%s    %s\n", head ? "" : "  warnings\n", nodefault[m]);
+			head = true;
+		}
 	free(used);
 }

@@ -6,7 +6,10 @@
 
 #include "eval.h"
 
-void report_json(const program *p, const gate_result *r, const series *ss, FILE *out);
-void report_human(const program *p, const gate_result *r, const series *ss, FILE *out);
+/* nodefault: per metric, why its default must not apply (a warning of the report), or NULL. */
+void report_json(const program *p, const gate_result *r, const series *ss, const char *const *nodefault,
+		 FILE *out);
+void report_human(const program *p, const gate_result *r, const series *ss, const char *const *nodefault,
+		  FILE *out);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "sema.h"
 #include "names.h"
+#include "query.h"
 #include "units.h"
 #include "util.h"
 
@@ -22,6 +23,7 @@ typedef struct sema {
 	bool any_baseline;	/* --baseline given: every metric has one */
 	/* each name's first definition: the one a lookup finds and a duplicate's note shows */
 	names params, metrics, sets;
+	const param_set *setv;	/* --set values, by the index sets holds */
 } sema;
 
 static const struct fninfo {
@@ -150,7 +152,7 @@ check_baseline(sema *s, ast_node *n, int m)
 {
 	const ast_metric *am = &s->f->metrics[m];
 
-	if (am->bquery || s->any_baseline)
+	if (am->q[1].text || s->any_baseline)
 		return true;
 	diag_error(s->d, n->span, "metric '%s' has no baseline", am->name);
 	diag_note(s->d, am->span, "add `baseline `QUERY`` to the metric '%s'", am->name);
@@ -390,104 +392,28 @@ clear_relpct(ast_node *n, bool right_of_addsub)
 		clear_relpct(n->arg[i], n->kind == A_BIN && i == 1 && (n->op == OPR_ADD || n->op == OPR_SUB));
 }
 
-/* The value of the parameter named by the len bytes at name, or NULL. */
+/* The value of the parameter named by the len bytes at name, or NULL: a --set wins over the file. */
 static const char *
-param_value(const sema *s, const char *name, size_t len, const param_set *sets)
+param_value(void *ctx, const char *name, size_t len)
 {
-	int i = names_findn(&s->sets, name, len);	/* a --set wins over the file */
+	const sema *s = ctx;
+	int i = names_findn(&s->sets, name, len);
 
 	if (i >= 0)
-		return sets[i].value;
+		return s->setv[i].value;
 	i = names_findn(&s->params, name, len);
 	return i >= 0 ? s->f->params[i].value : NULL;
 }
 
-/*
- * $name and ${name} in a query become the parameter's value, escaped for
- * the PromQL string literal they stand in; outside a literal a value may
- * only be a plain token, so no value can change the query's structure.
- */
-static char *
-substitute(sema *s, const char *q, diag_span qspan, const param_set *sets)
+/* `dialect NAME` of the file, unless the caller chose one. */
+static enum pq_dialect
+dialect(sema *s, ng_dialect chosen)
 {
-	size_t cap = strlen(q) + 64, n = 0;
-	char *out = xmalloc(cap);
-	char quote = 0;
-	bool ok = true;
+	const ast_file *f = s->f;
 
-#define PUT(c) do { if (n + 2 >= cap) out = xrealloc(out, cap *= 2); out[n++] = (c); } while (0)
-#define PUTS(src, k) do { if (n + (k) + 2 >= cap) out = xrealloc(out, cap = 2 * (n + (k) + 2)); \
-			  memcpy(out + n, (src), (k)); n += (k); } while (0)
-	for (const char *p = q; *p; p++) {
-		size_t run = strcspn(p, "\"'\\$");	/* nothing to quote or replace */
-		if (run) {
-			PUTS(p, run);
-			p += run - 1;
-			continue;
-		}
-		if (quote && *p == '\\' && p[1]) {
-			PUT(*p);
-			PUT(*++p);
-			continue;
-		}
-		if (*p == '"' || *p == '\'') {
-			if (!quote)
-				quote = *p;
-			else if (quote == *p)
-				quote = 0;
-		}
-		if (*p != '$') {
-			PUT(*p);
-			continue;
-		}
-		if (p[1] == '$') {
-			PUT('$');
-			p++;
-			continue;
-		}
-		const char *name = p + 1, *end;
-		bool brace = *name == '{';
-		if (brace)
-			name++;
-		for (end = name; (*end >= 'a' && *end <= 'z') || (*end >= 'A' && *end <= 'Z') ||
-			  (*end >= '0' && *end <= '9') || *end == '_'; end++)
-			;
-		diag_span at = { qspan.off + 1 + (unsigned)(p - q), (unsigned)(end - p) + (brace ? 1 : 0) };
-		if (end == name || (brace && *end != '}')) {
-			diag_error(s->d, at, "malformed parameter reference; write $name or ${name} ($$ for a literal $)");
-			ok = false;
-			break;
-		}
-		size_t len = (size_t)(end - name);
-		const char *val = param_value(s, name, len, sets);
-		if (!val) {
-			diag_error(s->d, at, "undefined parameter '$%.*s'", (int)len, name);
-			ok = false;
-			p = end - (brace ? 0 : 1);
-			continue;
-		}
-		for (const char *v = val; *v; v++) {
-			if (!quote && !((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
-					(*v >= '0' && *v <= '9') || *v == '_' || *v == ':' || *v == '.')) {
-				diag_error(s->d, at, "the value of '$%.*s' (\"%s\") may stand outside a string literal "
-					   "only if it is a plain word", (int)len, name, val);
-				ok = false;
-				break;
-			}
-			if (quote && (*v == quote || *v == '\\' || *v == '\n'))
-				PUT('\\');
-			PUT(quote && *v == '\n' ? 'n' : *v);
-		}
-		p = end - (brace ? 0 : 1);
-	}
-#undef PUT
-#undef PUTS
-	out[n] = '\0';
-	if (!ok) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	if (chosen == NG_DIALECT_FILE && f->dialect && !ng_dialect_parse(f->dialect, &chosen))
+		diag_error(s->d, f->dialect_span, "unknown dialect '%s' (promql or metricsql)", f->dialect);
+	return chosen == NG_DIALECT_METRICSQL ? PQ_METRICSQL : PQ_PROMQL;
 }
 
 /* The longest `for` duration in a condition (the parser bounds its height). */
@@ -593,9 +519,9 @@ gate(sema *s, ast_gate *g)
 }
 
 int
-sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline)
+sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline, ng_dialect chosen)
 {
-	sema s = { .f = f, .d = d, .any_baseline = any_baseline };
+	sema s = { .f = f, .d = d, .any_baseline = any_baseline, .setv = sets };
 	names gates;
 	int j;
 
@@ -611,6 +537,7 @@ sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseli
 			diag_error(d, f->params[i].span, "duplicate parameter '%s'", f->params[i].name);
 			diag_note(d, f->params[j].span, "first defined here");
 		}
+	enum pq_dialect dl = dialect(&s, chosen);
 	for (int i = 0; i < f->nmetrics; i++) {
 		ast_metric *m = &f->metrics[i];
 
@@ -620,11 +547,11 @@ sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseli
 		}
 		if (m->dflt)
 			literal(&s, m->dflt, false);
-		m->final = substitute(&s, m->query, m->query_span, sets);
-		if (m->bquery)
-			m->bfinal = substitute(&s, m->bquery, m->bquery_span, sets);
-		if (!*m->query)
-			diag_error(d, m->query_span, "empty query for metric '%s'", m->name);
+		for (int b = 0; b < 2; b++)
+			if (m->q[b].text && *m->q[b].text)
+				query_prepare(&m->q[b], dl, param_value, &s, d);
+			else if (m->q[b].text)
+				diag_error(d, m->q[b].span, "empty query for metric '%s'", m->name);
 	}
 	for (int i = 0; i < f->ngates; i++) {
 		if ((j = names_add(&gates, f->gates[i].name, i)) >= 0) {

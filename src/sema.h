@@ -7,8 +7,9 @@
 
 /*
  * Returns the number of errors in d (all reported there).  any_baseline:
- * every metric has a baseline from elsewhere (a recorded baseline file).
+ * every metric has a baseline from elsewhere (a recorded baseline file);
+ * dialect: the queries' language, NG_DIALECT_FILE for the file's own.
  */
-int sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline);
+int sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline, ng_dialect dialect);
 
 #endif

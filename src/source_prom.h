@@ -46,7 +46,8 @@ typedef struct prom_series {
 	size_t npts;
 } prom_series;
 
-enum prom_type { PROM_NONE, PROM_MATRIX, PROM_VECTOR, PROM_SCALAR };
+/* PROM_SERIES: label sets of /api/v1/series, series without points. */
+enum prom_type { PROM_NONE, PROM_MATRIX, PROM_VECTOR, PROM_SCALAR, PROM_SERIES };
 
 typedef struct prom_result {
 	enum prom_type type;
@@ -66,6 +67,8 @@ typedef struct prom_result {
  * with a success body).  r is filled either way and freed by the caller.
  */
 int prom_decode(const char *body, size_t len, long http_status, prom_result *r);
+/* The same for a body of /api/v1/series: a PROM_SERIES result. */
+int prom_decode_series(const char *body, size_t len, long http_status, prom_result *r);
 void prom_result_free(prom_result *r);
 
 /* One [seconds, "value"] pair in JSON text (a scalar result's shape); 0 or -1. */
@@ -90,8 +93,9 @@ char *prom_redact(const ng_prom *pc, const char *msg);
 
 typedef struct prom_query {
 	const char *what;		/* "metric p99", for messages */
-	const char *query;
-	int64_t start, end, step;	/* step 0: an instant query at end */
+	const char *query;		/* series: the selector for match[] */
+	bool series;			/* /api/v1/series instead of /api/v1/query_range */
+	int64_t start, end, step;
 	/* results */
 	int status;			/* 0 or an ng_errcode */
 	char *error;			/* one line, credentials removed (status != 0) */

@@ -45,12 +45,14 @@ vm_reset(vm *v)
  * A metric with `default` takes it when its series has no samples at all
  * (an error counter that does not exist until the first error).  A series
  * that had samples and lost them stays unknown: a failing scrape must not
- * read as a healthy 0.
+ * read as a healthy 0.  Nor does one whose selectors the server says match
+ * nothing (a typo): nodefault.
  */
 static bool
 defaulted(const program *p, const series *ss, int s)
 {
-	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && ss[s].count == 0;
+	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && ss[s].count == 0 &&
+	       !ss[s].nodefault;
 }
 
 static double

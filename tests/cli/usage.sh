@@ -12,3 +12,8 @@ run check rules/canary.gate rules/stages.gate --input tests/rules/canary/healthy
 run compile --dump rules/canary.gate --at 5
 run check rules/canary.gate --input tests/rules/canary/healthy.prom --at 0x10
 run check rules/canary.gate --input tests/rules/canary/healthy.prom --at 2025-02-31T00:00:00Z
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --dialect sql
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --lookback 1h
+run lint rules/canary.gate --input tests/rules/canary/healthy.prom
+run lint rules/canary.gate --lookback 0s --prometheus http://127.0.0.1:9
+(unset NOVAGATE_PROMETHEUS_URL; run lint rules/canary.gate)

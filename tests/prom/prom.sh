@@ -43,7 +43,7 @@ wait_url() {
 }
 
 # want_exit NAME STATUS PATTERN -- ARGS...: novagate ARGS exits STATUS; its stderr holds PATTERN (a
-# fixed string; - for none); a fault (status >= 9) prints nothing on stdout and one line on stderr
+# fixed string; - for none); a fault (status 9 to 15) prints nothing on stdout and one line on stderr
 want_exit() {
 	name=$1 want=$2 pat=$3
 	shift 4
@@ -54,7 +54,7 @@ want_exit() {
 		bad "prom: $name: exit $rc, want $want"; cat "$pdir/err" >&2
 	elif [ "$pat" != - ] && ! grep -qF -- "$pat" "$pdir/err"; then
 		bad "prom: $name: stderr lacks '$pat'"; cat "$pdir/err" >&2
-	elif [ "$want" -ge 9 ] && { [ -s "$pdir/out" ] || [ "$lines" -ne 1 ]; }; then
+	elif [ "$want" -ge 9 ] && [ "$want" -le 15 ] && { [ -s "$pdir/out" ] || [ "$lines" -ne 1 ]; }; then
 		bad "prom: $name: a fault printed a report or more than one line"; cat "$pdir/out" "$pdir/err" >&2
 	else
 		ok
@@ -286,6 +286,65 @@ for f in tests/rules/*/*.prom tests/rules/*/*/*.prom; do
 	sed "s|^|${c%.prom}	|" "$f"
 done >"$pdir/all.tsv"
 for g in rules/*.gate; do perl tests/prom/xform.pl <"$g" >"$pdir/$(basename "$g")"; done
+# the series of tests/prom/preflight.gate and typos.gate: an hour, every 15s (%.0f: mawk's %d is 32-bit); pod canary-a is
+# replaced by canary-b (10 minutes apart: the backfill writes no staleness markers)
+awk 'BEGIN {
+	for (t = 1699996400; t <= 1700000000; t += 15) {
+		ms = t * 1000; i = (t - 1699996400) / 15
+		printf "preflight\thttp_requests_total{handler=\"/api/v1/labels\",code=\"200\"} %d %.0f\n", 10 * i, ms
+		printf "preflight\tprocess_resident_memory_bytes{instance=\"a\"} 104857600 %.0f\n", ms
+		if (t < 1699997900 || t >= 1699998500)
+			printf "preflight\tpod_memory_bytes{pod=\"%s\"} 2e8 %.0f\n", t < 1699997900 ? "canary-a" : "canary-b", ms
+		printf "preflight\ttwo_series{pod=\"x\"} 1 %.0f\npreflight\ttwo_series{pod=\"y\"} 2 %.0f\n", ms, ms
+	}
+}' >>"$pdir/all.tsv"
+
+# preflight ENGINE URL: novagate lint, and a default that cannot hide a typo (check, record, replay)
+preflight() {
+	engine=$1 url=$2 at=--at=1700000000
+	PF=tests/prom/preflight.gate TY=tests/prom/typos.gate
+	want_exit "$engine: lint: clean but for a default" 16 - -- lint "$PF" --prometheus "$url" $at
+	lint_out "$engine" preflight
+	want_exit "$engine: lint: a typo in a parameter's value" 16 - -- \
+		lint "$PF" --prometheus "$url" $at --set handler=/api/v1/lables
+	lint_out "$engine" preflight-lables
+	want_exit "$engine: lint: a metric name, a replaced pod, two series" 16 - -- lint "$TY" --prometheus "$url" $at
+	lint_out "$engine" typos
+	want_exit "$engine: lint --format json" 16 - -- lint "$TY" --prometheus "$url" $at --format json
+	if [ "$(jq -r '[.findings[] | .kind + ":" + .metric + ":" + (.line|tostring)] | join(" ")' "$pdir/out")" = \
+	   "unknown-metric:rss:3 churn:pod:4 many-series:two:5" ]; then ok; else
+		bad "prom: $engine: lint --format json"; cat "$pdir/out" >&2; fi
+	printf '%s\n' 'metric requests = `sum(rate(http_requests_total{handler="/api/v1/labels"}[5m]))`' \
+		'metric rss = `max(process_resident_memory_byte)` default 0' \
+		'gate g {' '  go when requests > 0 && rss < 1Gi' '}' >"$pdir/name.gate"
+	sed 's/_byte)/_bytes)/' "$pdir/name.gate" >"$pdir/clean.gate"
+	want_exit "$engine: lint: a clean file" 0 - -- lint "$pdir/clean.gate" --prometheus "$url" $at --lookback 10m
+	if [ ! -s "$pdir/out" ]; then ok; else bad "prom: $engine: lint: a clean file: output"; cat "$pdir/out" >&2; fi
+	# check: a literal matcher that matches nothing is a real zero, the default applies
+	want_exit "$engine: default: code=\"503\" never happened" 0 - -- check "$PF" --prometheus "$url" $at
+	if [ "$(jq -r '([.metrics[] | .name + "=" + (.defaulted|tostring)] | join(" ")) + " " + (.warnings|length|tostring)' "$pdir/out")" = \
+	   "errors=true requests=false rss=false 0" ]; then ok; else bad "prom: $engine: default: report"; cat "$pdir/out" >&2; fi
+	# a typo in a parameter's value: no default, so not go
+	warn="warning: metric 'errors': the server has no series of {handler=\"/api/v1/lables\"}, so its default does not apply"
+	want_exit "$engine: default: a typo in \$handler" 3 "$warn" -- \
+		check "$PF" --prometheus "$url" $at --set handler=/api/v1/lables
+	if [ "$(jq -r '[.verdict, (.metrics[0].defaulted|tostring), (.warnings|length|tostring)] | join(" ")' "$pdir/out")" = \
+	   "inconclusive false 1" ]; then ok; else bad "prom: $engine: default: typo report"; cat "$pdir/out" >&2; fi
+	cp "$pdir/out" "$pdir/typo.json"
+	ngt record "$PF" --prometheus "$url" $at --set handler=/api/v1/lables >"$pdir/rec.prom" 2>"$pdir/err"
+	ngt check "$PF" --input "$pdir/rec.prom" --set handler=/api/v1/lables >"$pdir/replay.json" 2>>"$pdir/err"
+	if cmp -s "$pdir/typo.json" "$pdir/replay.json"; then ok; else
+		bad "prom: $engine: default: the recording does not replay the typo"; diff "$pdir/typo.json" "$pdir/replay.json" >&2; cat "$pdir/err" >&2; fi
+	# a typo in a metric name
+	want_exit "$engine: default: a typo in a metric name" 3 "the server has no series of process_resident_memory_byte," -- \
+		check "$pdir/name.gate" --prometheus "$url" $at
+}
+# lint_out ENGINE NAME: lint's report is tests/prom/NAME.lint (NG_UPDATE=1 writes it: review the diff)
+lint_out() {
+	[ "${NG_UPDATE:-0}" = 1 ] && [ "$1" = prometheus ] && cp "$pdir/out" "tests/prom/$2.lint"
+	if cmp -s "$pdir/out" "tests/prom/$2.lint"; then ok; else
+		bad "prom: $1: lint: the report differs from tests/prom/$2.lint"; diff "tests/prom/$2.lint" "$pdir/out" >&2; fi
+}
 
 # The cases of verdicts.tsv: gatefile, gate, input, case name, at (the input's newest sample);
 # and check --input's report of each without what differs: the file, the queries, and sampled_at
@@ -388,6 +447,7 @@ if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1;
 			want_exit "baseline: malformed" 6 "values out of time order" -- \
 				check "$B" --prometheus "$P" --baseline "$pdir/bad.json"
 			want_exit "baseline: unreadable" 7 "nosuch.json" -- check "$B" --prometheus "$P" --baseline "$pdir/nosuch.json"
+			preflight prometheus "$P"
 		else
 			bad "prom: prometheus did not become ready"; tail -n 20 "$pdir/prometheus.log" >&2
 		fi
@@ -452,6 +512,7 @@ if command -v victoria-metrics >/dev/null 2>&1; then
 		done
 		if [ $i -lt 200 ]; then
 			cases victoria-metrics "$V"
+			preflight victoria-metrics "$V"
 		else
 			bad "prom: victoria-metrics did not take the $want samples"
 		fi

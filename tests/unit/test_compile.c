@@ -348,6 +348,12 @@ static const char dump_text[] =
 	"}\n";
 
 static const char dump_want[] =
+	"metric e  (t.gate:2)  instant vector\n"
+	"  query     x\n"
+	"metric p99  (t.gate:3)  instant vector\n"
+	"  query     y\n"
+	"  baseline  z\n"
+	"\n"
 	"gate canary  (t.gate:4)  step 30s  window 1m  lookback 5m  stack 5\n"
 	"    6|   rollback \"bad\" when e > 5% for 1m\n"
 	"  0000  LOAD      s0          ; e\n"
@@ -442,11 +448,11 @@ params(void)
 
 	/* a file's param, as $name and ${name}; $$ is a literal $ */
 	r = compile("param version = \"v1.2.4\"\n"
-		    "metric e = `x{version=\"$version\",v2=\"${version}x\"} $$`\n"
+		    "metric e = `x{version=\"$version\",v2=\"${version}x\",d=\"$$\"}`\n"
 		    "gate g {\n  go when e < 1\n}\n");
 	T_CHECK(r.p != NULL, "does not compile:\n%s", r.errs);
 	if (r.p)
-		T_STREQ(r.p->metrics[0].query, "x{version=\"v1.2.4\",v2=\"v1.2.4x\"} $");
+		T_STREQ(r.p->metrics[0].query, "x{version=\"v1.2.4\",v2=\"v1.2.4x\",d=\"$\"}");
 	result_free(&r);
 
 	/* --set overrides the file's value */

@@ -1,0 +1,327 @@
+/*
+ * lint.c: the preflight, `novagate lint`: every query of a gate file asked
+ * about at the server before a rollout depends on it (ng_lint in
+ * novagate.h).  All requests go out at once: each distinct probe
+ * (/api/v1/series: a selector's metric name; its name with one matcher
+ * whose value comes from a parameter) and each query once (query_range
+ * over the lookback).  Then the findings, in file order, at the bytes of
+ * the gate file they concern.
+ */
+#include "diag.h"
+#include "error.h"
+#include "names.h"
+#include "program.h"
+#include "query.h"
+#include "sbuf.h"
+#include "source_prom.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_POINTS 10000	/* per query: Prometheus refuses more than 11,000 */
+
+typedef struct linter {
+	const program *p;
+	ng_prom *pc;
+	int64_t at, lookback, step;
+	diag_src src;
+	ng_diags *d;
+	int nfindings;
+	/* the requests: probes (deduplicated by their text) and queries */
+	prom_query *qs;
+	char **texts;		/* the probes' texts, owned */
+	int nq, cap;
+	names probes;		/* probe text -> request */
+	int *query;		/* per metric and baseline (SERIES_OF): its query's request, or -1 */
+} linter;
+
+static int
+request(linter *l, const prom_query *q)
+{
+	if (l->nq == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->qs = xrealloc(l->qs, (size_t)l->cap * sizeof *l->qs);
+		l->texts = xrealloc(l->texts, (size_t)l->cap * sizeof *l->texts);
+	}
+	l->qs[l->nq] = *q;
+	l->texts[l->nq] = NULL;
+	return l->nq++;
+}
+
+/* The request of a probe, made once whichever selectors share it; text is taken over. */
+static int
+probe(linter *l, char *text, const char *what)
+{
+	int i = names_find(&l->probes, text);
+
+	if (i >= 0) {
+		free(text);
+		return i;
+	}
+	i = request(l, &(prom_query){ .what = what, .query = text, .series = true, .start = l->at - l->lookback,
+				      .end = l->at });
+	l->texts[i] = text;
+	names_add(&l->probes, text, i);
+	return i;
+}
+
+/* Every request a query needs: its probes, then itself. */
+static void
+plan_query(linter *l, int m, bool b)
+{
+	const ast_query *q = &l->p->ast->metrics[m].q[b];
+	const char *what = l->p->metrics[m].name;
+
+	if (!q->pq)
+		return;
+	for (int i = 0; i < pq_nselectors(q->pq); i++) {
+		const pq_selector *s = pq_selector_at(q->pq, i);
+		for (int j = -1; j < s->nm; j++) {
+			char *text = query_probe(q, l->p->text, s, j);
+			if (text)
+				probe(l, text, what);
+		}
+	}
+	l->query[SERIES_OF(m, b)] = request(l, &(prom_query){ .what = what, .query = q->final,
+				.start = l->at - l->lookback, .end = l->at, .step = l->step });
+}
+
+static void
+finding(linter *l, ng_finding f, int m, diag_span at, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+finding(linter *l, ng_finding f, int m, diag_span at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vwarning(&l->src, at, fmt, ap);
+	va_end(ap);
+	err_set_metric(l->d, l->p->metrics[m].name);
+	err_set_finding(l->d, f);
+	l->nfindings++;
+}
+
+static bool
+found(const linter *l, char *text)
+{
+	int i = names_find(&l->probes, text);
+
+	free(text);
+	return i < 0 || l->qs[i].status || l->qs[i].res.nseries > 0;	/* a rejected probe proves nothing */
+}
+
+/* A selector's metric name, and each parameter's value in its matchers: whether it found a typo. */
+static bool
+judge_selector(linter *l, int m, const ast_query *q, const pq_selector *s, const char *over)
+{
+	const char *text = l->p->text;
+	char *name = query_probe(q, text, s, -1);
+	int before = l->nfindings;
+
+	if (name && !found(l, name)) {
+		diag_span at = s->name_len ? query_file_span(q, text, s->name_off, s->name_len)
+					   : query_file_span(q, text, s->off, s->len);
+		finding(l, NG_FIND_UNKNOWN_METRIC, m, at, "no series of the metric '%s' %s: a typo?", s->metric, over);
+	}
+	for (int j = 0; j < s->nm; j++) {
+		const pq_matcher *mt = &s->m[j];
+		char *probe = query_probe(q, text, s, j);
+		diag_span ref;
+		const char *pn;
+		size_t pl;
+		if (!probe || found(l, xstrdup(probe))) {
+			free(probe);
+			continue;
+		}
+		query_param_in(q, text, mt->off, mt->len, &ref, &pn, &pl);
+		finding(l, NG_FIND_UNKNOWN_VALUE, m, ref, "no series of any metric matches %s %s: is the value of "
+			"$%.*s (\"%s\") a typo?", probe, over, (int)pl, pn, mt->value);
+		free(probe);
+	}
+	return l->nfindings > before;
+}
+
+/* Whether a series has a point at t (its points are in time order). */
+static bool
+has_point(const prom_series *s, int64_t t)
+{
+	size_t lo = 0, hi = s->npts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->pts[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->npts && s->pts[lo].t == t;
+}
+
+static size_t
+series_at(const prom_result *r, int64_t t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nseries; i++)
+		n += has_point(&r->series[i], t);
+	return n;
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The most series with a point at one time: the longest run of one time among all points. */
+static size_t
+most_at_once(const prom_result *r)
+{
+	size_t n = 0, most = 0, run = 0;
+
+	for (size_t i = 0; i < r->nseries; i++)
+		n += r->series[i].npts;
+	int64_t *t = xmalloc((n + 1) * sizeof *t);
+	n = 0;
+	for (size_t i = 0; i < r->nseries; i++)
+		for (size_t j = 0; j < r->series[i].npts; j++)
+			t[n++] = r->series[i].pts[j].t;
+	qsort(t, n, sizeof *t, cmp_time);
+	for (size_t i = 0; i < n; i++) {
+		run = i && t[i] == t[i - 1] ? run + 1 : 1;
+		if (run > most)
+			most = run;
+	}
+	free(t);
+	return most;
+}
+
+static void
+list_series(sbuf *b, const prom_result *r)
+{
+	for (size_t i = 0; i < r->nseries && i < 3; i++)
+		sb_printf(b, "%s%s", i ? ", " : "", r->series[i].labels);
+	if (r->nseries > 3)
+		sb_printf(b, " and %zu more", r->nseries - 3);
+}
+
+/*
+ * What the query itself gave: rejected, nothing now (unless a typo says
+ * why already), several at once, or series that come and go.
+ */
+static int
+judge_result(linter *l, int m, bool b, const ast_query *q, bool typo, const char *over)
+{
+	const prom_query *rq = &l->qs[l->query[SERIES_OF(m, b)]];
+	const prog_metric *pm = &l->p->metrics[m];
+	const char *whose = b ? "the baseline query" : "the query";
+	char at[40];
+	sbuf s = { 0 };
+
+	util_fmt_time(at, sizeof at, l->at);
+	if (rq->status == NG_EAPI) {
+		finding(l, NG_FIND_REJECTED, m, q->span, "the server rejects %s: %s", whose, rq->res.error);
+		return 0;
+	}
+	if (rq->status)
+		return rq->status;
+	const prom_result *r = &rq->res;
+	size_t now = series_at(r, l->at), most = most_at_once(r);
+	if (now == 0 && typo) {
+		;	/* said: the selector matches nothing, and check will not apply a default */
+	} else if (now == 0 && !b && pm->has_default) {
+		char v[32];
+		ng_format_value(v, sizeof v, pm->dflt);
+		finding(l, NG_FIND_DEFAULT, m, q->span, "the query returns no series at %s: the default (%s) "
+			"would apply", at, v);
+	} else if (now == 0) {
+		finding(l, NG_FIND_NO_SERIES, m, q->span, "%s returns no series at %s", whose, at);
+	}
+	if (most > 1) {
+		list_series(&s, r);
+		finding(l, NG_FIND_MANY_SERIES, m, q->span, "%s returns %zu series at once %s, not one: %s; "
+			"aggregate them (sum, max ...) or select one", whose, most, over, s.s);
+	} else if (r->nseries > 1) {
+		list_series(&s, r);
+		finding(l, NG_FIND_CHURN, m, q->span, "%s returns %zu different series one after another %s "
+			"(a replaced pod?): %s; a check sees only the latest", whose, r->nseries, over, s.s);
+	}
+	free(s.s);
+	return 0;
+}
+
+/* The shortest step of the gates, so that a short-lived series shows; at most MAX_POINTS a query. */
+static int64_t
+lint_step(const program *p, int64_t lookback)
+{
+	int64_t step = 0;
+
+	for (int g = 0; g < p->ngates; g++)
+		if (!step || p->gates[g].step < step)
+			step = p->gates[g].step;
+	if (!step)
+		step = 15000;
+	if (lookback / step >= MAX_POINTS)
+		step = lookback / (MAX_POINTS - 1) + 1;
+	return step;
+}
+
+ng_errcode
+ng_lint(ng_prom *pc, const ng_gatefile *gf, int64_t at, int64_t lookback, ng_diags *d, int *nfindings)
+{
+	const program *p = gf;
+	linter l = { .p = p, .pc = pc, .at = at, .lookback = lookback, .d = d };
+	char over[64], dur[32];
+	int st = 0;
+
+	*nfindings = 0;
+	l.step = lint_step(p, lookback);
+	util_fmt_duration(dur, sizeof dur, lookback);
+	snprintf(over, sizeof over, "over the last %s", dur);
+	names_init(&l.probes, 16);
+	l.query = xmalloc((size_t)(2 * p->nmetrics + 1) * sizeof *l.query);
+	for (int m = 0; m < p->nmetrics; m++)
+		for (int b = 0; b < 2; b++) {
+			l.query[SERIES_OF(m, b)] = -1;
+			plan_query(&l, m, b);
+		}
+	int rc = prom_run(pc, l.qs, l.nq, d);
+	/* a probe or query the server rejects is a finding; any other fault ends the lint */
+	for (int i = 0; i < l.nq && rc; i++)
+		if (l.qs[i].status && l.qs[i].status != NG_EAPI) {
+			err_add(d, NG_SEV_ERROR, (ng_errcode)l.qs[i].status, ERR_NOWHERE, "%s", l.qs[i].error);
+			err_set_server(d, ng_prom_url(pc));
+			st = l.qs[i].status;
+			break;
+		}
+	if (rc < 0)
+		st = NG_ECONNECT;	/* stopped */
+	diag_init(&l.src, p->path, p->text, p->len, d);
+	for (int m = 0; m < p->nmetrics && !st; m++)
+		for (int b = 0; b < 2 && !st; b++) {
+			const ast_query *q = &p->ast->metrics[m].q[b];
+			if (!q->pq)
+				continue;
+			bool typo = false;
+			for (int i = 0; i < pq_nselectors(q->pq); i++)
+				typo |= judge_selector(&l, m, q, pq_selector_at(q->pq, i), over);
+			st = judge_result(&l, m, b, q, typo, over);
+		}
+	diag_free(&l.src);
+	for (int i = 0; i < l.nq; i++) {
+		free(l.texts[i]);
+		prom_query_clear(&l.qs[i]);
+	}
+	free(l.qs);
+	free(l.texts);
+	free(l.query);
+	names_free(&l.probes);
+	*nfindings = l.nfindings;
+	return (ng_errcode)st;
+}

@@ -1,0 +1,57 @@
+/*
+ * query.h: a metric's query, from the text of the gate file to the PromQL
+ * a server is sent.  Parameters are substituted, escaped for the literal
+ * they stand in; the result is parsed and type-checked (promql.h), every
+ * problem reported at its place in the gate file; and what it selects
+ * becomes probes: the selectors the default rule and `novagate lint` ask
+ * /api/v1/series about, to tell a typo from a series that does not exist
+ * yet.
+ */
+#ifndef NG_QUERY_H
+#define NG_QUERY_H
+
+#include "ast.h"
+#include "diag.h"
+#include "promql.h"
+
+/*
+ * Where each byte of a substituted query comes from: its offset in the
+ * gate file, with QUERY_PARAM set for a byte of a parameter's value (the
+ * offset is then that of the reference's '$').
+ */
+#define QUERY_PARAM 0x80000000u
+
+/* A parameter's value by name (the len bytes at name), or NULL when there is none. */
+typedef const char *query_param_fn(void *ctx, const char *name, size_t len);
+
+/*
+ * Substitute q's parameters, then parse and check the result in dialect;
+ * errors (and warnings) go to d, at the bytes of the gate file they
+ * concern.  Returns whether q has no error.
+ */
+bool query_prepare(ast_query *q, enum pq_dialect dialect, query_param_fn *value, void *ctx, diag_src *d);
+void query_clear(ast_query *q);
+
+/*
+ * The span of the gate file that bytes [off, off+len) of q->final come
+ * from; a byte of a parameter's value stands for its whole reference.
+ */
+diag_span query_file_span(const ast_query *q, const char *file_text, unsigned off, unsigned len);
+
+/*
+ * Whether a byte of [off, off+len) of q->final comes from a parameter's
+ * value; if so *ref is the first such reference ($name or ${name}) and
+ * *name, *namelen the parameter's name in the file's text.
+ */
+bool query_param_in(const ast_query *q, const char *file_text, unsigned off, unsigned len, diag_span *ref,
+		    const char **name, size_t *namelen);
+
+/*
+ * The probes of selector s of q, selectors for /api/v1/series: j < 0, its
+ * metric name alone (NULL when it names none); j >= 0, its matcher j alone
+ * when the value comes from a parameter (else NULL).  Newly allocated.  A
+ * literal matcher is not asked about: code="503" may rightly match nothing.
+ */
+char *query_probe(const ast_query *q, const char *file_text, const pq_selector *s, int j);
+
+#endif
