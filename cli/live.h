@@ -61,8 +61,8 @@ int live_push(void *ctx, int metric, bool baseline, int64_t t, double v, bool st
  * the feed's code (-1: stopped).
  */
 int live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline);
-/* After the first fetch: the defaults the server's probes rule out (ng_feed_absent), warned about on stderr. */
-void live_no_default(const ng_feed *f, ng_check *c);
+/* After a fetch: the selectors the server has no series of (ng_feed_absent) into c, warned about on stderr. */
+void live_absent(const ng_feed *f, ng_check *c);
 /* JSON of a time, of a fault ({status, kind, message}); one compact line of JSON. */
 json_t *live_timestamp(int64_t t);
 json_t *live_error_json(ng_errcode rc, const char *msg);

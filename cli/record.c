@@ -16,6 +16,7 @@ typedef struct recorder {
 	int64_t at;
 	bool header;
 	int last_metric;
+	bool last_baseline;
 	FILE *out;
 } recorder;
 
@@ -58,6 +59,7 @@ record_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool st
 	char val[64];
 
 	record_header(r);
+	bool first = metric != r->last_metric || baseline != r->last_baseline;	/* of a series */
 	if (metric != r->last_metric) {
 		const char *q = ng_gatefile_metric_query(r->gf, metric, false);
 		fprintf(r->out, "# HELP %s ", name);
@@ -71,9 +73,13 @@ record_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool st
 		}
 		fprintf(r->out, "\n# TYPE %s gauge\n", name);
 		r->last_metric = metric;
-		if ((q = ng_feed_absent(r->f, metric))) {	/* the default rule's evidence, for the replay */
-			fprintf(r->out, "# The server has no series of %s: its default does not apply.\n%s{__absent__=\"", q,
-				name);
+	}
+	r->last_baseline = baseline;
+	if (first) {
+		const char *q = ng_feed_absent(r->f, metric, baseline);
+		if (q) {	/* the evidence of ng_check_absent, for the replay */
+			fprintf(r->out, "# The server has no series of %s.\n%s{%s__absent__=\"", q, name,
+				baseline ? "role=\"baseline\"," : "");
 			for (; *q; q++) {	/* a label value escapes \\, " and newline */
 				if (*q == '\\' || *q == '"')
 					fputc('\\', r->out);

@@ -99,17 +99,18 @@ live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline)
 }
 
 void
-live_no_default(const ng_feed *f, ng_check *c)
+live_absent(const ng_feed *f, ng_check *c)
 {
 	const ng_gatefile *gf = ng_check_gatefile(c);
 
-	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++) {
-		const char *sel = ng_feed_absent(f, m);
-		if (!sel || ng_check_no_default_why(c, m))
-			continue;
-		ng_check_no_default(c, m, sel);
-		fprintf(stderr, "novagate: warning: %s\n", ng_check_no_default_why(c, m));
-	}
+	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++)
+		for (int b = 0; b < 2; b++) {
+			const char *sel = ng_feed_absent(f, m, b);
+			if (!sel || ng_check_absent_why(c, m, b))
+				continue;
+			ng_check_absent(c, m, b, sel);
+			fprintf(stderr, "novagate: warning: %s\n", ng_check_absent_why(c, m, b));
+		}
 }
 
 json_t *
@@ -226,7 +227,7 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 	}
 	int rc = live_shot_fetch(&s, live_push, s.c);
 	if (rc == 0)
-		live_no_default(s.f, s.c);
+		live_absent(s.f, s.c);
 	if (rc == 0 && bf)
 		st = cli_baseline_apply(bf, s.c, s.at, s.at);
 	if (rc && live_is_fault(rc) && o->on_error_inconclusive) {

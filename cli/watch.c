@@ -167,7 +167,7 @@ step(watcher *w, int64_t k)
 	ng_check_set_at(w->c, w->t);
 	int rc = live_fetch(w->f, w->t, live_push, w->c, &w->errline);
 	if (rc == 0)
-		live_no_default(w->f, w->c);
+		live_absent(w->f, w->c);
 	if (rc == 0 && w->bf)
 		st = cli_baseline_apply(w->bf, w->c, w->t0 + w->last_k * w->tick, w->t);
 	if (rc < 0) {

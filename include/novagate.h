@@ -235,15 +235,16 @@ ng_errcode ng_check_read_mem(ng_check *c, const char *buf, size_t len, const cha
  */
 bool ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step_ms, int64_t *reach_ms);
 /*
- * The server has no series of selector, one in the metric's query (a typo
- * in a metric name or in a parameter's value): its default must not stand
- * in for the missing samples, so the metric is unknown until samples come.
- * The report lists the warning under "warnings"; the first call for a
- * metric counts.  In text input: a sample NAME{__absent__="SELECTOR"}.
+ * A query had no series, and the server has none of selector, one in it
+ * (a typo in a metric name or in a parameter's value): a warning, which the
+ * report lists under "warnings"; and for a metric's own query, its default
+ * must not stand in for the missing samples, so the metric is unknown until
+ * samples come.  The first call for a series counts.  In text input: a
+ * sample NAME{__absent__="SELECTOR"} (with role="baseline" for a baseline).
  */
-void ng_check_no_default(ng_check *c, int metric, const char *selector);
-/* The warning ng_check_no_default made of the metric, or NULL. */
-const char *ng_check_no_default_why(const ng_check *c, int metric);
+void ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector);
+/* The warning ng_check_absent made of the series, or NULL. */
+const char *ng_check_absent_why(const ng_check *c, int metric, bool baseline);
 /* The newest sample pushed so far, if any: where a check of recorded samples evaluates. */
 bool ng_check_newest(const ng_check *c, int64_t *t_ms);
 /* The grid the evaluated gates step on (the gcd of their steps) and their longest window, ms. */
@@ -329,14 +330,15 @@ void ng_feed_free(ng_feed *f);
 int ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d);
 
 /*
- * After the first fetch: for a metric with a default whose query had no
- * series, a selector of it that the server has no series of (a typo), for
- * ng_check_no_default(); NULL when there is none.  So that a default
- * cannot hide a typo, that fetch also asks /api/v1/series about each
- * selector of such metrics: its metric name and the matchers whose value
- * comes from a parameter.
+ * After the first fetch: for a series whose query had no series, a
+ * selector in it that the server has no series of (a typo), for
+ * ng_check_absent(); NULL when there is none.  The probes asked are each
+ * selector's metric name and each matcher whose value comes from a
+ * parameter, alone: for a metric with a default in the first fetch itself,
+ * so that a default cannot hide a typo; for the others only when their
+ * query had no series, in a second round.
  */
-const char *ng_feed_absent(const ng_feed *f, int metric);
+const char *ng_feed_absent(const ng_feed *f, int metric, bool baseline);
 
 /* For the baseline file: the query, step and first time of series i of the feed. */
 int ng_feed_nseries(const ng_feed *f);

@@ -27,7 +27,7 @@ struct ng_check {
 	series *ss;		/* SERIES_OF(metric, baseline) */
 	bool *wanted;		/* read by an evaluated gate */
 	char **key;		/* label set of each series' first sample */
-	char **nodefault;	/* why a metric's default must not apply (ng_check_no_default), or NULL */
+	char **absent;		/* per series: the warning of ng_check_absent, or NULL */
 	size_t *namelen;	/* strlen of each metric's name */
 	int64_t at, newest;
 	bool has_at, any;
@@ -151,7 +151,7 @@ ng_check_new(const ng_gatefile *gf, int gate)
 	c->wanted = xcalloc((size_t)nseries, sizeof *c->wanted);
 	c->key = xcalloc((size_t)nseries, sizeof *c->key);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
-	c->nodefault = xcalloc((size_t)p->nmetrics, sizeof *c->nodefault);
+	c->absent = xcalloc((size_t)nseries, sizeof *c->absent);
 	for (int m = 0; m < p->nmetrics; m++)
 		c->namelen[m] = strlen(p->metrics[m].name);
 
@@ -184,9 +184,9 @@ ng_check_free(ng_check *c)
 		series_free(&c->ss[s]);
 		free(c->key[s]);
 	}
-	for (int m = 0; m < c->p->nmetrics; m++)
-		free(c->nodefault[m]);
-	free(c->nodefault);
+	for (int s = 0; s < 2 * c->p->nmetrics; s++)
+		free(c->absent[s]);
+	free(c->absent);
 	for (int i = 0; i < c->nres; i++)
 		gate_result_free(&c->res[i]);
 	free(c->res);
@@ -250,7 +250,7 @@ is_stale_label(const text_label *l)
 
 /*
  * `record` writes name{__absent__="SELECTOR"} NaN T where the server had no
- * series of a selector of a defaulted metric's query: ng_check_no_default.
+ * series of a selector in a query that had no series: ng_check_absent.
  */
 static bool
 is_absent_label(const text_label *l)
@@ -309,18 +309,21 @@ on_sample(void *ctx, const text_sample *s)
 		c->tname = 0;	/* what follows may change what it found */
 		m = metric_of(c, s->name, s->name_len);
 		baseline = stale = false;
+		const text_label *absent = NULL;
 		for (size_t i = 0; m >= 0 && i < s->nlabels; i++) {
 			const text_label *l = &s->labels[i];
 			if (l->name_len == 4 && l->value_len == 8 && memcmp(l->name, "role", 4) == 0 &&
 			    memcmp(l->value, "baseline", 8) == 0)
 				baseline = true;
 			stale |= is_stale_label(l);
-			if (is_absent_label(l)) {
-				char *sel = xstrndup(l->value, l->value_len);
-				ng_check_no_default(c, m, sel);
-				free(sel);
-				return 0;	/* a record of the server's, not a sample */
-			}
+			if (is_absent_label(l))
+				absent = l;
+		}
+		if (m >= 0 && absent) {	/* a record of the server's, not a sample */
+			char *sel = xstrndup(absent->value, absent->value_len);
+			ng_check_absent(c, m, baseline, sel);
+			free(sel);
+			return 0;
 		}
 		int si = SERIES_OF(m, baseline);
 		if (m >= 0 && !c->wanted[si])
@@ -441,20 +444,28 @@ ng_check_eval(ng_check *c, int64_t at)
 }
 
 void
-ng_check_no_default(ng_check *c, int metric, const char *selector)
+ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 {
-	if (metric < 0 || metric >= c->p->nmetrics || c->nodefault[metric])
+	int si = SERIES_OF(metric, baseline);
+
+	if (metric < 0 || metric >= c->p->nmetrics || c->absent[si])
 		return;
-	c->nodefault[metric] = sb_fmt("metric '%s': the server has no series of %s, so its default does not "
-				      "apply: a typo in a metric name or a parameter's value?",
-				      c->p->metrics[metric].name, selector);
-	c->ss[SERIES_OF(metric, false)].nodefault = true;
+	const prog_metric *pm = &c->p->metrics[metric];
+	if (!baseline && pm->has_default) {
+		c->absent[si] = sb_fmt("metric '%s': the server has no series of %s, so its default does not "
+				       "apply: a typo in a metric name or a parameter's value?", pm->name, selector);
+		c->ss[si].nodefault = true;
+	} else {
+		c->absent[si] = sb_fmt("%s '%s': no series, and the server has none of %s: a typo in a metric "
+				       "name or a parameter's value?", baseline ? "the baseline of metric" : "metric",
+				       pm->name, selector);
+	}
 }
 
 const char *
-ng_check_no_default_why(const ng_check *c, int metric)
+ng_check_absent_why(const ng_check *c, int metric, bool baseline)
 {
-	return metric >= 0 && metric < c->p->nmetrics ? c->nodefault[metric] : NULL;
+	return metric >= 0 && metric < c->p->nmetrics ? c->absent[SERIES_OF(metric, baseline)] : NULL;
 }
 
 int
@@ -471,9 +482,9 @@ ng_check_report(const ng_check *c, bool human, FILE *out)
 {
 	for (int i = 0; i < c->nres; i++) {
 		if (human)
-			report_human(c->p, &c->res[i], c->ss, (const char *const *)c->nodefault, out);
+			report_human(c->p, &c->res[i], c->ss, (const char *const *)c->absent, out);
 		else
-			report_json(c->p, &c->res[i], c->ss, (const char *const *)c->nodefault, out);
+			report_json(c->p, &c->res[i], c->ss, (const char *const *)c->absent, out);
 	}
 }
 

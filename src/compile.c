@@ -330,7 +330,7 @@ gate(compiler *c, const ast_gate *ag)
 
 /* The distinct probes of a query's selectors (program.h). */
 static void
-probes(prog_metric *pm, const ast_query *q, const char *text)
+probes(prog_metric *pm, bool b, const ast_query *q, const char *text)
 {
 	int n = q->pq ? pq_nselectors(q->pq) : 0;
 	names seen;
@@ -346,9 +346,9 @@ probes(prog_metric *pm, const ast_query *q, const char *text)
 				free(probe);
 				continue;
 			}
-			if (pm->nprobes == cap)
-				pm->probes = xrealloc(pm->probes, (size_t)(cap = 2 * cap + 2) * sizeof *pm->probes);
-			pm->probes[pm->nprobes++] = probe;
+			if (pm->nprobes[b] == cap)
+				pm->probes[b] = xrealloc(pm->probes[b], (size_t)(cap = 2 * cap + 2) * sizeof *pm->probes[b]);
+			pm->probes[b][pm->nprobes[b]++] = probe;
 		}
 	}
 	names_free(&seen);
@@ -397,7 +397,8 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 		};
 	}
 	for (int i = 0; i < f->nmetrics; i++)
-		probes(&p->metrics[i], &f->metrics[i].q[0], p->text);
+		for (int b = 0; b < 2; b++)
+			probes(&p->metrics[i], b, &f->metrics[i].q[b], p->text);
 	for (int i = 0; i < f->ngates; i++)
 		nrules += f->gates[i].nrules;
 	p->rules = xcalloc((size_t)nrules, sizeof *p->rules);
@@ -421,11 +422,12 @@ program_free(program *p)
 		query_clear(&p->ast->metrics[i].q[0]);
 		query_clear(&p->ast->metrics[i].q[1]);
 	}
-	for (int i = 0; i < p->nmetrics; i++) {
-		for (int j = 0; j < p->metrics[i].nprobes; j++)
-			free(p->metrics[i].probes[j]);
-		free(p->metrics[i].probes);
-	}
+	for (int i = 0; i < p->nmetrics; i++)
+		for (int b = 0; b < 2; b++) {
+			for (int j = 0; j < p->metrics[i].nprobes[b]; j++)
+				free(p->metrics[i].probes[b][j]);
+			free(p->metrics[i].probes[b]);
+		}
 	ast_free(p->ast);
 	free(p->metrics);
 	free(p->gates);

@@ -67,10 +67,10 @@ typedef struct prog_metric {
 	 * query's selectors, and each matcher whose value comes from a
 	 * parameter, alone (query_probe).  When the query has no series, a
 	 * probe without any shows a typo, and the default must not apply
-	 * (ng_check_no_default).
+	 * (ng_check_absent).
 	 */
-	char **probes;
-	int nprobes;
+	char **probes[2];	/* [0] of the query, [1] of the baseline query */
+	int nprobes[2];
 } prog_metric;
 
 typedef struct prog_rule {

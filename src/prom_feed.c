@@ -24,7 +24,10 @@ typedef struct stream {
 	int64_t from;			/* first time fetched */
 	int64_t fetched_to;		/* last grid time fetched */
 	int64_t last;			/* last sample handed on */
-	const char *absent;		/* a probe the server has no series of (the default rule) */
+	/* the first fetch: whether the query had series, its probes asked, one the server has none of */
+	bool nonempty, probed;
+	const char *absent;
+	int64_t pstart, pend;		/* the range the probes ask about */
 } stream;
 
 struct ng_feed {
@@ -167,8 +170,10 @@ series_list(sbuf *b, const prom_result *r)
 
 /*
  * The queries of one fetch: a stream's new grid times, in chunks of
- * MAX_POINTS; and, the first time, the probes of each metric with a
- * default (program.h), so that a typo cannot pass as its default.
+ * MAX_POINTS; and, the first time, the probes (program.h) of each metric
+ * with a default, asked at once so that a typo cannot pass as its default.
+ * A query without a default that had no series has its probes asked after,
+ * for the warning alone.
  */
 typedef struct fetch {
 	prom_query *qs;
@@ -189,26 +194,65 @@ add_query(fetch *x, int owner, const char *probe)
 	return &x->qs[x->nq++];
 }
 
-/* The probes of a metric with a default, over what its first fetch reads. */
+static int report_failure(const ng_feed *f, const fetch *x, ng_diags *d);
+
+/* The probes of a stream's query, over what its first fetch reads. */
 static void
-plan_probes(const ng_feed *f, int i, int64_t start, int64_t end, fetch *x)
+plan_probes(ng_feed *f, int i, fetch *x)
 {
-	const stream *s = &f->st[i];
+	stream *s = &f->st[i];
 	const prog_metric *pm = &f->gf->metrics[s->metric];
 
-	if (s->baseline || !pm->has_default)
-		return;
-	for (int k = 0; k < pm->nprobes; k++)
-		*add_query(x, i, pm->probes[k]) = (prom_query){ .what = s->what, .query = pm->probes[k],
-								.series = true, .start = start, .end = end };
+	s->probed = true;
+	for (int k = 0; k < pm->nprobes[s->baseline]; k++) {
+		const char *q = pm->probes[s->baseline][k];
+		*add_query(x, i, q) = (prom_query){ .what = s->what, .query = q, .series = true,
+						    .start = s->pstart, .end = s->pend };
+	}
+}
+
+/* After the first fetch's queries (and probes): whether each query had series, and a probe with none. */
+static void
+judge_probes(ng_feed *f, const fetch *x)
+{
+	for (int k = 0; k < x->nq; k++)
+		if (!x->probe[k])
+			f->st[x->owner[k]].nonempty |= x->qs[k].res.nseries > 0;
+	for (int k = 0; k < x->nq; k++) {
+		stream *s = &f->st[x->owner[k]];
+		if (x->probe[k] && !s->nonempty && !s->absent && !x->qs[k].res.nseries)
+			s->absent = x->probe[k];
+	}
+}
+
+/* The second round: the probes of first-fetched queries without series that were not asked yet. */
+static int
+probe_empty(ng_feed *f, const fetch *x, ng_diags *d)
+{
+	fetch y = { 0 };
+	int st = 0;
+
+	for (int i = 0; i < f->nst; i++)
+		if (!f->st[i].started && x->ends[i] != INT64_MIN && !f->st[i].nonempty && !f->st[i].probed)
+			plan_probes(f, i, &y);
+	if (y.nq && (st = prom_run(f->pc, y.qs, y.nq, d)) > 0)
+		st = report_failure(f, &y, d);
+	else if (y.nq && st == 0)
+		judge_probes(f, &y);
+	for (int k = 0; k < y.nq; k++)
+		prom_query_clear(&y.qs[k]);
+	free(y.qs);
+	free(y.owner);
+	free(y.probe);
+	return st;
 }
 
 static void
-plan(const ng_feed *f, int64_t at, fetch *x)
+plan(ng_feed *f, int64_t at, fetch *x)
 {
 	x->ends = xcalloc((size_t)f->nst, sizeof *x->ends);
 	for (int i = 0; i < f->nst; i++) {
-		const stream *s = &f->st[i];
+		stream *s = &f->st[i];
 		int64_t start, end;
 		if (!s->started) {
 			int64_t n = (s->reach + s->step - 1) / s->step;
@@ -228,8 +272,10 @@ plan(const ng_feed *f, int64_t at, fetch *x)
 			*add_query(x, i, NULL) = (prom_query){ .what = s->what, .query = s->query, .start = c,
 							       .end = ce < end ? ce : end, .step = s->step };
 		}
-		if (!s->started)
-			plan_probes(f, i, start, end, x);
+		s->pstart = start;
+		s->pend = end;
+		if (!s->started && !s->baseline && f->gf->metrics[s->metric].has_default)
+			plan_probes(f, i, x);
 	}
 }
 
@@ -308,21 +354,12 @@ hand_on(ng_feed *f, const fetch *x, ng_sample_fn fn, void *ctx)
 			continue;
 		if (!s->started)
 			s->from = x->qs[k].start;
-		bool none = true;
-		const char *absent = NULL;
 		for (; k < x->nq && x->owner[k] == i; k++) {
 			const prom_result *r = &x->qs[k].res;
-			if (x->probe[k]) {
-				if (!r->nseries && !absent)
-					absent = x->probe[k];
-				continue;
-			}
-			none &= !r->nseries;
-			if (r->nseries && (ret = feed_points(s, r->series[0].pts, r->series[0].npts, fn, ctx)))
+			if (!x->probe[k] && r->nseries &&
+			    (ret = feed_points(s, r->series[0].pts, r->series[0].npts, fn, ctx)))
 				return ret;
 		}
-		if (none && absent)
-			s->absent = absent;
 		if ((ret = feed_end(s, x->ends[i], fn, ctx)))
 			return ret;
 		s->started = true;
@@ -343,8 +380,8 @@ ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
 		ret = -1;
 	else if (st || check_results(f, &x))
 		ret = report_failure(f, &x, d);
-	else	/* nothing is handed on before every query succeeded */
-		ret = hand_on(f, &x, fn, ctx);
+	else if (judge_probes(f, &x), (ret = probe_empty(f, &x, d)) == 0)
+		ret = hand_on(f, &x, fn, ctx);	/* nothing is handed on before every query succeeded */
 	for (int k = 0; k < x.nq; k++)
 		prom_query_clear(&x.qs[k]);
 	free(x.qs);
@@ -355,10 +392,10 @@ ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
 }
 
 const char *
-ng_feed_absent(const ng_feed *f, int metric)
+ng_feed_absent(const ng_feed *f, int metric, bool baseline)
 {
 	for (int i = 0; i < f->nst; i++)
-		if (f->st[i].metric == metric && !f->st[i].baseline)
+		if (f->st[i].metric == metric && f->st[i].baseline == baseline)
 			return f->st[i].absent;
 	return NULL;
 }

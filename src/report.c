@@ -94,7 +94,7 @@ rule_json(const program *p, int ri, const gate_result *r, bool with_state)
 }
 
 void
-report_json(const program *p, const gate_result *r, const series *ss, const char *const *nodefault, FILE *out)
+report_json(const program *p, const gate_result *r, const series *ss, const char *const *absent, FILE *out)
 {
 	const prog_gate *g = &p->gates[r->gate];
 	json_t *o = json_object(), *w = json_object(), *rules = json_array(), *metrics = json_array();
@@ -171,9 +171,9 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 	}
 	json_object_set_new(o, "metrics", metrics);
 	json_t *warnings = json_array();
-	for (int m = 0; m < p->nmetrics; m++)
-		if (used[m] && nodefault[m])
-			json_array_append_new(warnings, json_string(nodefault[m]));
+	for (int i = g->read0; i < g->read0 + g->nread; i++)
+		if (absent[p->reads[i].series])
+			json_array_append_new(warnings, json_string(absent[p->reads[i].series]));
 	json_object_set_new(o, "warnings", warnings);
 
 	json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
@@ -198,7 +198,7 @@ fmtnum(char *buf, size_t size, double v, bool present)
 }
 
 void
-report_human(const program *p, const gate_result *r, const series *ss, const char *const *nodefault, FILE *out)
+report_human(const program *p, const gate_result *r, const series *ss, const char *const *absent, FILE *out)
 {
 	const prog_gate *g = &p->gates[r->gate];
 	const prog_rule *dr = &p->rules[r->decided];
@@ -248,7 +248,7 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 		}
 		if (has && when == VM_NEVER)
 			fputs(" (default)", out);
-		else if (nodefault[m])
+		else if (ss[SERIES_OF(m, false)].nodefault)
 			fputs(" (no series: the default does not apply)", out);
 		fputc('\n', out);
 		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
@@ -264,9 +264,9 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 		}
 	}
 	bool head = false;
-	for (int m = 0; m < p->nmetrics; m++)
-		if (used[m] && nodefault[m]) {
-			fprintf(out, "%s    %s\n", head ? "" : "  warnings\n", nodefault[m]);
+	for (int i = g->read0; i < g->read0 + g->nread; i++)
+		if (absent[p->reads[i].series]) {
+			fprintf(out, "%s    %s\n", head ? "" : "  warnings\n", absent[p->reads[i].series]);
 			head = true;
 		}
 	free(used);

@@ -6,10 +6,8 @@
 
 #include "eval.h"
 
-/* nodefault: per metric, why its default must not apply (a warning of the report), or NULL. */
-void report_json(const program *p, const gate_result *r, const series *ss, const char *const *nodefault,
-		 FILE *out);
-void report_human(const program *p, const gate_result *r, const series *ss, const char *const *nodefault,
-		  FILE *out);
+/* absent: per series, the warning that the server has none of a selector in its query (ng_check_absent), or NULL. */
+void report_json(const program *p, const gate_result *r, const series *ss, const char *const *absent, FILE *out);
+void report_human(const program *p, const gate_result *r, const series *ss, const char *const *absent, FILE *out);
 
 #endif
