@@ -513,6 +513,17 @@ if command -v victoria-metrics >/dev/null 2>&1; then
 		if [ $i -lt 200 ]; then
 			cases victoria-metrics "$V"
 			preflight victoria-metrics "$V"
+			# MetricsQL: a gate in VictoriaMetrics' dialect is checked as such, and runs
+			want_exit "victoria-metrics: a MetricsQL gate" 0 - -- check tests/prom/metricsql.gate --prometheus "$V" \
+				--at 1700000000
+			if [ "$(jq -r '[.metrics[] | .name + "=" + (.value|tostring)] | join(" ")' "$pdir/out")" = \
+			   "requests=0.666666666666667 rss=104857600 pods=1" ]; then ok; else
+				bad "prom: victoria-metrics: MetricsQL values"; cat "$pdir/out" >&2; fi
+			want_exit "victoria-metrics: lint of a MetricsQL gate" 0 - -- lint tests/prom/metricsql.gate --prometheus "$V" \
+				--at 1700000000
+			want_exit "victoria-metrics: MetricsQL is not PromQL" 5 \
+				'error: PromQL: expected type range vector in call to function "rate", got instant vector' -- \
+				compile tests/prom/metricsql.gate --dialect promql
 		else
 			bad "prom: victoria-metrics did not take the $want samples"
 		fi
