@@ -245,10 +245,11 @@ static bool
 re_repeat(const char **s, bool *zero)
 {
 	const char *c = *s + 1;
-	int n = 0, digits = 0;
+	int digits = 0;
+	bool none = true;	/* {0}, {00,3}: may repeat no times */
 
 	while (*c >= '0' && *c <= '9')
-		n = n * 10 + (*c++ - '0') % 1000, digits++;
+		none = *c++ == '0' && none, digits++;
 	if (!digits)
 		return false;
 	if (*c == ',') {
@@ -259,7 +260,7 @@ re_repeat(const char **s, bool *zero)
 	if (*c != '}')
 		return false;
 	*s = c + 1;
-	*zero = n == 0;
+	*zero = none;
 	return true;
 }
 
@@ -558,7 +559,8 @@ pq_mk_dparen(pq_parser *p, pq_span at, pq_node *e)
 	n->a = e;
 	n->num = e->num;
 	n->isconst = e->isconst;
-	return grown(p, n);
+	n->depth = e->depth;
+	return n;
 }
 
 pq_node *
@@ -1034,7 +1036,8 @@ pq_mk_paren(pq_parser *p, pq_span at, pq_node *e)
 
 	n->a = e;
 	n->type = e->type;
-	return grown(p, n);
+	n->depth = e->depth;	/* not deeper: the canonical form adds parentheses (the lexer bounds them) */
+	return n;
 }
 
 /* --- tokens in messages ------------------------------------------------------------ */
@@ -1056,9 +1059,13 @@ pq_token_desc(pq_parser *p, int tok, pq_span at, sbuf *out)
 	case PQT_DURATION:
 		sb_printf(out, "duration \"%.*s\"", n, s);
 		break;
-	case PQT_STRING:
-		sb_printf(out, "string %.*s", n, s);
+	case PQT_STRING: {	/* written as it is, on one line */
+		char *t = xstrndup(s, (size_t)n);
+		sb_printf(out, "string ");
+		quote(out, t);
+		free(t);
 		break;
+	}
 	case PQT_AGGR:
 		sb_printf(out, "<aggr:%.*s>", n, s);
 		break;
