@@ -42,7 +42,7 @@ typedef struct pq_selector {
 	pq_matcher *m;		/* the other matchers, in written order (__name__="foo" not among them) */
 	int nm;
 	unsigned off, len;	/* the whole selector, range and modifiers excluded */
-	int64_t range;		/* ms; 0 for an instant vector selector */
+	int64_t range;		/* ms; 0 for an instant vector selector, -1 when a duration expression (step(), range()) makes it */
 } pq_selector;
 
 /* A problem at a span of the query text. */
