@@ -49,6 +49,26 @@ mkdir -p "$out/seriesnot"
 jq -r '.[].input' tests/conformance/promtool/series_notation/parser_series_cases.json |
 	awk -v d="$out/seriesnot" '{ f = sprintf("%s/case_%03d", d, NR); printf "%s", $0 > f; close(f) }'
 
+# PromQL: the first byte picks the dialect (even PromQL, odd MetricsQL); Prometheus' parser
+# cases, and every query of the gate files in the repository
+mkdir -p "$out/promql"
+n=0
+jq -r '.[].input | @base64' tests/conformance/promql/parser_cases.json | while read -r c; do
+	n=$((n + 1))
+	{ printf '\000'; printf '%s' "$c" | base64 -d; } >"$out/promql/case_$(printf %03d $n)"
+done
+for q in 'rate(x) keep_metric_names' 'sum(rate(x)) by (a) limit 5' 'x default 0 if y ifnot z' \
+	'median(x) by (a)' 'WITH (a = b) a'; do
+	n=$((n + 1))
+	{ printf '\001'; printf '%s' "$q"; } >"$out/promql/metricsql_$(printf %03d $n)"
+done
+cat rules/*.gate tests/compile/*.gate tests/prom/*.gate | tr '\n' ' ' | grep -o '`[^`]*`' | tr -d '`' |
+	while IFS= read -r q; do
+		n=$((n + 1))
+		case $q in *keep_metric_names*|*' default '*) b='\001' ;; *) b='\000' ;; esac
+		{ printf "$b"; printf '%s' "$q"; } >"$out/promql/query_$(printf %03d $n)"
+	done
+
 for f in tests/rules/canary/*.prom tests/rules/rollback/*/*.prom; do seed check "$f"; done
 
 # recorded baselines: the shapes baseline.h describes, and the edges the tests know
