@@ -406,15 +406,15 @@ static const struct keyword {
 	{ "keep_metric_names", PQT_KEEP_METRIC_NAMES, 0, true }, { "limit", PQT_LIMIT, 0, true },
 };
 
-static bool
-word_is(const char *s, size_t n, const char *w)
+/* The word in lower case into low (keywords are any case), or "" when it is longer than any keyword. */
+static void
+lower(const char *s, size_t n, char low[24])
 {
-	if (strlen(w) != n)
-		return false;
+	if (n >= 24)
+		n = 0;
 	for (size_t i = 0; i < n; i++)
-		if (tolower((unsigned char)s[i]) != w[i])
-			return false;
-	return true;
+		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+	low[n] = '\0';
 }
 
 /* A word in statements: a keyword (any case), Inf or NaN, or a name; ':' makes a metric name. */
@@ -423,23 +423,25 @@ word(pq_parser *p, PQSTYPE *lval, pq_span *loc)
 {
 	const char *s = p->tok;
 	size_t n = (size_t)(p->cur - s);
+	char low[24];
 
 	*loc = span(p);
 	if (memchr(s, ':', n)) {
 		lval->str = pq_strndup(p, s, n);
 		return PQT_METRIC_IDENT;
 	}
-	if (word_is(s, n, "inf") || word_is(s, n, "nan")) {
-		lval->num = word_is(s, n, "inf") ? HUGE_VAL : NAN;
+	lower(s, n, low);
+	if (strcmp(low, "inf") == 0 || strcmp(low, "nan") == 0) {
+		lval->num = low[0] == 'i' ? HUGE_VAL : NAN;
 		return PQT_NUMBER;
 	}
 	if (p->brackets) {
-		if (word_is(s, n, "step"))
+		if (strcmp(low, "step") == 0)
 			return PQT_STEP;
-		if (word_is(s, n, "range"))
+		if (strcmp(low, "range") == 0)
 			return PQT_RANGE;
 	} else {
-		if (p->dialect == PQ_METRICSQL && word_is(s, n, "with")) {
+		if (p->dialect == PQ_METRICSQL && strcmp(low, "with") == 0) {
 			const char *c = p->cur;
 			while (c < p->lim && strchr(" \t\r\n", *c))
 				c++;
@@ -449,7 +451,8 @@ word(pq_parser *p, PQSTYPE *lval, pq_span *loc)
 			}
 		}
 		for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++) {
-			if ((keywords[i].mql && p->dialect != PQ_METRICSQL) || !word_is(s, n, keywords[i].w))
+			if ((keywords[i].mql && p->dialect != PQ_METRICSQL) || keywords[i].w[0] != low[0] ||
+			    strcmp(low, keywords[i].w) != 0)
 				continue;
 			lval->op = (int)i;
 			return keywords[i].tok;

@@ -83,7 +83,8 @@ typedef struct ast_query {
 	diag_span span;			/* the backquoted text, backquotes included */
 	/* set by sema */
 	char *final;			/* parameters substituted: what the server is sent */
-	unsigned *orig;			/* where each byte of final comes from (query.h) */
+	struct query_run *runs;		/* where the bytes of final come from (query.h) */
+	int nruns;
 	pq_query *pq;			/* final, parsed; NULL when substitution failed */
 } ast_query;
 

@@ -17,20 +17,70 @@ is_word(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* The output of a substitution and, byte for byte, where it comes from. */
+/* The output of a substitution, and the runs of where it comes from. */
 typedef struct out {
-	sbuf b;
-	unsigned *orig;
-	size_t cap;
+	char *s;
+	size_t n, cap;
+	query_run *runs;
+	int nruns, capruns;
 } out;
 
 static void
-put(out *o, char c, unsigned from)
+reserve(out *o, size_t k)
 {
-	if (o->b.len + 1 >= o->cap)
-		o->orig = xrealloc(o->orig, (o->cap = 2 * o->cap + 64) * sizeof *o->orig);
-	o->orig[o->b.len] = from;
-	sb_add(&o->b, &c, 1);
+	if (o->n + k < o->cap)
+		return;
+	o->cap = 2 * (o->n + k) + 64;
+	o->s = xrealloc(o->s, o->cap);
+}
+
+/* Bytes from from on, or all from the reference at from (param): a new run unless they go on the last. */
+static void
+origin(out *o, unsigned from, bool param)
+{
+	const query_run *r = o->nruns ? &o->runs[o->nruns - 1] : NULL;
+
+	if (r && r->param == param && (param ? r->from == from : r->from + (o->n - r->off) == from))
+		return;
+	if (o->nruns == o->capruns)
+		o->runs = xrealloc(o->runs, (size_t)(o->capruns = 2 * o->capruns + 4) * sizeof *o->runs);
+	o->runs[o->nruns++] = (query_run){ (unsigned)o->n, from, param };
+}
+
+static void
+put(out *o, char c, unsigned from, bool param)
+{
+	origin(o, from, param);
+	reserve(o, 1);
+	o->s[o->n++] = c;
+}
+
+/* k bytes of the query as they are, from offset from of the file on */
+static void
+put_run(out *o, const char *p, size_t k, unsigned from)
+{
+	origin(o, from, false);
+	reserve(o, k);
+	memcpy(o->s + o->n, p, k);
+	o->n += k;
+}
+
+/* Where byte i of final comes from; *param: from a parameter's value. */
+static unsigned
+source_of(const ast_query *q, unsigned i, bool *param)
+{
+	int lo = 0, hi = q->nruns - 1;
+
+	while (lo < hi) {	/* the last run whose off is <= i */
+		int mid = lo + (hi - lo + 1) / 2;
+		if (q->runs[mid].off <= i)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	const query_run *r = &q->runs[lo];
+	*param = r->param;
+	return r->param ? r->from : r->from + (i - r->off);
 }
 
 /* The length of the reference ($name or ${name}) at the '$' text[off]. */
@@ -59,22 +109,29 @@ substitute(ast_query *q, query_param_fn *value, void *ctx, diag_src *d)
 	char quote = 0;
 	bool ok = true;
 
+	reserve(&o, strlen(s) + 1);	/* the usual size: one allocation */
 	for (const char *p = s; *p; p++) {
 		unsigned at = base + (unsigned)(p - s);
+		size_t run = strcspn(p, "\"'\\$");	/* nothing to quote or replace */
+		if (run) {
+			put_run(&o, p, run, at);
+			p += run - 1;
+			continue;
+		}
 		if (quote && *p == '\\' && p[1]) {
-			put(&o, p[0], at);
-			put(&o, p[1], at + 1);
+			put(&o, p[0], at, false);
+			put(&o, p[1], at + 1, false);
 			p++;
 			continue;
 		}
 		if (*p == '"' || *p == '\'')
 			quote = !quote ? *p : quote == *p ? 0 : quote;
 		if (*p != '$') {
-			put(&o, *p, at);
+			put(&o, *p, at, false);
 			continue;
 		}
 		if (p[1] == '$') {
-			put(&o, '$', at);
+			put(&o, '$', at, false);
 			p++;
 			continue;
 		}
@@ -104,19 +161,19 @@ substitute(ast_query *q, query_param_fn *value, void *ctx, diag_src *d)
 				break;
 			}
 			if (quote && (*v == quote || *v == '\\' || *v == '\n'))
-				put(&o, '\\', ref.off | QUERY_PARAM);
-			put(&o, quote && *v == '\n' ? 'n' : *v, ref.off | QUERY_PARAM);
+				put(&o, '\\', ref.off, true);
+			put(&o, quote && *v == '\n' ? 'n' : *v, ref.off, true);
 		}
 	}
-	put(&o, '\0', base + (unsigned)strlen(s));	/* the end: the closing backquote */
-	o.b.len--;
+	put(&o, '\0', base + (unsigned)strlen(s), false);	/* the end: the closing backquote */
 	if (!ok) {
-		free(o.b.s);
-		free(o.orig);
+		free(o.s);
+		free(o.runs);
 		return false;
 	}
-	q->final = sb_take(&o.b);
-	q->orig = o.orig;
+	q->final = o.s;
+	q->runs = o.runs;
+	q->nruns = o.nruns;
 	return true;
 }
 
@@ -129,10 +186,10 @@ query_file_span(const ast_query *q, const char *file_text, unsigned off, unsigne
 		off = (unsigned)n;
 	if (len > n - off)
 		len = (unsigned)(n - off);
-	unsigned a = q->orig[off], b = q->orig[len ? off + len - 1 : off];
-	unsigned from = a & ~QUERY_PARAM;
-	unsigned to = b & QUERY_PARAM ? (b & ~QUERY_PARAM) + ref_len(file_text, b & ~QUERY_PARAM)
-				      : (b & ~QUERY_PARAM) + (len != 0);
+	bool pa, pb;
+	unsigned from = source_of(q, off, &pa), last = source_of(q, len ? off + len - 1 : off, &pb);
+	unsigned to = pb ? last + ref_len(file_text, last) : last + (len != 0);
+	(void)pa;
 	return (diag_span){ from, to > from ? to - from : 0 };
 }
 
@@ -143,9 +200,10 @@ query_param_in(const ast_query *q, const char *file_text, unsigned off, unsigned
 	size_t n = strlen(q->final);
 
 	for (size_t i = off; i < off + (size_t)len && i < n; i++) {
-		if (!(q->orig[i] & QUERY_PARAM))
+		bool param;
+		unsigned at = source_of(q, (unsigned)i, &param);
+		if (!param)
 			continue;
-		unsigned at = q->orig[i] & ~QUERY_PARAM;
 		*ref = (diag_span){ at, ref_len(file_text, at) };
 		*name = file_text + at + 1 + (file_text[at + 1] == '{');
 		*namelen = ref->len - 1 - 2 * (file_text[at + 1] == '{');
@@ -212,9 +270,10 @@ void
 query_clear(ast_query *q)
 {
 	free(q->final);
-	free(q->orig);
+	free(q->runs);
 	pq_free(q->pq);
 	q->final = NULL;
-	q->orig = NULL;
+	q->runs = NULL;
+	q->nruns = 0;
 	q->pq = NULL;
 }

@@ -15,11 +15,15 @@
 #include "promql.h"
 
 /*
- * Where each byte of a substituted query comes from: its offset in the
- * gate file, with QUERY_PARAM set for a byte of a parameter's value (the
- * offset is then that of the reference's '$').
+ * Where the bytes of a substituted query come from, run by run: from off
+ * of final on (to the next run's off), the bytes of the file from offset
+ * from on; or, param, a parameter's value, every byte from its reference
+ * at from (the '$').  The last run is final's NUL, the closing backquote.
  */
-#define QUERY_PARAM 0x80000000u
+typedef struct query_run {
+	unsigned off, from;
+	bool param;
+} query_run;
 
 /* A parameter's value by name (the len bytes at name), or NULL when there is none. */
 typedef const char *query_param_fn(void *ctx, const char *name, size_t len);

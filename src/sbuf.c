@@ -1,4 +1,4 @@
-/* sbuf.c: the growing string, doubling from 256 bytes. */
+/* sbuf.c: the growing string, doubling from 256 bytes, trimmed when taken. */
 #include "sbuf.h"
 #include "util.h"
 
@@ -79,6 +79,8 @@ sb_take(sbuf *b)
 {
 	char *s = b->s ? b->s : xstrdup("");
 
+	if (b->s && b->cap - b->len > 64)	/* kept strings (probes, messages) hold no slack */
+		s = xrealloc(s, b->len + 1);
 	*b = (sbuf){ 0 };
 	return s;
 }
