@@ -52,7 +52,14 @@ human_line(const watcher *w, int g, const char *verdict, const note *n)
 		printf("%s%s=%s", r ? ", " : " [", ri.name ? ri.name : ng_rule_kind_name(ri.kind),
 		       ng_state_name(ng_check_rule_state(w->c, g, r)));
 	}
-	puts(w->evaluated && gi.nrules ? "]" : "");
+	printf("%s", w->evaluated && gi.nrules ? "]" : "");
+	const char *sep = " (default: ";	/* the metrics whose value is their default */
+	for (int m = 0; w->evaluated && m < ng_gatefile_nmetrics(w->gf); m++)
+		if (ng_check_defaulted(w->c, g, m)) {
+			printf("%s%s", sep, ng_gatefile_metric_name(w->gf, m));
+			sep = ", ";
+		}
+	puts(*sep == ',' ? ")" : "");
 }
 
 static json_t *
@@ -89,6 +96,17 @@ json_line(const watcher *w, int g, const char *verdict, const note *n)
 		json_array_append_new(rules, rj);
 	}
 	json_object_set_new(j, "rules", rules);
+	json_t *dflt = json_array(), *warn = json_array();
+	for (int m = 0; w->evaluated && m < ng_gatefile_nmetrics(w->gf); m++) {
+		double v;
+		if (ng_check_defaulted(w->c, g, m))
+			json_array_append_new(dflt, json_string(ng_gatefile_metric_name(w->gf, m)));
+		for (int b = 0; b < 2; b++)
+			if (ng_check_value(w->c, g, m, b, &v) >= 0 && ng_check_absent_why(w->c, m, b))
+				json_array_append_new(warn, json_string(ng_check_absent_why(w->c, m, b)));
+	}
+	json_object_set_new(j, "defaulted", dflt);
+	json_object_set_new(j, "warnings", warn);
 	live_put_line(j, stdout);
 }
 

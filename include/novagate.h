@@ -271,6 +271,8 @@ int ng_check_verdict(const ng_check *c, int gate);
 int ng_check_decided(const ng_check *c, int gate);
 ng_state ng_check_rule_state(const ng_check *c, int gate, int rule);
 int ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v);
+/* Whether that value of the metric is its `default` (its query had no samples). */
+bool ng_check_defaulted(const ng_check *c, int gate, int metric);
 
 /* --- a Prometheus-compatible server ------------------------------------ */
 

@@ -552,6 +552,19 @@ ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v
 	return eval_value(c->p, &c->p->gates[gate], c->ss, metric, baseline, r->at, v, &sampled);
 }
 
+bool
+ng_check_defaulted(const ng_check *c, int gate, int metric)
+{
+	double v;
+	int64_t sampled;
+	const gate_result *r = result_of(c, gate);
+
+	if (!r || metric < 0 || metric >= c->p->nmetrics || !c->wanted[SERIES_OF(metric, false)])
+		return false;
+	return eval_value(c->p, &c->p->gates[gate], c->ss, metric, false, r->at, &v, &sampled) == 1 &&
+	       sampled == VM_NEVER;
+}
+
 /* --- for sources other than text input (source_prom.c, baseline.c) --- */
 
 int

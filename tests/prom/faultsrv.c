@@ -7,6 +7,7 @@
  *   ok        a matrix: one series with a point at every step of [start, end],
  *             the value the query's text read as a number (else 1)
  *   empty     no series                 two       two series
+ *             (/api/v1/series: one label set for ok, two and warn, none for empty)
  *   warn      ok, with a warning and an info
  *   500       HTTP 500, text            503       HTTP 503 with an error envelope
  *   429       429 (Retry-After: 0) the first time a query is seen, then ok
@@ -253,6 +254,10 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 	if (strcmp(mode, "ok") == 0 || strcmp(mode, "two") == 0 || strcmp(mode, "empty") == 0 ||
 	    strcmp(mode, "warn") == 0) {
 		int n = strcmp(mode, "two") == 0 ? 2 : strcmp(mode, "empty") == 0 ? 0 : 1;
+		size_t pl = strlen(path);
+		if (pl >= 14 && strcmp(path + pl - 14, "/api/v1/series") == 0)	/* a label set each */
+			return respond(fd, 200, "application/json", n ? "{\"status\":\"success\",\"data\":"
+				       "[{\"__name__\":\"x\"}]}" : "{\"status\":\"success\",\"data\":[]}", NULL);
 		m = matrix(q, start, end, step, n, strcmp(mode, "warn") == 0
 			   ? ",\"warnings\":[\"PromQL warning: a thing\"],\"infos\":[\"PromQL info: a detail\"]" : NULL);
 		r = respond(fd, 200, "application/json", m, NULL);

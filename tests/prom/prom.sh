@@ -229,6 +229,22 @@ else
 	  go when a < 1
 	}
 	EOF
+	cat >"$pdir/wd.gate" <<-'EOF'
+	metric d = `vector(1) unless vector(1)` default 0
+	metric t = `typo_metric` default 0
+	gate g {
+	  step 500ms
+	  window 1h
+	  go when d < 1 && t < 1
+	}
+	EOF
+	want_exit "watch: defaults, and one a typo rules out" 3 "warning: metric 't': the server has no series of typo_metric" -- \
+		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms
+	if [ "$(head -n 1 "$pdir/out" | jq -r '[.verdict, (.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "inconclusive d 1" ]; then
+		ok; else bad "prom: watch: defaulted and warnings"; cat "$pdir/out" >&2; fi
+	want_exit "watch --format human: defaults" 3 - -- \
+		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms --format human
+	case $(head -n 1 "$pdir/out") in *"g: inconclusive [go=unknown] (default: d)") ok ;; *) bad "prom: watch human: default"; cat "$pdir/out" >&2 ;; esac
 	conns=$(grep -c '^conn' "$pdir/fs.log")
 	want_exit "watch: the window elapses" 0 - -- watch "$pdir/w.gate" --prometheus "$F/ok"
 	n=$(wc -l <"$pdir/out")
