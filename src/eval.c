@@ -2,6 +2,7 @@
 #include "eval.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,13 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 	r->verdict = go == 1 ? NG_GO : go == 0 ? NG_NOGO : NG_INCONCLUSIVE;
 	if (go == 1)
 		r->decided_since = r->since[g->go - g->rule0];
+	/* a go needs every rule known: a nogo or rollback that cannot be told may be true */
+	for (int i = 0; r->verdict == NG_GO && i < g->nrules; i++)
+		if (isnan(r->state[i])) {
+			r->verdict = NG_INCONCLUSIVE;
+			r->decided = g->rule0 + i;
+			r->decided_since = VM_NEVER;
+		}
 }
 
 bool

@@ -14,7 +14,7 @@ vm_init(vm *v, const program *p, int gate, const series *ss)
 	const prog_gate *g = &p->gates[gate];
 
 	*v = (vm){ .p = p, .g = g, .series = ss };
-	v->since = xmalloc((size_t)g->nfor * sizeof *v->since);
+	v->fors = xmalloc((size_t)g->nfor * sizeof *v->fors);
 	v->rule = xmalloc((size_t)g->nrules * sizeof *v->rule);
 	v->cmp = xmalloc((size_t)g->ncmp * sizeof *v->cmp);
 	v->stack = xmalloc((size_t)(g->stack + 1) * sizeof *v->stack);	/* test_vm.c: the spare stays unused */
@@ -24,7 +24,7 @@ vm_init(vm *v, const program *p, int gate, const series *ss)
 void
 vm_free(vm *v)
 {
-	free(v->since);
+	free(v->fors);
 	free(v->rule);
 	free(v->cmp);
 	free(v->stack);
@@ -34,7 +34,7 @@ void
 vm_reset(vm *v)
 {
 	for (int i = 0; i < v->g->nfor; i++)
-		v->since[i] = VM_NEVER;
+		v->fors[i] = (vm_for){ VM_NEVER, VM_NEVER, VM_NEVER };
 	for (int i = 0; i < v->g->nrules; i++)
 		v->rule[i] = NAN;
 	for (int i = 0; i < v->g->ncmp; i++)
@@ -203,14 +203,20 @@ vm_step(vm *v, int64_t t)
 		}
 		vmcase(OP_FOR) {
 			/* Prometheus' `for:`: pending from the first true step, firing b ms later */
-			int64_t *since = &v->since[in->a - g->for0];
-			if (*sp == 1) {
-				if (*since == VM_NEVER)
-					*since = t;
-				*sp = truth(t - *since >= in->b);
-			} else {
-				*since = VM_NEVER;	/* false or unknown resets it */
-			}
+			vm_for *f = &v->fors[in->a - g->for0];
+			double c = *sp;
+			if (c == 1 && f->since == VM_NEVER)
+				f->since = t;
+			else if (c != 1)
+				f->since = VM_NEVER;	/* false or unknown resets it */
+			if (c == 0)
+				f->last_false = t;
+			else if (isnan(c))
+				f->last_unknown = t;
+			if (c == 1 && t - f->since >= in->b)
+				*sp = 1;
+			else	/* not (yet) held: false only if it was seen false within the last D */
+				*sp = f->last_false != VM_NEVER && t - f->last_false <= in->b ? 0 : NAN;
 			vmbreak;
 		}
 		vmcase(OP_RULE) {

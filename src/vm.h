@@ -13,11 +13,23 @@
 
 #define VM_NEVER INT64_MIN
 
+/*
+ * A `for` slot's memory.  COND for D is true when COND held at every step
+ * since `since`, D ago or more (Prometheus' firing alert); otherwise it is
+ * false when COND was false at a step of the last D (`last_false`), else
+ * unknown: missing data or too little history never reads as a failure.
+ */
+typedef struct vm_for {
+	int64_t since;		/* the first step of COND's current run of true, or VM_NEVER */
+	int64_t last_false;	/* the latest step COND was false, or VM_NEVER */
+	int64_t last_unknown;	/* the latest step COND was unknown, or VM_NEVER */
+} vm_for;
+
 typedef struct vm {
 	const program *p;
 	const prog_gate *g;
 	const series *series;	/* indexed by SERIES_OF(metric, baseline) */
-	int64_t *since;		/* per `for` slot: when its condition began to hold */
+	vm_for *fors;		/* per `for` slot of the gate */
 	double *rule;		/* per rule of the gate: 1, 0 or NaN */
 	double (*cmp)[2];	/* per comparison: its operands at the last step */
 	double *stack;

@@ -208,12 +208,15 @@ for_exact(void)
 	gate_result_free(&r);
 	unmake(&w);
 
-	/* `for` counts from the first evaluated step: with a 45s window a `for 1m` never holds, */
+	/*
+	 * `for` counts from the first evaluated step: with a 45s window a `for 1m` never holds,
+	 * and, never seen false, it is unknown
+	 */
 	w = make("metric e = `x`\ngate g {\n  window 45s\n  go when e > 1 for 1m\n}\n");
 	fill(&w, "e", false, -60 * 60 * S, 0, 2);
 	r = run(&w, 0);
 	T_CHECK(r.evaluations == 4, "%d evaluations, want 4", r.evaluations);
-	EXPECT(&w, &r, NG_NOGO, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	gate_result_free(&r);
 	unmake(&w);
 	/* with a 1m window it holds at the last step */
@@ -274,15 +277,15 @@ for_missing(void)
 	gate_result_free(&r);
 	unmake(&w);
 
-	/* a gap longer than the lookback: no value at -15s, unknown, the timer resets */
+	/* a gap longer than the lookback: no value at -15s, unknown, the timer resets: unknown, not false */
 	w = make("metric e = `x`\ngate g {\n  window 2m\n  lookback 20s\n  go when e > 1 for 1m\n}\n");
 	fill(&w, "e", false, -10 * 60 * S, -75 * S, 2);
 	push(&w, "e", false, -60 * S, 2);
 	push(&w, "e", false, -45 * S, 2);	/* serves -30s (15s old), not -15s (30s old) */
 	push(&w, "e", false, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, NG_NOGO, NULL);
-	STATE(&r, 0, 0, NEVER);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
+	STATE(&r, 0, NAN, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
 
@@ -300,27 +303,27 @@ for_missing(void)
 	gate_result_free(&r);
 	unmake(&w);
 
-	/* a NaN sample: the comparison is unknown, the timer resets */
+	/* a NaN sample: the comparison is unknown, the timer resets: unknown */
 	w = make(for_gate);
 	fill(&w, "e", false, -10 * 60 * S, -45 * S, 2);
 	push(&w, "e", false, -30 * S, NAN);
 	push(&w, "e", false, -15 * S, 2);
 	push(&w, "e", false, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, NG_NOGO, NULL);
-	STATE(&r, 0, 0, NEVER);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
+	STATE(&r, 0, NAN, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
 
-	/* a staleness marker ends the value at once (no lookback), and resets the timer */
+	/* a staleness marker ends the value at once (no lookback), and resets the timer: unknown */
 	w = make(for_gate);
 	fill(&w, "e", false, -10 * 60 * S, -45 * S, 2);
 	push(&w, "e", false, -30 * S, series_stale_nan());
 	push(&w, "e", false, -15 * S, 2);
 	push(&w, "e", false, 0, 2);
 	r = run(&w, 0);
-	EXPECT(&w, &r, NG_NOGO, NULL);
-	STATE(&r, 0, 0, NEVER);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
+	STATE(&r, 0, NAN, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
 
@@ -505,11 +508,11 @@ verdicts(void)
 	gate_result_free(&r);
 	unmake(&w);
 
-	/* a nogo unknown does not stop a go */
+	/* a nogo unknown stops a go: it may be true; the verdict names it */
 	w = make("metric e = `x`\nmetric f = `f`\ngate g {\n  nogo \"f\" when f > 1\n  go when e < 5%\n}\n");
 	fill(&w, "e", false, -60 * S, 0, 0.001);
 	r = run(&w, 0);
-	EXPECT(&w, &r, NG_GO, NULL);
+	EXPECT(&w, &r, NG_INCONCLUSIVE, "f");
 	STATE(&r, rule(&w, 0, "f"), NAN, NEVER);
 	gate_result_free(&r);
 	unmake(&w);
