@@ -20,6 +20,7 @@ typedef struct compiler {
 	int depth, maxdepth;	/* its stack depth */
 	int rule;		/* index of the rule being compiled */
 	int capcmps;		/* p->cmps' room */
+	int capfors;		/* p->fors' room */
 	int *kslot;		/* constants by their bits: index + 1, 0 empty */
 	int capkslot;		/* a power of two */
 	int *readat;		/* by series: where in p->reads it was last put */
@@ -270,6 +271,11 @@ gen(compiler *c, const ast_node *n)
 		break;
 	case A_FOR:
 		gen(c, n->arg[0]);
+		if (p->nfor == c->capfors)
+			p->fors = xrealloc(p->fors, (size_t)(c->capfors = c->capfors ? 2 * c->capfors : 8) *
+					   sizeof *p->fors);
+		p->fors[p->nfor] = (prog_for){ .rule = c->rule, .source = cmp_source(c, n->span),
+					       .dur = (int64_t)n->arg[1]->num };
 		emit(c, OP_FOR, p->nfor++, (int64_t)n->arg[1]->num, n->span);
 		break;
 	case A_BIN: {
@@ -433,6 +439,7 @@ program_free(program *p)
 	free(p->gates);
 	free(p->rules);
 	free(p->cmps);
+	free(p->fors);
 	free(p->reads);
 	free(p->code);
 	free(p->spans);

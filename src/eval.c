@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The operands of a rollback rule's comparisons at the step it fired: what made it fire. */
+static void
+fired_values(const program *p, const prog_gate *g, const vm *v, int rule, gate_result *r)
+{
+	for (int i = 0; i < g->ncmp; i++)
+		if (p->cmps[g->cmp0 + i].rule == rule) {
+			r->fired_cmp[i][0] = v->cmp[i][0];
+			r->fired_cmp[i][1] = v->cmp[i][1];
+		}
+}
+
 void
 eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r)
 {
@@ -19,8 +30,13 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 	r->state = xmalloc((size_t)g->nrules * sizeof *r->state);
 	r->since = xmalloc((size_t)g->nrules * sizeof *r->since);
 	r->cmp = xmalloc((size_t)g->ncmp * sizeof *r->cmp);
+	r->fors = xmalloc((size_t)g->nfor * sizeof *r->fors);
+	r->fired_at = xmalloc((size_t)g->nrules * sizeof *r->fired_at);
+	r->fired_cmp = xmalloc((size_t)g->ncmp * sizeof *r->fired_cmp);
 	for (int i = 0; i < g->nrules; i++)
-		r->since[i] = VM_NEVER;
+		r->since[i] = r->fired_at[i] = VM_NEVER;
+	for (int i = 0; i < g->ncmp; i++)
+		r->fired_cmp[i][0] = r->fired_cmp[i][1] = NAN;
 
 	vm_init(&v, p, gate, ss);
 	for (int64_t k = 0; k <= steps; k++) {
@@ -32,8 +48,10 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 
 			if (pr->kind == RULE_ROLLBACK) {
 				/* a rollback is for good: since is when it first fired */
-				if (is_true && r->since[i] == VM_NEVER)
-					r->since[i] = t;
+				if (is_true && r->since[i] == VM_NEVER) {
+					r->since[i] = r->fired_at[i] = t;
+					fired_values(p, g, &v, g->rule0 + i, r);
+				}
 				if (is_true && fired < 0)
 					fired = i;
 			} else if (!is_true) {
@@ -45,6 +63,7 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 	}
 	memcpy(r->state, v.rule, (size_t)g->nrules * sizeof *r->state);
 	memcpy(r->cmp, v.cmp, (size_t)g->ncmp * sizeof *r->cmp);
+	memcpy(r->fors, v.fors, (size_t)g->nfor * sizeof *r->fors);
 	vm_free(&v);
 
 	if (fired >= 0) {
@@ -92,4 +111,7 @@ gate_result_free(gate_result *r)
 	free(r->state);
 	free(r->since);
 	free(r->cmp);
+	free(r->fors);
+	free(r->fired_at);
+	free(r->fired_cmp);
 }

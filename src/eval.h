@@ -23,6 +23,10 @@ typedef struct gate_result {
 	double *state;		/* per rule of the gate, at the last step */
 	int64_t *since;		/* per rule: start of its current truth, or when a rollback fired */
 	double (*cmp)[2];	/* per comparison of the gate: operands at the last step */
+	vm_for *fors;		/* per `for` of the gate: its timers at the last step */
+	/* per rollback rule that fired: the step, and its comparisons' operands then */
+	int64_t *fired_at;	/* per rule, VM_NEVER */
+	double (*fired_cmp)[2];	/* per comparison of the gate, NaN unless its rule fired */
 } gate_result;
 
 void eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r);

@@ -88,6 +88,13 @@ typedef struct prog_cmp {
 	int metrics[4];		/* metrics it reads, -1 terminated */
 } prog_cmp;
 
+/* A `for`, kept so reports can show how long it has held and needs to. */
+typedef struct prog_for {
+	int rule;		/* index into the program's rules */
+	const char *source;	/* the whole COND for D (the tree's text) */
+	int64_t dur;		/* D, ms */
+} prog_for;
+
 /*
  * A series a gate reads, and its reach: how far before the evaluation
  * time a check keeps and fetches its samples.  That is the first step's
@@ -127,6 +134,7 @@ struct ng_gatefile {
 	int nrules;
 	prog_cmp *cmps;
 	int ncmps;
+	prog_for *fors;			/* every gate's, slot for slot */
 	prog_read *reads;		/* each gate's, each series once */
 	int nreads, capreads;
 	insn *code;

@@ -73,6 +73,45 @@ value_json(double v, bool present)
 	return present ? number(v) : json_null();
 }
 
+/* How far a `for` got by the last step: held since, for how long, and since when it has data. */
+typedef struct progress {
+	int64_t held, since;	/* since: VM_NEVER when it does not hold now */
+	int64_t data_from;	/* the step after the latest unknown one within D, else VM_NEVER */
+} progress;
+
+static progress
+for_progress(const prog_gate *g, const gate_result *r, const prog_for *pf, const vm_for *f)
+{
+	progress pr = { .held = f->since == VM_NEVER ? 0 : r->at - f->since, .since = f->since,
+			.data_from = VM_NEVER };
+
+	if (f->last_unknown != VM_NEVER && r->at - f->last_unknown <= pf->dur)
+		pr.data_from = f->last_unknown + g->step;
+	return pr;
+}
+
+/* The `for`s of a rule with their progress, for the report. */
+static json_t *
+fors_json(const program *p, const prog_gate *g, int ri, const gate_result *r)
+{
+	json_t *a = json_array();
+
+	for (int k = 0; k < g->nfor; k++) {
+		const prog_for *pf = &p->fors[g->for0 + k];
+		if (pf->rule != ri)
+			continue;
+		progress pr = for_progress(g, r, pf, &r->fors[k]);
+		json_t *o = json_object();
+		json_object_set_new(o, "source", json_string(pf->source));
+		json_object_set_new(o, "held", duration(pr.held));
+		json_object_set_new(o, "needs", duration(pf->dur));
+		json_object_set_new(o, "since", timestamp(pr.since));
+		json_object_set_new(o, "data_since", timestamp(pr.data_from));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *
 rule_json(const program *p, int ri, const gate_result *r, bool with_state)
 {
@@ -90,6 +129,8 @@ rule_json(const program *p, int ri, const gate_result *r, bool with_state)
 	if (with_state && pr->kind == RULE_ROLLBACK)	/* latched: it may be false again by now */
 		json_object_set_new(o, "fired", json_boolean(r->since[ri - g->rule0] != VM_NEVER));
 	json_object_set_new(o, "since", timestamp(r->since[ri - g->rule0]));
+	if (with_state)
+		json_object_set_new(o, "for", fors_json(p, g, ri, r));
 	return o;
 }
 
@@ -117,6 +158,13 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 	for (int i = 0; i < g->nrules; i++)
 		json_array_append_new(rules, rule_json(p, g->rule0 + i, r, true));
 	json_object_set_new(o, "rules", rules);
+	json_t *unknown = json_array();	/* the rules that could not be told at the last step */
+	for (int i = 0; i < g->nrules; i++)
+		if (isnan(r->state[i])) {
+			const prog_rule *pr = &p->rules[g->rule0 + i];
+			json_array_append_new(unknown, json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
+		}
+	json_object_set_new(o, "unknown", unknown);
 
 	gate_metrics(p, g, used);
 	for (int m = 0; m < p->nmetrics; m++) {
@@ -164,6 +212,14 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 			json_object_set_new(co, "op", json_string(cmpops[c->op]));
 			json_object_set_new(co, "right", isnan(lr[1]) ? json_null() : number(lr[1]));
 			json_object_set_new(co, "state", json_string(state(vm_compare(c->op, lr[0], lr[1]))));
+			const double *fl = r->fired_cmp[ci - g->cmp0];
+			if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* what made its rollback fire */
+				json_t *fo = json_object();
+				json_object_set_new(fo, "at", timestamp(r->fired_at[c->rule - g->rule0]));
+				json_object_set_new(fo, "left", isnan(fl[0]) ? json_null() : number(fl[0]));
+				json_object_set_new(fo, "right", isnan(fl[1]) ? json_null() : number(fl[1]));
+				json_object_set_new(co, "fired", fo);
+			}
 			json_array_append_new(cmps, co);
 		}
 		json_object_set_new(mo, "comparisons", cmps);
@@ -197,6 +253,29 @@ fmtnum(char *buf, size_t size, double v, bool present)
 		snprintf(buf, size, "%.6g", v);
 }
 
+/* "held 1m of 5m; no data before 06:54:00Z" for each `for` of a rule under way: held a while, or short of data. */
+static void
+human_fors(const program *p, const prog_gate *g, const gate_result *r, int ri, FILE *out)
+{
+	for (int k = 0; k < g->nfor; k++) {
+		const prog_for *pf = &p->fors[g->for0 + k];
+		if (pf->rule != ri)
+			continue;
+		progress pr = for_progress(g, r, pf, &r->fors[k]);
+		char held[32], needs[32], from[40];
+		if (pr.held >= pf->dur || (pr.held == 0 && pr.data_from == VM_NEVER))
+			continue;	/* it holds, or it is plainly false */
+		util_fmt_duration(held, sizeof held, pr.held);
+		util_fmt_duration(needs, sizeof needs, pf->dur);
+		fprintf(out, "      %-30s held %s of %s", pf->source, held, needs);
+		if (pr.data_from != VM_NEVER) {
+			util_fmt_time(from, sizeof from, pr.data_from);
+			fprintf(out, "; no data before %s", from);
+		}
+		fputc('\n', out);
+	}
+}
+
 void
 report_human(const program *p, const gate_result *r, const series *ss, const char *const *absent, FILE *out)
 {
@@ -225,7 +304,15 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 		char name[96];
 		snprintf(name, sizeof name, "%s%s%s%s", ast_rule_kind_name(pr->kind), pr->name ? " \"" : "",
 			 pr->name ? pr->name : "", pr->name ? "\"" : "");
-		fprintf(out, "    %-32s %-7s  %s\n", name, state(r->state[i]), pr->source);
+		bool fired = pr->kind == RULE_ROLLBACK && r->fired_at[i] != VM_NEVER;
+		fprintf(out, "    %-32s %-7s  %s", name, fired ? "fired" : state(r->state[i]), pr->source);
+		if (fired) {	/* never a plain false: it fired, and stays fired */
+			char when[40];
+			util_fmt_time(when, sizeof when, r->fired_at[i]);
+			fprintf(out, "  (at %s; now %s)", when, state(r->state[i]));
+		}
+		fputc('\n', out);
+		human_fors(p, g, r, g->rule0 + i, out);
 	}
 	fputs("  metrics\n", out);
 	gate_metrics(p, g, used);
@@ -259,8 +346,17 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 			char l[32], rr[32];
 			fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
 			fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
-			fprintf(out, "      %-34s %s %s %s  %s\n", c->source, l, cmpops[c->op], rr,
+			fprintf(out, "      %-34s %s %s %s  %s", c->source, l, cmpops[c->op], rr,
 				state(vm_compare(c->op, lr[0], lr[1])));
+			if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* and what made it fire */
+				const double *fl = r->fired_cmp[ci - g->cmp0];
+				char fired[40];
+				util_fmt_time(fired, sizeof fired, r->fired_at[c->rule - g->rule0]);
+				fmtnum(l, sizeof l, fl[0], !isnan(fl[0]));
+				fmtnum(rr, sizeof rr, fl[1], !isnan(fl[1]));
+				fprintf(out, "; at %s, when it fired: %s %s %s", fired, l, cmpops[c->op], rr);
+			}
+			fputc('\n', out);
 		}
 	}
 	bool head = false;
