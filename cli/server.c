@@ -106,10 +106,13 @@ live_absent(const ng_feed *f, ng_check *c)
 	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++)
 		for (int b = 0; b < 2; b++) {
 			const char *sel = ng_feed_absent(f, m, b);
-			if (!sel || ng_check_absent_why(c, m, b))
-				continue;
-			ng_check_absent(c, m, b, sel);
-			fprintf(stderr, "novagate: warning: %s\n", ng_check_absent_why(c, m, b));
+			bool had = ng_check_absent_why(c, m, b) != NULL;
+			if (!sel && had) {
+				ng_check_absent(c, m, b, NULL);	/* it came after all */
+			} else if (sel && !had) {
+				ng_check_absent(c, m, b, sel);
+				fprintf(stderr, "novagate: warning: %s\n", ng_check_absent_why(c, m, b));
+			}
 		}
 }
 

@@ -239,8 +239,9 @@ bool ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step_
  * (a typo in a metric name or in a parameter's value): a warning, which the
  * report lists under "warnings"; and for a metric's own query, its default
  * must not stand in for the missing samples, so the metric is unknown until
- * samples come.  The first call for a series counts.  In text input: a
- * sample NAME{__absent__="SELECTOR"} (with role="baseline" for a baseline).
+ * samples come.  Until selector is NULL (the series came after all), the
+ * first call for a series counts.  In text input: a sample
+ * NAME{__absent__="SELECTOR"} (with role="baseline" for a baseline).
  */
 void ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector);
 /* The warning ng_check_absent made of the series, or NULL. */

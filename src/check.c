@@ -448,7 +448,15 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 {
 	int si = SERIES_OF(metric, baseline);
 
-	if (metric < 0 || metric >= c->p->nmetrics || c->absent[si])
+	if (metric < 0 || metric >= c->p->nmetrics)
+		return;
+	if (!selector) {	/* the series came after all */
+		free(c->absent[si]);
+		c->absent[si] = NULL;
+		c->ss[si].nodefault = false;
+		return;
+	}
+	if (c->absent[si])
 		return;
 	const prog_metric *pm = &c->p->metrics[metric];
 	if (!baseline && pm->has_default) {

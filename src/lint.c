@@ -85,8 +85,10 @@ plan_query(linter *l, int m, bool b)
 				probe(l, text, what);
 		}
 	}
+	/* steps back from at, so that at itself is one of the times asked */
+	int64_t start = l->at - (l->lookback + l->step - 1) / l->step * l->step;
 	l->query[SERIES_OF(m, b)] = request(l, &(prom_query){ .what = what, .query = q->final,
-				.start = l->at - l->lookback, .end = l->at, .step = l->step });
+				.start = start, .end = l->at, .step = l->step });
 }
 
 static void

@@ -24,10 +24,16 @@ typedef struct stream {
 	int64_t from;			/* first time fetched */
 	int64_t fetched_to;		/* last grid time fetched */
 	int64_t last;			/* last sample handed on */
-	/* the first fetch: whether the query had series, its probes asked, one the server has none of */
-	bool nonempty, probed;
+	/*
+	 * The default rule: whether the query ever had series; while it has
+	 * not, a probe the server has no series of (asked at the first fetch,
+	 * and again at each fetch while one is absent: the series may only be
+	 * late, as a canary's before its first scrape)
+	 */
+	bool nonempty;
 	const char *absent;
-	int64_t pstart, pend;		/* the range the probes ask about */
+	int64_t probed_at;		/* the fetch that last asked its probes, or INT64_MIN */
+	int64_t pstart, pend;		/* the range they ask about: what the check reads */
 } stream;
 
 struct ng_feed {
@@ -70,7 +76,7 @@ ng_feed_new(ng_prom *pc, const ng_gatefile *gf, const ng_check *c, ng_feed_kind 
 			f->st[f->nst++] = (stream){
 				.metric = m, .baseline = b, .query = q, .step = step, .reach = reach,
 				.what = b ? sb_fmt("baseline of %s", name) : sb_fmt("metric %s", name),
-				.last = INT64_MIN,
+				.last = INT64_MIN, .probed_at = INT64_MIN,
 			};
 		}
 	}
@@ -180,6 +186,7 @@ typedef struct fetch {
 	int *owner;		/* the stream of each query */
 	const char **probe;	/* the probe a query asks about, or NULL */
 	int nq;
+	int64_t at;
 	int64_t *ends;		/* of each stream: the last time fetched, INT64_MIN when none is new */
 } fetch;
 
@@ -196,14 +203,31 @@ add_query(fetch *x, int owner, const char *probe)
 
 static int report_failure(const ng_feed *f, const fetch *x, ng_diags *d);
 
-/* The probes of a stream's query, over what its first fetch reads. */
+/* A probe the server rejects (a regex it takes otherwise ...) proves nothing: not a fault, not a typo. */
+static bool
+moot(const fetch *x, int k)
+{
+	return x->probe[k] && x->qs[k].status == NG_EAPI;
+}
+
+/* The status of the first query that failed, but for moot probes. */
+static int
+failed(const fetch *x)
+{
+	for (int k = 0; k < x->nq; k++)
+		if (x->qs[k].status && !moot(x, k))
+			return x->qs[k].status;
+	return 0;
+}
+
+/* The probes of a stream's query, over what the check reads. */
 static void
 plan_probes(ng_feed *f, int i, fetch *x)
 {
 	stream *s = &f->st[i];
 	const prog_metric *pm = &f->gf->metrics[s->metric];
 
-	s->probed = true;
+	s->probed_at = x->at;
 	for (int k = 0; k < pm->nprobes[s->baseline]; k++) {
 		const char *q = pm->probes[s->baseline][k];
 		*add_query(x, i, q) = (prom_query){ .what = s->what, .query = q, .series = true,
@@ -211,33 +235,49 @@ plan_probes(ng_feed *f, int i, fetch *x)
 	}
 }
 
-/* After the first fetch's queries (and probes): whether each query had series, and a probe with none. */
+/* After a fetch's queries and probes: whether each query had series, and a probe with none. */
 static void
 judge_probes(ng_feed *f, const fetch *x)
 {
-	for (int k = 0; k < x->nq; k++)
-		if (!x->probe[k])
-			f->st[x->owner[k]].nonempty |= x->qs[k].res.nseries > 0;
 	for (int k = 0; k < x->nq; k++) {
 		stream *s = &f->st[x->owner[k]];
-		if (x->probe[k] && !s->nonempty && !s->absent && !x->qs[k].res.nseries)
+		if (!x->probe[k])
+			s->nonempty |= x->qs[k].res.nseries > 0;
+		else
+			s->absent = NULL;	/* asked again: this fetch's answer counts */
+	}
+	for (int k = 0; k < x->nq; k++) {
+		stream *s = &f->st[x->owner[k]];
+		if (x->probe[k] && !moot(x, k) && !s->nonempty && !s->absent && !x->qs[k].res.nseries)
 			s->absent = x->probe[k];
 	}
+	for (int i = 0; i < f->nst; i++)
+		if (f->st[i].nonempty)
+			f->st[i].absent = NULL;
 }
 
-/* The second round: the probes of first-fetched queries without series that were not asked yet. */
+/* Whether a stream's probes are to be asked in this fetch: not yet, or one was absent. */
+static bool
+to_probe(const stream *s, const fetch *x)
+{
+	return !s->nonempty && s->probed_at != x->at && (!s->started || s->absent);
+}
+
+/* The second round: the probes of the queries without series that were not asked in the first. */
 static int
 probe_empty(ng_feed *f, const fetch *x, ng_diags *d)
 {
-	fetch y = { 0 };
+	fetch y = { .at = x->at };
 	int st = 0;
 
 	for (int i = 0; i < f->nst; i++)
-		if (!f->st[i].started && x->ends[i] != INT64_MIN && !f->st[i].nonempty && !f->st[i].probed)
+		if (x->ends[i] != INT64_MIN && to_probe(&f->st[i], x))
 			plan_probes(f, i, &y);
-	if (y.nq && (st = prom_run(f->pc, y.qs, y.nq, d)) > 0)
+	if (y.nq && (st = prom_run(f->pc, y.qs, y.nq, d)) < 0)
+		;	/* stopped */
+	else if (y.nq && (st = failed(&y)))
 		st = report_failure(f, &y, d);
-	else if (y.nq && st == 0)
+	else if (y.nq)
 		judge_probes(f, &y);
 	for (int k = 0; k < y.nq; k++)
 		prom_query_clear(&y.qs[k]);
@@ -272,9 +312,9 @@ plan(ng_feed *f, int64_t at, fetch *x)
 			*add_query(x, i, NULL) = (prom_query){ .what = s->what, .query = s->query, .start = c,
 							       .end = ce < end ? ce : end, .step = s->step };
 		}
-		s->pstart = start;
-		s->pend = end;
-		if (!s->started && !s->baseline && f->gf->metrics[s->metric].has_default)
+		s->pstart = at - (s->reach + s->step - 1) / s->step * s->step;
+		s->pend = at;
+		if (to_probe(s, x) && !s->baseline && f->gf->metrics[s->metric].has_default)
 			plan_probes(f, i, x);
 	}
 }
@@ -325,7 +365,7 @@ report_failure(const ng_feed *f, const fetch *x, ng_diags *d)
 	int first = -1, more = 0;
 
 	for (int k = 0; k < x->nq; k++) {
-		if (!x->qs[k].status)
+		if (!x->qs[k].status || moot(x, k))
 			continue;
 		if (first < 0)
 			first = k;
@@ -374,11 +414,12 @@ ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
 	fetch x = { 0 };
 	int ret;
 
+	x.at = at;
 	plan(f, at, &x);
 	int st = prom_run(f->pc, x.qs, x.nq, d);
 	if (st < 0)
 		ret = -1;
-	else if (st || check_results(f, &x))
+	else if ((st = failed(&x)) || check_results(f, &x))
 		ret = report_failure(f, &x, d);
 	else if (judge_probes(f, &x), (ret = probe_empty(f, &x, d)) == 0)
 		ret = hand_on(f, &x, fn, ctx);	/* nothing is handed on before every query succeeded */

@@ -251,6 +251,8 @@ put_name(sbuf *b, const char *s, bool metric)
 
 /* --- regular expressions: does an RE2 expression match the empty string? --- */
 
+static int re_matches_empty(const char *re, const char **err);
+
 typedef struct re_scan {
 	const char *s;
 	int err;		/* 0, or which error: 1 missing ), 2 unexpected ), 3 missing ] */
@@ -391,6 +393,14 @@ re_alt(re_scan *r, int depth)
 		nullable = re_concat(r, depth) || nullable;
 	}
 	return nullable;
+}
+
+bool
+pq_matcher_positive(const pq_matcher *m)
+{
+	const char *err;
+
+	return (m->op == PQ_EQ && m->value[0] != '\0') || (m->op == PQ_RE && re_matches_empty(m->value, &err) == 0);
 }
 
 /* Whether ^(?:re)$ matches ""; -1 (and *err) when re is not a valid expression. */
@@ -1187,12 +1197,16 @@ fmt_labels(sbuf *b, const pq_label *l)
 	sb_add(b, ")", 1);
 }
 
-/* n, in parentheses when it is an operation that would bind differently there. */
+/*
+ * n, in parentheses when it is an operation that would bind differently
+ * there; with unary_too also a sign: a unary operation, or a negative
+ * number (the left of ^: -1^2 is -(1^2)).
+ */
 static void
 fmt_operand(const pq_query *q, const pq_node *n, sbuf *b, bool unary_too)
 {
 	n = unparen(n);
-	if (n->kind == PN_BIN || (unary_too && n->kind == PN_UNARY)) {
+	if (n->kind == PN_BIN || (unary_too && (n->kind == PN_UNARY || (n->kind == PN_NUM && signbit(n->num))))) {
 		sb_add(b, "(", 1);
 		fmt_node(q, n, b);
 		sb_add(b, ")", 1);
@@ -1295,7 +1309,7 @@ fmt_node(const pq_query *q, const pq_node *n, sbuf *b)
 		sb_printf(b, "%s()", n->str);
 		break;
 	case PN_BIN:
-		fmt_operand(q, n->a, b, false);
+		fmt_operand(q, n->a, b, n->op == PQT_POW);
 		sb_printf(b, " %s", op_name(n->op));
 		if (n->mod) {
 			if (n->mod->bool_mod)
@@ -1312,9 +1326,15 @@ fmt_node(const pq_query *q, const pq_node *n, sbuf *b)
 		sb_add(b, " ", 1);
 		fmt_operand(q, n->b, b, false);
 		break;
-	case PN_UNARY:
+	case PN_UNARY:	/* -(-5), and +(5): a sign before a number would be the number's */
 		sb_add(b, n->op == PQT_SUB ? "-" : "+", 1);
-		fmt_operand(q, n->a, b, false);
+		if (unparen(n->a)->kind == PN_NUM) {
+			sb_add(b, "(", 1);
+			fmt_node(q, unparen(n->a), b);
+			sb_add(b, ")", 1);
+		} else {
+			fmt_operand(q, n->a, b, true);
+		}
 		break;
 	case PN_PAREN:
 		fmt_node(q, n->a, b);

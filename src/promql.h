@@ -84,6 +84,14 @@ const pq_selector *pq_selector_at(const pq_query *q, int i);
  */
 void pq_format(const pq_query *q, sbuf *out);
 
+/*
+ * Whether the matcher says what a series has, not what it lacks: = with a
+ * value, or =~ with a regex that cannot match "".  Only such a matcher
+ * alone is a selector a server takes, and can show a value that no series
+ * has (a typo); a != or !~ with a typo in it matches everything.
+ */
+bool pq_matcher_positive(const pq_matcher *m);
+
 /* A selector alone as PromQL (metric{matchers}), for /api/v1/series?match[]=. */
 void pq_format_selector(const pq_selector *s, sbuf *out);
 

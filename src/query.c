@@ -112,7 +112,9 @@ substitute(ast_query *q, query_param_fn *value, void *ctx, diag_src *d)
 	reserve(&o, strlen(s) + 1);	/* the usual size: one allocation */
 	for (const char *p = s; *p; p++) {
 		unsigned at = base + (unsigned)(p - s);
-		size_t run = strcspn(p, "\"'\\$");	/* nothing to quote or replace */
+		size_t run = strcspn(p, quote ? "\"'\\$" : "\"'\\$#");	/* nothing to quote or replace */
+		if (!quote && *p == '#')	/* a comment, to the end of its line: no quote in it counts */
+			run = strcspn(p, "\n");
 		if (run) {
 			put_run(&o, p, run, at);
 			p += run - 1;
@@ -225,7 +227,8 @@ query_probe(const ast_query *q, const char *file_text, const pq_selector *s, int
 		return NULL;
 	if (j < 0)
 		p.metric = s->metric;
-	else if (query_param_in(q, file_text, s->m[j].off, s->m[j].len, &ref, &name, &len))
+	else if (pq_matcher_positive(&s->m[j]) &&
+		 query_param_in(q, file_text, s->m[j].off, s->m[j].len, &ref, &name, &len))
 		p = (pq_selector){ .m = &s->m[j], .nm = 1 };
 	else
 		return NULL;

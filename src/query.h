@@ -53,8 +53,9 @@ bool query_param_in(const ast_query *q, const char *file_text, unsigned off, uns
 /*
  * The probes of selector s of q, selectors for /api/v1/series: j < 0, its
  * metric name alone (NULL when it names none); j >= 0, its matcher j alone
- * when the value comes from a parameter (else NULL).  Newly allocated.  A
- * literal matcher is not asked about: code="503" may rightly match nothing.
+ * when the value comes from a parameter and the matcher is positive
+ * (pq_matcher_positive; else NULL).  Newly allocated.  A literal matcher
+ * is not asked about: code="503" may rightly match nothing.
  */
 char *query_probe(const ast_query *q, const char *file_text, const pq_selector *s, int j);
 

@@ -335,7 +335,7 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 		}
 		if (has && when == VM_NEVER)
 			fputs(" (default)", out);
-		else if (ss[SERIES_OF(m, false)].nodefault)
+		else if (!has && ss[SERIES_OF(m, false)].nodefault)
 			fputs(" (no series: the default does not apply)", out);
 		fputc('\n', out);
 		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {

@@ -8,6 +8,8 @@
  *             the value the query's text read as a number (else 1)
  *   empty     no series                 two       two series
  *             (/api/v1/series: one label set for ok, two and warn, none for empty)
+ *   late      no series; /api/v1/series: none the first time a selector is asked, then one
+ *             (a series that appears after the watch began)
  *   warn      ok, with a warning and an info
  *   500       HTTP 500, text            503       HTTP 503 with an error envelope
  *   429       429 (Retry-After: 0) the first time a query is seen, then ok
@@ -35,6 +37,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +253,13 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 		struct timespec ts = { 3, 0 };
 		nanosleep(&ts, NULL);
 		strcpy(mode, "ok");
+	}
+	if (strcmp(mode, "late") == 0) {
+		size_t pl = strlen(path);
+		bool series = pl >= 14 && strcmp(path + pl - 14, "/api/v1/series") == 0;
+		char sel[4096];
+		field(body, "match[]", sel, sizeof sel);
+		strcpy(mode, series && !first_time("late", sel) ? "ok" : "empty");
 	}
 	if (strcmp(mode, "ok") == 0 || strcmp(mode, "two") == 0 || strcmp(mode, "empty") == 0 ||
 	    strcmp(mode, "warn") == 0) {

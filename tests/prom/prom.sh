@@ -242,6 +242,12 @@ else
 		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms
 	if [ "$(head -n 1 "$pdir/out" | jq -r '[.verdict, (.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "inconclusive d 1" ]; then
 		ok; else bad "prom: watch: defaulted and warnings"; cat "$pdir/out" >&2; fi
+	# a series late to appear: unknown at first, its default once the server has it
+	want_exit "watch: a late series" 3 "warning: metric 't': the server has no series of typo_metric" -- \
+		watch "$pdir/wd.gate" --prometheus "$F/late" --max-duration 1200ms
+	if [ "$(head -n 1 "$pdir/out" | jq -r '[(.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "d 1" ] &&
+	   [ "$(sed -n 2p "$pdir/out" | jq -r '[(.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "d,t 0" ]; then
+		ok; else bad "prom: watch: a late series"; cat "$pdir/out" >&2; fi
 	want_exit "watch --format human: defaults" 3 - -- \
 		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms --format human
 	case $(head -n 1 "$pdir/out") in *"g: inconclusive [go=unknown] (default: d)") ok ;; *) bad "prom: watch human: default"; cat "$pdir/out" >&2 ;; esac
@@ -336,6 +342,13 @@ preflight() {
 	sed 's/_byte)/_bytes)/' "$pdir/name.gate" >"$pdir/clean.gate"
 	want_exit "$engine: lint: a clean file" 0 - -- lint "$pdir/clean.gate" --prometheus "$url" $at --lookback 10m
 	if [ ! -s "$pdir/out" ]; then ok; else bad "prom: $engine: lint: a clean file: output"; cat "$pdir/out" >&2; fi
+	# a lookback of no whole number of steps still asks about at itself
+	want_exit "$engine: lint: a long lookback" 0 - -- lint "$pdir/clean.gate" --prometheus "$url" $at --lookback 50h
+	# a parameter in a negative matcher cannot be asked about alone ({handler!="x"} is no selector)
+	printf '%s\n' 'param handler = "/api/v1/labels"' \
+		'metric others = `sum(rate(http_requests_total{handler!="$handler"}[5m]))` default 0' \
+		'gate g {' '  go when others < 1' '}' >"$pdir/neg.gate"
+	want_exit "$engine: default: a negative matcher" 0 - -- check "$pdir/neg.gate" --prometheus "$url" $at
 	# check: a literal matcher that matches nothing is a real zero, the default applies
 	want_exit "$engine: default: code=\"503\" never happened" 0 - -- check "$PF" --prometheus "$url" $at
 	if [ "$(jq -r '([.metrics[] | .name + "=" + (.defaulted|tostring)] | join(" ")) + " " + (.warnings|length|tostring)' "$pdir/out")" = \
