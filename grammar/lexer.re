@@ -66,7 +66,8 @@ lexer_next(YYSTYPE *lval, diag_span *loc, parser *p)
 	ident  = [a-zA-Z_][a-zA-Z0-9_]*;
 	digits = [0-9]+;
 	exp    = [eE] [+-]? digits;
-	number = (digits ("." [0-9]*)? | "." digits) exp? [a-zA-Z%]* ([0-9]+ [a-zA-Z%]+)*;
+	suffix = [a-zA-Z%] | "\xc2\xb5";	/* µ, of µs */
+	number = (digits ("." [0-9]*)? | "." digits) exp? suffix* ([0-9]+ suffix+)*;
 
 	$              { *loc = span(p); return YYEOF; }
 	ws | comment   { continue; }
@@ -75,6 +76,7 @@ lexer_next(YYSTYPE *lval, diag_span *loc, parser *p)
 	"metric"       { *loc = span(p); return METRIC; }
 	"baseline"     { *loc = span(p); return BASELINE; }
 	"default"      { *loc = span(p); return DEFAULT; }
+	"unit"         { *loc = span(p); return UNIT; }
 	"prometheus"   { *loc = span(p); return PROMETHEUS; }
 	"dialect"      { *loc = span(p); return DIALECT; }
 	"gate"         { *loc = span(p); return GATE; }

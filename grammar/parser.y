@@ -118,7 +118,7 @@ rule(parser *p, ast_gate *g, enum rule_kind k, diag_span kw, const char *name,
 	ast_node *args[AST_MAXARGS + 1];
 }
 
-%token PARAM "'param'" METRIC "'metric'" BASELINE "'baseline'" DEFAULT "'default'"
+%token PARAM "'param'" METRIC "'metric'" BASELINE "'baseline'" DEFAULT "'default'" UNIT "'unit'"
 %token PROMETHEUS "'prometheus'" DIALECT "'dialect'" GATE "'gate'" STEP "'step'" WINDOW "'window'"
 %token LOOKBACK "'lookback'" ROLLBACK "'rollback'" NOGO "'nogo'" GO "'go'"
 %token WHEN "'when'" FOR "'for'"
@@ -182,7 +182,7 @@ item
 	| error
 	;
 
-/* metric NAME = `query` [baseline `query`] [default NUMBER] */
+/* metric NAME = `query` [baseline `query`] [default NUMBER] [unit WORD] */
 metric_head
 	: METRIC IDENT '=' QUERY {
 		$$ = ast_add_metric(p->f);
@@ -210,6 +210,15 @@ metric_opts
 			diag_error(p->d, @2, "metric '%s' has two defaults", m->name);
 		else
 			m->dflt = $3;
+	}
+	| metric_opts UNIT IDENT {
+		ast_metric *m = &p->f->metrics[p->f->nmetrics - 1];
+		if (m->unit_word) {
+			diag_error(p->d, @2, "metric '%s' has two units", m->name);
+		} else {
+			m->unit_word = $3;
+			m->unit_span = @3;
+		}
 	}
 	;
 

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "promql.h"
+#include "units.h"
 
 typedef struct arena arena;
 
@@ -66,6 +67,7 @@ struct ast_node {
 	/* set by sema */
 	enum ast_type type : 8;
 	enum ast_fn fn : 8;		/* A_CALL */
+	enum unit unit : 8;		/* a value's unit, UNIT_NONE when not known */
 	bool relpct;			/* A_NUM: a percentage relative to the left operand */
 	bool isconst;			/* a value known at compile time: num holds it */
 	int metric;			/* A_METRIC, A_BASELINE: index into metrics */
@@ -93,6 +95,11 @@ typedef struct ast_metric {
 	diag_span span;
 	ast_query q[2];			/* [0] the metric's own, [1] its baseline's */
 	ast_node *dflt;			/* default literal, or NULL */
+	const char *unit_word;		/* `unit WORD`, or NULL */
+	diag_span unit_span;		/* of the word */
+	/* set by sema */
+	enum unit unit;			/* declared, else inferred from q[0] */
+	int unit_sel;			/* inferred: the selector of q[0] it comes from; else -1 */
 } ast_metric;
 
 /* The public kinds, so that a rule's kind is handed out as it is. */

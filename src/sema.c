@@ -6,6 +6,7 @@
 #include "sema.h"
 #include "names.h"
 #include "query.h"
+#include "sbuf.h"
 #include "units.h"
 #include "util.h"
 
@@ -48,9 +49,76 @@ find_metric(const sema *s, const char *name)
 	return names_find(&s->metrics, name);
 }
 
-/* A value literal, or a duration literal when dur. */
+/* The metric a value has its unit from: the first in it of that unit, or -1. */
+static int
+unit_metric(const sema *s, const ast_node *n)
+{
+	if (!n || n->unit == UNIT_NONE)
+		return -1;
+	if ((n->kind == A_METRIC || n->kind == A_BASELINE) && n->metric >= 0 &&
+	    s->f->metrics[n->metric].unit == n->unit)
+		return n->metric;
+	for (int i = 0; i < n->nargs; i++) {
+		int m = n->arg[i]->unit == n->unit ? unit_metric(s, n->arg[i]) : -1;
+		if (m >= 0)
+			return m;
+	}
+	return -1;
+}
+
+/* Where metric m has its unit from, as a note under the error just reported. */
+static void
+unit_note(sema *s, int m)
+{
+	const ast_metric *am = &s->f->metrics[m];
+
+	if (am->unit_word) {
+		diag_note(s->d, am->unit_span, "'%s' is declared in %s here", am->name, units_name(am->unit));
+	} else if (am->unit_sel >= 0) {
+		const pq_selector *sel = pq_selector_at(am->q[0].pq, am->unit_sel);
+		diag_note(s->d, query_file_span(&am->q[0], s->d->text, sel->name_off, sel->name_len),
+			  "'%s' is in %s: its query reads %s (declare `unit none` if it is not)",
+			  am->name, units_name(am->unit), sel->metric);
+	}
+}
+
+/* An error of a value literal read against a unit (units_value_in()), with its suggestion. */
+static void
+value_error(sema *s, const ast_node *n, const ast_node *against, int rc, const char *err, size_t at)
+{
+	const char *text = s->d->text + n->span.off;
+	diag_span u = { n->span.off + (unsigned)at, n->span.len - (unsigned)at };
+	enum unit unit = against ? against->unit : UNIT_NONE;
+	int m = unit_metric(s, against);
+	const char *name = m >= 0 ? s->f->metrics[m].name : "the other side";
+
+	if (rc == UNITS_EAMBIG) {
+		double v = 0;
+		bool pct;
+		size_t at2;
+		units_value(text, at, &v, &pct, &err, &at2);	/* the number before the m */
+		diag_error(s->d, u, "'%.*s' against %s (seconds) is ambiguous: write %.*sms for a millisecond "
+			   "or %.15gs for a minute", (int)n->span.len, text, name, (int)at, text, v * 60);
+	} else if (rc == UNITS_EOTHER) {
+		diag_error(s->d, u, "'%.*s' against %s (%s): '%.*s' is not a unit of %s (units of %s: %s)",
+			   (int)n->span.len, text, name, units_name(unit), (int)u.len, text + at,
+			   units_name(unit), units_name(unit), units_suffixes(unit));
+	} else if (strcmp(err, "unknown unit") == 0) {
+		diag_error(s->d, u, "unknown unit '%.*s' (%s%s: %s)", (int)u.len, text + at,
+			   unit ? "units of " : "value units", unit ? units_name(unit) : "", units_suffixes(unit));
+	} else {
+		diag_error(s->d, u, "%s", err);
+	}
+	if (m >= 0 && (rc == UNITS_EAMBIG || rc == UNITS_EOTHER))
+		unit_note(s, m);
+}
+
+/*
+ * A value literal, read against the unit of the value against (NULL:
+ * none), or a duration literal when dur.
+ */
 static bool
-literal(sema *s, ast_node *n, bool dur)
+literal(sema *s, ast_node *n, bool dur, const ast_node *against)
 {
 	const char *err;
 	size_t at;
@@ -61,11 +129,12 @@ literal(sema *s, ast_node *n, bool dur)
 		return false;
 	}
 	if (n->kind == A_NEG) {
-		if (!literal(s, n->arg[0], false))
+		if (!literal(s, n->arg[0], false, against))
 			return false;
 		n->kind = A_NUM;
 		n->num = -n->arg[0]->num;
 		n->type = TY_NUM;
+		n->unit = n->arg[0]->unit;
 		return true;
 	}
 	if (n->kind != A_NUM) {
@@ -86,17 +155,15 @@ literal(sema *s, ast_node *n, bool dur)
 		n->type = TY_DUR;
 	} else {
 		bool pct;
-		if (units_value(text, n->span.len, &n->num, &pct, &err, &at) < 0) {
-			diag_span u = { n->span.off + (unsigned)at, n->span.len - (unsigned)at };
-			if (strcmp(err, "unknown unit") == 0)
-				diag_error(s->d, u, "unknown unit '%.*s' (value units: %% n u m k M G T P Ki Mi Gi Ti Pi ms s)",
-					   (int)u.len, text + at);
-			else
-				diag_error(s->d, u, "%s", err);
+		enum unit u = against ? against->unit : UNIT_NONE;
+		int rc = units_value_in(text, n->span.len, u, &n->num, &pct, &err, &at);
+		if (rc < 0) {
+			value_error(s, n, against, rc, err, at);
 			return false;
 		}
 		n->relpct = pct;	/* kept only where a + or - makes it relative */
 		n->type = TY_NUM;
+		n->unit = u;
 		n->isconst = true;
 	}
 	return true;
@@ -191,7 +258,7 @@ static const char *const typenames[] = {
 	[TY_NONE] = "nothing", [TY_NUM] = "a value", [TY_BOOL] = "a condition", [TY_DUR] = "a duration",
 };
 
-static bool expr(sema *s, ast_node *n);
+static bool expr(sema *s, ast_node *n, const ast_node *against);
 
 static bool
 want(sema *s, ast_node *n, enum ast_type t, const char *what)
@@ -211,7 +278,7 @@ series_arg(sema *s, ast_node *call, ast_node *a)
 			   fns[call->fn].name);
 		return false;
 	}
-	return expr(s, a);
+	return expr(s, a, NULL);
 }
 
 static bool
@@ -242,7 +309,7 @@ call(sema *s, ast_node *n)
 	}
 	int a = 0;
 	if (fns[fn].phi) {
-		ok &= expr(s, n->arg[0]) && want(s, n->arg[0], TY_NUM, "");
+		ok &= expr(s, n->arg[0], NULL) && want(s, n->arg[0], TY_NUM, "");
 		a = 1;
 	}
 	ok &= series_arg(s, n, n->arg[a]);
@@ -252,12 +319,14 @@ call(sema *s, ast_node *n)
 			diag_error(s->d, r->span, "the range of %s() must be a duration literal, as in 5m", fns[fn].name);
 			return false;
 		}
-		ok &= literal(s, r, true);
+		ok &= literal(s, r, true, NULL);
 		if (ok && r->num <= 0) {
 			diag_error(s->d, r->span, "the range of %s() must be longer than 0", fns[fn].name);
 			ok = false;
 		}
 	}
+	if (fn != FN_RATE)	/* per second: no unit of the metric's */
+		n->unit = n->arg[a]->unit;
 	return ok;
 }
 
@@ -303,14 +372,102 @@ fold(sema *s, ast_node *n)
 	return true;
 }
 
+/* A value of literals alone: read against the unit of what it is compared with. */
 static bool
-expr(sema *s, ast_node *n)
+literal_only(const ast_node *n)
+{
+	if (n->kind == A_NUM)
+		return true;
+	if (n->kind == A_NEG)
+		return literal_only(n->arg[0]);
+	return n->kind == A_BIN && n->op <= OPR_DIV && literal_only(n->arg[0]) && literal_only(n->arg[1]);
+}
+
+/* A literal alone of no unit: 2, not 2s. */
+static bool
+bare(const sema *s, const ast_node *n)
+{
+	while (n->kind == A_NEG)
+		n = n->arg[0];
+	if (n->kind != A_NUM)
+		return false;
+	for (unsigned i = 0; i < n->span.len; i++) {
+		char c = s->d->text[n->span.off + i];
+		if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* A percentage literal, relative to the left operand after + or - (x + 20%). */
+static bool
+pct_literal(const sema *s, const ast_node *n)
+{
+	return n->kind == A_NUM && n->span.len && s->d->text[n->span.off + n->span.len - 1] == '%';
+}
+
+/*
+ * The units of a binary operation's operands.  A literal side is read
+ * against the other side, so both are typed, the other first; literals
+ * alone are read against what the operation is (against).
+ */
+static bool
+operands(sema *s, ast_node *n, const ast_node *against)
+{
+	ast_node *a = n->arg[0], *b = n->arg[1];
+	bool la = literal_only(a), lb = literal_only(b), ok;
+	bool same = is_cmp(n->op) || n->op == OPR_ADD || n->op == OPR_SUB;	/* operands of one unit */
+	bool rel = (n->op == OPR_ADD || n->op == OPR_SUB) && pct_literal(s, b);
+
+	if (n->op == OPR_AND || n->op == OPR_OR || (la && lb)) {
+		const ast_node *ag = n->op == OPR_AND || n->op == OPR_OR ? NULL : against;
+		ok = expr(s, a, ag);
+		ok &= expr(s, b, rel ? NULL : ag);
+		return ok;
+	}
+	if (la) {
+		ok = expr(s, b, NULL);
+		return expr(s, a, same && ok ? b : NULL) && ok;
+	}
+	ok = expr(s, a, NULL);
+	return expr(s, b, same && !rel && ok ? a : NULL) && ok;
+}
+
+/* The unit of an arithmetic operation; two units that cannot meet are an error. */
+static bool
+bin_unit(sema *s, ast_node *n, const ast_node *against)
+{
+	const ast_node *a = n->arg[0], *b = n->arg[1];
+	bool same = is_cmp(n->op) || n->op == OPR_ADD || n->op == OPR_SUB;
+
+	if (same && a->unit && b->unit && a->unit != b->unit) {
+		int ma = unit_metric(s, a), mb = unit_metric(s, b);
+		diag_error(s->d, n->span, "%s (%s) and %s (%s) are not of one unit",
+			   ma >= 0 ? s->f->metrics[ma].name : "the left side", units_name(a->unit),
+			   mb >= 0 ? s->f->metrics[mb].name : "the right side", units_name(b->unit));
+		return false;
+	}
+	if (is_cmp(n->op))
+		n->unit = UNIT_NONE;
+	else if (literal_only(n))
+		n->unit = against ? against->unit : UNIT_NONE;
+	else if (same)
+		n->unit = relative_pct(n) ? a->unit : a->unit == b->unit ? a->unit : UNIT_NONE;
+	else if (bare(s, b))	/* x * 2, x / 2 */
+		n->unit = a->unit;
+	else if (n->op == OPR_MUL && bare(s, a))
+		n->unit = b->unit;
+	return true;
+}
+
+static bool
+expr(sema *s, ast_node *n, const ast_node *against)
 {
 	bool ok;
 
 	switch (n->kind) {
 	case A_NUM:
-		return literal(s, n, false);
+		return literal(s, n, false, against);
 	case A_METRIC:
 		n->metric = find_metric(s, n->name);
 		if (n->metric < 0) {
@@ -318,6 +475,7 @@ expr(sema *s, ast_node *n)
 			return false;
 		}
 		n->type = TY_NUM;
+		n->unit = s->f->metrics[n->metric].unit;
 		return true;
 	case A_BASELINE:
 		n->type = TY_NUM;
@@ -332,22 +490,24 @@ expr(sema *s, ast_node *n)
 				   "on the other side; write baseline(NAME)");
 			return false;
 		}
+		n->unit = s->f->metrics[n->metric].unit;
 		return check_baseline(s, n, n->metric);
 	case A_CALL:
 		return call(s, n);
 	case A_NEG:
-		ok = expr(s, n->arg[0]) && want(s, n->arg[0], TY_NUM, "");
+		ok = expr(s, n->arg[0], against) && want(s, n->arg[0], TY_NUM, "");
 		n->type = TY_NUM;
+		n->unit = n->arg[0]->unit;
 		n->isconst = ok && n->arg[0]->isconst;
 		n->num = -n->arg[0]->num;
 		return ok;
 	case A_NOT:
-		ok = expr(s, n->arg[0]) && want(s, n->arg[0], TY_BOOL, " (! negates a condition)");
+		ok = expr(s, n->arg[0], NULL) && want(s, n->arg[0], TY_BOOL, " (! negates a condition)");
 		n->type = TY_BOOL;
 		return ok;
 	case A_FOR:
-		ok = expr(s, n->arg[0]) && want(s, n->arg[0], TY_BOOL, " ('for' holds a condition, as in x > 1 for 5m)");
-		ok &= literal(s, n->arg[1], true);
+		ok = expr(s, n->arg[0], NULL) && want(s, n->arg[0], TY_BOOL, " ('for' holds a condition, as in x > 1 for 5m)");
+		ok &= literal(s, n->arg[1], true, NULL);
 		n->type = TY_BOOL;
 		return ok;
 	case A_BIN:
@@ -355,9 +515,7 @@ expr(sema *s, ast_node *n)
 	}
 	if (is_cmp(n->op) && !resolve_baselines(s, n))
 		return false;
-	ok = expr(s, n->arg[0]);
-	ok &= expr(s, n->arg[1]);
-	if (!ok)
+	if (!operands(s, n, against))
 		return false;
 	if (n->op == OPR_AND || n->op == OPR_OR) {
 		n->type = TY_BOOL;
@@ -375,6 +533,7 @@ expr(sema *s, ast_node *n)
 			   (int)n->arg[1]->arg[0]->span.len, s->d->text + n->arg[1]->arg[0]->span.off);
 		return false;
 	}
+	ok = ok && bin_unit(s, n, against);
 	if (ok && !is_cmp(n->op))
 		ok = fold(s, n);
 	return ok;
@@ -390,6 +549,38 @@ clear_relpct(ast_node *n, bool right_of_addsub)
 		n->relpct = false;
 	for (int i = 0; i < n->nargs; i++)
 		clear_relpct(n->arg[i], n->kind == A_BIN && i == 1 && (n->op == OPR_ADD || n->op == OPR_SUB));
+}
+
+/*
+ * The unit of metric i: the one declared, else the one its query is in.
+ * A declared unit that the query's names contradict is legal (the query
+ * may convert), but said.
+ */
+static void
+metric_unit(sema *s, int i)
+{
+	ast_metric *m = &s->f->metrics[i];
+	enum unit declared;
+
+	m->unit = units_infer(m->q[0].pq, &m->unit_sel);
+	if (!m->unit_word)
+		return;
+	if (!units_parse(m->unit_word, &declared)) {
+		sbuf words = { 0 };
+		for (int u = 1; u <= UNIT__N; u++)	/* UNIT_NONE last */
+			sb_printf(&words, "%s%s", u > 1 ? ", " : "", units_name((enum unit)(u % UNIT__N)));
+		diag_error(s->d, m->unit_span, "unknown unit '%s' for metric '%s' (units: %s)", m->unit_word,
+			   m->name, words.s);
+		free(words.s);
+		m->unit_word = NULL;	/* as if not declared: no errors that follow from this one */
+		return;
+	}
+	if (m->unit && declared && declared != m->unit)
+		diag_warning(s->d, m->unit_span, "metric '%s' is declared in %s, but its query reads %s, in %s",
+			     m->name, units_name(declared), pq_selector_at(m->q[0].pq, m->unit_sel)->metric,
+			     units_name(m->unit));
+	m->unit = declared;
+	m->unit_sel = -1;
 }
 
 /* The value of the parameter named by the len bytes at name, or NULL: a --set wins over the file. */
@@ -463,7 +654,7 @@ gate(sema *s, ast_gate *g)
 
 	s->gate = g;
 	for (int i = 0; i < SET__N; i++)
-		if (g->set[i] && !literal(s, g->set[i], true))
+		if (g->set[i] && !literal(s, g->set[i], true, NULL))
 			g->set[i] = NULL;
 	g->step = g->set[SET_STEP] ? (int64_t)g->set[SET_STEP]->num : 15000;
 	g->lookback = g->set[SET_LOOKBACK] ? (int64_t)g->set[SET_LOOKBACK]->num : 300000;
@@ -487,7 +678,7 @@ gate(sema *s, ast_gate *g)
 			}
 			go = i;
 		}
-		if (!expr(s, r->cond))
+		if (!expr(s, r->cond, NULL))
 			continue;
 		clear_relpct(r->cond, false);
 		if (r->cond->type != TY_BOOL)
@@ -545,13 +736,16 @@ sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseli
 			diag_error(d, m->span, "duplicate metric '%s'", m->name);
 			diag_note(d, f->metrics[j].span, "first defined here");
 		}
-		if (m->dflt)
-			literal(&s, m->dflt, false);
 		for (int b = 0; b < 2; b++)
 			if (m->q[b].text && *m->q[b].text)
 				query_prepare(&m->q[b], dl, param_value, &s, d);
 			else if (m->q[b].text)
 				diag_error(d, m->q[b].span, "empty query for metric '%s'", m->name);
+		metric_unit(&s, i);
+		if (m->dflt) {
+			ast_node self = { .kind = A_METRIC, .metric = i, .unit = m->unit };
+			literal(&s, m->dflt, false, &self);
+		}
 	}
 	for (int i = 0; i < f->ngates; i++) {
 		if ((j = names_add(&gates, f->gates[i].name, i)) >= 0) {

@@ -1,7 +1,13 @@
-/* units.c: values with Kubernetes/SI units, and Prometheus durations. */
+/*
+ * units.c: values with Kubernetes/SI units, Prometheus durations, and the
+ * units of metrics: the words, the suffixes each takes, and what a query
+ * measures by Prometheus' naming conventions.
+ */
 #include "units.h"
 
 #include "novagate.h"
+#include "promql.h"
+#include "sbuf.h"
 
 #include <float.h>
 #include <stdio.h>
@@ -22,7 +28,7 @@ static const struct vunit {
 	{ "T",  12, 1 }, { "P",  15, 1 },
 	{ "Ki", 0, 1024.0 }, { "Mi", 0, 1048576.0 }, { "Gi", 0, 1073741824.0 },
 	{ "Ti", 0, 1099511627776.0 }, { "Pi", 0, 1125899906842624.0 },
-	{ "ms", -3, 1 }, { "s",  0, 1 },
+	{ "us", -6, 1 }, { "\xc2\xb5s", -6, 1 }, { "ms", -3, 1 }, { "s",  0, 1 },	/* µs */
 };
 
 static const struct dunit {
@@ -239,6 +245,365 @@ units_duration(const char *s, size_t n, int64_t *ms, const char **err, size_t *e
 	}
 	*ms = total;
 	return 0;
+}
+
+/* --- units of metrics ----------------------------------------------------- */
+
+/*
+ * The one table of units: the word a metric declares, the suffixes a
+ * literal compared with it may have (a bare number always does), and the
+ * end of a metric name that is in it (Prometheus' base units).  UNIT_NONE
+ * takes every value suffix, as a literal with no unit to meet: those
+ * listed, and us and µs, which its list leaves to seconds (the messages
+ * that show it are older than them).
+ */
+static const struct unitinfo {
+	const char *word;
+	const char *suffixes;
+	const char *name_end;
+} unitinfo[] = {
+	[UNIT_NONE] = { "none", "% n u m k M G T P Ki Mi Gi Ti Pi ms s", NULL },
+	[UNIT_SECONDS] = { "seconds", "us \xc2\xb5s ms s h d w y", "_seconds" },
+	[UNIT_BYTES] = { "bytes", "k M G T P Ki Mi Gi Ti Pi", "_bytes" },
+	[UNIT_RATIO] = { "ratio", "%", "_ratio" },
+	[UNIT_CORES] = { "cores", "n u m", NULL },
+	[UNIT_COUNT] = { "count", "k M G T P", NULL },
+};
+_Static_assert(sizeof unitinfo / sizeof *unitinfo == UNIT__N, "a word for every unit");
+
+const char *
+units_name(enum unit u)
+{
+	return (unsigned)u < UNIT__N ? unitinfo[u].word : "none";
+}
+
+bool
+units_parse(const char *word, enum unit *u)
+{
+	for (int i = 0; i < UNIT__N; i++)
+		if (strcmp(unitinfo[i].word, word) == 0) {
+			*u = (enum unit)i;
+			return true;
+		}
+	return false;
+}
+
+const char *
+units_suffixes(enum unit u)
+{
+	return unitinfo[(unsigned)u < UNIT__N ? u : UNIT_NONE].suffixes;
+}
+
+/* Is x[0..n) one of the space-separated words of list? */
+static bool
+listed(const char *list, const char *x, size_t n)
+{
+	for (const char *w = list; *w;) {
+		size_t len = strcspn(w, " ");
+		if (len == n && memcmp(w, x, n) == 0)
+			return true;
+		w += len;
+		w += *w == ' ';
+	}
+	return false;
+}
+
+int
+units_value_in(const char *s, size_t n, enum unit u, double *v, bool *percent, const char **err, size_t *errat)
+{
+	size_t k = numlen(s, n), un = n - k;
+	const char *x = s + k;
+	bool compound = false;
+	int d;
+
+	if ((unsigned)u >= UNIT__N || u == UNIT_NONE || k == 0)
+		return units_value(s, n, v, percent, err, errat);
+	if (un == 0 || (listed(unitinfo[u].suffixes, x, un) && vunit_find(x, un)))
+		return units_value(s, n, v, percent, err, errat);
+	if (listed(unitinfo[u].suffixes, x, un) && (d = dunit_find(x, un)) >= 0) {
+		if (units_value(s, k, v, percent, err, errat) < 0)
+			return -1;
+		*v *= (double)(dunits[d].ms / 1000);	/* h d w y: whole seconds */
+		return 0;
+	}
+	*percent = false;
+	*errat = k;
+	for (size_t i = 0; i < un; i++)
+		compound |= x[i] >= '0' && x[i] <= '9';
+	if (u == UNIT_SECONDS && compound) {	/* 1h30m: a duration, minutes and all */
+		int64_t ms;
+		if (units_duration(s, n, &ms, err, errat) < 0)
+			return -1;
+		*v = (double)ms / 1000;
+		return 0;
+	}
+	if (u == UNIT_SECONDS && un == 1 && *x == 'm')
+		return UNITS_EAMBIG;
+	if (vunit_find(x, un) || dunit_find(x, un) >= 0 || compound)
+		return UNITS_EOTHER;
+	*err = "unknown unit";
+	return -1;
+}
+
+/*
+ * What a query measures, read off its canonical text (pq_format): a walk
+ * that knows selectors, calls and aggregations, and gives up (UNIT_NONE)
+ * on anything else.  A selector's unit is its name's: NAME_seconds,
+ * NAME_seconds_total and NAME_seconds_sum are seconds (bytes alike),
+ * NAME_ratio a ratio, NAME_count a count, NAME_seconds_bucket the buckets
+ * of a histogram in seconds, which only histogram_quantile() turns into
+ * seconds.  Kept: by sum, min, max, avg, quantile, topk, bottomk, the
+ * *_over_time of those, increase, delta and idelta; buckets by sum, rate,
+ * irate and increase.  Lost: by rate of anything else (seconds per second
+ * is no unit), any other function, and any operator, even `* 1000`.
+ */
+#define BUCKET 0x100	/* the buckets of a histogram in the unit below */
+
+typedef struct walk {
+	const pq_query *q;
+	const char *p;
+	bool bad;
+} walk;
+
+typedef struct inferred {
+	int u;		/* enum unit, maybe | BUCKET */
+	int sel;	/* the selector it comes from, or -1 */
+} inferred;
+
+static const inferred nothing = { UNIT_NONE, -1 };
+
+static bool
+namechar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':';
+}
+
+static bool
+at(walk *w, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(w->p, lit, n) != 0)
+		return false;
+	w->p += n;
+	return true;
+}
+
+/* Past a "string" at w->p, or past brackets ( [ { that open there, strings within them included. */
+static void
+skip_string(walk *w)
+{
+	for (w->p++; *w->p && *w->p != '"'; w->p++)
+		if (*w->p == '\\' && w->p[1])
+			w->p++;
+	if (*w->p)
+		w->p++;
+	else
+		w->bad = true;
+}
+
+static void
+skip_group(walk *w)
+{
+	int depth = 0;
+
+	do {
+		char c = *w->p;
+		if (c == '"') {
+			skip_string(w);
+			continue;
+		}
+		if (!c) {
+			w->bad = true;
+			return;
+		}
+		depth += (c == '(' || c == '[' || c == '{') - (c == ')' || c == ']' || c == '}');
+		w->p++;
+	} while (depth > 0 && !w->bad);
+}
+
+/* Does the name[0..n) end with end, and then with tail (which may be "")? */
+static bool
+ends(const char *name, size_t n, const char *end, const char *tail)
+{
+	size_t e = strlen(end), t = strlen(tail);
+
+	return n > e + t && memcmp(name + n - t, tail, t) == 0 && memcmp(name + n - t - e, end, e) == 0;
+}
+
+/* A selector's unit, by its metric name[0..n). */
+static inferred
+selector(walk *w, const char *name, size_t n)
+{
+	inferred r = nothing;
+
+	if (ends(name, n, "_count", ""))
+		r.u = UNIT_COUNT;
+	for (int u = UNIT_SECONDS; u <= UNIT_BYTES; u++) {	/* the units with counters and histograms */
+		const char *e = unitinfo[u].name_end;
+		if (ends(name, n, e, "") || ends(name, n, e, "_total") || ends(name, n, e, "_sum"))
+			r.u = u;
+		else if (ends(name, n, e, "_bucket"))
+			r.u = u | BUCKET;
+	}
+	if (ends(name, n, unitinfo[UNIT_RATIO].name_end, ""))
+		r.u = UNIT_RATIO;
+	for (int i = 0; r.u != UNIT_NONE && i < pq_nselectors(w->q); i++) {
+		const char *m = pq_selector_at(w->q, i)->metric;
+		if (m && strlen(m) == n && memcmp(m, name, n) == 0) {
+			r.sel = i;
+			break;
+		}
+	}
+	return r;
+}
+
+/* The unit of name(a[0], ..., a[n-1]). */
+static inferred
+call(const char *name, size_t len, const inferred *a, int n)
+{
+	static const struct { const char *name; int arg; bool buckets, plain; } keep[] = {
+		{ "sum", 0, true, true }, { "min", 0, false, true }, { "max", 0, false, true },
+		{ "avg", 0, false, true }, { "quantile", 1, false, true }, { "topk", 1, false, true },
+		{ "bottomk", 1, false, true }, { "avg_over_time", 0, false, true },
+		{ "min_over_time", 0, false, true }, { "max_over_time", 0, false, true },
+		{ "last_over_time", 0, false, true }, { "quantile_over_time", 1, false, true },
+		{ "increase", 0, true, true }, { "delta", 0, false, true }, { "idelta", 0, false, true },
+		{ "rate", 0, true, false }, { "irate", 0, true, false },
+	};
+
+	if (len == 18 && memcmp(name, "histogram_quantile", len) == 0 && n == 2 && (a[1].u & BUCKET))
+		return (inferred){ a[1].u & ~BUCKET, a[1].sel };
+	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+		if (strlen(keep[i].name) == len && memcmp(keep[i].name, name, len) == 0) {
+			if (n != keep[i].arg + 1)
+				return nothing;
+			inferred x = a[keep[i].arg];
+			return (x.u & BUCKET ? keep[i].buckets : keep[i].plain) ? x : nothing;
+		}
+	return nothing;
+}
+
+static inferred expr(walk *w);
+
+/* What follows an operand: a range or subquery, offset, @ and the like. */
+static void
+modifiers(walk *w)
+{
+	while (!w->bad) {
+		if (*w->p == '[')
+			skip_group(w);
+		else if (at(w, " smoothed") || at(w, " anchored") || at(w, " keep_metric_names"))
+			;
+		else if (at(w, " offset ") || at(w, " @ ") || at(w, " limit ")) {
+			if (*w->p == '(')
+				skip_group(w);
+			else if (!at(w, "start()") && !at(w, "end()"))
+				w->p += strcspn(w->p, " ,)");
+		} else
+			return;
+	}
+}
+
+static inferred
+operand(walk *w)
+{
+	inferred r = nothing;
+	const char *name = w->p;
+
+	if (*w->p == '(') {
+		w->p++;
+		r = expr(w);
+		w->bad |= !at(w, ")");
+	} else if (*w->p == '-' || *w->p == '+') {
+		w->p++;
+		operand(w);
+		return nothing;
+	} else if (*w->p == '"') {
+		skip_string(w);
+	} else if ((*w->p >= '0' && *w->p <= '9') || *w->p == '.') {
+		while (namechar(*w->p) || *w->p == '.' ||
+		       ((*w->p == '+' || *w->p == '-') && (w->p[-1] == 'e' || w->p[-1] == 'E')))
+			w->p++;
+	} else if (*w->p == '{') {	/* {"name", ...} */
+		if (w->p[1] == '"') {
+			const char *q = w->p + 2;
+			size_t n = strcspn(q, "\"\\");
+			if (q[n] == '"')
+				r = selector(w, q, n);
+		}
+		skip_group(w);
+	} else if (namechar(*w->p)) {
+		while (namechar(*w->p))
+			w->p++;
+		size_t len = (size_t)(w->p - name);
+		if ((at(w, " by ") || at(w, " without ")) && *w->p == '(') {
+			skip_group(w);
+			w->bad |= !at(w, " ");
+		}
+		if (*w->p == '(') {
+			inferred a[3] = { nothing, nothing, nothing };
+			int n = 0;
+			w->p++;
+			while (!w->bad && *w->p != ')') {
+				inferred x = expr(w);
+				if (n < 3)
+					a[n] = x;
+				n++;
+				if (!at(w, ", ") && *w->p != ')')
+					w->bad = true;
+			}
+			w->p += !w->bad;
+			r = call(name, len, a, n);
+		} else {
+			r = selector(w, name, len);
+			if (*w->p == '{')
+				skip_group(w);
+		}
+	} else {
+		w->bad = true;
+	}
+	modifiers(w);
+	return r;
+}
+
+/* expr -> operand { OP [bool] [on|ignoring (...)] [group_left|group_right (...)] operand } */
+static inferred
+expr(walk *w)
+{
+	inferred r = operand(w);
+
+	while (!w->bad && at(w, " ")) {
+		w->p += strcspn(w->p, " ");
+		at(w, " bool");
+		if (at(w, " on ") || at(w, " ignoring "))
+			skip_group(w);
+		if (at(w, " group_left ") || at(w, " group_right "))
+			skip_group(w);
+		w->bad |= !at(w, " ");
+		if (!w->bad)
+			operand(w);
+		r = nothing;
+	}
+	return r;
+}
+
+enum unit
+units_infer(const pq_query *q, int *sel)
+{
+	sbuf b = { 0 };
+	inferred r = nothing;
+
+	if (q && pq_nerrors(q) == 0) {
+		pq_format(q, &b);
+		walk w = { q, b.s, false };
+		r = expr(&w);
+		if (w.bad || *w.p || (r.u & BUCKET))
+			r = nothing;
+		free(b.s);
+	}
+	*sel = r.sel;
+	return (enum unit)r.u;
 }
 
 /* --- the public spellings (novagate.h) ------------------------------------ */

@@ -5,6 +5,7 @@
  * and each error with its message and the offset the caret points at.
  */
 #include "units.h"
+#include "promql.h"
 #include "t.h"
 
 #include <stdbool.h>
@@ -403,6 +404,197 @@ fast_path(void)
 		bad, n, first, got1, want1);
 }
 
+/* --- literals against a unit (units_value_in) -------------------------------- */
+
+static void
+value_in(const char *s, enum unit u, int want_rc, double want, size_t want_at, int line)
+{
+	double v = -12345;
+	bool pct;
+	const char *err = NULL;
+	size_t at = 999;
+	int rc = units_value_in(s, strlen(s), u, &v, &pct, &err, &at);
+
+	T_CHECK(rc == want_rc, "line %d: units_value_in(\"%s\", %s) = %d (%s), want %d", line, s, units_name(u),
+		rc, rc == -1 && err ? err : "", want_rc);
+	if (rc == 0 && want_rc == 0)
+		T_CHECK(v == want, "line %d: units_value_in(\"%s\", %s) = %.17g, want %.17g", line, s,
+			units_name(u), v, want);
+	else if (rc == want_rc)
+		T_CHECK(at == want_at, "line %d: units_value_in(\"%s\", %s): error at %zu, want %zu", line, s,
+			units_name(u), at, want_at);
+}
+#define IN_OK(s, u, want) value_in(s, u, 0, want, 0, __LINE__)
+#define IN_ERR(s, u, rc, at) value_in(s, u, rc, 0, at, __LINE__)
+
+static void
+against_units(void)
+{
+	/* a bare number stands against any unit */
+	for (int u = 0; u < UNIT__N; u++)
+		IN_OK("42", (enum unit)u, 42);
+
+	/* seconds: durations, m aside */
+	IN_OK("250ms", UNIT_SECONDS, 0.25);
+	IN_OK("1.5s", UNIT_SECONDS, 1.5);
+	IN_OK("500us", UNIT_SECONDS, 0.0005);
+	IN_OK("500\xc2\xb5s", UNIT_SECONDS, 0.0005);
+	IN_OK("1h", UNIT_SECONDS, 3600);
+	IN_OK("1.5h", UNIT_SECONDS, 5400);
+	IN_OK("2d", UNIT_SECONDS, 172800);
+	IN_OK("1w", UNIT_SECONDS, 604800);
+	IN_OK("1y", UNIT_SECONDS, 31536000);
+	IN_OK("1h30m", UNIT_SECONDS, 5400);	/* compound: m is minutes there */
+	IN_OK("1m30s", UNIT_SECONDS, 90);
+	IN_ERR("1m", UNIT_SECONDS, UNITS_EAMBIG, 1);
+	IN_ERR("1.5m", UNIT_SECONDS, UNITS_EAMBIG, 3);
+	IN_ERR("64Mi", UNIT_SECONDS, UNITS_EOTHER, 2);
+	IN_ERR("5%", UNIT_SECONDS, UNITS_EOTHER, 1);
+	IN_ERR("500u", UNIT_SECONDS, UNITS_EOTHER, 3);
+	IN_ERR("1q", UNIT_SECONDS, -1, 1);
+	IN_ERR("1h30", UNIT_SECONDS, -1, 4);
+	IN_ERR("1.5h30m", UNIT_SECONDS, -1, 1);		/* durations take whole numbers */
+
+	/* bytes: SI and binary multiples */
+	IN_OK("256Mi", UNIT_BYTES, 256.0 * 1048576);
+	IN_OK("1G", UNIT_BYTES, 1e9);
+	IN_OK("2k", UNIT_BYTES, 2000);
+	IN_ERR("256ms", UNIT_BYTES, UNITS_EOTHER, 3);
+	IN_ERR("256m", UNIT_BYTES, UNITS_EOTHER, 3);
+	IN_ERR("1h", UNIT_BYTES, UNITS_EOTHER, 1);
+	IN_ERR("1h30m", UNIT_BYTES, UNITS_EOTHER, 1);
+
+	/* ratio: percentages */
+	IN_OK("5%", UNIT_RATIO, 0.05);
+	IN_ERR("5m", UNIT_RATIO, UNITS_EOTHER, 1);
+
+	/* cores: milli, micro, nano */
+	IN_OK("200m", UNIT_CORES, 0.2);
+	IN_OK("5n", UNIT_CORES, 5e-9);
+	IN_ERR("200ms", UNIT_CORES, UNITS_EOTHER, 3);
+	IN_ERR("60%", UNIT_CORES, UNITS_EOTHER, 2);
+
+	/* count: multiples */
+	IN_OK("1.5k", UNIT_COUNT, 1500);
+	IN_ERR("500m", UNIT_COUNT, UNITS_EOTHER, 3);
+
+	/* none: as units_value, us and \xc2\xb5s included */
+	IN_OK("1m", UNIT_NONE, 0.001);
+	IN_OK("500us", UNIT_NONE, 0.0005);
+	IN_OK("500\xc2\xb5s", UNIT_NONE, 0.0005);
+	IN_ERR("1h", UNIT_NONE, -1, 1);
+
+	/* every suffix a unit lists is read against it */
+	for (int u = 0; u < UNIT__N; u++) {
+		const char *w = units_suffixes((enum unit)u);
+		while (*w) {
+			char buf[16] = "1";
+			size_t len = strcspn(w, " ");
+			memcpy(buf + 1, w, len);
+			buf[len + 1] = '\0';
+			double v;
+			bool pct;
+			const char *err = "";
+			size_t at;
+			T_CHECK(units_value_in(buf, len + 1, (enum unit)u, &v, &pct, &err, &at) == 0,
+				"\"%s\" against %s: %s", buf, units_name((enum unit)u), err);
+			w += len;
+			w += *w == ' ';
+		}
+	}
+
+	/* the words */
+	enum unit u = UNIT_NONE;
+	T_CHECK(units_parse("seconds", &u) && u == UNIT_SECONDS, "units_parse(seconds)");
+	T_CHECK(units_parse("none", &u) && u == UNIT_NONE, "units_parse(none)");
+	T_CHECK(!units_parse("furlongs", &u), "units_parse(furlongs)");
+	for (int i = 0; i < UNIT__N; i++)
+		T_CHECK(units_parse(units_name((enum unit)i), &u) && u == (enum unit)i, "units_name(%d)", i);
+}
+
+/* --- what a query measures (units_infer) ------------------------------------- */
+
+static void
+infer(const char *query, enum unit want, const char *want_from, int line)
+{
+	pq_query *q = pq_parse(query, strlen(query), PQ_PROMQL);
+	int sel = 99;
+	enum unit u = units_infer(q, &sel);
+	const char *from = sel >= 0 ? pq_selector_at(q, sel)->metric : NULL;
+
+	T_CHECK(pq_nerrors(q) == 0, "line %d: %s does not parse", line, query);
+	T_CHECK(u == want, "line %d: units_infer(%s) = %s, want %s", line, query, units_name(u), units_name(want));
+	if (want_from)
+		T_CHECK(from && strcmp(from, want_from) == 0, "line %d: units_infer(%s) from %s, want %s", line,
+			query, from ? from : "(none)", want_from);
+	else
+		T_CHECK(sel == -1, "line %d: units_infer(%s): selector %d, want none", line, query, sel);
+	pq_free(q);
+}
+#define INFER(q, u, from) infer(q, u, from, __LINE__)
+
+static void
+inference(void)
+{
+	/* names */
+	INFER("foo_seconds", UNIT_SECONDS, "foo_seconds");
+	INFER("foo_seconds_total", UNIT_SECONDS, "foo_seconds_total");
+	INFER("foo_seconds_sum", UNIT_SECONDS, "foo_seconds_sum");
+	INFER("foo_seconds_count", UNIT_COUNT, "foo_seconds_count");
+	INFER("foo_bytes{a=\"b\"}", UNIT_BYTES, "foo_bytes");
+	INFER("foo_bytes_total offset 5m", UNIT_BYTES, "foo_bytes_total");
+	INFER("{\"foo_ratio\"}", UNIT_RATIO, "foo_ratio");
+	INFER("{__name__=\"foo_ratio\"}", UNIT_RATIO, "foo_ratio");
+	INFER("foo_total", UNIT_NONE, NULL);
+	INFER("foo", UNIT_NONE, NULL);
+	INFER("_seconds", UNIT_NONE, NULL);
+	INFER("foo_seconds_bucket", UNIT_NONE, NULL);	/* a bucket's count */
+	INFER("foo_seconds_created", UNIT_NONE, NULL);
+
+	/* histograms */
+	INFER("histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job=\"a\"}[1m])))",
+	      UNIT_SECONDS, "http_request_duration_seconds_bucket");
+	INFER("histogram_quantile(0.5, rate(x_bytes_bucket[5m] offset 1d))", UNIT_BYTES, "x_bytes_bucket");
+	INFER("histogram_quantile(0.5, sum without (pod) (increase(x_seconds_bucket[5m])))", UNIT_SECONDS,
+	      "x_seconds_bucket");
+	INFER("histogram_quantile(0.5, max by (le) (rate(x_seconds_bucket[5m])))", UNIT_NONE, NULL);
+	INFER("histogram_quantile(0.5, rate(x_seconds[5m]))", UNIT_NONE, NULL);	/* a native histogram: not sure */
+	INFER("sum(rate(x_seconds_bucket[5m]))", UNIT_NONE, NULL);
+
+	/* what keeps a unit */
+	INFER("max(container_memory_working_set_bytes)", UNIT_BYTES, "container_memory_working_set_bytes");
+	INFER("max(sum by (pod) (container_memory_working_set_bytes))", UNIT_BYTES,
+	      "container_memory_working_set_bytes");
+	INFER("(avg(x_seconds))", UNIT_SECONDS, "x_seconds");
+	INFER("quantile(0.9, x_seconds)", UNIT_SECONDS, "x_seconds");
+	INFER("topk(3, x_bytes)", UNIT_BYTES, "x_bytes");
+	INFER("max_over_time(x_seconds[5m])", UNIT_SECONDS, "x_seconds");
+	INFER("quantile_over_time(0.9, x_seconds[5m])", UNIT_SECONDS, "x_seconds");
+	INFER("max_over_time(x_seconds[10m:1m])", UNIT_SECONDS, "x_seconds");
+	INFER("sum(increase(x_seconds_total[1h]))", UNIT_SECONDS, "x_seconds_total");
+	INFER("increase(x_seconds_count[1h])", UNIT_COUNT, "x_seconds_count");
+	INFER("delta(x_bytes[1h])", UNIT_BYTES, "x_bytes");
+	INFER("max(x_seconds @ start())", UNIT_SECONDS, "x_seconds");
+
+	/* what loses it */
+	INFER("sum(rate(container_cpu_usage_seconds_total[1m]))", UNIT_NONE, NULL);	/* seconds per second */
+	INFER("rate(x_bytes_total[1m])", UNIT_NONE, NULL);
+	INFER("count(x_seconds)", UNIT_NONE, NULL);
+	INFER("abs(x_seconds)", UNIT_NONE, NULL);
+	INFER("-x_seconds", UNIT_NONE, NULL);
+	INFER("x_seconds * 1000", UNIT_NONE, NULL);
+	INFER("max(x_bytes / y_bytes)", UNIT_NONE, NULL);
+	INFER("sum(rate(x_seconds_sum[5m])) / sum(rate(x_seconds_count[5m]))", UNIT_NONE, NULL);
+	INFER("x_seconds > bool on (a) group_left (b) y", UNIT_NONE, NULL);
+	INFER("1 - avg(rate(node_cpu_seconds_total{mode=\"idle\"}[5m]))", UNIT_NONE, NULL);
+	INFER("vector(1)", UNIT_NONE, NULL);
+	INFER("1", UNIT_NONE, NULL);
+	{
+		int sel = 99;
+		T_CHECK(units_infer(NULL, &sel) == UNIT_NONE && sel == -1, "units_infer(NULL)");
+	}
+}
+
 int
 main(void)
 {
@@ -410,5 +602,7 @@ main(void)
 	exactness();
 	fast_path();
 	durations();
+	against_units();
+	inference();
 	return T_DONE();
 }
