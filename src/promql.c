@@ -666,6 +666,48 @@ check_dur(pq_parser *p, pq_node *d, bool positive)
 
 /* --- selectors' modifiers ---------------------------------------------------- */
 
+static const pq_node *unparen(const pq_node *n);
+
+const pq_node *
+pq_root(const pq_query *q)
+{
+	return q->nerrors ? NULL : q->root;
+}
+
+enum pq_view
+pq_view_of(const pq_node *n, const char **name, int *nargs, int *sel)
+{
+	n = unparen(n);
+	while (n->kind == PN_SUBQ)	/* e[10m:1m]: the values of e */
+		n = unparen(n->a);
+	switch (n->kind) {
+	case PN_SEL:
+	case PN_MATRIX:
+		*sel = n->sel;
+		return PQV_SELECTOR;
+	case PN_CALL:
+	case PN_AGGR:
+		*name = n->str;
+		*nargs = n->nargs;
+		return PQV_CALL;
+	default:
+		return PQV_OTHER;
+	}
+}
+
+const pq_node *
+pq_arg(const pq_node *n, int i)
+{
+	n = unparen(n);
+	while (n->kind == PN_SUBQ)
+		n = unparen(n->a);
+	const pq_node *a = n->args;
+
+	while (a && i-- > 0)
+		a = a->next;
+	return a;
+}
+
 static const pq_node *
 unparen(const pq_node *n)
 {

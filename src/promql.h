@@ -78,6 +78,23 @@ int pq_nselectors(const pq_query *q);
 const pq_selector *pq_selector_at(const pq_query *q, int i);
 
 /*
+ * A view of the parsed tree for analyses of a query's shape (the unit a
+ * metric's name implies, units.c).  An expression is a call (a function or
+ * an aggregation, by name, with its arguments: an aggregation's parameter
+ * first), a selector (instant or range, by its index), or something else
+ * (numbers, strings, operators ...).  Parentheses and subqueries are seen
+ * through (e[10m:1m] is e); offset and @ do not change what an expression is.
+ */
+typedef struct pq_node pq_node;
+enum pq_view { PQV_OTHER, PQV_SELECTOR, PQV_CALL };
+/* The whole query's expression; NULL when it has errors. */
+const pq_node *pq_root(const pq_query *q);
+/* What n is: for a call *name and *nargs, for a selector *sel. */
+enum pq_view pq_view_of(const pq_node *n, const char **name, int *nargs, int *sel);
+/* Argument i of a call. */
+const pq_node *pq_arg(const pq_node *n, int i);
+
+/*
  * The query as parsed, in PromQL written canonically: every binary
  * operation of a binary operand in parentheses, so that precedence shows;
  * strings double-quoted; durations as Prometheus writes them.

@@ -359,68 +359,12 @@ units_value_in(const char *s, size_t n, enum unit u, double *v, bool *percent, c
  */
 #define BUCKET 0x100	/* the buckets of a histogram in the unit below */
 
-typedef struct walk {
-	const pq_query *q;
-	const char *p;
-	bool bad;
-} walk;
-
 typedef struct inferred {
 	int u;		/* enum unit, maybe | BUCKET */
 	int sel;	/* the selector it comes from, or -1 */
 } inferred;
 
 static const inferred nothing = { UNIT_NONE, -1 };
-
-static bool
-namechar(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':';
-}
-
-static bool
-at(walk *w, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if (strncmp(w->p, lit, n) != 0)
-		return false;
-	w->p += n;
-	return true;
-}
-
-/* Past a "string" at w->p, or past brackets ( [ { that open there, strings within them included. */
-static void
-skip_string(walk *w)
-{
-	for (w->p++; *w->p && *w->p != '"'; w->p++)
-		if (*w->p == '\\' && w->p[1])
-			w->p++;
-	if (*w->p)
-		w->p++;
-	else
-		w->bad = true;
-}
-
-static void
-skip_group(walk *w)
-{
-	int depth = 0;
-
-	do {
-		char c = *w->p;
-		if (c == '"') {
-			skip_string(w);
-			continue;
-		}
-		if (!c) {
-			w->bad = true;
-			return;
-		}
-		depth += (c == '(' || c == '[' || c == '{') - (c == ')' || c == ']' || c == '}');
-		w->p++;
-	} while (depth > 0 && !w->bad);
-}
 
 /* Does the name[0..n) end with end, and then with tail (which may be "")? */
 static bool
@@ -431,12 +375,16 @@ ends(const char *name, size_t n, const char *end, const char *tail)
 	return n > e + t && memcmp(name + n - t, tail, t) == 0 && memcmp(name + n - t - e, end, e) == 0;
 }
 
-/* A selector's unit, by its metric name[0..n). */
+/* Selector i's unit, by its metric name. */
 static inferred
-selector(walk *w, const char *name, size_t n)
+selector(const pq_query *q, int i)
 {
-	inferred r = nothing;
+	const char *name = pq_selector_at(q, i)->metric;
+	inferred r = { UNIT_NONE, i };
+	size_t n = name ? strlen(name) : 0;
 
+	if (!name)
+		return nothing;
 	if (ends(name, n, "_count", ""))
 		r.u = UNIT_COUNT;
 	for (int u = UNIT_SECONDS; u <= UNIT_BYTES; u++) {	/* the units with counters and histograms */
@@ -448,19 +396,14 @@ selector(walk *w, const char *name, size_t n)
 	}
 	if (ends(name, n, unitinfo[UNIT_RATIO].name_end, ""))
 		r.u = UNIT_RATIO;
-	for (int i = 0; r.u != UNIT_NONE && i < pq_nselectors(w->q); i++) {
-		const char *m = pq_selector_at(w->q, i)->metric;
-		if (m && strlen(m) == n && memcmp(m, name, n) == 0) {
-			r.sel = i;
-			break;
-		}
-	}
-	return r;
+	return r.u == UNIT_NONE ? nothing : r;
 }
 
-/* The unit of name(a[0], ..., a[n-1]). */
+static inferred expr(const pq_query *q, const pq_node *n);
+
+/* The unit of a call: kept by the functions below, from the argument they keep. */
 static inferred
-call(const char *name, size_t len, const inferred *a, int n)
+call(const pq_query *q, const pq_node *n, const char *name, int nargs)
 {
 	static const struct { const char *name; int arg; bool buckets, plain; } keep[] = {
 		{ "sum", 0, true, true }, { "min", 0, false, true }, { "max", 0, false, true },
@@ -472,136 +415,44 @@ call(const char *name, size_t len, const inferred *a, int n)
 		{ "rate", 0, true, false }, { "irate", 0, true, false },
 	};
 
-	if (len == 18 && memcmp(name, "histogram_quantile", len) == 0 && n == 2 && (a[1].u & BUCKET))
-		return (inferred){ a[1].u & ~BUCKET, a[1].sel };
+	if (strcmp(name, "histogram_quantile") == 0 && nargs == 2) {
+		inferred b = expr(q, pq_arg(n, 1));
+		return b.u & BUCKET ? (inferred){ b.u & ~BUCKET, b.sel } : nothing;
+	}
 	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-		if (strlen(keep[i].name) == len && memcmp(keep[i].name, name, len) == 0) {
-			if (n != keep[i].arg + 1)
+		if (strcmp(keep[i].name, name) == 0) {
+			if (nargs != keep[i].arg + 1)
 				return nothing;
-			inferred x = a[keep[i].arg];
+			inferred x = expr(q, pq_arg(n, keep[i].arg));
 			return (x.u & BUCKET ? keep[i].buckets : keep[i].plain) ? x : nothing;
 		}
 	return nothing;
 }
 
-static inferred expr(walk *w);
-
-/* What follows an operand: a range or subquery, offset, @ and the like. */
-static void
-modifiers(walk *w)
-{
-	while (!w->bad) {
-		if (*w->p == '[')
-			skip_group(w);
-		else if (at(w, " smoothed") || at(w, " anchored") || at(w, " keep_metric_names"))
-			;
-		else if (at(w, " offset ") || at(w, " @ ") || at(w, " limit ")) {
-			if (*w->p == '(')
-				skip_group(w);
-			else if (!at(w, "start()") && !at(w, "end()"))
-				w->p += strcspn(w->p, " ,)");
-		} else
-			return;
-	}
-}
-
+/* The parse tree is bounded in depth (PQ_MAXDEPTH): the recursion is too. */
 static inferred
-operand(walk *w)
+expr(const pq_query *q, const pq_node *n)
 {
-	inferred r = nothing;
-	const char *name = w->p;
+	const char *name;
+	int nargs, sel;
 
-	if (*w->p == '(') {
-		w->p++;
-		r = expr(w);
-		w->bad |= !at(w, ")");
-	} else if (*w->p == '-' || *w->p == '+') {
-		w->p++;
-		operand(w);
-		return nothing;
-	} else if (*w->p == '"') {
-		skip_string(w);
-	} else if ((*w->p >= '0' && *w->p <= '9') || *w->p == '.') {
-		while (namechar(*w->p) || *w->p == '.' ||
-		       ((*w->p == '+' || *w->p == '-') && (w->p[-1] == 'e' || w->p[-1] == 'E')))
-			w->p++;
-	} else if (*w->p == '{') {	/* {"name", ...} */
-		if (w->p[1] == '"') {
-			const char *q = w->p + 2;
-			size_t n = strcspn(q, "\"\\");
-			if (q[n] == '"')
-				r = selector(w, q, n);
-		}
-		skip_group(w);
-	} else if (namechar(*w->p)) {
-		while (namechar(*w->p))
-			w->p++;
-		size_t len = (size_t)(w->p - name);
-		if ((at(w, " by ") || at(w, " without ")) && *w->p == '(') {
-			skip_group(w);
-			w->bad |= !at(w, " ");
-		}
-		if (*w->p == '(') {
-			inferred a[3] = { nothing, nothing, nothing };
-			int n = 0;
-			w->p++;
-			while (!w->bad && *w->p != ')') {
-				inferred x = expr(w);
-				if (n < 3)
-					a[n] = x;
-				n++;
-				if (!at(w, ", ") && *w->p != ')')
-					w->bad = true;
-			}
-			w->p += !w->bad;
-			r = call(name, len, a, n);
-		} else {
-			r = selector(w, name, len);
-			if (*w->p == '{')
-				skip_group(w);
-		}
-	} else {
-		w->bad = true;
+	switch (n ? pq_view_of(n, &name, &nargs, &sel) : PQV_OTHER) {
+	case PQV_SELECTOR:
+		return selector(q, sel);
+	case PQV_CALL:
+		return call(q, n, name, nargs);
+	default:
+		return nothing;	/* numbers, operators (even * 1000), subqueries */
 	}
-	modifiers(w);
-	return r;
-}
-
-/* expr -> operand { OP [bool] [on|ignoring (...)] [group_left|group_right (...)] operand } */
-static inferred
-expr(walk *w)
-{
-	inferred r = operand(w);
-
-	while (!w->bad && at(w, " ")) {
-		w->p += strcspn(w->p, " ");
-		at(w, " bool");
-		if (at(w, " on ") || at(w, " ignoring "))
-			skip_group(w);
-		if (at(w, " group_left ") || at(w, " group_right "))
-			skip_group(w);
-		w->bad |= !at(w, " ");
-		if (!w->bad)
-			operand(w);
-		r = nothing;
-	}
-	return r;
 }
 
 enum unit
 units_infer(const pq_query *q, int *sel)
 {
-	sbuf b = { 0 };
-	inferred r = nothing;
+	inferred r = q ? expr(q, pq_root(q)) : nothing;
 
-	if (q && pq_nerrors(q) == 0) {
-		pq_format(q, &b);
-		walk w = { q, b.s, false };
-		r = expr(&w);
-		if (w.bad || *w.p || (r.u & BUCKET))
-			r = nothing;
-		free(b.s);
-	}
+	if (r.u & BUCKET)	/* buckets themselves are no value of the unit */
+		r = nothing;
 	*sel = r.sel;
 	return (enum unit)r.u;
 }
