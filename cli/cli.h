@@ -15,6 +15,8 @@ enum cli_exit {
 	EXIT_CONNECT = 9, EXIT_TIMEOUT = 10, EXIT_HTTP = 11, EXIT_API = 12, EXIT_DECODE = 13,
 	EXIT_SERIES = 14, EXIT_TOOBIG = 15,
 	EXIT_FINDINGS = 16,	/* novagate lint found something */
+	EXIT_INTERRUPTED = 17,	/* watch: SIGINT or SIGTERM, after a line with the verdict so far */
+	EXIT_MAX_DURATION = 18,	/* watch: --max-duration, after a line with the verdict so far */
 };
 
 /* The exit status of a verdict, and of an error code (0 for NG_OK). */

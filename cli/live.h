@@ -32,6 +32,7 @@ typedef struct cli_opts {
 	bool server_opts;			/* some option other than --prometheus was given */
 	bool on_error_inconclusive;
 	int64_t max_duration, delay;		/* ms; 0: none */
+	int64_t tolerate;			/* watch --tolerate, ms; -1: four steps of the grid */
 } cli_opts;
 
 /* The server's URL: --prometheus, NOVAGATE_PROMETHEUS_URL, the file's `prometheus`; or NULL. */
@@ -57,12 +58,18 @@ bool live_is_fault(ng_errcode rc);
 int live_push(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale);
 /*
  * Fetch into ctx with the diagnostics printed; the error's message is kept
- * in *errline (freed and replaced) for --on-error inconclusive.  Returns
- * the feed's code (-1: stopped).
+ * in *errline (freed and replaced) for --on-error inconclusive.  With held
+ * (cleared first) the errors are not printed but kept there, for the
+ * caller to print or to tolerate.  Returns the feed's code (-1: stopped).
  */
-int live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline);
-/* After a fetch: the selectors the server has no series of (ng_feed_absent) into c, warned about on stderr. */
-void live_absent(const ng_feed *f, ng_check *c);
+int live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline, ng_diags *held);
+/*
+ * After a fetch: the selectors the server has no series of (ng_feed_absent)
+ * into c, each warned about on stderr unless quiet.
+ */
+void live_absent(const ng_feed *f, ng_check *c, bool quiet);
+/* Where a check without --at evaluates: now less --delay, down to a multiple of c's grid step. */
+int64_t live_now_at(const cli_opts *o, const ng_check *c);
 /* JSON of a time, of a fault ({status, kind, message}); one compact line of JSON. */
 json_t *live_timestamp(int64_t t);
 json_t *live_error_json(ng_errcode rc, const char *msg);
@@ -75,7 +82,7 @@ typedef struct live_shot {
 	ng_prom *pc;
 	ng_check *c;
 	ng_feed *f;
-	int64_t at;		/* --at, or now less --delay */
+	int64_t at;		/* --at, or live_now_at */
 	char *errline;		/* the fetch's error, for --on-error inconclusive */
 } live_shot;
 /* 0, or an exit status (the error printed). */

@@ -18,7 +18,7 @@ static const char usage_text[] =
 	"                      [--prometheus URL] [SERVER OPTIONS] [--on-error fail|inconclusive]\n"
 	"       novagate watch FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--format json|human] [--baseline FILE.json] [--max-duration D]\n"
-	"                      [--on-error fail|inconclusive] [SERVER OPTIONS] [-v]\n"
+	"                      [--tolerate D (4 steps)] [--on-error fail|inconclusive] [SERVER OPTIONS] [-v]\n"
 	"       novagate record FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--at TIME] [SERVER OPTIONS] [-v] > run.prom\n"
 	"       novagate baseline FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
@@ -93,6 +93,7 @@ static const struct opt {
 	{ "baseline", A_STR, OFF(baseline), false, 0 },
 	{ "on-error", A_ON_ERROR, 0, false, 0 },
 	{ "max-duration", A_DURATION, OFF(max_duration), false, 0 },
+	{ "tolerate", A_DELAY, OFF(tolerate), false, 0 },
 	{ "prometheus", A_STR, OFF(url), false, 0 },
 	{ "bearer-token-file", A_STR, OFF(prom.bearer_file), true, 0 },
 	{ "header", A_HEADER, 0, true, 0 },
@@ -242,7 +243,7 @@ cmd_compile(cli_opts *o)
 	ng_gatefile *gf;
 
 	if (o->input || o->gate || o->has_at || o->baseline || o->url || o->server_opts ||
-	    o->on_error_inconclusive || o->max_duration || o->lookback || o->human || o->json)
+	    o->on_error_inconclusive || o->max_duration || o->tolerate >= 0 || o->lookback || o->human || o->json)
 		return usage("compile takes only --dump, --set and --dialect");
 	if ((status = compile(o, false, &gf)) != 0)
 		return status;
@@ -299,7 +300,8 @@ cmd_lint(cli_opts *o)
 	int status;
 	ng_gatefile *gf;
 
-	if (o->input || o->gate || o->baseline || o->dump || o->on_error_inconclusive || o->max_duration)
+	if (o->input || o->gate || o->baseline || o->dump || o->on_error_inconclusive || o->max_duration ||
+	    o->tolerate >= 0)
 		return usage("lint takes --prometheus, the server options, --set, --at, --lookback, --dialect "
 			     "and --format");
 	if (!o->lookback)
@@ -332,6 +334,8 @@ cmd_run(cli_opts *o)
 		return usage("watch evaluates from now on; check --at evaluates a past window");
 	if (o->max_duration && !watch)
 		return usage("--max-duration goes with watch");
+	if (o->tolerate >= 0 && !watch)
+		return usage("--tolerate goes with watch");
 	if ((record || base) && (o->on_error_inconclusive || o->human))
 		return usage("%s writes samples, not verdicts: no --on-error or --format", cmd);
 	if ((record || base) && o->baseline)
@@ -367,7 +371,7 @@ cmd_run(cli_opts *o)
 int
 main(int argc, char **argv)
 {
-	cli_opts o = { 0 };
+	cli_opts o = { .tolerate = -1 };
 	int r;
 
 	if (argc < 2)

@@ -81,25 +81,30 @@ dup(const char *s)
 }
 
 int
-live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline)
+live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline, ng_diags *held)
 {
-	ng_diags *d = ng_diags_new();
-	int rc = ng_feed_fetch(f, at, fn, ctx, d);
+	ng_diags *d = held ? held : ng_diags_new();
 
-	ng_diags_render(d, "novagate", stderr);
+	ng_diags_clear(d);
+	int rc = ng_feed_fetch(f, at, fn, ctx, d);
 	free(*errline);
 	*errline = NULL;
-	for (size_t i = 0; i < ng_diags_count(d) && !*errline; i++)
-		if (ng_diags_get(d, i)->severity == NG_SEV_ERROR)
-			*errline = dup(ng_diags_get(d, i)->message);
+	for (size_t i = 0; i < ng_diags_count(d); i++) {
+		const ng_diag *dg = ng_diags_get(d, i);
+		if (dg->severity == NG_SEV_ERROR && !*errline)
+			*errline = dup(dg->message);
+		if (dg->severity != NG_SEV_ERROR || !held)
+			ng_diag_render(dg, "novagate", stderr);
+	}
 	if (!*errline)
 		*errline = dup("");
-	ng_diags_free(d);
+	if (!held)
+		ng_diags_free(d);
 	return rc;
 }
 
 void
-live_absent(const ng_feed *f, ng_check *c)
+live_absent(const ng_feed *f, ng_check *c, bool quiet)
 {
 	const ng_gatefile *gf = ng_check_gatefile(c);
 
@@ -111,9 +116,21 @@ live_absent(const ng_feed *f, ng_check *c)
 				ng_check_absent(c, m, b, NULL);	/* it came after all */
 			} else if (sel && !had) {
 				ng_check_absent(c, m, b, sel);
-				fprintf(stderr, "novagate: warning: %s\n", ng_check_absent_why(c, m, b));
+				if (!quiet)
+					fprintf(stderr, "novagate: warning: %s\n", ng_check_absent_why(c, m, b));
 			}
 		}
+}
+
+int64_t
+live_now_at(const cli_opts *o, const ng_check *c)
+{
+	int64_t step, window, at = cli_now_ms() - o->delay;
+
+	ng_check_grid(c, &step, &window);
+	if (step <= 0)		/* no gate: whole seconds */
+		step = 1000;
+	return at - (at % step + step) % step;
 }
 
 json_t *
@@ -135,7 +152,7 @@ live_error_json(ng_errcode rc, const char *msg)
 void
 live_put_line(json_t *o, FILE *out)
 {
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));	/* as the reports */
 
 	if (s) {
 		fputs(s, out);
@@ -156,13 +173,6 @@ live_flush_stdout(void)
 	return 0;
 }
 
-/* Now, whole seconds, less --delay: data younger than that may not be in yet. */
-static int64_t
-now_at(const cli_opts *o)
-{
-	return cli_now_ms() / 1000 * 1000 - o->delay;
-}
-
 int
 live_shot_open(live_shot *s, const cli_opts *o, const ng_gatefile *gf, int gate, ng_feed_kind kind)
 {
@@ -171,8 +181,8 @@ live_shot_open(live_shot *s, const cli_opts *o, const ng_gatefile *gf, int gate,
 	*s = (live_shot){ 0 };
 	if (!(s->pc = live_client(o, gf, &st)))
 		return st;
-	s->at = o->has_at ? o->at : now_at(o);
 	s->c = ng_check_new(gf, gate);
+	s->at = o->has_at ? o->at : live_now_at(o, s->c);
 	ng_check_set_at(s->c, s->at);
 	s->f = ng_feed_new(s->pc, gf, s->c, kind);
 	return 0;
@@ -181,7 +191,7 @@ live_shot_open(live_shot *s, const cli_opts *o, const ng_gatefile *gf, int gate,
 int
 live_shot_fetch(live_shot *s, ng_sample_fn fn, void *ctx)
 {
-	return live_fetch(s->f, s->at, fn, ctx, &s->errline);
+	return live_fetch(s->f, s->at, fn, ctx, &s->errline, NULL);
 }
 
 void
@@ -230,7 +240,7 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 	}
 	int rc = live_shot_fetch(&s, live_push, s.c);
 	if (rc == 0)
-		live_absent(s.f, s.c);
+		live_absent(s.f, s.c, false);
 	if (rc == 0 && bf)
 		st = cli_baseline_apply(bf, s.c, s.at, s.at);
 	if (rc && live_is_fault(rc) && o->on_error_inconclusive) {

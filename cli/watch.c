@@ -1,11 +1,16 @@
 /*
  * watch.c: `novagate watch`: one evaluation a step, on multiples of the
- * gates' step as Prometheus' rule evaluations, from now until a verdict is
- * final (rollback, or the window elapsed), a signal, --max-duration or a
- * server fault.  One line a step and gate, JSON or for people.
+ * gates' grid step as Prometheus' rule evaluations, from now until a
+ * verdict is final (rollback, or the window elapsed), a signal,
+ * --max-duration or a server fault that lasts longer than --tolerate.  One
+ * line a step and gate, JSON or for people.  Each step gives what check
+ * --at that step gives: the same instants, samples, rule states and since
+ * times.
  */
 #include "live.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -13,49 +18,162 @@ typedef struct watcher {
 	const cli_opts *o;
 	const ng_gatefile *gf;
 	int gate;
+	ng_prom *pc;
 	ng_check *c;
 	ng_feed *f;
 	ng_baseline *bf;
+	/*
+	 * A series the feed steps on a coarser grid than the watch (gates of
+	 * different steps): fetched on from one step to the next, its points
+	 * would not end at every step as check --at's do.  Then every step has
+	 * a check and a feed of its own.
+	 */
+	bool fresh;
+	bool *reads;			/* [(gate * nmetrics + metric) * 2 + baseline]: the gate reads it */
 	int64_t t0, tick, last_k;	/* evaluation k is at t0 + k * tick, the last at last_k */
+	int64_t tolerate;		/* ms of failed fetches in a row ridden out */
 	int64_t started;		/* monotonic, for --max-duration */
-	int64_t t;			/* of the last fetch; INT64_MIN before */
-	bool evaluated;			/* the rules' states are those of an evaluation at t */
+	int64_t t;			/* of the last evaluation; INT64_MIN before */
+	int64_t ok_t;			/* of the last fetch that succeeded; t0 - tick before */
+	json_t *reports;		/* gate name: the check's own report at t, for the since times */
 	char *errline;
+	ng_diags *held;			/* the last fetch's diagnostics, its errors not yet printed */
 } watcher;
 
 /* What one line says beyond the gate's own verdict and rules. */
 typedef struct note {
-	const char *verdict;		/* NULL: the gate's own */
+	const char *verdict;		/* NULL: the gate's own (inconclusive before an evaluation) */
 	bool final;
 	const char *reason;		/* why it is final */
-	ng_errcode fault;		/* NG_OK, or the server's fault with its message */
+	ng_errcode fault;		/* NG_OK, or the fault that ends the watch ("error"), with msg */
+	ng_errcode tolerated;		/* NG_OK, or the fault this step rode out ("source_error"), with msg */
 	const char *msg;
 } note;
+
+static bool
+reads(const watcher *w, int g, int m, bool b)
+{
+	return w->reads[((size_t)g * (size_t)ng_gatefile_nmetrics(w->gf) + (size_t)m) * 2 + b];
+}
+
+/* Which series each gate reads: a check of that gate alone reads them. */
+static bool *
+gate_reads(const ng_gatefile *gf)
+{
+	int nm = ng_gatefile_nmetrics(gf);
+	bool *r = ng_realloc(NULL, (size_t)ng_gatefile_ngates(gf) * (size_t)nm * 2 + 1);
+
+	for (int g = 0; g < ng_gatefile_ngates(gf); g++) {
+		ng_check *c = ng_check_new(gf, g);
+		for (int m = 0; m < nm; m++)
+			for (int b = 0; b < 2; b++) {
+				int64_t step, reach;
+				r[((size_t)g * (size_t)nm + (size_t)m) * 2 + b] = ng_check_needs(c, m, b, &step, &reach);
+			}
+		ng_check_free(c);
+	}
+	return r;
+}
+
+/* The check's JSON report of the evaluation just made, by gate: the rules' since times come from it. */
+static void
+keep_reports(watcher *w)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	json_decref(w->reports);
+	w->reports = json_object();
+	if (!mem)
+		return;
+	ng_check_report(w->c, false, mem);
+	if (fclose(mem) != 0) {
+		free(buf);
+		return;
+	}
+	for (char *p = buf, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		json_t *r = json_loadb(p, nl ? (size_t)(nl - p) : strlen(p), 0, NULL);
+		const char *gate = json_string_value(json_object_get(r, "gate"));
+		if (gate)
+			json_object_set(w->reports, gate, r);
+		json_decref(r);
+	}
+	free(buf);
+}
+
+/* The since of a rule (-1: of decided_by) in the report of gate g: a copy, null when none. */
+static json_t *
+since_json(const watcher *w, int g, int rule)
+{
+	json_t *r = json_object_get(w->reports, ng_gatefile_gate_name(w->gf, g));
+	json_t *o = rule < 0 ? json_object_get(r, "decided_by") : json_array_get(json_object_get(r, "rules"), (size_t)rule);
+	json_t *s = json_object_get(o, "since");
+
+	return s ? json_copy(s) : json_null();
+}
+
+/* A value as check's JSON gives it: a number, "NaN", "+Inf", "-Inf"; null for none. */
+static json_t *
+value_json(int has, double v)
+{
+	if (has != 1)
+		return json_null();
+	if (isnan(v))
+		return json_string("NaN");
+	if (isinf(v))
+		return json_string(v > 0 ? "+Inf" : "-Inf");
+	if (v == floor(v) && fabs(v) < 9e15)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+static void
+human_value(const watcher *w, int g, int m, bool b)
+{
+	char buf[64] = "-";
+	double v;
+
+	if (ng_check_value(w->c, g, m, b, &v) == 1)
+		ng_format_value(buf, sizeof buf, v);
+	printf(b ? " (baseline %s)" : " %s=%s", b ? buf : ng_gatefile_metric_name(w->gf, m), buf);
+}
 
 static void
 human_line(const watcher *w, int g, const char *verdict, const note *n)
 {
+	bool ev = w->t != INT64_MIN;
 	ng_gate_info gi;
 	char ts[40] = "-";
 
-	if (w->t != INT64_MIN)
+	if (ev)
 		ng_format_time(ts, sizeof ts, w->t);
 	printf("%s %s: %s", ts, ng_gatefile_gate_name(w->gf, g), verdict);
 	if (n->final)
 		printf(" (final: %s)", n->reason ? n->reason : "");
 	if (n->fault)
 		printf(": %s", n->msg);
+	if (n->tolerated)
+		printf(" (source error, tolerated: %s)", n->msg);
 	ng_gatefile_gate_info(w->gf, g, &gi);
-	for (int r = 0; w->evaluated && r < gi.nrules; r++) {
+	for (int r = 0; ev && r < gi.nrules; r++) {
 		ng_rule_info ri;
 		ng_gatefile_rule_info(w->gf, g, r, &ri);
 		printf("%s%s=%s", r ? ", " : " [", ri.name ? ri.name : ng_rule_kind_name(ri.kind),
 		       ng_state_name(ng_check_rule_state(w->c, g, r)));
 	}
-	printf("%s", w->evaluated && gi.nrules ? "]" : "");
+	printf("%s", ev && gi.nrules ? "]" : "");
+	for (int m = 0; ev && m < ng_gatefile_nmetrics(w->gf); m++) {
+		if (!reads(w, g, m, false) && !reads(w, g, m, true))
+			continue;
+		human_value(w, g, m, false);
+		if (reads(w, g, m, true))
+			human_value(w, g, m, true);
+	}
 	const char *sep = " (default: ";	/* the metrics whose value is their default */
-	for (int m = 0; w->evaluated && m < ng_gatefile_nmetrics(w->gf); m++)
-		if (ng_check_defaulted(w->c, g, m)) {
+	for (int m = 0; ev && m < ng_gatefile_nmetrics(w->gf); m++)
+		if (reads(w, g, m, false) && ng_check_defaulted(w->c, g, m)) {
 			printf("%s%s", sep, ng_gatefile_metric_name(w->gf, m));
 			sep = ", ";
 		}
@@ -72,39 +190,53 @@ rule_json(const ng_rule_info *ri)
 static void
 json_line(const watcher *w, int g, const char *verdict, const note *n)
 {
-	json_t *j = json_object(), *rules = json_array();
+	json_t *j = json_object(), *rules = json_array(), *metrics = json_array();
+	bool ev = w->t != INT64_MIN;
 	ng_gate_info gi;
 	ng_rule_info ri;
 
 	json_object_set_new(j, "gate", json_string(ng_gatefile_gate_name(w->gf, g)));
-	json_object_set_new(j, "at", w->t == INT64_MIN ? json_null() : live_timestamp(w->t));
+	json_object_set_new(j, "at", ev ? live_timestamp(w->t) : json_null());
 	json_object_set_new(j, "verdict", json_string(verdict));
 	json_object_set_new(j, "final", json_boolean(n->final));
 	if (n->reason)
 		json_object_set_new(j, "reason", json_string(n->reason));
 	if (n->fault)
 		json_object_set_new(j, "error", live_error_json(n->fault, n->msg));
-	int d = w->evaluated ? ng_check_decided(w->c, g) : -1;
-	if (d >= 0 && ng_gatefile_rule_info(w->gf, g, d, &ri) == 0)
-		json_object_set_new(j, "decided_by", rule_json(&ri));
+	if (n->tolerated)
+		json_object_set_new(j, "source_error", live_error_json(n->tolerated, n->msg));
+	int d = ev ? ng_check_decided(w->c, g) : -1;
+	if (d >= 0 && ng_gatefile_rule_info(w->gf, g, d, &ri) == 0) {
+		json_t *dj = rule_json(&ri);
+		json_object_set_new(dj, "since", since_json(w, g, -1));
+		json_object_set_new(j, "decided_by", dj);
+	}
 	ng_gatefile_gate_info(w->gf, g, &gi);
 	for (int r = 0; r < gi.nrules; r++) {
 		ng_gatefile_rule_info(w->gf, g, r, &ri);
 		json_t *rj = rule_json(&ri);
-		json_object_set_new(rj, "state", w->evaluated ? json_string(ng_state_name(ng_check_rule_state(w->c, g, r)))
-							      : json_null());
+		json_object_set_new(rj, "state", ev ? json_string(ng_state_name(ng_check_rule_state(w->c, g, r)))
+						    : json_null());
+		json_object_set_new(rj, "since", ev ? since_json(w, g, r) : json_null());
 		json_array_append_new(rules, rj);
 	}
 	json_object_set_new(j, "rules", rules);
 	json_t *dflt = json_array(), *warn = json_array();
-	for (int m = 0; w->evaluated && m < ng_gatefile_nmetrics(w->gf); m++) {
-		double v;
+	for (int m = 0; ev && m < ng_gatefile_nmetrics(w->gf); m++) {
+		double v, bv = 0;
+		if (!reads(w, g, m, false) && !reads(w, g, m, true))
+			continue;
+		int has = ng_check_value(w->c, g, m, false, &v);
+		int bhas = reads(w, g, m, true) ? ng_check_value(w->c, g, m, true, &bv) : 0;
+		json_array_append_new(metrics, json_pack("{s:s,s:o,s:o}", "name", ng_gatefile_metric_name(w->gf, m),
+							 "value", value_json(has, v), "baseline", value_json(bhas, bv)));
 		if (ng_check_defaulted(w->c, g, m))
 			json_array_append_new(dflt, json_string(ng_gatefile_metric_name(w->gf, m)));
 		for (int b = 0; b < 2; b++)
-			if (ng_check_value(w->c, g, m, b, &v) >= 0 && ng_check_absent_why(w->c, m, b))
+			if (reads(w, g, m, b) && ng_check_absent_why(w->c, m, b))
 				json_array_append_new(warn, json_string(ng_check_absent_why(w->c, m, b)));
 	}
+	json_object_set_new(j, "metrics", metrics);
 	json_object_set_new(j, "defaulted", dflt);
 	json_object_set_new(j, "warnings", warn);
 	live_put_line(j, stdout);
@@ -117,7 +249,7 @@ say(const watcher *w, const note *n)
 	for (int g = 0; g < ng_gatefile_ngates(w->gf); g++) {
 		if (w->gate >= 0 && g != w->gate)
 			continue;
-		int v = w->evaluated ? ng_check_verdict(w->c, g) : -1;
+		int v = w->t != INT64_MIN ? ng_check_verdict(w->c, g) : -1;
 		const char *verdict = n->verdict ? n->verdict
 						 : ng_verdict_name(v >= 0 ? (ng_verdict)v : NG_INCONCLUSIVE);
 		if (w->o->human)
@@ -126,6 +258,14 @@ say(const watcher *w, const note *n)
 			json_line(w, g, verdict, n);
 	}
 	fflush(stdout);
+}
+
+/* The end before the verdict is final: a line with the verdict so far, and status. */
+static int
+finish(const watcher *w, const char *why, int status)
+{
+	say(w, &(note){ .final = true, .reason = why });
+	return status;
 }
 
 static void
@@ -144,25 +284,30 @@ signal_reason(void)
 
 /*
  * Wait for evaluation *k's time, skipping ahead when behind (a late
- * evaluation is no use).  NULL, or why the watch must end now.
+ * evaluation is no use).  0, or the status the watch ends with now (why
+ * in *why).
  */
-static const char *
-wait_for(const watcher *w, int64_t *k)
+static int
+wait_for(const watcher *w, int64_t *k, const char **why)
 {
 	const cli_opts *o = w->o;
 
 	for (;;) {
 		int64_t now = cli_now_ms() - o->delay, left = w->t0 + *k * w->tick - now;
-		if (live_stop)
-			return signal_reason();
-		if (o->max_duration && cli_mono_ms() - w->started >= o->max_duration)
-			return "max duration";
+		if (live_stop) {
+			*why = signal_reason();
+			return EXIT_INTERRUPTED;
+		}
+		if (o->max_duration && cli_mono_ms() - w->started >= o->max_duration) {
+			*why = "max duration";
+			return EXIT_MAX_DURATION;
+		}
 		if (left <= 0) {
 			if (-left >= w->tick && *k < w->last_k) {
 				int64_t behind = (now - w->t0) / w->tick;
 				*k = behind < w->last_k ? behind : w->last_k;
 			}
-			return NULL;
+			return 0;
 		}
 		int64_t slice = left < 100 ? left : 100;
 		if (o->max_duration) {
@@ -174,38 +319,113 @@ wait_for(const watcher *w, int64_t *k)
 	}
 }
 
+/* The errors of the last fetch (its other diagnostics are printed already). */
+static void
+print_errors(const watcher *w)
+{
+	for (size_t i = 0; i < ng_diags_count(w->held); i++)
+		if (ng_diags_get(w->held, i)->severity == NG_SEV_ERROR)
+			ng_diag_render(ng_diags_get(w->held, i), "novagate", stderr);
+}
+
+/*
+ * Fetch up to t: what is new into the watch's check or, fresh, all that t
+ * reads into a check of its own, which replaces the last unless stopped.
+ * A failed fetch hands nothing on, and the feed fetches it with the next.
+ */
+static int
+fetch(watcher *w, int64_t t)
+{
+	ng_check *c = w->c;
+	ng_feed *f = w->f;
+
+	if (w->fresh) {
+		c = ng_check_new(w->gf, w->gate);
+		f = ng_feed_new(w->pc, w->gf, c, NG_FEED_CHECK);
+	}
+	ng_check_set_at(c, t);
+	int rc = live_fetch(f, t, live_push, c, &w->errline, w->held);
+	if (w->fresh && rc < 0) {
+		ng_feed_free(f);
+		ng_check_free(c);
+		return rc;
+	}
+	if (w->fresh) {
+		ng_feed_free(w->f);
+		ng_check_free(w->c);
+		w->c = c;
+		w->f = f;
+	}
+	if (rc == 0)	/* fresh checks ask again: said once */
+		live_absent(f, c, w->fresh && w->ok_t >= w->t0);
+	return rc;
+}
+
+/* A recorded baseline up to t; a fresh check has it all again from the file. */
+static int
+baseline(watcher *w, int64_t t)
+{
+	int st;
+
+	if (!w->bf)
+		return 0;
+	if (w->fresh) {
+		ng_baseline_free(w->bf);
+		w->bf = NULL;
+		if ((st = cli_baseline_load(w->o->baseline, &w->bf)) != 0)
+			return st;
+	}
+	return cli_baseline_apply(w->bf, w->c, w->t0 + w->last_k * w->tick, t);
+}
+
 /* Evaluation k: fetch, evaluate, say.  -1 to go on, else the exit status. */
 static int
 step(watcher *w, int64_t k)
 {
-	const char *inconclusive = ng_verdict_name(NG_INCONCLUSIVE);
-	int st = 0;
+	int64_t t = w->t0 + k * w->tick;
+	int rc = fetch(w, t), st;
+	char failed[40], of[40];
 
-	w->t = w->t0 + k * w->tick;
-	ng_check_set_at(w->c, w->t);
-	int rc = live_fetch(w->f, w->t, live_push, w->c, &w->errline);
+	if (rc < 0)
+		return finish(w, signal_reason(), EXIT_INTERRUPTED);
+	if (rc && !live_is_fault(rc)) {
+		print_errors(w);
+		return cli_exit_status(rc);
+	}
+	bool over = rc && t - w->ok_t > w->tolerate;	/* failed since the step after ok_t */
+	if (over && !w->o->on_error_inconclusive) {
+		print_errors(w);
+		return cli_exit_status(rc);
+	}
 	if (rc == 0)
-		live_absent(w->f, w->c);
-	if (rc == 0 && w->bf)
-		st = cli_baseline_apply(w->bf, w->c, w->t0 + w->last_k * w->tick, w->t);
-	if (rc < 0) {
-		say(w, &(note){ .verdict = inconclusive, .final = true, .reason = signal_reason() });
+		w->ok_t = t;
+	if ((st = baseline(w, t)) != 0)
+		return st;
+	/* a failed fetch is missing data: the samples there are give the verdict */
+	ng_verdict v = ng_check_eval(w->c, t);
+	w->t = t;
+	keep_reports(w);
+	if (over) {
+		print_errors(w);
+		say(w, &(note){ .verdict = ng_verdict_name(NG_INCONCLUSIVE), .final = true, .reason = "source error",
+				.fault = rc, .msg = w->errline });
 		return EXIT_INCONCLUSIVE;
 	}
-	if (rc && live_is_fault(rc) && w->o->on_error_inconclusive) {
-		say(w, &(note){ .verdict = inconclusive, .final = true, .reason = "source error", .fault = rc,
-				.msg = w->errline });
-		return EXIT_INCONCLUSIVE;
+	if (rc) {
+		ng_format_time(failed, sizeof failed, t);
+		fprintf(stderr, "novagate: warning: step %s: %s", failed, w->errline);
+		ng_format_duration(failed, sizeof failed, t - w->ok_t);
+		ng_format_duration(of, sizeof of, w->tolerate);
+		fprintf(stderr, " (tolerated: %s of %s)\n", failed, of);
 	}
-	if (rc || st)
-		return rc ? cli_exit_status(rc) : st;
-	ng_verdict v = ng_check_eval(w->c, w->t);
-	w->evaluated = true;
+	note n = { .tolerated = rc, .msg = w->errline };
 	if (v == NG_ROLLBACK || k >= w->last_k) {
-		say(w, &(note){ .final = true, .reason = v == NG_ROLLBACK ? "rollback" : "window elapsed" });
+		n.final = true;
+		n.reason = v == NG_ROLLBACK ? "rollback" : "window elapsed";
+		say(w, &n);
 		return cli_verdict_status(v);
 	}
-	say(w, &(note){ 0 });
+	say(w, &n);
 	return ferror(stdout) ? cli_verdict_status(v) : -1;
 }
 
@@ -219,18 +439,28 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 
 	if (o->baseline && (st = cli_baseline_load(o->baseline, &w.bf)) != 0)
 		return st;
-	ng_prom *pc = live_client(o, gf, &st);
-	if (!pc) {
+	if (!(w.pc = live_client(o, gf, &st))) {
 		ng_baseline_free(w.bf);
 		return st;
 	}
 	w.c = ng_check_new(gf, gate);
 	ng_check_grid(w.c, &w.tick, &window);	/* windows are whole steps already */
 	w.last_k = (window + w.tick - 1) / w.tick;
-	w.t0 = cli_now_ms() - o->delay;
-	w.t0 -= (w.t0 % w.tick + w.tick) % w.tick;
+	w.tolerate = o->tolerate >= 0 ? o->tolerate : 4 * w.tick;
+	w.t0 = live_now_at(o, w.c);
+	w.ok_t = w.t0 - w.tick;
 	w.started = cli_mono_ms();
-	w.f = ng_feed_new(pc, gf, w.c, NG_FEED_CHECK);
+	w.f = ng_feed_new(w.pc, gf, w.c, NG_FEED_CHECK);
+	for (int i = 0; i < ng_feed_nseries(w.f); i++) {
+		int m;
+		bool b;
+		const char *q;
+		int64_t step, from;
+		ng_feed_series(w.f, i, &m, &b, &q, &step, &from);
+		w.fresh |= step != w.tick;
+	}
+	w.reads = gate_reads(gf);
+	w.held = ng_diags_new();
 
 	live_stop = 0;
 	sigemptyset(&sa.sa_mask);
@@ -238,21 +468,22 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 	sigaction(SIGTERM, &sa, &old_term);
 	st = -1;
 	for (int64_t k = 0; st < 0; k++) {
-		const char *why = wait_for(&w, &k);
-		if (why) {
-			say(&w, &(note){ .verdict = ng_verdict_name(NG_INCONCLUSIVE), .final = true, .reason = why });
-			st = EXIT_INCONCLUSIVE;
-		} else {
+		const char *why;
+		if ((st = wait_for(&w, &k, &why)) != 0)
+			st = finish(&w, why, st);
+		else
 			st = step(&w, k);
-		}
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	int wr = live_flush_stdout();
 	free(w.errline);
+	free(w.reads);
+	json_decref(w.reports);
+	ng_diags_free(w.held);
 	ng_feed_free(w.f);
 	ng_check_free(w.c);
-	ng_prom_free(pc);
+	ng_prom_free(w.pc);
 	ng_baseline_free(w.bf);
 	return wr ? wr : st;
 }

@@ -17,3 +17,5 @@ run check rules/canary.gate --input tests/rules/canary/healthy.prom --lookback 1
 run lint rules/canary.gate --input tests/rules/canary/healthy.prom
 run lint rules/canary.gate --lookback 0s --prometheus http://127.0.0.1:9
 (unset NOVAGATE_PROMETHEUS_URL; run lint rules/canary.gate)
+run check rules/canary.gate --input tests/rules/canary/healthy.prom --tolerate 30s
+run watch rules/canary.gate --prometheus http://127.0.0.1:9 --tolerate soon

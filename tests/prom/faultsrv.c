@@ -14,6 +14,9 @@
  *   500       HTTP 500, text            503       HTTP 503 with an error envelope
  *   429       429 (Retry-After: 0) the first time a query is seen, then ok
  *   flaky     closes the connection unanswered the first time a query is seen, then ok
+ *   blink...  a server restarting: ok, but the 3rd, 4th and 5th requests of a query get HTTP 503
+ *             (counted by the whole segment: blink-a and blink-b count apart)
+ *   saw       ok, but the value at t is t modulo the query's number (seconds): it goes up and down
  *   slow      answers ok after 3 s      cut       Content-Length 1000, 40 bytes, close
  *   trunc     half a JSON body, then close (no Content-Length)
  *   notjson   HTML                      envelope  422 with an error envelope
@@ -52,6 +55,8 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int nconn, nreq;
 static char *seen[4096];
 static int nseen;
+static char *counted[256];		/* blink modes and queries, and their requests so far */
+static int counts[256], ncounted;
 
 static void
 logline(const char *fmt, ...)
@@ -83,6 +88,25 @@ first_time(const char *mode, const char *key)
 		seen[nseen++] = strdup(buf);
 	pthread_mutex_unlock(&mu);
 	return first;
+}
+
+/* The how-manieth request of the query key in mode this one is, from 1. */
+static int
+count(const char *mode, const char *key)
+{
+	char buf[8192];
+	int i, n = 0;
+
+	snprintf(buf, sizeof buf, "%s\t%s", mode, key);
+	pthread_mutex_lock(&mu);
+	for (i = 0; i < ncounted && strcmp(counted[i], buf) != 0; i++)
+		;
+	if (i == ncounted && ncounted < 256)
+		counted[ncounted++] = strdup(buf);
+	if (i < ncounted)
+		n = ++counts[i];
+	pthread_mutex_unlock(&mu);
+	return n;
 }
 
 static int
@@ -155,9 +179,9 @@ field(const char *body, const char *name, char *out, size_t size)
 	return -1;
 }
 
-/* A matrix of nseries series over [start, end] by step (seconds). */
+/* A matrix of nseries series over [start, end] by step (seconds); saw: the value is t modulo it. */
 static char *
-matrix(const char *q, double start, double end, double step, int nseries, const char *tail)
+matrix(const char *q, double start, double end, double step, int nseries, const char *tail, int saw)
 {
 	size_t cap = 1 << 16, len = 0;
 	char *b = malloc(cap);
@@ -174,7 +198,8 @@ matrix(const char *q, double start, double end, double step, int nseries, const 
 		for (double t = start; step > 0 && t <= end + 1e-9; t += step) {
 			if (cap - len < 128)
 				b = realloc(b, cap *= 2);
-			len += (size_t)snprintf(b + len, cap - len, "%s[%.3f,\"%.17g\"]", first ? "" : ",", t, v);
+			len += (size_t)snprintf(b + len, cap - len, "%s[%.3f,\"%.17g\"]", first ? "" : ",", t,
+						saw && v >= 0.001 ? (double)((int64_t)(t * 1000 + 0.5) % (int64_t)(v * 1000 + 0.5)) / 1000 : v);
 			first = 0;
 		}
 		if (cap - len < 128)
@@ -249,6 +274,12 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 			return -1;	/* close without a word */
 		strcpy(mode, "ok");
 	}
+	if (strncmp(mode, "blink", 5) == 0) {
+		int n = count(mode, q);
+		if (n >= 3 && n <= 5)
+			return respond(fd, 503, "text/plain", "restarting\n", NULL);
+		strcpy(mode, "ok");
+	}
 	if (strcmp(mode, "slow") == 0) {
 		struct timespec ts = { 3, 0 };
 		nanosleep(&ts, NULL);
@@ -262,14 +293,15 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 		strcpy(mode, series && !first_time("late", sel) ? "ok" : "empty");
 	}
 	if (strcmp(mode, "ok") == 0 || strcmp(mode, "two") == 0 || strcmp(mode, "empty") == 0 ||
-	    strcmp(mode, "warn") == 0) {
+	    strcmp(mode, "warn") == 0 || strcmp(mode, "saw") == 0) {
 		int n = strcmp(mode, "two") == 0 ? 2 : strcmp(mode, "empty") == 0 ? 0 : 1;
 		size_t pl = strlen(path);
 		if (pl >= 14 && strcmp(path + pl - 14, "/api/v1/series") == 0)	/* a label set each */
 			return respond(fd, 200, "application/json", n ? "{\"status\":\"success\",\"data\":"
 				       "[{\"__name__\":\"x\"}]}" : "{\"status\":\"success\",\"data\":[]}", NULL);
 		m = matrix(q, start, end, step, n, strcmp(mode, "warn") == 0
-			   ? ",\"warnings\":[\"PromQL warning: a thing\"],\"infos\":[\"PromQL info: a detail\"]" : NULL);
+			   ? ",\"warnings\":[\"PromQL warning: a thing\"],\"infos\":[\"PromQL info: a detail\"]" : NULL,
+			   strcmp(mode, "saw") == 0);
 		r = respond(fd, 200, "application/json", m, NULL);
 		free(m);
 		return r;

@@ -203,6 +203,93 @@ else
 	want_exit "record of a fault writes nothing" 11 - -- record "$G" --prometheus "$F/500" $at --retries 0
 
 	# --- 2. watch ---------------------------------------------------------------
+	# a fault rides out --tolerate (four steps of 500ms here), the missed steps fetched after
+	watch_outages() {
+		want_exit "watch: a server restarting" 0 "(tolerated: 1s500ms of 2s)" -- \
+			watch "$pdir/wm.gate" --prometheus "$F/blink-a" --retries 0
+		errs=$(jq -r 'select(.source_error) | [.source_error.status, .source_error.kind, .source_error.message,
+			.verdict, .final] | join(" ")' "$pdir/out" | sort | uniq -c | sed 's/^ *//')
+		want="3 11 http $F/blink-a/api/v1/query_range: metric a: HTTP 503: restarting (3 more queries failed) go false"
+		if [ "$errs" = "$want" ] && [ "$(grep -c '^novagate: warning: step .*: HTTP 503: restarting .*(tolerated: ' "$pdir/err")" -eq 3 ] &&
+		   [ "$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")')" = "go true window elapsed" ]; then
+			ok; else bad "prom: watch rides out a restart: '$errs'"; cat "$pdir/out" "$pdir/err" >&2; fi
+		# the values of what the gate reads, as check gives them
+		if [ "$(head -n 1 "$pdir/out" | jq -c .metrics)" = \
+		     '[{"name":"a","value":0.5,"baseline":null},{"name":"n","value":"NaN","baseline":null},{"name":"b","value":200,"baseline":150}]' ]; then
+			ok; else bad "prom: watch: the metrics' values"; head -n 1 "$pdir/out" >&2; fi
+		# the first fetch after the outage starts where the last that succeeded ended
+		starts=$(grep '^req blink-a query=0.5 ' "$pdir/fs.log" | sed -n '3p;6p' | sed 's/.* start=\([^ ]*\) .*/\1/' | uniq | wc -l)
+		if [ "$starts" -eq 1 ]; then ok; else bad "prom: watch: the missed steps not fetched again"; grep blink-a "$pdir/fs.log" >&2; fi
+		ngt watch "$pdir/wm.gate" --prometheus "$F/blink-b" --retries 0 --tolerate 1s >"$pdir/out" 2>"$pdir/err"
+		rc=$?
+		if [ $rc -eq 11 ] && [ "$(wc -l <"$pdir/out")" -eq 4 ] && [ "$(grep -c 'warning: .*(tolerated: ' "$pdir/err")" -eq 2 ] &&
+		   tail -n 1 "$pdir/err" | grep -q '^novagate: http://.*HTTP 503: restarting (3 more queries failed)$'; then
+			ok; else bad "prom: watch: outage past --tolerate: exit $rc"; cat "$pdir/out" "$pdir/err" >&2; fi
+		want_exit "watch: an outage longer than --tolerate, --on-error inconclusive" 3 "HTTP 503" -- \
+			watch "$pdir/wm.gate" --prometheus "$F/blink-c" --retries 0 --tolerate 1s --on-error inconclusive
+		if [ "$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason, .error.status, .source_error] | join(" ")')" = \
+		     "inconclusive true source error 11 " ]; then ok; else bad "prom: watch: outage, on-error"; cat "$pdir/out" >&2; fi
+	}
+	# every step's line is what check --at that step gives: instants, values, rule states, since
+	watch_grid() {
+		for wg in ws wmix; do
+			ngt watch "$pdir/$wg.gate" --prometheus "$F/saw" --max-duration 2600ms >"$pdir/grid.json" 2>"$pdir/err"
+			rc=$? n=0 diff=
+			while read -r line; do
+				wat=$(printf '%s\n' "$line" | jq -r .at) wgate=$(printf '%s\n' "$line" | jq -r .gate)
+				wl=$(printf '%s\n' "$line" | jq -c '[.verdict, .decided_by.since, [.rules[] | [.state, .since]], .metrics]')
+				cl=$(ngt check "$pdir/$wg.gate" --gate "$wgate" --prometheus "$F/saw" --at "$wat" 2>/dev/null | jq -c '[.verdict,
+					.decided_by.since, [.rules[] | [.state, .since]], [.metrics[] | {name, value, baseline: .baseline.value}]]')
+				[ "$wl" = "$cl" ] || diff="$diff
+$wgate at $wat: watch $wl, check $cl"
+				n=$((n + 1))
+			done <"$pdir/grid.json"
+			if { [ $rc -le 2 ] || [ $rc -eq 18 ]; } && [ $n -ge 4 ] && [ -z "$diff" ]; then ok; else
+				bad "prom: watch $wg: exit $rc, $n lines, unlike check --at:$diff"; cat "$pdir/err" >&2; fi
+		done
+		# check without --at: now, down to a multiple of the step (15s)
+		want_exit "check: now on the grid" 0 - -- check "$G" --prometheus "$F/ok"
+		if [ "$(jq -r '(.at | fromdateiso8601) % 15' "$pdir/out" 2>/dev/null)" = 0 ]; then ok; else
+			bad "prom: check without --at: off the grid"; cat "$pdir/out" >&2; fi
+	}
+	cat >"$pdir/wm.gate" <<-'EOF'
+	metric a = `0.5`
+	metric n = `NaN` default 1
+	metric b = `200` baseline `150`
+	gate g {
+	  step 500ms
+	  window 4s
+	  go when a < 1 && b < baseline * 2 && (n > 1 || a < 1)
+	}
+	EOF
+	cat >"$pdir/ws.gate" <<-'EOF'
+	metric a = `4`
+	metric b = `3` baseline `2`
+	gate g {
+	  step 500ms
+	  window 2s
+	  lookback 1s
+	  nogo "high" when a >= 2
+	  go when a < 2 && b < baseline
+	}
+	EOF
+	cat >"$pdir/wmix.gate" <<-'EOF'
+	metric a = `4`
+	metric b = `3`
+	gate slow {
+	  step 1s
+	  window 3s
+	  lookback 1s
+	  nogo "high" when a >= 2 for 1s
+	  go when a < 2
+	}
+	gate fast {
+	  step 500ms
+	  window 2s
+	  lookback 1s
+	  go when b < 2
+	}
+	EOF
 	cat >"$pdir/w.gate" <<-'EOF'
 	metric a = `0.5`
 	gate g {
@@ -238,19 +325,19 @@ else
 	  go when d < 1 && t < 1
 	}
 	EOF
-	want_exit "watch: defaults, and one a typo rules out" 3 "warning: metric 't': the server has no series of typo_metric" -- \
+	want_exit "watch: defaults, and one a typo rules out" 18 "warning: metric 't': the server has no series of typo_metric" -- \
 		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms
 	if [ "$(head -n 1 "$pdir/out" | jq -r '[.verdict, (.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "inconclusive d 1" ]; then
 		ok; else bad "prom: watch: defaulted and warnings"; cat "$pdir/out" >&2; fi
 	# a series late to appear: unknown at first, its default once the server has it
-	want_exit "watch: a late series" 3 "warning: metric 't': the server has no series of typo_metric" -- \
+	want_exit "watch: a late series" 18 "warning: metric 't': the server has no series of typo_metric" -- \
 		watch "$pdir/wd.gate" --prometheus "$F/late" --max-duration 1200ms
 	if [ "$(head -n 1 "$pdir/out" | jq -r '[(.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "d 1" ] &&
 	   [ "$(sed -n 2p "$pdir/out" | jq -r '[(.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "d,t 0" ]; then
 		ok; else bad "prom: watch: a late series"; cat "$pdir/out" >&2; fi
-	want_exit "watch --format human: defaults" 3 - -- \
+	want_exit "watch --format human: defaults" 18 - -- \
 		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms --format human
-	case $(head -n 1 "$pdir/out") in *"g: inconclusive [go=unknown] (default: d)") ok ;; *) bad "prom: watch human: default"; cat "$pdir/out" >&2 ;; esac
+	case $(head -n 1 "$pdir/out") in *"g: inconclusive [go=unknown] d=0 t=- (default: d)") ok ;; *) bad "prom: watch human: default"; cat "$pdir/out" >&2 ;; esac
 	conns=$(grep -c '^conn' "$pdir/fs.log")
 	want_exit "watch: the window elapses" 0 - -- watch "$pdir/w.gate" --prometheus "$F/ok"
 	n=$(wc -l <"$pdir/out")
@@ -264,8 +351,9 @@ else
 	if [ "$(wc -l <"$pdir/out")" -eq 1 ] &&
 	   [ "$(jq -r '[.verdict, .final, .reason, .decided_by.name] | join(" ")' "$pdir/out")" = "rollback true rollback b huge" ]; then
 		ok; else bad "prom: watch rollback"; cat "$pdir/out" >&2; fi
-	want_exit "watch: --max-duration" 3 - -- watch "$pdir/wl.gate" --prometheus "$F/ok" --max-duration 700ms
-	if [ "$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")')" = "inconclusive true max duration" ] &&
+	want_exit "watch: --max-duration" 18 - -- watch "$pdir/wl.gate" --prometheus "$F/ok" --max-duration 700ms
+	# the verdict so far, from the latest evaluation
+	if [ "$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason, .rules[0].state] | join(" ")')" = "go true max duration true" ] &&
 	   [ "$(wc -l <"$pdir/out")" -ge 2 ]; then ok; else bad "prom: watch --max-duration"; cat "$pdir/out" >&2; fi
 	"$NOVAGATE" watch "$pdir/wl.gate" --prometheus "$F/ok" >"$pdir/out" 2>"$pdir/err" &
 	wpid=$!
@@ -277,19 +365,21 @@ else
 	rc=$?
 	kill "$dog" 2>/dev/null
 	wait "$dog" 2>/dev/null
-	if [ $rc -eq 3 ] && [ "$(tail -n 1 "$pdir/out" | jq -r '[.final, .reason] | join(" ")')" = "true terminated (SIGTERM)" ]; then
+	if [ $rc -eq 17 ] && [ "$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")')" = "go true terminated (SIGTERM)" ]; then
 		ok; else bad "prom: watch SIGTERM: exit $rc"; cat "$pdir/out" "$pdir/err" >&2; fi
-	want_exit "watch: a fault" 11 "HTTP 500" -- watch "$pdir/w.gate" --prometheus "$F/500" --retries 0
+	want_exit "watch: a fault, --tolerate 0s" 11 "HTTP 500" -- watch "$pdir/w.gate" --prometheus "$F/500" --retries 0 --tolerate 0s
 	want_exit "watch: a fault, --on-error inconclusive" 3 "HTTP 500" -- \
-		watch "$pdir/w.gate" --prometheus "$F/500" --retries 0 --on-error inconclusive
+		watch "$pdir/w.gate" --prometheus "$F/500" --retries 0 --on-error inconclusive --tolerate 0s
 	if [ "$(jq -r '[.verdict, .final, .error.status] | join(" ")' "$pdir/out")" = "inconclusive true 11" ]; then
 		ok; else bad "prom: watch on-error"; cat "$pdir/out" >&2; fi
+	watch_outages
+	watch_grid
 	want_exit "watch: no --at" 4 "watch evaluates from now on" -- watch "$pdir/w.gate" --prometheus "$F/ok" $at
 	# the token file is read again at every step: a rotated token is used (timing: not under valgrind)
 	if [ "${NG_VALGRIND:-0}" != 1 ]; then
 		printf 's3cret-token\n' >"$pdir/rtoken"
 		ngt watch "$pdir/wl.gate" --prometheus "$F/auth" --bearer-token-file "$pdir/rtoken" \
-			--header 'X-Scope-OrgID: team' >"$pdir/out" 2>"$pdir/err" &
+			--header 'X-Scope-OrgID: team' --tolerate 0s >"$pdir/out" 2>"$pdir/err" &
 		wpid=$!
 		sleep 0.3
 		printf 'r0tated-t0ken\n' >"$pdir/rtoken"
