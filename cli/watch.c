@@ -35,7 +35,6 @@ typedef struct watcher {
 	int64_t started;		/* monotonic, for --max-duration */
 	int64_t t;			/* of the last evaluation; INT64_MIN before */
 	int64_t ok_t;			/* of the last fetch that succeeded; t0 - tick before */
-	json_t *reports;		/* gate name: the check's own report at t, for the since times */
 	char *errline;
 	ng_diags *held;			/* the last fetch's diagnostics, its errors not yet printed */
 } watcher;
@@ -75,43 +74,13 @@ gate_reads(const ng_gatefile *gf)
 	return r;
 }
 
-/* The check's JSON report of the evaluation just made, by gate: the rules' since times come from it. */
-static void
-keep_reports(watcher *w)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-
-	json_decref(w->reports);
-	w->reports = json_object();
-	if (!mem)
-		return;
-	ng_check_report(w->c, false, mem);
-	if (fclose(mem) != 0) {
-		free(buf);
-		return;
-	}
-	for (char *p = buf, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		json_t *r = json_loadb(p, nl ? (size_t)(nl - p) : strlen(p), 0, NULL);
-		const char *gate = json_string_value(json_object_get(r, "gate"));
-		if (gate)
-			json_object_set(w->reports, gate, r);
-		json_decref(r);
-	}
-	free(buf);
-}
-
-/* The since of a rule (-1: of decided_by) in the report of gate g: a copy, null when none. */
+/* The since of a rule (-1: of decided_by), as check's report gives it; null when none. */
 static json_t *
 since_json(const watcher *w, int g, int rule)
 {
-	json_t *r = json_object_get(w->reports, ng_gatefile_gate_name(w->gf, g));
-	json_t *o = rule < 0 ? json_object_get(r, "decided_by") : json_array_get(json_object_get(r, "rules"), (size_t)rule);
-	json_t *s = json_object_get(o, "since");
+	int64_t t;
 
-	return s ? json_copy(s) : json_null();
+	return ng_check_since(w->c, g, rule, &t) ? live_timestamp(t) : json_null();
 }
 
 /* A value as check's JSON gives it: a number, "NaN", "+Inf", "-Inf"; null for none. */
@@ -404,7 +373,6 @@ step(watcher *w, int64_t k)
 	/* a failed fetch is missing data: the samples there are give the verdict */
 	ng_verdict v = ng_check_eval(w->c, t);
 	w->t = t;
-	keep_reports(w);
 	if (over) {
 		print_errors(w);
 		say(w, &(note){ .verdict = ng_verdict_name(NG_INCONCLUSIVE), .final = true, .reason = "source error",
@@ -479,7 +447,6 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 	int wr = live_flush_stdout();
 	free(w.errline);
 	free(w.reads);
-	json_decref(w.reports);
 	ng_diags_free(w.held);
 	ng_feed_free(w.f);
 	ng_check_free(w.c);

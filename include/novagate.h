@@ -270,6 +270,12 @@ void ng_check_report(const ng_check *c, bool human, FILE *out);
  */
 int ng_check_verdict(const ng_check *c, int gate);
 int ng_check_decided(const ng_check *c, int gate);
+/*
+ * The report's since of a rule (rule -1: of decided_by): for a rollback
+ * that fired, when it first fired; else since when it has held; ms, false
+ * when there is none (or no such gate or rule).
+ */
+bool ng_check_since(const ng_check *c, int gate, int rule, int64_t *t_ms);
 ng_state ng_check_rule_state(const ng_check *c, int gate, int rule);
 int ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v);
 /* Whether that value of the metric is its `default` (its query had no samples). */

@@ -561,6 +561,17 @@ ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v
 }
 
 bool
+ng_check_since(const ng_check *c, int gate, int rule, int64_t *t)
+{
+	const gate_result *r = result_of(c, gate);
+
+	if (!r || rule < -1 || rule >= c->p->gates[gate].nrules)
+		return false;
+	*t = rule < 0 ? r->decided_since : r->since[rule];
+	return *t != VM_NEVER;
+}
+
+bool
 ng_check_defaulted(const ng_check *c, int gate, int metric)
 {
 	double v;
