@@ -387,6 +387,10 @@ step(watcher *w, int64_t k)
 		fprintf(stderr, " (tolerated: %s of %s)\n", failed, of);
 	}
 	note n = { .tolerated = rc, .msg = w->errline };
+	if (rc && v != NG_ROLLBACK) {	/* never a go on samples that may be stale: this step's are missing */
+		v = NG_INCONCLUSIVE;
+		n.verdict = ng_verdict_name(v);
+	}
 	if (v == NG_ROLLBACK || k >= w->last_k) {
 		n.final = true;
 		n.reason = v == NG_ROLLBACK ? "rollback" : "window elapsed";

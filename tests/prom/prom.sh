@@ -209,7 +209,7 @@ else
 			watch "$pdir/wm.gate" --prometheus "$F/blink-a" --retries 0
 		errs=$(jq -r 'select(.source_error) | [.source_error.status, .source_error.kind, .source_error.message,
 			.verdict, .final] | join(" ")' "$pdir/out" | sort | uniq -c | sed 's/^ *//')
-		want="3 11 http $F/blink-a/api/v1/query_range: metric a: HTTP 503: restarting (3 more queries failed) go false"
+		want="3 11 http $F/blink-a/api/v1/query_range: metric a: HTTP 503: restarting (3 more queries failed) inconclusive false"
 		if [ "$errs" = "$want" ] && [ "$(grep -c '^novagate: warning: step .*: HTTP 503: restarting .*(tolerated: ' "$pdir/err")" -eq 3 ] &&
 		   [ "$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")')" = "go true window elapsed" ]; then
 			ok; else bad "prom: watch rides out a restart: '$errs'"; cat "$pdir/out" "$pdir/err" >&2; fi
