@@ -261,10 +261,11 @@ deps:
 deps-build:
 	$(call install-missing,$(BUILD_PKGS))
 
-install: novagate $(LIBA) $(BUILD)/novagate.pc
+# From $(BUILD), not ./novagate: an install of build/asan must not replace the top-level binary.
+install: $(BUILD)/novagate $(LIBA) $(BUILD)/novagate.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
-	install -m 755 novagate $(DESTDIR)$(BINDIR)/novagate
+	install -m 755 $(BUILD)/novagate $(DESTDIR)$(BINDIR)/novagate
 	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libnovagate.a
 	install -m 644 $(BUILD)/novagate.pc $(DESTDIR)$(LIBDIR)/pkgconfig/novagate.pc
 	install -m 644 include/novagate.h $(DESTDIR)$(INCLUDEDIR)/novagate.h
