@@ -299,7 +299,7 @@ print_errors(const watcher *w)
 
 /*
  * Fetch up to t: what is new into the watch's check or, fresh, all that t
- * reads into a check of its own, which replaces the last unless stopped.
+ * reads into a check of its own, which replaces the last unless stopped or failed.
  * A failed fetch hands nothing on, and the feed fetches it with the next.
  */
 static int
@@ -314,7 +314,7 @@ fetch(watcher *w, int64_t t)
 	}
 	ng_check_set_at(c, t);
 	int rc = live_fetch(f, t, live_push, c, &w->errline, w->held);
-	if (w->fresh && rc < 0) {
+	if (w->fresh && rc) {	/* stopped, or failed: the last check's samples stay */
 		ng_feed_free(f);
 		ng_check_free(c);
 		return rc;
@@ -387,7 +387,7 @@ step(watcher *w, int64_t k)
 		fprintf(stderr, " (tolerated: %s of %s)\n", failed, of);
 	}
 	note n = { .tolerated = rc, .msg = w->errline };
-	if (rc && v != NG_ROLLBACK) {	/* never a go on samples that may be stale: this step's are missing */
+	if (rc) {	/* this step's samples are missing: what the others say (defaults ...) decides nothing */
 		v = NG_INCONCLUSIVE;
 		n.verdict = ng_verdict_name(v);
 	}

@@ -325,7 +325,12 @@ gate(compiler *c, const ast_gate *ag)
 		if (ar->kind == RULE_GO)
 			g->go = p->nrules;
 		c->rule = p->nrules;
+		r->cmp0 = p->ncmps;
+		r->for0 = p->nfor;
 		gen(c, ar->cond);
+		r = &p->rules[p->nrules];	/* gen does not move rules, but say so */
+		r->ncmp = p->ncmps - r->cmp0;
+		r->nfor = p->nfor - r->for0;
 		emit(c, OP_RULE, p->nrules++, 0, ar->span);
 	}
 	emit(c, OP_HALT, 0, 0, ag->span);

@@ -10,11 +10,12 @@
 static void
 fired_values(const program *p, const prog_gate *g, const vm *v, int rule, gate_result *r)
 {
-	for (int i = 0; i < g->ncmp; i++)
-		if (p->cmps[g->cmp0 + i].rule == rule) {
-			r->fired_cmp[i][0] = v->cmp[i][0];
-			r->fired_cmp[i][1] = v->cmp[i][1];
-		}
+	const prog_rule *pr = &p->rules[rule];
+
+	for (int i = pr->cmp0 - g->cmp0; i < pr->cmp0 - g->cmp0 + pr->ncmp; i++) {
+		r->fired_cmp[i][0] = v->cmp[i][0];
+		r->fired_cmp[i][1] = v->cmp[i][1];
+	}
 }
 
 void

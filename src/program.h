@@ -78,6 +78,8 @@ typedef struct prog_rule {
 	const char *name;	/* NULL for an unnamed go rule */
 	char *source;		/* the condition's text */
 	unsigned line;
+	int cmp0, ncmp;		/* its comparisons: cmps[cmp0 .. cmp0+ncmp), as compiled in order */
+	int for0, nfor;		/* its `for`s: fors[for0 .. for0+nfor) */
 } prog_rule;
 
 /* A comparison, kept so reports can show both sides at the last step. */

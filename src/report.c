@@ -67,6 +67,54 @@ gate_metrics(const program *p, const prog_gate *g, bool *used)
 		used[SERIES_METRIC(p->reads[i].series)] = true;
 }
 
+/*
+ * The comparisons of a gate by the metrics they read (each under every
+ * metric it reads, or with first only under its first), as ranges of one
+ * array: those of metric m are at[from[m] .. from[m+1]).  Built once a
+ * report, so that a gate of many metrics and comparisons stays linear.
+ */
+typedef struct by_metric {
+	int *from, *at;
+} by_metric;
+
+/* Whether metric k of a comparison is one of its earlier ones (p99 > baseline(p99) reads p99 once). */
+static bool
+again(const prog_cmp *c, int k)
+{
+	for (int j = 0; j < k; j++)
+		if (c->metrics[j] == c->metrics[k])
+			return true;
+	return false;
+}
+
+static by_metric
+cmps_by_metric(const program *p, const prog_gate *g, bool first)
+{
+	by_metric b = { xcalloc((size_t)p->nmetrics + 2, sizeof *b.from), NULL };
+	int n = 0;
+
+	/* a counting sort: counts at from[m+2], starts at from[m+1], then filled to from[m+1] = end */
+	for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++)
+		for (int k = 0; p->cmps[ci].metrics[k] >= 0 && (!first || k == 0); k++)
+			if (!again(&p->cmps[ci], k))
+				b.from[p->cmps[ci].metrics[k] + 2]++, n++;
+	for (int m = 0; m < p->nmetrics; m++)
+		b.from[m + 2] += b.from[m + 1];
+	b.at = xmalloc(((size_t)n + 1) * sizeof *b.at);
+	for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++)
+		for (int k = 0; p->cmps[ci].metrics[k] >= 0 && (!first || k == 0); k++)
+			if (!again(&p->cmps[ci], k))
+				b.at[b.from[p->cmps[ci].metrics[k] + 1]++] = ci;
+	return b;	/* now metric m's are at[from[m] .. from[m+1]) */
+}
+
+static void
+by_metric_free(by_metric *b)
+{
+	free(b->from);
+	free(b->at);
+}
+
 static json_t *
 value_json(double v, bool present)
 {
@@ -95,11 +143,10 @@ static json_t *
 fors_json(const program *p, const prog_gate *g, int ri, const gate_result *r)
 {
 	json_t *a = json_array();
+	const prog_rule *rule = &p->rules[ri];
 
-	for (int k = 0; k < g->nfor; k++) {
+	for (int k = rule->for0 - g->for0; k < rule->for0 - g->for0 + rule->nfor; k++) {
 		const prog_for *pf = &p->fors[g->for0 + k];
-		if (pf->rule != ri)
-			continue;
 		progress pr = for_progress(g, r, pf, &r->fors[k]);
 		json_t *o = json_object();
 		json_object_set_new(o, "source", json_string(pf->source));
@@ -167,6 +214,7 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 	json_object_set_new(o, "unknown", unknown);
 
 	gate_metrics(p, g, used);
+	by_metric bm = cmps_by_metric(p, g, false);
 	for (int m = 0; m < p->nmetrics; m++) {
 		const prog_metric *pm = &p->metrics[m];
 		json_t *mo, *cmps;
@@ -195,13 +243,9 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 		}
 		json_object_set_new(mo, "default", pm->has_default ? number(pm->dflt) : json_null());
 		json_object_set_new(mo, "defaulted", json_boolean(has && when == VM_NEVER));
-		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
+		for (int j = bm.from[m]; j < bm.from[m + 1]; j++) {
+			int ci = bm.at[j];
 			const prog_cmp *c = &p->cmps[ci];
-			bool reads = false;
-			for (int k = 0; c->metrics[k] >= 0; k++)
-				reads |= c->metrics[k] == m;
-			if (!reads)
-				continue;
 			const double *lr = r->cmp[ci - g->cmp0];
 			const prog_rule *pr = &p->rules[c->rule];
 			json_t *co = json_object();
@@ -236,6 +280,7 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 	fputc('\n', out);
 	json_decref(o);
 	free(used);
+	by_metric_free(&bm);
 }
 
 static void
@@ -257,10 +302,10 @@ fmtnum(char *buf, size_t size, double v, bool present)
 static void
 human_fors(const program *p, const prog_gate *g, const gate_result *r, int ri, FILE *out)
 {
-	for (int k = 0; k < g->nfor; k++) {
+	const prog_rule *rule = &p->rules[ri];
+
+	for (int k = rule->for0 - g->for0; k < rule->for0 - g->for0 + rule->nfor; k++) {
 		const prog_for *pf = &p->fors[g->for0 + k];
-		if (pf->rule != ri)
-			continue;
 		progress pr = for_progress(g, r, pf, &r->fors[k]);
 		char held[32], needs[32], from[40];
 		if (pr.held >= pf->dur || (pr.held == 0 && pr.data_from == VM_NEVER))
@@ -316,6 +361,7 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 	}
 	fputs("  metrics\n", out);
 	gate_metrics(p, g, used);
+	by_metric bm = cmps_by_metric(p, g, true);
 	for (int m = 0; m < p->nmetrics; m++) {
 		const prog_metric *pm = &p->metrics[m];
 		char v[32], bv[32];
@@ -338,10 +384,9 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 		else if (!has && ss[SERIES_OF(m, false)].nodefault)
 			fputs(" (no series: the default does not apply)", out);
 		fputc('\n', out);
-		for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
+		for (int j = bm.from[m]; j < bm.from[m + 1]; j++) {	/* listed once, under its first metric */
+			int ci = bm.at[j];
 			const prog_cmp *c = &p->cmps[ci];
-			if (c->metrics[0] != m)
-				continue;	/* listed once, under its first metric */
 			const double *lr = r->cmp[ci - g->cmp0];
 			char l[32], rr[32];
 			fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
@@ -366,4 +411,5 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 			head = true;
 		}
 	free(used);
+	by_metric_free(&bm);
 }

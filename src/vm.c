@@ -215,8 +215,8 @@ vm_step(vm *v, int64_t t)
 				f->last_unknown = t;
 			if (c == 1 && t - f->since >= in->b)
 				*sp = 1;
-			else	/* not (yet) held: false only if it was seen false within the last D */
-				*sp = f->last_false != VM_NEVER && t - f->last_false <= in->b ? 0 : NAN;
+			else	/* not (yet) held: false only if seen false where a run that holds must start */
+				*sp = f->last_false != VM_NEVER && t - f->last_false < in->b + g->step ? 0 : NAN;
 			vmbreak;
 		}
 		vmcase(OP_RULE) {

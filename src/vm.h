@@ -16,8 +16,9 @@
 /*
  * A `for` slot's memory.  COND for D is true when COND held at every step
  * since `since`, D ago or more (Prometheus' firing alert); otherwise it is
- * false when COND was false at a step of the last D (`last_false`), else
- * unknown: missing data or too little history never reads as a failure.
+ * false when COND was false at a step from the last one at or before t - D
+ * on (`last_false`: a run that holds must start after it), else unknown:
+ * missing data or too little history never reads as a failure.
  */
 typedef struct vm_for {
 	int64_t since;		/* the first step of COND's current run of true, or VM_NEVER */

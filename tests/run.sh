@@ -118,7 +118,7 @@ if [ $rc -eq 0 ] && [ "$(grep -c ': PASS: ' "$tmp/out")" -eq 2 ] && [ "$(tail -n
 	bad "novagate test --run -v: exit $rc"; cat "$tmp/out" >&2; fi
 ng test --junit "$tmp/junit.xml" tests/testrun/for.test.yaml tests/testrun/failing.test.yaml \
 	tests/testrun/malformed/names.test.yaml >/dev/null 2>&1; rc=$?
-if [ $rc -eq 8 ] && [ "$(grep -c '<testcase ' "$tmp/junit.xml")" -eq 19 ] &&
+if [ $rc -eq 8 ] && [ "$(grep -c '<testcase ' "$tmp/junit.xml")" -eq 20 ] &&
    [ "$(grep -c '<failure ' "$tmp/junit.xml")" -eq 2 ] && [ "$(grep -c '<error ' "$tmp/junit.xml")" -eq 1 ] &&
    { ! command -v xmllint >/dev/null 2>&1 || xmllint --noout "$tmp/junit.xml"; }; then ok; else
 	bad "novagate test --junit: exit $rc (want 8) or the XML is wrong"; cat "$tmp/junit.xml" >&2; fi

@@ -368,6 +368,13 @@ $wgate at $wat: watch $wl, check $cl"
 	if [ $rc -eq 17 ] && [ "$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")')" = "go true terminated (SIGTERM)" ]; then
 		ok; else bad "prom: watch SIGTERM: exit $rc"; cat "$pdir/out" "$pdir/err" >&2; fi
 	want_exit "watch: a fault, --tolerate 0s" 11 "HTTP 500" -- watch "$pdir/w.gate" --prometheus "$F/500" --retries 0 --tolerate 0s
+	# an unreachable server: the defaults of series never fetched decide nothing, no rollback
+	printf '%s\n' 'metric pods = `sum(up)` default 0' 'gate g {' '  step 250ms' '  window 10s' \
+		'  rollback "no pods" when pods < 1' '  go when pods >= 1' '}' >"$pdir/wdead.gate"
+	ngt watch "$pdir/wdead.gate" --prometheus "http://127.0.0.1:$DEAD" --retries 0 >"$pdir/out" 2>"$pdir/err"
+	rc=$?
+	if [ $rc -eq 9 ] && [ -s "$pdir/out" ] && [ "$(jq -r .verdict "$pdir/out" | sort -u)" = inconclusive ]; then ok; else
+		bad "prom: watch: an unreachable server: exit $rc"; cat "$pdir/out" "$pdir/err" >&2; fi
 	want_exit "watch: a fault, --on-error inconclusive" 3 "HTTP 500" -- \
 		watch "$pdir/w.gate" --prometheus "$F/500" --retries 0 --on-error inconclusive --tolerate 0s
 	if [ "$(jq -r '[.verdict, .final, .error.status] | join(" ")' "$pdir/out")" = "inconclusive true 11" ]; then
