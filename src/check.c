@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "eval.h"
+#include "names.h"
 #include "program.h"
 #include "report.h"
 #include "sbuf.h"
@@ -29,6 +30,7 @@ struct ng_check {
 	char **key;		/* label set of each series' first sample */
 	char **absent;		/* per series: the warning of ng_check_absent, or NULL */
 	size_t *namelen;	/* strlen of each metric's name */
+	names byname;		/* metric names to indices */
 	int64_t at, newest;
 	bool has_at, any;
 	int last;		/* metric of the previous sample: inputs come in runs */
@@ -152,8 +154,11 @@ ng_check_new(const ng_gatefile *gf, int gate)
 	c->key = xcalloc((size_t)nseries, sizeof *c->key);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
 	c->absent = xcalloc((size_t)nseries, sizeof *c->absent);
-	for (int m = 0; m < p->nmetrics; m++)
+	names_init(&c->byname, (size_t)p->nmetrics);
+	for (int m = 0; m < p->nmetrics; m++) {
 		c->namelen[m] = strlen(p->metrics[m].name);
+		names_add(&c->byname, p->metrics[m].name, m);
+	}
 
 	/* keep what the longest reach of any evaluated gate needs, and no more */
 	int64_t *keep = xcalloc((size_t)nseries, sizeof *keep);
@@ -194,6 +199,7 @@ ng_check_free(ng_check *c)
 	free(c->wanted);
 	free(c->key);
 	free(c->namelen);
+	names_free(&c->byname);
 	free(c);
 }
 
@@ -235,10 +241,8 @@ metric_of(ng_check *c, const char *name, size_t len)
 
 	if (c->last >= 0 && c->namelen[c->last] == len && memcmp(p->metrics[c->last].name, name, len) == 0)
 		return c->last;
-	for (int m = 0; m < p->nmetrics; m++)
-		if (c->namelen[m] == len && memcmp(p->metrics[m].name, name, len) == 0)
-			return c->last = m;
-	return -1;
+	int m = names_findn(&c->byname, name, len);	/* a file of many metrics: no scan */
+	return m >= 0 ? (c->last = m) : -1;
 }
 
 /* A staleness marker in text input: a sample with the label __stale__ (any value). */
