@@ -1191,7 +1191,8 @@ fmt_dur(sbuf *b, const pq_node *d)
 	switch (d->kind) {
 	case PN_DNUM: {
 		double ms = d->num * 1000;
-		if (ms > 0 && ms == floor(ms) && ms < 9e15) {
+		/* as a duration where the lexer takes one back (operands may be larger than results) */
+		if (ms > 0 && ms == floor(ms) && ms <= (double)INT64_MAX / 1e6) {
 			util_fmt_duration(buf, sizeof buf, (int64_t)ms);
 			sb_add(b, buf, strlen(buf));
 		} else {
