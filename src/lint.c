@@ -4,8 +4,9 @@
  * novagate.h).  All requests go out at once: each distinct probe
  * (/api/v1/series: a selector's metric name; its name with one matcher
  * whose value comes from a parameter) and each query once (query_range
- * over the lookback).  Then the findings, in file order, at the bytes of
- * the gate file they concern.
+ * over the lookback).  Then, for the names and values no series has, the
+ * label's values (/api/v1/label/NAME/values), for a "did you mean".  Then
+ * the findings, in file order, at the bytes of the gate file they concern.
  */
 #include "diag.h"
 #include "error.h"
@@ -34,7 +35,7 @@ typedef struct linter {
 	prom_query *qs;
 	char **texts;		/* the probes' texts, owned */
 	int nq, cap;
-	names probes;		/* probe text -> request */
+	names probes;		/* probe text -> request; "\tLABEL\tMATCH" -> its label values request */
 	int *query;		/* per metric and baseline (SERIES_OF): its query's request, or -1 */
 } linter;
 
@@ -116,6 +117,107 @@ found(const linter *l, char *text)
 	return i < 0 || l->qs[i].status || l->qs[i].res.nseries > 0;	/* a rejected probe proves nothing */
 }
 
+/* The key of a label values request: a tab starts it, no probe does. */
+static char *
+values_key(const char *label, const char *match)
+{
+	return sb_fmt("\t%s\t%s", label, match ? match : "");
+}
+
+/* Ask for the values of label (of the series match selects, if given), once. */
+static void
+plan_values(linter *l, const char *label, const char *match)
+{
+	char *key = values_key(label, match);
+
+	if (names_find(&l->probes, key) >= 0) {
+		free(key);
+		return;
+	}
+	int i = request(l, &(prom_query){ .what = "did you mean", .label = label, .query = match ? match : "",
+					  .start = l->at - l->lookback, .end = l->at });
+	l->texts[i] = key;
+	names_add(&l->probes, key, i);
+}
+
+/* The values to ask for: of __name__ where a metric name has no series, of the label where a value has none. */
+static void
+plan_suggestions(linter *l)
+{
+	const program *p = l->p;
+
+	for (int m = 0; m < p->nmetrics; m++)
+		for (int b = 0; b < 2; b++) {
+			const ast_query *q = &p->ast->metrics[m].q[b];
+			for (int i = 0; q->pq && i < pq_nselectors(q->pq); i++) {
+				const pq_selector *s = pq_selector_at(q->pq, i);
+				char *name = query_probe(q, p->text, s, -1);
+				bool known = !name || found(l, name);
+				if (!known)
+					plan_values(l, "__name__", NULL);
+				for (int j = 0; j < s->nm; j++) {
+					char *probe = query_probe(q, p->text, s, j);
+					if (probe && !found(l, probe))
+						plan_values(l, s->m[j].name, known ? s->metric : NULL);
+				}
+			}
+		}
+}
+
+/* The optimal string alignment distance of a and b, or more than most when it is surely more. */
+static size_t
+distance(const char *a, const char *b, size_t most)
+{
+	size_t n = strlen(a), m = strlen(b);
+
+	if ((n > m ? n - m : m - n) > most || m > 256)
+		return most + 1;
+	size_t row[3][257], *pp = row[0], *prev = row[1], *cur = row[2];
+	for (size_t j = 0; j <= m; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < c)
+				c = prev[j] + 1;
+			if (cur[j - 1] + 1 < c)
+				c = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < c)
+				c = pp[j - 2] + 1;	/* a transposition: lables for labels */
+			cur[j] = c;
+		}
+		size_t *t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[m];
+}
+
+/*
+ * " (did you mean 'X'?)" for the value of label nearest to wrong, if one
+ * is near (a quarter of its length, at least 2 edits), else "".
+ */
+static char *
+suggestion(const linter *l, const char *label, const char *match, const char *wrong)
+{
+	char *key = values_key(label, match);
+	int i = names_find(&l->probes, key);
+	const char *best = NULL;
+	size_t most = strlen(wrong) / 4 > 2 ? strlen(wrong) / 4 : 2, d;
+
+	free(key);
+	for (size_t k = 0; i >= 0 && !l->qs[i].status && k < l->qs[i].res.nseries; k++) {
+		const char *v = l->qs[i].res.series[k].labels;
+		if ((d = distance(wrong, v, most)) <= most && d > 0) {
+			best = v;
+			most = d - 1;	/* a nearer one only */
+		}
+	}
+	return best ? sb_fmt(" (did you mean '%s'?)", best) : xstrdup("");
+}
+
 /* A selector's metric name, and each parameter's value in its matchers: whether it found a typo. */
 static bool
 judge_selector(linter *l, int m, const ast_query *q, const pq_selector *s, const char *over)
@@ -127,8 +229,12 @@ judge_selector(linter *l, int m, const ast_query *q, const pq_selector *s, const
 	if (name && !found(l, name)) {
 		diag_span at = s->name_len ? query_file_span(q, text, s->name_off, s->name_len)
 					   : query_file_span(q, text, s->off, s->len);
-		finding(l, NG_FIND_UNKNOWN_METRIC, m, at, "no series of the metric '%s' %s: a typo?", s->metric, over);
+		char *hint = suggestion(l, "__name__", NULL, s->metric);
+		finding(l, NG_FIND_UNKNOWN_METRIC, m, at, "no series of the metric '%s' %s: a typo?%s", s->metric,
+			over, hint);
+		free(hint);
 	}
+	bool known = before == l->nfindings;
 	for (int j = 0; j < s->nm; j++) {
 		const pq_matcher *mt = &s->m[j];
 		char *probe = query_probe(q, text, s, j);
@@ -140,8 +246,10 @@ judge_selector(linter *l, int m, const ast_query *q, const pq_selector *s, const
 			continue;
 		}
 		query_param_in(q, text, mt->off, mt->len, &ref, &pn, &pl);
+		char *hint = suggestion(l, mt->name, known ? s->metric : NULL, mt->value);
 		finding(l, NG_FIND_UNKNOWN_VALUE, m, ref, "no series of any metric matches %s %s: is the value of "
-			"$%.*s (\"%s\") a typo?", probe, over, (int)pl, pn, mt->value);
+			"$%.*s (\"%s\") a typo?%s", probe, over, (int)pl, pn, mt->value, hint);
+		free(hint);
 		free(probe);
 	}
 	return l->nfindings > before;
@@ -304,6 +412,11 @@ ng_lint(ng_prom *pc, const ng_gatefile *gf, int64_t at, int64_t lookback, ng_dia
 		}
 	if (rc < 0)
 		st = NG_ECONNECT;	/* stopped */
+	int first = l.nq;
+	if (!st)
+		plan_suggestions(&l);
+	if (l.nq > first && prom_run(pc, l.qs + first, l.nq - first, d) < 0)
+		st = NG_ECONNECT;	/* a suggestion that fails is only not made */
 	diag_init(&l.src, p->path, p->text, p->len, d);
 	for (int m = 0; m < p->nmetrics && !st; m++)
 		for (int b = 0; b < 2 && !st; b++) {

@@ -24,6 +24,7 @@ struct ng_prom {
 	ng_prom_opts o;
 	CURLM *multi;
 	char *url_range, *url_series;	/* endpoints, with credentials of the URL */
+	char *base_path;		/* the URL's path, without a trailing / */
 	char *shown;			/* endpoint for messages */
 	struct curl_slist *headers;
 	const char *user, *password;	/* from the environment */
@@ -202,6 +203,7 @@ endpoints(ng_prom *pc, const char *url, ng_diags *d)
 	while (n && path[n - 1] == '/')
 		n--;
 	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+	pc->base_path = xstrndup(path, n);
 	char **to[] = { &pc->url_range, &pc->url_series };
 	const char *api[] = { "query_range", "series" };
 	for (int i = 0; i < 2; i++) {
@@ -354,6 +356,7 @@ ng_prom_free(ng_prom *pc)
 	free(pc->secrets);
 	free(pc->url_range);
 	free(pc->url_series);
+	free(pc->base_path);
 	free(pc->shown);
 	free(pc);
 	if (--curl_users == 0)
@@ -382,6 +385,7 @@ typedef struct xfer {
 	prom_query *q;
 	CURL *h;
 	char *post;
+	char *url;			/* a label values request's own, else NULL */
 	sbuf body;
 	bool toobig, done;
 	int64_t retry_at;		/* monotonic ms; 0: not waiting */
@@ -445,11 +449,38 @@ fmt_secs(char *buf, size_t size, int64_t ms)
 		 (unsigned long long)(a % 1000));
 }
 
+/* GET .../api/v1/label/NAME/values?start=S&end=E[&match[]=SEL], the URL's own query kept. */
+static char *
+label_url(const ng_prom *pc, const prom_query *q, const char *s, const char *e)
+{
+	CURLU *u = curl_url();
+	char *esc = curl_easy_escape(NULL, q->label, 0), *full = NULL, *r = NULL;
+	char *path = sb_fmt("%s/api/v1/label/%s/values", pc->base_path, esc ? esc : "");
+	char *qs[3] = { sb_fmt("start=%s", s), sb_fmt("end=%s", e), q->query && *q->query ?
+			sb_fmt("match[]=%s", q->query) : NULL };
+
+	if (curl_url_set(u, CURLUPART_URL, pc->url_range, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PATH, path, 0) == CURLUE_OK) {
+		for (int i = 0; i < 3; i++)
+			if (qs[i])
+				curl_url_set(u, CURLUPART_QUERY, qs[i], CURLU_APPENDQUERY | CURLU_URLENCODE);
+		if (curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK)
+			r = xstrdup(full);
+	}
+	for (int i = 0; i < 3; i++)
+		free(qs[i]);
+	free(path);
+	curl_free(esc);
+	curl_free(full);
+	curl_url_cleanup(u);
+	return r ? r : xstrdup(pc->url_range);
+}
+
 static void
 xfer_setup(ng_prom *pc, xfer *x, prom_query *q)
 {
 	const ng_prom_opts *o = &pc->o;
-	char *esc = curl_easy_escape(NULL, q->query, 0);
+	char *esc = q->query ? curl_easy_escape(NULL, q->query, 0) : NULL;
 	char s[40], e[40], st[40];
 
 	x->pc = pc;
@@ -462,18 +493,23 @@ xfer_setup(ng_prom *pc, xfer *x, prom_query *q)
 	 * nocache=1: VictoriaMetrics would otherwise move start and end to
 	 * multiples of step, off the evaluation grid; others ignore it.
 	 */
-	if (q->series)
+	if (q->label)
+		x->url = label_url(pc, q, s, e);
+	else if (q->series)
 		x->post = sb_fmt("match[]=%s&start=%s&end=%s", esc ? esc : "", s, e);
 	else
 		x->post = sb_fmt("query=%s&start=%s&end=%s&step=%s&nocache=1", esc ? esc : "", s, e, st);
 	curl_free(esc);
 	x->h = curl_easy_init();
 	CURL *h = x->h;
-	curl_easy_setopt(h, CURLOPT_URL, q->series ? pc->url_series : pc->url_range);
+	curl_easy_setopt(h, CURLOPT_URL, x->url ? x->url : q->series ? pc->url_series : pc->url_range);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->post);
+	if (x->post)
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->post);
+	else
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);	/* Prometheus takes label values by GET only */
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, pc->headers);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "novagate");
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
@@ -585,8 +621,8 @@ xfer_response(ng_prom *pc, xfer *x, long http, const char *tries)
 	prom_query *q = x->q;
 	char *loc = NULL;
 
-	q->status = (q->series ? prom_decode_series : prom_decode)(x->body.s ? x->body.s : "", x->body.len,
-								  http, &q->res);
+	q->status = (q->series || q->label ? prom_decode_series : prom_decode)(x->body.s ? x->body.s : "",
+										x->body.len, http, &q->res);
 	if (http >= 300 && http < 400 && curl_easy_getinfo(x->h, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc) {
 		char *to = url_shown(loc);
 		set_error(pc, q, NG_EHTTP, "HTTP %ld: redirected to %s; give --prometheus the URL it "
@@ -709,7 +745,13 @@ say_query(ng_diags *d, const prom_query *q)
 	util_fmt_time(a, sizeof a, q->start);
 	util_fmt_time(b, sizeof b, q->end);
 	util_fmt_duration(s, sizeof s, q->step);
-	err_add(d, NG_SEV_INFO, NG_OK, ERR_NOWHERE, "%s: query_range %s .. %s step %s: %s", q->what, a, b, s, qq);
+	if (q->label)
+		err_add(d, NG_SEV_INFO, NG_OK, ERR_NOWHERE, "%s: label %s values %s .. %s: %s", q->what, q->label, a, b,
+			qq);
+	else if (q->series)
+		err_add(d, NG_SEV_INFO, NG_OK, ERR_NOWHERE, "%s: series %s .. %s: %s", q->what, a, b, qq);
+	else
+		err_add(d, NG_SEV_INFO, NG_OK, ERR_NOWHERE, "%s: query_range %s .. %s step %s: %s", q->what, a, b, s, qq);
 	free(qq);
 }
 
@@ -777,6 +819,7 @@ prom_run(ng_prom *pc, prom_query *qs, int n, ng_diags *d)
 			curl_multi_remove_handle(pc->multi, x->h);
 		curl_easy_cleanup(x->h);
 		free(x->post);
+		free(x->url);
 		free(x->body.s);
 		if (ret < 0 || !x->done)
 			continue;

@@ -288,6 +288,12 @@ decode_series_list(prom_result *r, const json_t *data)
 	if (!json_is_array(data))
 		return fail(r, NG_EDECODE, "bad response: data of a series request is not an array");
 	json_array_foreach(data, i, e) {
+		if (json_is_string(e)) {	/* label values */
+			add_series(r, NULL);
+			free(r->series[r->nseries - 1].labels);
+			r->series[r->nseries - 1].labels = xstrdup(json_string_value(e));
+			continue;
+		}
 		if (!json_is_object(e))
 			return fail(r, NG_EDECODE, "bad response: label set %zu is not an object", i + 1);
 		add_series(r, e);

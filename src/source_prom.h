@@ -67,7 +67,10 @@ typedef struct prom_result {
  * with a success body).  r is filled either way and freed by the caller.
  */
 int prom_decode(const char *body, size_t len, long http_status, prom_result *r);
-/* The same for a body of /api/v1/series: a PROM_SERIES result. */
+/*
+ * The same for a body of /api/v1/series or of label values: a PROM_SERIES
+ * result, a series a label set or a value (in labels), without points.
+ */
 int prom_decode_series(const char *body, size_t len, long http_status, prom_result *r);
 void prom_result_free(prom_result *r);
 
@@ -93,8 +96,9 @@ char *prom_redact(const ng_prom *pc, const char *msg);
 
 typedef struct prom_query {
 	const char *what;		/* "metric p99", for messages */
-	const char *query;		/* series: the selector for match[] */
+	const char *query;		/* series, label: the selector for match[] (label: may be "") */
 	bool series;			/* /api/v1/series instead of /api/v1/query_range */
+	const char *label;		/* /api/v1/label/LABEL/values instead (GET) */
 	int64_t start, end, step;
 	/* results */
 	int status;			/* 0 or an ng_errcode */
