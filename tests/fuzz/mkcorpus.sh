@@ -4,11 +4,13 @@
 # the top of the repository; the corpora are kept in the repository, so `make fuzz` does not
 # run this.  A target's input format is at the top of tests/fuzz/fuzz_TARGET.c: some take a
 # first byte that picks a format or an HTTP status, which is prepended here.
+#   sh tests/fuzz/mkcorpus.sh [TARGET...]
+# remakes the corpora of the targets named (of all without one): a corpus remade loses the
+# seeds fuzzing added to it, so name only the targets whose material changed.
 set -eu
-out=tests/fuzz/corpus
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 max=16384
-rm -rf "$out"
-mkdir -p "$out"
 
 # seed TARGET FILE [PREFIX-BYTE]
 seed() {
@@ -81,3 +83,9 @@ printf '{"novagate_baseline": 1, "at": 1700000000, "metrics": {"p99": {"values":
 printf '{"novagate_baseline":1,"at":253402300000,"metrics":{"p99":{"values":[[0,"1"],[253402300000,"1"]]}}}' >"$b/shift.json"
 printf '{"novagate_baseline": 1, "at": "1700000000", "metrics": {"p99": {"values": []}, "err": {"values": [[1699999990, 3], [1700000005, "1e-3"]]}}}\n' >"$b/numbers.json"
 printf '{"novagate_baseline": 2}\n' >"$b/version.json"
+
+for t in ${*:-$(ls "$out")}; do
+	[ -d "$out/$t" ] || { echo "mkcorpus.sh: no target '$t'" >&2; exit 1; }
+	rm -rf "tests/fuzz/corpus/$t"
+	mv "$out/$t" "tests/fuzz/corpus/$t"
+done
