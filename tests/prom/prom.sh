@@ -116,6 +116,10 @@ else
 	want_exit "connect timeout" 10 "no connection within 200ms (--connect-timeout) (2 attempts)" -- \
 		check "$G" --prometheus "http://127.0.0.1:$HOLE" $at --connect-timeout 200ms --retries 1
 	want_exit "connection refused" 9 "cannot connect: " -- check "$G" --prometheus "http://127.0.0.1:$DEAD" $at
+	# lint ends on a fault as check does: its status, one line, no findings
+	want_exit "lint: connection refused" 9 "cannot connect: " -- lint "$G" --prometheus "http://127.0.0.1:$DEAD" $at
+	want_exit "lint: HTTP 500" 11 "HTTP 500: internal error" -- lint "$G" --prometheus "$F/500" $at --retries 0
+	want_exit "lint: a clean file of constants" 0 - -- lint "$G" --prometheus "$F/ok" $at
 	want_exit "TLS to a plain server" 9 "TLS: " -- check "$G" --prometheus "https://127.0.0.1:$FP/ok" $at
 	want_exit "cut short" 13 "bad response: cut short" -- check "$G" --prometheus "$F/cut" $at $lim --retries 0
 	want_exit "truncated JSON" 13 "bad response: not JSON: premature end of input" -- check "$G" --prometheus "$F/trunc" $at
