@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_POINTS 10000	/* per query: Prometheus refuses more than 11,000 */
 
 typedef struct linter {
 	const program *p;
@@ -108,13 +107,24 @@ finding(linter *l, ng_finding f, int m, diag_span at, const char *fmt, ...)
 	l->nfindings++;
 }
 
+/* Whether the server has series of a probe; a rejected probe proves nothing, so it counts as found. */
 static bool
-found(const linter *l, char *text)
+found(const linter *l, const char *text)
 {
 	int i = names_find(&l->probes, text);
 
+	return i < 0 || l->qs[i].status || l->qs[i].res.nseries > 0;
+}
+
+/* The same for probe j of a selector (-1: its metric name); true when it has none. */
+static bool
+probe_found(const linter *l, const ast_query *q, const pq_selector *s, int j)
+{
+	char *text = query_probe(q, l->p->text, s, j);
+	bool r = !text || found(l, text);
+
 	free(text);
-	return i < 0 || l->qs[i].status || l->qs[i].res.nseries > 0;	/* a rejected probe proves nothing */
+	return r;
 }
 
 /* The key of a label values request: a tab starts it, no probe does. */
@@ -151,15 +161,12 @@ plan_suggestions(linter *l)
 			const ast_query *q = &p->ast->metrics[m].q[b];
 			for (int i = 0; q->pq && i < pq_nselectors(q->pq); i++) {
 				const pq_selector *s = pq_selector_at(q->pq, i);
-				char *name = query_probe(q, p->text, s, -1);
-				bool known = !name || found(l, name);
+				bool known = probe_found(l, q, s, -1);
 				if (!known)
 					plan_values(l, "__name__", NULL);
-				for (int j = 0; j < s->nm; j++) {
-					char *probe = query_probe(q, p->text, s, j);
-					if (probe && !found(l, probe))
+				for (int j = 0; j < s->nm; j++)
+					if (!probe_found(l, q, s, j))
 						plan_values(l, s->m[j].name, known ? s->metric : NULL);
-				}
 			}
 		}
 }
@@ -223,10 +230,9 @@ static bool
 judge_selector(linter *l, int m, const ast_query *q, const pq_selector *s, const char *over)
 {
 	const char *text = l->p->text;
-	char *name = query_probe(q, text, s, -1);
-	int before = l->nfindings;
+	bool known = probe_found(l, q, s, -1);
 
-	if (name && !found(l, name)) {
+	if (!known) {
 		diag_span at = s->name_len ? query_file_span(q, text, s->name_off, s->name_len)
 					   : query_file_span(q, text, s->off, s->len);
 		char *hint = suggestion(l, "__name__", NULL, s->metric);
@@ -234,14 +240,14 @@ judge_selector(linter *l, int m, const ast_query *q, const pq_selector *s, const
 			over, hint);
 		free(hint);
 	}
-	bool known = before == l->nfindings;
+	int before = l->nfindings;
 	for (int j = 0; j < s->nm; j++) {
 		const pq_matcher *mt = &s->m[j];
 		char *probe = query_probe(q, text, s, j);
 		diag_span ref;
 		const char *pn;
 		size_t pl;
-		if (!probe || found(l, xstrdup(probe))) {
+		if (!probe || found(l, probe)) {
 			free(probe);
 			continue;
 		}
@@ -252,7 +258,7 @@ judge_selector(linter *l, int m, const ast_query *q, const pq_selector *s, const
 		free(hint);
 		free(probe);
 	}
-	return l->nfindings > before;
+	return !known || l->nfindings > before;
 }
 
 /* Whether a series has a point at t (its points are in time order). */
@@ -312,14 +318,6 @@ most_at_once(const prom_result *r)
 	return most;
 }
 
-static void
-list_series(sbuf *b, const prom_result *r)
-{
-	for (size_t i = 0; i < r->nseries && i < 3; i++)
-		sb_printf(b, "%s%s", i ? ", " : "", r->series[i].labels);
-	if (r->nseries > 3)
-		sb_printf(b, " and %zu more", r->nseries - 3);
-}
 
 /*
  * What the query itself gave: rejected, nothing now (unless a typo says
@@ -354,11 +352,11 @@ judge_result(linter *l, int m, bool b, const ast_query *q, bool typo, const char
 		finding(l, NG_FIND_NO_SERIES, m, q->span, "%s returns no series at %s", whose, at);
 	}
 	if (most > 1) {
-		list_series(&s, r);
+		prom_list_series(&s, r, 3);
 		finding(l, NG_FIND_MANY_SERIES, m, q->span, "%s returns %zu series at once %s, not one: %s; "
 			"aggregate them (sum, max ...) or select one", whose, most, over, s.s);
 	} else if (r->nseries > 1) {
-		list_series(&s, r);
+		prom_list_series(&s, r, 3);
 		finding(l, NG_FIND_CHURN, m, q->span, "%s returns %zu different series one after another %s "
 			"(a replaced pod?): %s; a check sees only the latest", whose, r->nseries, over, s.s);
 	}
@@ -366,7 +364,7 @@ judge_result(linter *l, int m, bool b, const ast_query *q, bool typo, const char
 	return 0;
 }
 
-/* The shortest step of the gates, so that a short-lived series shows; at most MAX_POINTS a query. */
+/* The shortest step of the gates, so that a short-lived series shows; at most PROM_MAX_POINTS a query. */
 static int64_t
 lint_step(const program *p, int64_t lookback)
 {
@@ -377,8 +375,8 @@ lint_step(const program *p, int64_t lookback)
 			step = p->gates[g].step;
 	if (!step)
 		step = 15000;
-	if (lookback / step >= MAX_POINTS)
-		step = lookback / (MAX_POINTS - 1) + 1;
+	if (lookback / step >= PROM_MAX_POINTS)
+		step = lookback / (PROM_MAX_POINTS - 1) + 1;
 	return step;
 }
 

@@ -275,6 +275,15 @@ decode_result(prom_result *r, const json_t *data)
 	return 0;
 }
 
+void
+prom_list_series(sbuf *b, const prom_result *r, size_t most)
+{
+	for (size_t i = 0; i < r->nseries && i < most; i++)
+		sb_printf(b, "%s%s", i ? ", " : "", r->series[i].labels);
+	if (r->nseries > most)
+		sb_printf(b, " and %zu more", r->nseries - most);
+}
+
 /* /api/v1/series: data is an array of label sets; each becomes a series without points. */
 static int
 decode_series_list(prom_result *r, const json_t *data)

@@ -33,7 +33,6 @@ typedef struct stream {
 	bool nonempty;
 	const char *absent;
 	int64_t probed_at;		/* the fetch that last asked its probes, or INT64_MIN */
-	int64_t pstart, pend;		/* the range they ask about: what the check reads */
 } stream;
 
 struct ng_feed {
@@ -43,7 +42,6 @@ struct ng_feed {
 	int nst;
 };
 
-#define MAX_POINTS 10000	/* per query: Prometheus refuses more than 11,000 */
 
 ng_feed *
 ng_feed_new(ng_prom *pc, const ng_gatefile *gf, const ng_check *c, ng_feed_kind kind)
@@ -165,18 +163,10 @@ feed_end(stream *s, int64_t end, ng_sample_fn fn, void *ctx)
 	return emit(s, fn, ctx, end, 0, true);
 }
 
-static void
-series_list(sbuf *b, const prom_result *r)
-{
-	for (size_t i = 0; i < r->nseries && i < 5; i++)
-		sb_printf(b, "%s%s", i ? ", " : "", r->series[i].labels);
-	if (r->nseries > 5)
-		sb_printf(b, " and %zu more", r->nseries - 5);
-}
 
 /*
  * The queries of one fetch: a stream's new grid times, in chunks of
- * MAX_POINTS; and, the first time, the probes (program.h) of each metric
+ * PROM_MAX_POINTS; and, the first time, the probes (program.h) of each metric
  * with a default, asked at once so that a typo cannot pass as its default.
  * A query without a default that had no series has its probes asked after,
  * for the warning alone.
@@ -228,10 +218,11 @@ plan_probes(ng_feed *f, int i, fetch *x)
 	const prog_metric *pm = &f->gf->metrics[s->metric];
 
 	s->probed_at = x->at;
+	int64_t start = x->at - (s->reach + s->step - 1) / s->step * s->step;	/* what the check reads */
 	for (int k = 0; k < pm->nprobes[s->baseline]; k++) {
 		const char *q = pm->probes[s->baseline][k];
 		*add_query(x, i, q) = (prom_query){ .what = s->what, .query = q, .series = true,
-						    .start = s->pstart, .end = s->pend };
+						    .start = start, .end = x->at };
 	}
 }
 
@@ -307,13 +298,11 @@ plan(ng_feed *f, int64_t at, fetch *x)
 			end = start + (at - start) / s->step * s->step;
 		}
 		x->ends[i] = end;
-		for (int64_t c = start; c <= end; c += MAX_POINTS * s->step) {
-			int64_t ce = c + (MAX_POINTS - 1) * s->step;
+		for (int64_t c = start; c <= end; c += PROM_MAX_POINTS * s->step) {
+			int64_t ce = c + (PROM_MAX_POINTS - 1) * s->step;
 			*add_query(x, i, NULL) = (prom_query){ .what = s->what, .query = s->query, .start = c,
 							       .end = ce < end ? ce : end, .step = s->step };
 		}
-		s->pstart = at - (s->reach + s->step - 1) / s->step * s->step;
-		s->pend = at;
 		if (to_probe(s, x) && !s->baseline && f->gf->metrics[s->metric].has_default)
 			plan_probes(f, i, x);
 	}
@@ -347,7 +336,7 @@ check_results(const ng_feed *f, fetch *x)
 			char *qq = prom_one_line(q->query, strlen(q->query), 300);
 			sb_printf(&b, "%s: %s: the query returned %zu series, not one: ", ng_prom_url(f->pc),
 				  q->what, q->res.nseries);
-			series_list(&b, &q->res);
+			prom_list_series(&b, &q->res, 5);
 			sb_printf(&b, " (query: %s); aggregate them (sum, max ...) or select one", qq);
 			free(qq);
 			q->error = prom_redact(f->pc, b.s);

@@ -32,6 +32,7 @@
 #include <stdio.h>
 
 #include "novagate.h"
+#include "sbuf.h"
 
 /* --- decoding ------------------------------------------------------------ */
 
@@ -81,6 +82,12 @@ int prom_parse_value(const char *s, double *v);
 /* A JSON number of seconds (ms precision) as ms; a value as a string ("NaN", "+Inf") or a number. */
 int prom_json_ts(const json_t *j, int64_t *ms);
 int prom_json_value(const json_t *j, double *v);
+
+/* The first most series' labels, comma-separated, and "and N more": for a message. */
+void prom_list_series(sbuf *b, const prom_result *r, size_t most);
+
+/* A query_range asks for at most this many points: Prometheus refuses more than 11,000. */
+#define PROM_MAX_POINTS 10000
 
 /*
  * Text from a server for a one-line message, newly allocated: cut with
