@@ -1195,6 +1195,8 @@ fmt_dur(sbuf *b, const pq_node *d)
 		if (ms > 0 && ms == floor(ms) && ms <= (double)INT64_MAX / 1e6) {
 			util_fmt_duration(buf, sizeof buf, (int64_t)ms);
 			sb_add(b, buf, strlen(buf));
+		} else if (isinf(d->num) && d->num > 0) {
+			sb_add(b, "Inf", 3);	/* a sign is a PN_DUNARY of its own: "-+Inf" would gain a "+" each time */
 		} else {
 			fmt_number(b, d->num);
 		}
