@@ -217,6 +217,35 @@ void ng_check_set_at(ng_check *c, int64_t at_ms);
 int ng_check_push(ng_check *c, int metric, bool baseline, int64_t t_ms, double v);
 double ng_stale_nan(void);
 /*
+ * Series with labels.  A metric declared `metric NAME by (L, ...) = ...`
+ * is a set of series, each identified by its values of the labels L (a
+ * label it lacks counts as ""); the rest of a series' labels only name it
+ * in reports.  A metric without `by` is one series.  ng_check_push() adds
+ * to the series without labels.
+ */
+typedef struct ng_label {
+	const char *name, *value;
+} ng_label;
+
+/* At most this many series a check (all metrics and baselines together), unless set otherwise. */
+#define NG_MAX_SERIES_DEFAULT 10000
+void ng_check_set_max_series(ng_check *c, int max);
+/*
+ * The series of a metric (or of its baseline) that has these labels, made
+ * when first seen: a handle >= 0 for ng_check_push_to(), or -1 with an
+ * NG_ESERIES error in d: a second label set of a metric without `by`, two
+ * label sets of one identity (both named), or more series than the
+ * check's maximum.  Labels named __name__, __stale__, __absent__, and role
+ * with the value "baseline", are not labels of the series.
+ */
+int ng_check_series(ng_check *c, int metric, bool baseline, const ng_label *labels, size_t nlabels,
+		    ng_diags *d);
+/* ng_check_push() into the series of a handle. */
+int ng_check_push_to(ng_check *c, int handle, int64_t t_ms, double v);
+/* The labels of a metric's `by`: label i, or NULL past the last (and for a metric without `by`). */
+const char *ng_gatefile_metric_by(const ng_gatefile *gf, int metric, int i);
+
+/*
  * Read samples in the text exposition format (0.0.4 or OpenMetrics) from
  * fd, named name in diagnostics.  A sample without a timestamp is taken at
  * now_ms.  NG_OK, NG_EINPUT (malformed, where in d) or NG_EIO.  A warning
