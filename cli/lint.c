@@ -60,7 +60,7 @@ live_lint(const cli_opts *o, const ng_gatefile *gf)
 		return st;
 	int64_t at = o->has_at ? o->at : cli_now_ms() / 1000 * 1000 - o->delay;
 	ng_diags *d = ng_diags_new();
-	ng_errcode rc = ng_lint(pc, gf, at, o->lookback, d, &nfindings);
+	ng_errcode rc = ng_lint(pc, gf, at, o->lookback, live_max_series(o), d, &nfindings);
 	if (rc) {
 		st = cli_done(d, rc);
 	} else {

@@ -33,6 +33,7 @@ typedef struct cli_opts {
 	bool on_error_inconclusive;
 	int64_t max_duration, delay;		/* ms; 0: none */
 	int64_t tolerate;			/* watch --tolerate, ms; -1: four steps of the grid */
+	int max_series;				/* --max-series; 0: NG_MAX_SERIES_DEFAULT */
 } cli_opts;
 
 /* The server's URL: --prometheus, NOVAGATE_PROMETHEUS_URL, the file's `prometheus`; or NULL. */
@@ -54,15 +55,37 @@ void live_on_signal(int sig);
 ng_prom *live_client(const cli_opts *o, const ng_gatefile *gf, int *status);
 /* A fault of the server, which --on-error inconclusive turns into a verdict. */
 bool live_is_fault(ng_errcode rc);
-/* An ng_sample_fn pushing into the ng_check ctx. */
-int live_push(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale);
+/* The bound of series (--max-series) of a check and of its feed. */
+int live_max_series(const cli_opts *o);
+/*
+ * The series a feed hands on, in a check: the ng_check_series() handle of
+ * each sid, asked the first time the sid comes.  d is where the check says
+ * why it refuses one (a second label set of a metric without `by` ...):
+ * live_fetch points it at the fetch's diagnostics.
+ */
+typedef struct live_sink {
+	ng_check *c;
+	int *handle;		/* by sid; -1: not asked yet */
+	int nhandle;
+	ng_diags *d;
+} live_sink;
+void live_sink_init(live_sink *s, ng_check *c);
+void live_sink_free(live_sink *s);
+/* The handle of a series, or -1 when the check refuses it (why in s->d). */
+int live_sink_handle(live_sink *s, int metric, bool baseline, int sid, const ng_label *labels, size_t nlabels);
+/* An ng_sample_fn pushing into the check of the live_sink ctx: NG_ESERIES when it refuses a series. */
+int live_push(void *ctx, int metric, bool baseline, int sid, const ng_label *labels, size_t nlabels, int64_t t,
+	      double v, bool stale);
 /*
  * Fetch into ctx with the diagnostics printed; the error's message is kept
  * in *errline (freed and replaced) for --on-error inconclusive.  With held
  * (cleared first) the errors are not printed but kept there, for the
- * caller to print or to tolerate.  Returns the feed's code (-1: stopped).
+ * caller to print or to tolerate.  sink (may be NULL): the series of the
+ * check fn pushes into, its refusals among the fetch's errors.  Returns the
+ * feed's code (-1: stopped).
  */
-int live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline, ng_diags *held);
+int live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, live_sink *sink, char **errline,
+	       ng_diags *held);
 /*
  * After a fetch: the selectors the server has no series of (ng_feed_absent)
  * into c, each warned about on stderr unless quiet.
@@ -82,11 +105,13 @@ typedef struct live_shot {
 	ng_prom *pc;
 	ng_check *c;
 	ng_feed *f;
+	live_sink sink;		/* of c */
 	int64_t at;		/* --at, or live_now_at */
 	char *errline;		/* the fetch's error, for --on-error inconclusive */
 } live_shot;
 /* 0, or an exit status (the error printed). */
 int live_shot_open(live_shot *s, const cli_opts *o, const ng_gatefile *gf, int gate, ng_feed_kind kind);
+/* The fetch, fn's series in s->sink (live_push with ctx &s->sink pushes them into s->c). */
 int live_shot_fetch(live_shot *s, ng_sample_fn fn, void *ctx);
 void live_shot_close(live_shot *s);
 

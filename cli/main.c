@@ -16,15 +16,18 @@ static const char usage_text[] =
 	"usage: novagate check FILE.gate [--input FILE|-] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--at TIME] [--format json|human] [--baseline FILE.json] [-v]\n"
 	"                      [--prometheus URL] [SERVER OPTIONS] [--on-error fail|inconclusive]\n"
+	"                      [--max-series N (10000)]\n"
 	"       novagate watch FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--format json|human] [--baseline FILE.json] [--max-duration D]\n"
 	"                      [--tolerate D (4 steps)] [--on-error fail|inconclusive] [SERVER OPTIONS] [-v]\n"
+	"                      [--max-series N (10000)]\n"
 	"       novagate record FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
-	"                      [--at TIME] [SERVER OPTIONS] [-v] > run.prom\n"
+	"                      [--at TIME] [--max-series N (10000)] [SERVER OPTIONS] [-v] > run.prom\n"
 	"       novagate baseline FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
-	"                      [--at TIME] [SERVER OPTIONS] [-v] > baseline.json\n"
+	"                      [--at TIME] [--max-series N (10000)] [SERVER OPTIONS] [-v] > baseline.json\n"
 	"       novagate lint FILE.gate [--prometheus URL] [--set NAME=VALUE]... [--at TIME]\n"
-	"                      [--lookback D (1h)] [--format human|json] [SERVER OPTIONS] [-v]\n"
+	"                      [--lookback D (1h)] [--max-series N (10000)] [--format human|json]\n"
+	"                      [SERVER OPTIONS] [-v]\n"
 	"       novagate compile [--dump] [--set NAME=VALUE]... FILE.gate\n"
 	"       novagate test [--run REGEX] [--junit FILE] [-v] FILE|DIR...\n"
 	"       novagate --help | --version\n"
@@ -68,6 +71,7 @@ enum argkind {
 	A_DELAY,	/* a duration, zero allowed */
 	A_RETRIES,	/* 0 to 10 */
 	A_SIZE,		/* bytes, with an SI or IEC suffix */
+	A_COUNT,	/* a whole number from 1 to 100000000 */
 	A_HELP,
 };
 
@@ -106,6 +110,7 @@ static const struct opt {
 	{ "retries", A_RETRIES, OFF(prom.retries), true, 0 },
 	{ "max-response", A_SIZE, OFF(prom.max_response), true, 0 },
 	{ "delay", A_DELAY, OFF(delay), true, 0 },
+	{ "max-series", A_COUNT, OFF(max_series), false, 0 },
 };
 #undef OFF
 #define NOPTS (sizeof opts / sizeof *opts)
@@ -186,6 +191,13 @@ apply(cli_opts *o, const struct opt *op, char *arg)
 				     "not '%s'", arg);
 		*(int64_t *)field(o, op) = (int64_t)v;
 		return 0;
+	case A_COUNT: {
+		long n = strtol(arg, &end, 10);
+		if (end == arg || *end || n < 1 || n > 100000000)
+			return usage("--%s takes a number from 1 to 100000000, not '%s'", op->name, arg);
+		*(int *)field(o, op) = (int)n;
+		return 0;
+	}
 	case A_HELP:
 		fputs(usage_text, stdout);
 		exit(0);
@@ -243,7 +255,8 @@ cmd_compile(cli_opts *o)
 	ng_gatefile *gf;
 
 	if (o->input || o->gate || o->has_at || o->baseline || o->url || o->server_opts ||
-	    o->on_error_inconclusive || o->max_duration || o->tolerate >= 0 || o->lookback || o->human || o->json)
+	    o->on_error_inconclusive || o->max_duration || o->tolerate >= 0 || o->lookback || o->human || o->json ||
+	    o->max_series)
 		return usage("compile takes only --dump, --set and --dialect");
 	if ((status = compile(o, false, &gf)) != 0)
 		return status;
@@ -265,6 +278,7 @@ check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 	if (o->baseline)
 		rc = ng_baseline_load(o->baseline, &bf, d);
 	ng_check *c = ng_check_new(gf, gate);
+	ng_check_set_max_series(c, live_max_series(o));
 	if (o->has_at)
 		ng_check_set_at(c, o->at);
 	if (rc == NG_OK)

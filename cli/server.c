@@ -1,9 +1,9 @@
 /*
  * server.c: what the commands that read a server share (the client, one
  * fetch with its diagnostics printed, the JSON of a fault), and check
- * --prometheus.  The server only feeds samples into the engine
- * (ng_check_push); the verdicts come from the same compiler, VM and
- * report as with --input.
+ * --prometheus.  The server only feeds samples into the engine (each
+ * series it returns made an ng_check_series, ng_check_push_to); the
+ * verdicts come from the same compiler, VM and report as with --input.
  */
 #include "live.h"
 
@@ -60,14 +60,57 @@ live_is_fault(ng_errcode rc)
 }
 
 int
-live_push(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
+live_max_series(const cli_opts *o)
 {
+	return o->max_series > 0 ? o->max_series : NG_MAX_SERIES_DEFAULT;
+}
+
+void
+live_sink_init(live_sink *s, ng_check *c)
+{
+	*s = (live_sink){ .c = c };
+}
+
+void
+live_sink_free(live_sink *s)
+{
+	free(s->handle);
+	s->handle = NULL;
+	s->nhandle = 0;
+}
+
+int
+live_sink_handle(live_sink *s, int metric, bool baseline, int sid, const ng_label *labels, size_t nlabels)
+{
+	if (sid >= s->nhandle) {
+		int n = s->nhandle ? s->nhandle : 16;
+		while (n <= sid)
+			n *= 2;
+		s->handle = ng_realloc(s->handle, (size_t)n * sizeof *s->handle);
+		for (int i = s->nhandle; i < n; i++)
+			s->handle[i] = -1;
+		s->nhandle = n;
+	}
+	if (s->handle[sid] < 0)
+		s->handle[sid] = ng_check_series(s->c, metric, baseline, labels, nlabels, s->d);
+	return s->handle[sid];
+}
+
+int
+live_push(void *ctx, int metric, bool baseline, int sid, const ng_label *labels, size_t nlabels, int64_t t,
+	  double v, bool stale)
+{
+	live_sink *s = ctx;
+	int h = live_sink_handle(s, metric, baseline, sid, labels, nlabels);
+
 	(void)stale;
+	if (h < 0)
+		return NG_ESERIES;	/* why is in the fetch's diagnostics */
 	/* the feed hands on each series in time order, within the years it checked: never silent all the same */
-	if (ng_check_push(ctx, metric, baseline, t, v) == 0)
+	if (ng_check_push_to(s->c, h, t, v) == 0)
 		return 0;
 	fprintf(stderr, "novagate: bad response: a sample of %s%s at %lld ms out of time order or range\n",
-		baseline ? "the baseline of " : "", ng_gatefile_metric_name(ng_check_gatefile(ctx), metric),
+		baseline ? "the baseline of " : "", ng_gatefile_metric_name(ng_check_gatefile(s->c), metric),
 		(long long)t);
 	return NG_EDECODE;
 }
@@ -81,12 +124,16 @@ dup(const char *s)
 }
 
 int
-live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, char **errline, ng_diags *held)
+live_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, live_sink *sink, char **errline, ng_diags *held)
 {
 	ng_diags *d = held ? held : ng_diags_new();
 
 	ng_diags_clear(d);
+	if (sink)
+		sink->d = d;
 	int rc = ng_feed_fetch(f, at, fn, ctx, d);
+	if (sink)
+		sink->d = NULL;
 	free(*errline);
 	*errline = NULL;
 	for (size_t i = 0; i < ng_diags_count(d); i++) {
@@ -182,21 +229,25 @@ live_shot_open(live_shot *s, const cli_opts *o, const ng_gatefile *gf, int gate,
 	if (!(s->pc = live_client(o, gf, &st)))
 		return st;
 	s->c = ng_check_new(gf, gate);
+	ng_check_set_max_series(s->c, live_max_series(o));
 	s->at = o->has_at ? o->at : live_now_at(o, s->c);
 	ng_check_set_at(s->c, s->at);
 	s->f = ng_feed_new(s->pc, gf, s->c, kind);
+	ng_feed_set_max_series(s->f, live_max_series(o));
+	live_sink_init(&s->sink, s->c);
 	return 0;
 }
 
 int
 live_shot_fetch(live_shot *s, ng_sample_fn fn, void *ctx)
 {
-	return live_fetch(s->f, s->at, fn, ctx, &s->errline, NULL);
+	return live_fetch(s->f, s->at, fn, ctx, &s->sink, &s->errline, NULL);
 }
 
 void
 live_shot_close(live_shot *s)
 {
+	live_sink_free(&s->sink);
 	free(s->errline);
 	ng_feed_free(s->f);
 	ng_check_free(s->c);
@@ -238,7 +289,7 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 		ng_baseline_free(bf);
 		return st;
 	}
-	int rc = live_shot_fetch(&s, live_push, s.c);
+	int rc = live_shot_fetch(&s, live_push, &s.sink);
 	if (rc == 0)
 		live_absent(s.f, s.c, false);
 	if (rc == 0 && bf)

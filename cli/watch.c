@@ -21,6 +21,7 @@ typedef struct watcher {
 	ng_prom *pc;
 	ng_check *c;
 	ng_feed *f;
+	live_sink sink;			/* c's handles of f's series */
 	ng_baseline *bf;
 	/*
 	 * A series the feed steps on a coarser grid than the watch (gates of
@@ -297,6 +298,25 @@ print_errors(const watcher *w)
 			ng_diag_render(ng_diags_get(w->held, i), "novagate", stderr);
 }
 
+/* A check, and the feed of a check, with the --max-series of the watch. */
+static ng_check *
+new_check(const watcher *w)
+{
+	ng_check *c = ng_check_new(w->gf, w->gate);
+
+	ng_check_set_max_series(c, live_max_series(w->o));
+	return c;
+}
+
+static ng_feed *
+new_feed(const watcher *w, const ng_check *c)
+{
+	ng_feed *f = ng_feed_new(w->pc, w->gf, c, NG_FEED_CHECK);
+
+	ng_feed_set_max_series(f, live_max_series(w->o));
+	return f;
+}
+
 /*
  * Fetch up to t: what is new into the watch's check or, fresh, all that t
  * reads into a check of its own, which replaces the last unless stopped or failed.
@@ -307,23 +327,29 @@ fetch(watcher *w, int64_t t)
 {
 	ng_check *c = w->c;
 	ng_feed *f = w->f;
+	live_sink fresh, *sink = &w->sink;
 
 	if (w->fresh) {
-		c = ng_check_new(w->gf, w->gate);
-		f = ng_feed_new(w->pc, w->gf, c, NG_FEED_CHECK);
+		c = new_check(w);
+		f = new_feed(w, c);
+		live_sink_init(&fresh, c);
+		sink = &fresh;
 	}
 	ng_check_set_at(c, t);
-	int rc = live_fetch(f, t, live_push, c, &w->errline, w->held);
+	int rc = live_fetch(f, t, live_push, sink, sink, &w->errline, w->held);
 	if (w->fresh && rc) {	/* stopped, or failed: the last check's samples stay */
+		live_sink_free(&fresh);
 		ng_feed_free(f);
 		ng_check_free(c);
 		return rc;
 	}
 	if (w->fresh) {
+		live_sink_free(&w->sink);
 		ng_feed_free(w->f);
 		ng_check_free(w->c);
 		w->c = c;
 		w->f = f;
+		w->sink = fresh;
 	}
 	if (rc == 0)	/* fresh checks ask again: said once */
 		live_absent(f, c, w->fresh && w->ok_t >= w->t0);
@@ -415,14 +441,15 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		ng_baseline_free(w.bf);
 		return st;
 	}
-	w.c = ng_check_new(gf, gate);
+	w.c = new_check(&w);
+	live_sink_init(&w.sink, w.c);
 	ng_check_grid(w.c, &w.tick, &window);	/* windows are whole steps already */
 	w.last_k = (window + w.tick - 1) / w.tick;
 	w.tolerate = o->tolerate >= 0 ? o->tolerate : 4 * w.tick;
 	w.t0 = live_now_at(o, w.c);
 	w.ok_t = w.t0 - w.tick;
 	w.started = cli_mono_ms();
-	w.f = ng_feed_new(w.pc, gf, w.c, NG_FEED_CHECK);
+	w.f = new_feed(&w, w.c);
 	for (int i = 0; i < ng_feed_nseries(w.f); i++) {
 		int m;
 		bool b;
@@ -452,6 +479,7 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 	free(w.errline);
 	free(w.reads);
 	ng_diags_free(w.held);
+	live_sink_free(&w.sink);
 	ng_feed_free(w.f);
 	ng_check_free(w.c);
 	ng_prom_free(w.pc);

@@ -343,8 +343,21 @@ ng_errcode ng_prom_new(const ng_prom_opts *o, ng_prom **out, ng_diags *d);
 void ng_prom_free(ng_prom *pc);
 /* The server URL without user, password or query string, for messages. */
 const char *ng_prom_url(const ng_prom *pc);
-/* A sample for the engine; stale: a staleness marker (v is NaN). */
-typedef int (*ng_sample_fn)(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale);
+/*
+ * A sample for the engine, of one series of a metric (or of its baseline)
+ * as the server returned it: sid is the feed's own number of that series,
+ * dense from 0 over all the series of the feed, and stable across the
+ * fetches of one feed (the same sid, the same labels every time), so that a
+ * callee can keep the ng_check_series() handle of each sid in an array
+ * instead of looking the labels up at every sample.  labels[0..nlabels)
+ * are the series' labels as the server gave them (__name__ included),
+ * sorted by name, valid during the call; none for a query whose result
+ * has no labels, and for the series the feed makes of a query that had no
+ * series at all (it gets the staleness markers).  stale: a staleness
+ * marker (v is NaN).
+ */
+typedef int (*ng_sample_fn)(void *ctx, int metric, bool baseline, int sid, const ng_label *labels, size_t nlabels,
+			    int64_t t, double v, bool stale);
 
 typedef enum ng_feed_kind {
 	NG_FEED_CHECK,		/* what the check reads: values, and baselines with a query */
@@ -359,13 +372,26 @@ void ng_feed_free(ng_feed *f);
 
 /*
  * Fetch what is new up to at (the first call: everything the evaluation at
- * at reads) and hand it to fn, series by series in file order, each in time
- * order.  Every series gets a sample at at (a staleness marker when the
- * server has no value there), so that at is also the newest sample.
+ * at reads) and hand it to fn, query by query in file order (a metric's,
+ * then its baseline's), each series in time order.  A
+ * query's result is taken as it is, any number of series (whether a
+ * metric may have several is the check's to say: ng_check_series()).
+ * Every series gets a sample at at, so that at is also the newest sample:
+ * a series the server has no value of there (one that was returned before
+ * and is missing now, one that ended) gets a staleness marker, and so does
+ * the series without labels of a query that has never had any series.
  * Returns 0, -1 when stopped, the ng_errcode of a fault (its one-line
- * message in d, with the server), or what fn returned if nonzero.
+ * message in d, with the server), or what fn returned if nonzero (the
+ * samples handed on before it stay handed on).  NG_ESERIES: the queries
+ * returned more series than the feed's maximum, counted over the feed's
+ * life (series that ended count until it is freed).
  */
 int ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d);
+/*
+ * At most max series a feed keeps (all its queries together, max >= 1;
+ * default NG_MAX_SERIES_DEFAULT): give it the check's ng_check_set_max_series().
+ */
+void ng_feed_set_max_series(ng_feed *f, int max);
 
 /*
  * After the first fetch: for a series whose query had no series, a
@@ -378,7 +404,11 @@ int ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *
  */
 const char *ng_feed_absent(const ng_feed *f, int metric, bool baseline);
 
-/* For the baseline file: the query, step and first time of series i of the feed. */
+/*
+ * For the baseline file: the query, step and first time of query i of the
+ * feed (these count queries, a metric's or its baseline's, not the series
+ * they return).
+ */
 int ng_feed_nseries(const ng_feed *f);
 void ng_feed_series(const ng_feed *f, int i, int *metric, bool *baseline, const char **query,
 		    int64_t *step, int64_t *from);
@@ -404,12 +434,15 @@ const char *ng_finding_name(ng_finding f);
  * selector's metric name, and each parameter's value in a matcher, via
  * /api/v1/series over [at - lookback, at]; each query once, over the same
  * range.  Every finding is a warning in d at the place of the gate file it
- * concerns, with its metric and kind; *nfindings counts them.  Returns
- * NG_OK (whatever was found), or the code of a fault of the server (its
- * message in d).
+ * concerns, with its metric and kind; *nfindings counts them.  Several
+ * series are a finding of a metric without `by` (many-series at once,
+ * churn one after another), and of a metric with `by` only where two label
+ * sets have one identity; more series in all than max_series (a check's
+ * bound, 0: NG_MAX_SERIES_DEFAULT) are one too.  Returns NG_OK (whatever
+ * was found), or the code of a fault of the server (its message in d).
  */
-ng_errcode ng_lint(ng_prom *pc, const ng_gatefile *gf, int64_t at_ms, int64_t lookback_ms, ng_diags *d,
-		   int *nfindings);
+ng_errcode ng_lint(ng_prom *pc, const ng_gatefile *gf, int64_t at_ms, int64_t lookback_ms, int max_series,
+		   ng_diags *d, int *nfindings);
 
 /* --- gate tests (novagate test) ---------------------------------------- */
 
@@ -469,14 +502,25 @@ void ng_baseline_free(ng_baseline *b);
  * is new (watch: anchor is the last evaluation, upto the current one; check:
  * both are c's evaluation time, so call it after the other samples are in).
  * A metric the file lacks is warned about and left without a baseline.
- * Returns NG_OK or NG_EINPUT.
+ * A metric's "series" (recorded of a metric with `by`) go each to the
+ * series of its labels (ng_check_series()), its "values" to the series
+ * without labels (of a metric with `by`: the baseline of every series).
+ * Returns NG_OK or NG_EINPUT (also when the check refuses a series).
  */
 ng_errcode ng_baseline_apply(ng_baseline *b, ng_check *c, int64_t anchor, int64_t upto, ng_diags *d);
 
-/* Writing: a ng_sample_fn collecting a feed's samples, then the file. */
+/*
+ * Writing: a ng_sample_fn collecting a feed's samples, then the file.  A
+ * metric declared with `by` is recorded series by series, each with its
+ * labels (replayed, each is the baseline of the series of its identity);
+ * a metric without `by` is one series, and a second one makes
+ * ng_baseline_rec_sample return NG_ESERIES (give each series to
+ * ng_check_series() first for the message).
+ */
 typedef struct ng_baseline_rec ng_baseline_rec;
 ng_baseline_rec *ng_baseline_rec_new(const ng_gatefile *gf);
-int ng_baseline_rec_sample(void *rec, int metric, bool baseline, int64_t t, double v, bool stale);
+int ng_baseline_rec_sample(void *rec, int metric, bool baseline, int sid, const ng_label *labels, size_t nlabels,
+			   int64_t t, double v, bool stale);
 /* Write the file; 0, or NG_EIO when out cannot be written. */
 int ng_baseline_rec_write(ng_baseline_rec *r, const ng_feed *f, const char *file, const char *server,
 			  int64_t at, FILE *out);

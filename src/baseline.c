@@ -23,15 +23,24 @@ ng_format_value(char *buf, size_t size, double v)
 
 /* --- reading ----------------------------------------------------------------- */
 
+/* The values of one series of a metric: a metric's "values", or one of its "series" with its labels. */
+typedef struct bseries {
+	ng_label *labels;		/* their strings are the JSON's */
+	size_t nlabels;
+	prom_point *pts;
+	bool *stale;
+	size_t n;
+	size_t next;			/* the next to push */
+	int handle;			/* of ng_check_series, once asked; -1 before */
+} bseries;
+
 typedef struct bentry {
 	const char *name;		/* a key of the JSON object */
 	bool constant;
 	double value;
-	prom_point *pts;
-	bool *stale;
-	size_t n;
-	size_t next;			/* values: the next to push */
 	int64_t next_t;			/* value: the next time to push it at */
+	bseries *s;			/* "values": one, without labels; "series": each */
+	size_t ns;
 } bentry;
 
 struct ng_baseline {
@@ -48,8 +57,12 @@ ng_baseline_free(ng_baseline *b)
 	if (!b)
 		return;
 	for (size_t i = 0; i < b->n; i++) {
-		free(b->e[i].pts);
-		free(b->e[i].stale);
+		for (size_t j = 0; j < b->e[i].ns; j++) {
+			free(b->e[i].s[j].labels);
+			free(b->e[i].s[j].pts);
+			free(b->e[i].s[j].stale);
+		}
+		free(b->e[i].s);
 	}
 	free(b->e);
 	json_decref(b->root);
@@ -78,12 +91,14 @@ in_range(int64_t t)
 
 /* values: [[unix seconds, value or null], ...] in increasing time. */
 static ng_errcode
-load_values(const char *path, bentry *e, const json_t *vals, ng_diags *d)
+load_values(const char *path, const char *key, bseries *e, const json_t *vals, ng_diags *d)
 {
-	const char *key = e->name;
 	const json_t *p;
 	size_t i;
 
+	e->handle = -1;
+	if (!json_is_array(vals))
+		return bad(path, d, "metric \"%s\": a series has no \"values\" array", key);
 	e->pts = xcalloc(json_array_size(vals) + 1, sizeof *e->pts);
 	e->stale = xcalloc(json_array_size(vals) + 1, sizeof *e->stale);
 	json_array_foreach(vals, i, p) {
@@ -99,6 +114,35 @@ load_values(const char *path, bentry *e, const json_t *vals, ng_diags *d)
 		if (!e->stale[i] && prom_json_value(x, &e->pts[i].v) < 0)
 			return bad(path, d, "metric \"%s\": a value is not a number or null", key);
 		e->n++;
+	}
+	return NG_OK;
+}
+
+/* series: [{"labels": {"NAME": "VALUE", ...}, "values": [...]}, ...], a metric declared with `by`. */
+static ng_errcode
+load_series(const char *path, bentry *e, const json_t *ser, ng_diags *d)
+{
+	const json_t *o, *v;
+	const char *k;
+	size_t i;
+
+	e->s = xcalloc(json_array_size(ser) + 1, sizeof *e->s);
+	json_array_foreach(ser, i, o) {
+		bseries *bs = &e->s[e->ns++];
+		const json_t *labels = json_object_get(o, "labels");
+		bs->handle = -1;
+		if (!json_is_object(o) || (labels && !json_is_object(labels)))
+			return bad(path, d, "metric \"%s\": series %zu is not {\"labels\": {...}, \"values\": [...]}",
+				   e->name, i + 1);
+		bs->labels = xcalloc(json_object_size(labels) + 1, sizeof *bs->labels);
+		json_object_foreach((json_t *)labels, k, v) {
+			if (!json_is_string(v))
+				return bad(path, d, "metric \"%s\": series %zu: the label %s is not a string", e->name,
+					   i + 1, k);
+			bs->labels[bs->nlabels++] = (ng_label){ k, json_string_value(v) };
+		}
+		if (load_values(path, e->name, bs, json_object_get(o, "values"), d) != NG_OK)
+			return NG_EINPUT;
 	}
 	return NG_OK;
 }
@@ -125,19 +169,27 @@ load_root(const char *path, ng_baseline *b, ng_diags *d)
 	json_object_foreach((json_t *)metrics, key, v) {
 		bentry *e = &b->e[b->n++];
 		const json_t *vals = json_object_get(v, "values"), *val = json_object_get(v, "value");
+		const json_t *ser = json_object_get(v, "series");
 
 		e->name = key;
 		if (!json_is_object(v))
 			return bad(path, d, "metric \"%s\" is not an object", key);
-		if (val && !vals) {
+		if (val && !vals && !ser) {
 			e->constant = true;
 			if (prom_json_value(val, &e->value) < 0)
 				return bad(path, d, "metric \"%s\": \"value\" is not a number", key);
 			continue;
 		}
-		if (!json_is_array(vals))
-			return bad(path, d, "metric \"%s\" has no \"values\" array (or \"value\")", key);
-		if (load_values(path, e, vals, d) != NG_OK)
+		if (json_is_array(ser) && !vals) {
+			if (load_series(path, e, ser, d) != NG_OK)
+				return NG_EINPUT;
+			continue;
+		}
+		if (!json_is_array(vals) || ser)
+			return bad(path, d, "metric \"%s\" has no \"values\" array (or \"value\", or \"series\")", key);
+		e->s = xcalloc(1, sizeof *e->s);
+		e->ns = 1;
+		if (load_values(path, key, e->s, vals, d) != NG_OK)
 			return NG_EINPUT;
 	}
 	return NG_OK;
@@ -241,12 +293,21 @@ ng_baseline_apply(ng_baseline *b, ng_check *c, int64_t anchor, int64_t upto, ng_
 					return out_of_range(name, d);
 			continue;
 		}
-		for (; e->next < e->n; e->next++) {
-			int64_t t = e->pts[e->next].t + (anchor - b->at);
-			if (t > upto)
-				break;
-			if (ng_check_push(c, m, true, t, e->stale[e->next] ? ng_stale_nan() : e->pts[e->next].v) != 0)
-				return out_of_range(name, d);
+		for (size_t j = 0; j < e->ns; j++) {
+			bseries *bs = &e->s[j];
+			/* "values" is the series without labels; each of "series" is the series of its labels */
+			if (bs->handle < 0 && (bs->handle = ng_check_series(c, m, true, bs->labels, bs->nlabels, d)) < 0) {
+				err_set_code(d, NG_EINPUT);	/* the file does not fit the gate */
+				return NG_EINPUT;
+			}
+			for (; bs->next < bs->n; bs->next++) {
+				int64_t t = bs->pts[bs->next].t + (anchor - b->at);
+				if (t > upto)
+					break;
+				if (ng_check_push_to(c, bs->handle, t, bs->stale[bs->next] ? ng_stale_nan()
+										     : bs->pts[bs->next].v) != 0)
+					return out_of_range(name, d);
+			}
 		}
 	}
 	return 0;
@@ -254,7 +315,12 @@ ng_baseline_apply(ng_baseline *b, ng_check *c, int64_t anchor, int64_t upto, ng_
 
 /* --- writing ------------------------------------------------------------------ */
 
+/* One series of a metric's values, as the feed handed it on (by its sid). */
 typedef struct rseries {
+	int metric;			/* -1: no such sid */
+	ng_label *labels;		/* owned */
+	size_t nlabels;
+	bool real;			/* a value besides staleness markers */
 	prom_point *pts;
 	bool *stale;
 	size_t n, cap;
@@ -262,16 +328,21 @@ typedef struct rseries {
 
 struct ng_baseline_rec {
 	const ng_gatefile *gf;
-	rseries *s;		/* per metric: its values */
+	rseries *s;		/* by sid */
+	int ns;
+	int *first;		/* per metric: the sid it was first seen with, or -1 */
 };
 
 ng_baseline_rec *
 ng_baseline_rec_new(const ng_gatefile *gf)
 {
 	ng_baseline_rec *r = xcalloc(1, sizeof *r);
+	int nm = ng_gatefile_nmetrics(gf);
 
 	r->gf = gf;
-	r->s = xcalloc((size_t)ng_gatefile_nmetrics(gf) + 1, sizeof *r->s);
+	r->first = xmalloc(((size_t)nm + 1) * sizeof *r->first);
+	for (int m = 0; m < nm; m++)
+		r->first[m] = -1;
 	return r;
 }
 
@@ -280,22 +351,47 @@ ng_baseline_rec_free(ng_baseline_rec *r)
 {
 	if (!r)
 		return;
-	for (int m = 0; m < ng_gatefile_nmetrics(r->gf); m++) {
-		free(r->s[m].pts);
-		free(r->s[m].stale);
+	for (int i = 0; i < r->ns; i++) {
+		for (size_t j = 0; j < r->s[i].nlabels; j++) {
+			free((char *)r->s[i].labels[j].name);
+			free((char *)r->s[i].labels[j].value);
+		}
+		free(r->s[i].labels);
+		free(r->s[i].pts);
+		free(r->s[i].stale);
 	}
 	free(r->s);
+	free(r->first);
 	free(r);
 }
 
 int
-ng_baseline_rec_sample(void *ctx, int metric, bool baseline, int64_t t, double v, bool stale)
+ng_baseline_rec_sample(void *ctx, int metric, bool baseline, int sid, const ng_label *labels, size_t nlabels,
+		       int64_t t, double v, bool stale)
 {
 	ng_baseline_rec *r = ctx;
-	rseries *s = &r->s[metric];
 
-	if (baseline)
+	if (baseline || sid < 0)
 		return 0;
+	if (sid >= r->ns) {
+		r->s = xrealloc(r->s, (size_t)(sid + 1) * sizeof *r->s);
+		for (int i = r->ns; i <= sid; i++)
+			r->s[i] = (rseries){ .metric = -1 };
+		r->ns = sid + 1;
+	}
+	rseries *s = &r->s[sid];
+	if (s->metric < 0) {
+		/* a metric without `by` is one series (the caller's ng_check_series() says so, with the labels) */
+		if (r->first[metric] >= 0 && !ng_gatefile_metric_by(r->gf, metric, 0))
+			return NG_ESERIES;
+		if (r->first[metric] < 0)
+			r->first[metric] = sid;
+		s->metric = metric;
+		s->labels = nlabels ? xmalloc(nlabels * sizeof *s->labels) : NULL;
+		for (size_t j = 0; j < nlabels; j++)
+			s->labels[j] = (ng_label){ xstrdup(labels[j].name), xstrdup(labels[j].value) };
+		s->nlabels = nlabels;
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 64;
 		s->pts = xrealloc(s->pts, s->cap * sizeof *s->pts);
@@ -303,6 +399,7 @@ ng_baseline_rec_sample(void *ctx, int metric, bool baseline, int64_t t, double v
 	}
 	s->pts[s->n] = (prom_point){ t, v };
 	s->stale[s->n++] = stale;
+	s->real |= !stale;
 	return 0;
 }
 
@@ -327,6 +424,25 @@ put_seconds(FILE *out, int64_t ms)
 		fprintf(out, ".%03llu", (unsigned long long)(a % 1000));
 }
 
+static void
+put_values(FILE *out, const rseries *s, const char *indent)
+{
+	char buf[64];
+
+	fputs("[", out);
+	for (size_t k = 0; s && k < s->n; k++) {
+		fprintf(out, "%s\n%s[", k ? "," : "", indent);
+		put_seconds(out, s->pts[k].t);
+		if (s->stale[k]) {
+			fputs(", null]", out);
+		} else {
+			ng_format_value(buf, sizeof buf, s->pts[k].v);
+			fprintf(out, ", \"%s\"]", buf);
+		}
+	}
+	fputs("]", out);
+}
+
 int
 ng_baseline_rec_write(ng_baseline_rec *r, const ng_feed *f, const char *file, const char *server,
 		   int64_t at, FILE *out)
@@ -346,7 +462,6 @@ ng_baseline_rec_write(ng_baseline_rec *r, const ng_feed *f, const char *file, co
 		const char *query;
 		int64_t step, from;
 		ng_feed_series(f, i, &m, &b, &query, &step, &from);
-		const rseries *s = &r->s[m];
 		fprintf(out, "%s\n  ", first ? "" : ",");
 		put_string(out, ng_gatefile_metric_name(r->gf, m));
 		fputs(": {\"query\": ", out);
@@ -354,19 +469,40 @@ ng_baseline_rec_write(ng_baseline_rec *r, const ng_feed *f, const char *file, co
 		util_fmt_duration(buf, sizeof buf, step);
 		fprintf(out, ", \"step\": \"%s\"", buf);
 		util_fmt_time(buf, sizeof buf, from);
-		fprintf(out, ", \"from\": \"%s\", \"values\": [", buf);
-		for (size_t k = 0; k < s->n; k++) {
-			fputs(k ? ",\n    [" : "\n    [", out);
-			put_seconds(out, s->pts[k].t);
-			if (s->stale[k]) {
-				fputs(", null]", out);
-			} else {
-				ng_format_value(buf, sizeof buf, s->pts[k].v);
-				fprintf(out, ", \"%s\"]", buf);
+		fprintf(out, ", \"from\": \"%s\", ", buf);
+		first = false;
+		if (!ng_gatefile_metric_by(r->gf, m, 0)) {
+			/* one series: its values */
+			fputs("\"values\": ", out);
+			put_values(out, r->first[m] >= 0 ? &r->s[r->first[m]] : NULL, "    ");
+			fputs("}", out);
+			continue;
+		}
+		/* a set of series: each with its labels, but the one the feed makes of no series at all */
+		fputs("\"by\": [", out);
+		for (int k = 0; ng_gatefile_metric_by(r->gf, m, k); k++) {
+			fputs(k ? ", " : "", out);
+			put_string(out, ng_gatefile_metric_by(r->gf, m, k));
+		}
+		fputs("], \"series\": [", out);
+		bool any = false;
+		for (int sid = 0; sid < r->ns; sid++) {
+			const rseries *s = &r->s[sid];
+			if (s->metric != m || (!s->nlabels && !s->real))
+				continue;
+			fprintf(out, "%s\n   {\"labels\": {", any ? "," : "");
+			for (size_t j = 0; j < s->nlabels; j++) {
+				fputs(j ? ", " : "", out);
+				put_string(out, s->labels[j].name);
+				fputs(": ", out);
+				put_string(out, s->labels[j].value);
 			}
+			fputs("}, \"values\": ", out);
+			put_values(out, s, "     ");
+			fputs("}", out);
+			any = true;
 		}
 		fputs("]}", out);
-		first = false;
 	}
 	fputs("\n }}\n", out);
 	return fflush(out) != 0 || ferror(out) ? NG_EIO : 0;

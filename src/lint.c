@@ -36,6 +36,8 @@ typedef struct linter {
 	int nq, cap;
 	names probes;		/* probe text -> request; "\tLABEL\tMATCH" -> its label values request */
 	int *query;		/* per metric and baseline (SERIES_OF): its query's request, or -1 */
+	int max_series;		/* of a check (--max-series) */
+	size_t nseries;		/* the queries' series so far, in file order */
 } linter;
 
 static int
@@ -295,21 +297,21 @@ cmp_time(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The most series with a point at one time: the longest run of one time among all points. */
+/* The most of the series idx[0..n) of r with a point at one time: the longest run of one time among their points. */
 static size_t
-most_at_once(const prom_result *r)
+most_at_once(const prom_result *r, const size_t *idx, size_t n)
 {
-	size_t n = 0, most = 0, run = 0;
+	size_t np = 0, most = 0, run = 0;
 
-	for (size_t i = 0; i < r->nseries; i++)
-		n += r->series[i].npts;
-	int64_t *t = xmalloc((n + 1) * sizeof *t);
-	n = 0;
-	for (size_t i = 0; i < r->nseries; i++)
-		for (size_t j = 0; j < r->series[i].npts; j++)
-			t[n++] = r->series[i].pts[j].t;
-	qsort(t, n, sizeof *t, cmp_time);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
+		np += r->series[idx[i]].npts;
+	int64_t *t = xmalloc((np + 1) * sizeof *t);
+	np = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < r->series[idx[i]].npts; j++)
+			t[np++] = r->series[idx[i]].pts[j].t;
+	qsort(t, np, sizeof *t, cmp_time);
+	for (size_t i = 0; i < np; i++) {
 		run = i && t[i] == t[i - 1] ? run + 1 : 1;
 		if (run > most)
 			most = run;
@@ -318,6 +320,156 @@ most_at_once(const prom_result *r)
 	return most;
 }
 
+/* A label's value in a series, "" when it has none (as the check counts it). */
+static const char *
+label_of(const prom_series *s, const char *name)
+{
+	for (size_t i = 0; i < s->nlv; i++)
+		if (strcmp(s->lv[i].name, name) == 0)
+			return s->lv[i].value;
+	return "";
+}
+
+/* The labels (but __name__) whose values differ among the series idx[0..n): ", "-separated, for a `by`. */
+static char *
+differing(const prom_result *r, const size_t *idx, size_t n)
+{
+	sbuf b = { 0 };
+	names seen = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < r->series[idx[i]].nlv; j++) {
+			const char *name = r->series[idx[i]].lv[j].name;
+			if (strcmp(name, "__name__") == 0 || names_find(&seen, name) >= 0)
+				continue;
+			for (size_t k = 0; k < n; k++)
+				if (strcmp(label_of(&r->series[idx[k]], name), label_of(&r->series[idx[0]], name)) != 0) {
+					sb_printf(&b, "%s%s", b.len ? ", " : "", name);
+					names_add(&seen, name, 0);
+					break;
+				}
+		}
+	names_free(&seen);
+	return sb_take(&b);
+}
+
+/* The series idx[0..n) of r, as prom_list_series lists them. */
+static void
+list_some(sbuf *b, const prom_result *r, const size_t *idx, size_t n, size_t most)
+{
+	for (size_t i = 0; i < n && i < most; i++)
+		sb_printf(b, "%s%s", i ? ", " : "", r->series[idx[i]].labels);
+	if (n > most)
+		sb_printf(b, " and %zu more", n - most);
+}
+
+/* A metric without `by`: more than one series, at once or one after another, is refused by check. */
+static void
+judge_one(linter *l, int m, const ast_query *q, const prom_result *r, const char *whose, const char *over)
+{
+	size_t *all = xmalloc((r->nseries + 1) * sizeof *all);
+	sbuf s = { 0 };
+
+	for (size_t i = 0; i < r->nseries; i++)
+		all[i] = i;
+	size_t most = most_at_once(r, all, r->nseries);
+	char *by = differing(r, all, r->nseries);
+	char *hint = *by ? sb_fmt("declare the metric `by (%s)`, aggregate them (sum, max ...) or select one", by)
+			 : xstrdup("aggregate them (sum, max ...) or select one");
+	list_some(&s, r, all, r->nseries, 3);
+	if (most > 1)
+		finding(l, NG_FIND_MANY_SERIES, m, q->span, "%s returns %zu series at once %s, not one: %s; %s", whose,
+			most, over, s.s, hint);
+	else if (r->nseries > 1)
+		finding(l, NG_FIND_CHURN, m, q->span, "%s returns %zu different series one after another %s "
+			"(a replaced pod?): %s; check refuses a second series of a metric without `by`: %s", whose,
+			r->nseries, over, s.s, hint);
+	free(hint);
+	free(by);
+	free(s.s);
+	free(all);
+}
+
+/*
+ * A metric with `by`: series come and go as they may; but two label sets of
+ * one identity (the values of the `by` labels) are refused by check, at
+ * once (many-series) or one after another (churn).  The first identity
+ * that has them is named.
+ */
+static void
+judge_by(linter *l, int m, const ast_query *q, const prom_result *r, const char *whose, const char *over)
+{
+	const ng_gatefile *gf = l->p;
+	names ids = { 0 };
+	char **keys = xcalloc(r->nseries + 1, sizeof *keys);
+	size_t *group = xmalloc((r->nseries + 1) * sizeof *group), *idx = xmalloc((r->nseries + 1) * sizeof *idx);
+	int worst = -1;
+	size_t worst_most = 0, worst_n = 0;
+
+	/* group[i]: the first series of series i's identity */
+	for (size_t i = 0; i < r->nseries; i++) {
+		sbuf k = { 0 };
+		for (int j = 0; ng_gatefile_metric_by(gf, m, j); j++) {
+			const char *v = label_of(&r->series[i], ng_gatefile_metric_by(gf, m, j));
+			sb_printf(&k, "%zu:%s|", strlen(v), v);
+		}
+		keys[i] = sb_take(&k);
+		int g = names_add(&ids, keys[i], (int)i);
+		group[i] = g < 0 ? i : (size_t)g;
+	}
+	for (size_t i = 0; i < r->nseries; i++) {
+		size_t n = 0;
+		if (group[i] != i)
+			continue;
+		for (size_t j = i; j < r->nseries; j++)
+			if (group[j] == i)
+				idx[n++] = j;
+		if (n < 2)
+			continue;
+		size_t most = most_at_once(r, idx, n);
+		if (worst < 0 || (most > 1 && worst_most <= 1)) {
+			worst = (int)i;
+			worst_most = most;
+			worst_n = n;
+		}
+	}
+	if (worst >= 0) {
+		sbuf s = { 0 }, id = { 0 };
+		size_t n = 0;
+		bool none = true;
+		for (size_t j = (size_t)worst; j < r->nseries; j++)
+			if (group[j] == (size_t)worst)
+				idx[n++] = j;
+		for (int j = 0; ng_gatefile_metric_by(gf, m, j); j++) {
+			const char *name = ng_gatefile_metric_by(gf, m, j), *v = label_of(&r->series[worst], name);
+			sb_printf(&id, "%s%s=\"%s\"", j ? "," : "", name, v);
+			for (size_t k = 0; k < r->nseries; k++)
+				none &= !*label_of(&r->series[k], name);
+		}
+		char *by = differing(r, idx, n);
+		list_some(&s, r, idx, n, 3);
+		char *hint = *by ? sb_fmt("add %s to `by`, or aggregate them", by) : xstrdup("aggregate them");
+		const char *why = none ? " (no series has the `by` labels: a typo?)" : "";
+		if (worst_most > 1)
+			finding(l, NG_FIND_MANY_SERIES, m, q->span, "%s returns %zu series at once %s of one identity "
+				"{%s}%s: %s; check refuses two label sets of one identity: %s", whose, worst_most, over,
+				id.s, why, s.s, hint);
+		else
+			finding(l, NG_FIND_CHURN, m, q->span, "%s returns %zu label sets one after another %s for one "
+				"identity {%s}%s: %s; check refuses two label sets of one identity: %s", whose, worst_n,
+				over, id.s, why, s.s, hint);
+		free(hint);
+		free(by);
+		free(s.s);
+		free(id.s);
+	}
+	for (size_t i = 0; i < r->nseries; i++)
+		free(keys[i]);
+	free(keys);
+	free(group);
+	free(idx);
+	names_free(&ids);
+}
 
 /*
  * What the query itself gave: rejected, nothing now (unless a typo says
@@ -330,7 +482,6 @@ judge_result(linter *l, int m, bool b, const ast_query *q, bool typo, const char
 	const prog_metric *pm = &l->p->metrics[m];
 	const char *whose = b ? "the baseline query" : "the query";
 	char at[40];
-	sbuf s = { 0 };
 
 	util_fmt_time(at, sizeof at, l->at);
 	if (rq->status == NG_EAPI) {
@@ -340,7 +491,7 @@ judge_result(linter *l, int m, bool b, const ast_query *q, bool typo, const char
 	if (rq->status)
 		return rq->status;
 	const prom_result *r = &rq->res;
-	size_t now = series_at(r, l->at), most = most_at_once(r);
+	size_t now = series_at(r, l->at);
 	if (now == 0 && typo) {
 		;	/* said: the selector matches nothing, and check will not apply a default */
 	} else if (now == 0 && !b && pm->has_default) {
@@ -351,16 +502,17 @@ judge_result(linter *l, int m, bool b, const ast_query *q, bool typo, const char
 	} else if (now == 0) {
 		finding(l, NG_FIND_NO_SERIES, m, q->span, "%s returns no series at %s", whose, at);
 	}
-	if (most > 1) {
-		prom_list_series(&s, r, 3);
-		finding(l, NG_FIND_MANY_SERIES, m, q->span, "%s returns %zu series at once %s, not one: %s; "
-			"aggregate them (sum, max ...) or select one", whose, most, over, s.s);
-	} else if (r->nseries > 1) {
-		prom_list_series(&s, r, 3);
-		finding(l, NG_FIND_CHURN, m, q->span, "%s returns %zu different series one after another %s "
-			"(a replaced pod?): %s; a check sees only the latest", whose, r->nseries, over, s.s);
-	}
-	free(s.s);
+	if (ng_gatefile_metric_by(l->p, m, 0))
+		judge_by(l, m, q, r, whose, over);
+	else
+		judge_one(l, m, q, r, whose, over);
+	/* check counts every series of every query, and stops past --max-series */
+	size_t before = l->nseries;
+	l->nseries += r->nseries;
+	if (before <= (size_t)l->max_series && l->nseries > (size_t)l->max_series)
+		finding(l, NG_FIND_MANY_SERIES, m, q->span, "with %s, the queries return %zu series %s, more than "
+			"--max-series (%d): check would stop; aggregate, or raise --max-series", whose, l->nseries, over,
+			l->max_series);
 	return 0;
 }
 
@@ -381,10 +533,12 @@ lint_step(const program *p, int64_t lookback)
 }
 
 ng_errcode
-ng_lint(ng_prom *pc, const ng_gatefile *gf, int64_t at, int64_t lookback, ng_diags *d, int *nfindings)
+ng_lint(ng_prom *pc, const ng_gatefile *gf, int64_t at, int64_t lookback, int max_series, ng_diags *d,
+	int *nfindings)
 {
 	const program *p = gf;
-	linter l = { .p = p, .pc = pc, .at = at, .lookback = lookback, .d = d };
+	linter l = { .p = p, .pc = pc, .at = at, .lookback = lookback, .d = d,
+		     .max_series = max_series > 0 ? max_series : NG_MAX_SERIES_DEFAULT };
 	char over[64], dur[32];
 	int st = 0;
 

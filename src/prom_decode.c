@@ -202,12 +202,38 @@ fail(prom_result *r, int status, const char *fmt, ...)
 	return status;
 }
 
+static int
+cmp_label(const void *a, const void *b)
+{
+	return strcmp(((const ng_label *)a)->name, ((const ng_label *)b)->name);
+}
+
+/* The labels of metric as name/value pairs sorted by name: the same set whatever order the server sent. */
+static void
+labels_vec(prom_series *s, const json_t *metric)
+{
+	const char *k;
+	const json_t *v;
+	size_t n = 0;
+
+	if (!metric || !json_object_size(metric))
+		return;
+	s->lv = xmalloc(json_object_size(metric) * sizeof *s->lv);
+	json_object_foreach((json_t *)metric, k, v)
+		s->lv[n++] = (ng_label){ xstrdup(k), xstrdup(json_is_string(v) ? json_string_value(v) : "?") };
+	qsort(s->lv, n, sizeof *s->lv, cmp_label);
+	s->nlv = n;
+}
+
 static prom_series *
 add_series(prom_result *r, const json_t *metric)
 {
 	r->series = xrealloc(r->series, (r->nseries + 1) * sizeof *r->series);
 	prom_series *s = &r->series[r->nseries++];
-	*s = (prom_series){ .labels = labels_text(json_is_object(metric) ? metric : NULL) };
+	if (!json_is_object(metric))
+		metric = NULL;
+	*s = (prom_series){ .labels = labels_text(metric) };
+	labels_vec(s, metric);
 	return s;
 }
 
@@ -420,8 +446,14 @@ void
 prom_result_free(prom_result *r)
 {
 	for (size_t i = 0; i < r->nseries; i++) {
-		free(r->series[i].labels);
-		free(r->series[i].pts);
+		prom_series *s = &r->series[i];
+		for (size_t j = 0; j < s->nlv; j++) {
+			free((char *)s->lv[j].name);
+			free((char *)s->lv[j].value);
+		}
+		free(s->lv);
+		free(s->labels);
+		free(s->pts);
 	}
 	for (size_t i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);

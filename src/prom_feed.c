@@ -1,11 +1,13 @@
 /*
  * prom_feed.c: the series a check reads, fetched from the server with one
  * query_range each over the window at the gates' step, and handed on as
- * samples with staleness markers where the server has no value.  See
- * source_prom.h.
+ * samples with staleness markers where the server has no value.  A query
+ * may return any number of series: each keeps its own place in time, and
+ * has a number (its sid) for the callee.  See source_prom.h.
  */
 #include "source_prom.h"
 #include "error.h"
+#include "names.h"
 #include "program.h"
 #include "sbuf.h"
 #include "util.h"
@@ -14,16 +16,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One series of a query's result, by its labels: sid is its index in ng_feed.ser. */
+typedef struct fseries {
+	int stream;
+	char *key;			/* the stream and the labels: the key of ng_feed.bykey */
+	ng_label *labels;		/* owned, sorted by name */
+	size_t nlabels;
+	bool have_real, stale;
+	int64_t last;			/* last sample handed on, INT64_MIN before */
+	int seen;			/* the query of the fetch that last returned it (fetch.stamp) */
+} fseries;
+
+/* One query: a metric's, or its baseline's. */
 typedef struct stream {
 	int metric;
 	bool baseline;
 	const char *query;
 	char *what;
 	int64_t step, reach;
-	bool started, have_real, stale;
+	bool started;
 	int64_t from;			/* first time fetched */
 	int64_t fetched_to;		/* last grid time fetched */
-	int64_t last;			/* last sample handed on */
+	int *sids;			/* its series, in the order first seen */
+	int nsids, capsids;
 	/*
 	 * The default rule: whether the query ever had series; while it has
 	 * not, a probe the server has no series of (asked at the first fetch,
@@ -40,8 +55,12 @@ struct ng_feed {
 	const ng_gatefile *gf;
 	stream *st;
 	int nst;
+	fseries *ser;			/* by sid */
+	int nser, capser;
+	int max_series;
+	names bykey;			/* fseries.key -> sid */
+	int stamp;			/* of the last query whose series were numbered */
 };
-
 
 ng_feed *
 ng_feed_new(ng_prom *pc, const ng_gatefile *gf, const ng_check *c, ng_feed_kind kind)
@@ -74,11 +93,19 @@ ng_feed_new(ng_prom *pc, const ng_gatefile *gf, const ng_check *c, ng_feed_kind 
 			f->st[f->nst++] = (stream){
 				.metric = m, .baseline = b, .query = q, .step = step, .reach = reach,
 				.what = b ? sb_fmt("baseline of %s", name) : sb_fmt("metric %s", name),
-				.last = INT64_MIN, .probed_at = INT64_MIN,
+				.probed_at = INT64_MIN,
 			};
 		}
 	}
+	f->max_series = NG_MAX_SERIES_DEFAULT;
+	names_init(&f->bykey, 16);
 	return f;
+}
+
+void
+ng_feed_set_max_series(ng_feed *f, int max)
+{
+	f->max_series = max > 0 ? max : 1;
 }
 
 void
@@ -86,8 +113,21 @@ ng_feed_free(ng_feed *f)
 {
 	if (!f)
 		return;
-	for (int i = 0; i < f->nst; i++)
+	for (int i = 0; i < f->nst; i++) {
 		free(f->st[i].what);
+		free(f->st[i].sids);
+	}
+	for (int i = 0; i < f->nser; i++) {
+		fseries *fs = &f->ser[i];
+		for (size_t j = 0; j < fs->nlabels; j++) {
+			free((char *)fs->labels[j].name);
+			free((char *)fs->labels[j].value);
+		}
+		free(fs->labels);
+		free(fs->key);
+	}
+	free(f->ser);
+	names_free(&f->bykey);
 	free(f->st);
 	free(f);
 }
@@ -111,32 +151,84 @@ ng_feed_series(const ng_feed *f, int i, int *metric, bool *baseline, const char 
 	*from = s->from;
 }
 
-static int
-emit(stream *s, ng_sample_fn fn, void *ctx, int64_t t, double v, bool stale)
+/* The key of a series: its stream, and its labels each length-prefixed (a value may hold any byte). */
+static char *
+series_key(int si, const ng_label *lv, size_t n)
 {
-	int r = fn(ctx, s->metric, s->baseline, t, stale ? ng_stale_nan() : v, stale);
+	sbuf b = { 0 };
 
-	s->last = t;
-	s->stale = stale;
-	s->have_real |= !stale;
+	sb_printf(&b, "%d", si);
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&b, "|%zu:%s%zu:%s", strlen(lv[i].name), lv[i].name, strlen(lv[i].value), lv[i].value);
+	return sb_take(&b);
+}
+
+/* The sid of a stream's series with these labels, or -1 (key taken over) when it is new and the feed is full. */
+static int
+series_of(ng_feed *f, int i, const ng_label *lv, size_t n)
+{
+	char *key = series_key(i, lv, n);
+	int sid = names_find(&f->bykey, key);
+
+	if (sid >= 0) {
+		free(key);
+		return sid;
+	}
+	if (f->nser >= f->max_series) {
+		free(key);
+		return -1;
+	}
+	if (f->nser == f->capser) {
+		f->capser = f->capser ? 2 * f->capser : 16;
+		f->ser = xrealloc(f->ser, (size_t)f->capser * sizeof *f->ser);
+	}
+	sid = f->nser++;
+	fseries *fs = &f->ser[sid];
+	*fs = (fseries){ .stream = i, .key = key, .last = INT64_MIN, .seen = -1, .nlabels = n };
+	fs->labels = n ? xmalloc(n * sizeof *fs->labels) : NULL;
+	for (size_t j = 0; j < n; j++)
+		fs->labels[j] = (ng_label){ xstrdup(lv[j].name), xstrdup(lv[j].value) };
+	names_add(&f->bykey, fs->key, sid);
+	stream *s = &f->st[i];
+	if (s->nsids == s->capsids) {
+		s->capsids = s->capsids ? 2 * s->capsids : 4;
+		s->sids = xrealloc(s->sids, (size_t)s->capsids * sizeof *s->sids);
+	}
+	s->sids[s->nsids++] = sid;
+	return sid;
+}
+
+static int
+emit(ng_feed *f, int sid, ng_sample_fn fn, void *ctx, int64_t t, double v, bool stale)
+{
+	fseries *fs = &f->ser[sid];
+	const stream *s = &f->st[fs->stream];
+	int r = fn(ctx, s->metric, s->baseline, sid, fs->labels, fs->nlabels, t, stale ? ng_stale_nan() : v, stale);
+
+	fs = &f->ser[sid];
+	fs->last = t;
+	fs->stale = stale;
+	fs->have_real |= !stale;
 	return r;
 }
 
 /* Hand on one series' new points, with a staleness marker where the server has no value. */
 static int
-feed_points(stream *s, const prom_point *pts, size_t n, ng_sample_fn fn, void *ctx)
+feed_points(ng_feed *f, int sid, const prom_point *pts, size_t n, ng_sample_fn fn, void *ctx)
 {
+	const fseries *fs = &f->ser[sid];
+	int64_t step = f->st[fs->stream].step;
 	int r;
 
 	for (size_t i = 0; i < n; i++) {
 		const prom_point *p = &pts[i];
-		if (s->last != INT64_MIN && p->t <= s->last)
+		if (fs->last != INT64_MIN && p->t <= fs->last)
 			continue;
 		/* a step without a value: missing from there on, as the server had it */
-		if (s->have_real && !s->stale && p->t - s->last > s->step + s->step / 2)
-			if ((r = emit(s, fn, ctx, s->last + s->step, 0, true)))
+		if (fs->have_real && !fs->stale && p->t - fs->last > step + step / 2)
+			if ((r = emit(f, sid, fn, ctx, fs->last + step, 0, true)))
 				return r;
-		if ((r = emit(s, fn, ctx, p->t, p->v, false)))
+		if ((r = emit(f, sid, fn, ctx, p->t, p->v, false)))
 			return r;
 	}
 	return 0;
@@ -144,25 +236,27 @@ feed_points(stream *s, const prom_point *pts, size_t n, ng_sample_fn fn, void *c
 
 /*
  * No value at end (the last time fetched): a marker there, so that end is
- * the newest sample.  A server that moves the grid (a query frontend
- * aligning start to a multiple of step) has its last value up to a step
- * before end: that is current.
+ * the newest sample; a series that ended has it where its values end, too.
+ * A server that moves the grid (a query frontend aligning start to a
+ * multiple of step) has its last value up to a step before end: that is
+ * current.
  */
 static int
-feed_end(stream *s, int64_t end, ng_sample_fn fn, void *ctx)
+feed_end(ng_feed *f, int sid, int64_t end, ng_sample_fn fn, void *ctx)
 {
+	const fseries *fs = &f->ser[sid];
+	int64_t step = f->st[fs->stream].step;
 	int r;
 
-	if (s->last != INT64_MIN && !s->stale && s->last > end - s->step)
+	if (fs->last != INT64_MIN && !fs->stale && fs->last > end - step)
 		return 0;
-	if (s->last != INT64_MIN && s->last >= end)
+	if (fs->last != INT64_MIN && fs->last >= end)
 		return 0;
-	if (s->have_real && !s->stale && s->last + s->step < end)
-		if ((r = emit(s, fn, ctx, s->last + s->step, 0, true)))
+	if (fs->have_real && !fs->stale && fs->last + step < end)
+		if ((r = emit(f, sid, fn, ctx, fs->last + step, 0, true)))
 			return r;
-	return emit(s, fn, ctx, end, 0, true);
+	return emit(f, sid, fn, ctx, end, 0, true);
 }
-
 
 /*
  * The queries of one fetch: a stream's new grid times, in chunks of
@@ -175,6 +269,7 @@ typedef struct fetch {
 	prom_query *qs;
 	int *owner;		/* the stream of each query */
 	const char **probe;	/* the probe a query asks about, or NULL */
+	int **sids;		/* of each query's series (not a probe's), once every query succeeded */
 	int nq;
 	int64_t at;
 	int64_t *ends;		/* of each stream: the last time fetched, INT64_MIN when none is new */
@@ -186,12 +281,28 @@ add_query(fetch *x, int owner, const char *probe)
 	x->qs = xrealloc(x->qs, (size_t)(x->nq + 1) * sizeof *x->qs);
 	x->owner = xrealloc(x->owner, (size_t)(x->nq + 1) * sizeof *x->owner);
 	x->probe = xrealloc(x->probe, (size_t)(x->nq + 1) * sizeof *x->probe);
+	x->sids = xrealloc(x->sids, (size_t)(x->nq + 1) * sizeof *x->sids);
 	x->owner[x->nq] = owner;
 	x->probe[x->nq] = probe;
+	x->sids[x->nq] = NULL;
 	return &x->qs[x->nq++];
 }
 
 static int report_failure(const ng_feed *f, const fetch *x, ng_diags *d);
+
+static void
+fetch_free(fetch *x)
+{
+	for (int k = 0; k < x->nq; k++) {
+		prom_query_clear(&x->qs[k]);
+		free(x->sids[k]);
+	}
+	free(x->qs);
+	free(x->owner);
+	free(x->probe);
+	free(x->sids);
+	free(x->ends);
+}
 
 /* A probe the server rejects (a regex it takes otherwise ...) proves nothing: not a fault, not a typo. */
 static bool
@@ -270,11 +381,7 @@ probe_empty(ng_feed *f, const fetch *x, ng_diags *d)
 		st = report_failure(f, &y, d);
 	else if (y.nq)
 		judge_probes(f, &y);
-	for (int k = 0; k < y.nq; k++)
-		prom_query_clear(&y.qs[k]);
-	free(y.qs);
-	free(y.owner);
-	free(y.probe);
+	fetch_free(&y);
 	return st;
 }
 
@@ -308,43 +415,86 @@ plan(ng_feed *f, int64_t at, fetch *x)
 	}
 }
 
-/* A metric's query must give one series, of times the engine can hold: 0 or the status of the first that does not. */
-static int
-check_results(const ng_feed *f, fetch *x)
+/* A query's error: "URL: metric m: " what, then the query. */
+static void
+query_error(const ng_feed *f, prom_query *q, int status, const char *what)
 {
-	int st = 0;
+	char *qq = prom_one_line(q->query, strlen(q->query), 300);
+	char *msg = sb_fmt("%s: %s: %s (query: %s)", ng_prom_url(f->pc), q->what, what, qq);
 
-	for (int k = 0; k < x->nq && !st; k++) {
+	q->error = prom_redact(f->pc, msg);
+	q->status = status;
+	free(msg);
+	free(qq);
+}
+
+/*
+ * The series of a fetch's results numbered (new ones made), and each
+ * query without series yet given its series without labels, for the
+ * markers: 0, or the status of the first query whose times the engine
+ * cannot hold, that returns one series twice, or that makes the feed keep
+ * more series than its maximum.
+ */
+static int
+check_results(ng_feed *f, fetch *x)
+{
+	for (int k = 0; k < x->nq; k++) {
 		const prom_result *r = &x->qs[k].res;
 		if (x->probe[k])
 			continue;
-		for (size_t j = 0; r->nseries && j < r->series[0].npts && !st; j++) {
-			int64_t t = r->series[0].pts[j].t;
-			if (t < NG_MIN_TIME_MS || t > NG_MAX_TIME_MS) {
-				const stream *sm = &f->st[x->owner[k]];
-				x->qs[k].error = sb_fmt("bad response: a sample of %s%s at %lld ms, outside the years 1 to 9999",
-							sm->baseline ? "the baseline of " : "",
-							ng_gatefile_metric_name(f->gf, sm->metric), (long long)t);
-				x->qs[k].status = st = NG_EDECODE;
+		for (size_t i = 0; i < r->nseries; i++)
+			for (size_t j = 0; j < r->series[i].npts; j++) {
+				int64_t t = r->series[i].pts[j].t;
+				if (t < NG_MIN_TIME_MS || t > NG_MAX_TIME_MS) {
+					const stream *sm = &f->st[x->owner[k]];
+					x->qs[k].error = sb_fmt("bad response: a sample of %s%s at %lld ms, outside the "
+								"years 1 to 9999", sm->baseline ? "the baseline of " : "",
+								ng_gatefile_metric_name(f->gf, sm->metric), (long long)t);
+					return x->qs[k].status = NG_EDECODE;
+				}
 			}
-		}
 	}
-	for (int k = 0; k < x->nq && !st; k++) {
+	for (int k = 0; k < x->nq; k++) {
 		prom_query *q = &x->qs[k];
-		if (!x->probe[k] && q->res.nseries > 1) {
-			sbuf b = { 0 };
-			char *qq = prom_one_line(q->query, strlen(q->query), 300);
-			sb_printf(&b, "%s: %s: the query returned %zu series, not one: ", ng_prom_url(f->pc),
-				  q->what, q->res.nseries);
-			prom_list_series(&b, &q->res, 5);
-			sb_printf(&b, " (query: %s); aggregate them (sum, max ...) or select one", qq);
-			free(qq);
-			q->error = prom_redact(f->pc, b.s);
-			free(b.s);
-			q->status = st = NG_ESERIES;
+		const prom_result *r = &q->res;
+		if (x->probe[k])
+			continue;
+		int stamp = ++f->stamp;
+		x->sids[k] = xmalloc((r->nseries + 1) * sizeof *x->sids[k]);
+		for (size_t j = 0; j < r->nseries; j++) {
+			int sid = series_of(f, x->owner[k], r->series[j].lv, r->series[j].nlv);
+			if (sid < 0) {
+				sbuf b = { 0 };
+				sb_printf(&b, "more than %d series (--max-series), counting every query of the check: "
+					  "this one returned %zu: ", f->max_series, r->nseries);
+				prom_list_series(&b, r, 3);
+				query_error(f, q, NG_ESERIES, b.s);
+				free(b.s);
+				return NG_ESERIES;
+			}
+			if (f->ser[sid].seen == stamp) {
+				char *why = sb_fmt("bad response: two series with the labels %s", r->series[j].labels);
+				query_error(f, q, NG_EDECODE, why);
+				free(why);
+				return NG_EDECODE;
+			}
+			f->ser[sid].seen = stamp;
+			x->sids[k][j] = sid;
 		}
 	}
-	return st;
+	for (int i = 0; i < f->nst; i++)
+		if (x->ends[i] != INT64_MIN && !f->st[i].nsids && series_of(f, i, NULL, 0) < 0) {
+			for (int k = 0; k < x->nq; k++)
+				if (x->owner[k] == i && !x->probe[k]) {
+					char *why = sb_fmt("more than %d series (--max-series), counting every query of "
+							   "the check", f->max_series);
+					query_error(f, &x->qs[k], NG_ESERIES, why);
+					free(why);
+					break;
+				}
+			return NG_ESERIES;
+		}
+	return 0;
 }
 
 /* The first failed query as the error, with how many more failed; its status. */
@@ -371,7 +521,7 @@ report_failure(const ng_feed *f, const fetch *x, ng_diags *d)
 	return q->status;
 }
 
-/* Every stream's new points handed on, and a marker at its end where the server has no value. */
+/* Every stream's new points handed on, and a marker at its end for each series without a value there. */
 static int
 hand_on(ng_feed *f, const fetch *x, ng_sample_fn fn, void *ctx)
 {
@@ -385,12 +535,13 @@ hand_on(ng_feed *f, const fetch *x, ng_sample_fn fn, void *ctx)
 			s->from = x->qs[k].start;
 		for (; k < x->nq && x->owner[k] == i; k++) {
 			const prom_result *r = &x->qs[k].res;
-			if (!x->probe[k] && r->nseries &&
-			    (ret = feed_points(s, r->series[0].pts, r->series[0].npts, fn, ctx)))
-				return ret;
+			for (size_t j = 0; !x->probe[k] && j < r->nseries; j++)
+				if ((ret = feed_points(f, x->sids[k][j], r->series[j].pts, r->series[j].npts, fn, ctx)))
+					return ret;
 		}
-		if ((ret = feed_end(s, x->ends[i], fn, ctx)))
-			return ret;
+		for (int j = 0; j < s->nsids; j++)
+			if ((ret = feed_end(f, s->sids[j], x->ends[i], fn, ctx)))
+				return ret;
 		s->started = true;
 		s->fetched_to = x->ends[i];
 	}
@@ -412,12 +563,7 @@ ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
 		ret = report_failure(f, &x, d);
 	else if (judge_probes(f, &x), (ret = probe_empty(f, &x, d)) == 0)
 		ret = hand_on(f, &x, fn, ctx);	/* nothing is handed on before every query succeeded */
-	for (int k = 0; k < x.nq; k++)
-		prom_query_clear(&x.qs[k]);
-	free(x.qs);
-	free(x.owner);
-	free(x.probe);
-	free(x.ends);
+	fetch_free(&x);
 	return ret;
 }
 

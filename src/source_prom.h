@@ -43,6 +43,8 @@ typedef struct prom_point {
 
 typedef struct prom_series {
 	char *labels;		/* {a="b",c="d"} as Prometheus prints them, __name__ first */
+	ng_label *lv;		/* the same labels (__name__ too) sorted by name, owned; none for a label value */
+	size_t nlv;
 	prom_point *pts;	/* in the order received */
 	size_t npts;
 } prom_series;
