@@ -713,6 +713,14 @@ ng_gatefile_rule_info(const ng_gatefile *gf, int gate, int rule, ng_rule_info *i
 	return 0;
 }
 
+const char *
+ng_gatefile_metric_by(const ng_gatefile *gf, int metric, int i)
+{
+	if (metric < 0 || metric >= gf->nmetrics || i < 0 || i >= gf->metrics[metric].nby)
+		return NULL;
+	return gf->metrics[metric].by[i];
+}
+
 bool
 ng_gatefile_metric_has_baseline(const ng_gatefile *gf, int metric)
 {
