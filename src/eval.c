@@ -58,7 +58,7 @@ by_margin_desc(const void *a, const void *b)
  * all(), the false ones, most false first; of a true all() or a false
  * any(), every series, nearest to changing it first; of an unknown one,
  * the unknown series.  Reducers: the series by value, the largest first
- * for max() and sum(), the smallest for min().
+ * for max(), avg() and sum(), the smallest for min().  count(M): none.
  */
 static void
 take_quant(const program *p, const prog_quant *pq, const vm_quant *q, int64_t t, int ntop, quant_result *qr)
@@ -74,7 +74,9 @@ take_quant(const program *p, const prog_quant *pq, const vm_quant *q, int64_t t,
 	for (int i = 0; i < q->nkeys; i++) {
 		double c = q->val[i], m = margin(p, pq, q, i);
 		bool in;
-		if (!cond)
+		if (pq->fn == FN_PRESENT)
+			in = false;	/* a count of the present: none decides more than another */
+		else if (!cond)
 			in = true, m = pq->fn == FN_SMIN ? -c : c;
 		else if (isnan(value) && pq->fn != FN_PRESENT)
 			in = isnan(c);

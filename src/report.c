@@ -556,13 +556,20 @@ human_quants(const program *p, const report_data *rd, const gate_result *r, int 
 	for (int q = 0; q < g->nquant; q++) {
 		const prog_quant *pq = &p->quants[g->quant0 + q];
 		const quant_result *qr = fired && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q] : &r->quants[q];
-		char v[32];
+		char v[72];
 		if (pq->rule != ri)
 			continue;
-		if (pq->fn == FN_ANY || pq->fn == FN_ALL)
+		if (pq->fn == FN_ANY || pq->fn == FN_ALL) {
 			snprintf(v, sizeof v, "%s", state(qr->value));
-		else
+		} else if (isnan(qr->value) && qr->nunknown && (pq->fn == FN_COUNT || pq->fn == FN_FRACTION)) {
+			double d = pq->fn == FN_FRACTION ? qr->n : 1;	/* what the unknown series leave open */
+			char lo[32], hi[32];
+			fmtnum(lo, sizeof lo, qr->ntrue / d, true);
+			fmtnum(hi, sizeof hi, (qr->ntrue + qr->nunknown) / d, true);
+			snprintf(v, sizeof v, "%s..%s", lo, hi);
+		} else {
 			fmtnum(v, sizeof v, qr->value, !isnan(qr->value));
+		}
 		fprintf(out, "      %-30s %s", pq->source, v);
 		if (pq->fn <= FN_FRACTION && pq->fn != FN_PRESENT)
 			fprintf(out, "  (%d of %d series true, %d unknown)", qr->ntrue, qr->n, qr->nunknown);
