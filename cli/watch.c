@@ -38,6 +38,7 @@ typedef struct watcher {
 	int64_t ok_t;			/* of the last fetch that succeeded; t0 - tick before */
 	char *errline;
 	ng_diags *held;			/* the last fetch's diagnostics, its errors not yet printed */
+	json_t *report;			/* while lines are said: check's JSON report of each gate, by name */
 } watcher;
 
 /* What one line says beyond the gate's own verdict and rules. */
@@ -99,15 +100,149 @@ value_json(int has, double v)
 	return json_real(v);
 }
 
+/* How many series a metric with `by` has at the last evaluation (the report's series_count), else -1. */
+static json_int_t
+series_count(const watcher *w, int g, int m)
+{
+	const json_t *ms = json_object_get(json_object_get(w->report, ng_gatefile_gate_name(w->gf, g)), "metrics"), *o;
+	size_t i;
+
+	if (!ng_gatefile_metric_by(w->gf, m, 0))
+		return -1;
+	json_array_foreach(ms, i, o)
+		if (json_is_integer(json_object_get(o, "series_count")) &&
+		    strcmp(json_string_value(json_object_get(o, "name")) ? json_string_value(json_object_get(o, "name")) : "",
+			   ng_gatefile_metric_name(w->gf, m)) == 0)
+			return json_integer_value(json_object_get(o, "series_count"));
+	return -1;
+}
+
 static void
 human_value(const watcher *w, int g, int m, bool b)
 {
 	char buf[64] = "-";
 	double v;
+	json_int_t n = b ? -1 : series_count(w, g, m);
 
-	if (ng_check_value(w->c, g, m, b, &v) == 1)
+	if (n >= 0)
+		snprintf(buf, sizeof buf, "%lld series", (long long)n);
+	else if (ng_check_value(w->c, g, m, b, &v) == 1)
 		ng_format_value(buf, sizeof buf, v);
 	printf(b ? " (baseline %s)" : " %s=%s", b ? buf : ng_gatefile_metric_name(w->gf, m), buf);
+}
+
+/*
+ * The report of the last evaluation, each gate's by its name: the series
+ * that decided, as check gives them, and how many series a metric has.
+ */
+static json_t *
+report_of(const watcher *w)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *by = json_object();
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return by;
+	ng_check_report(w->c, false, f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return by;
+	}
+	for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		json_t *j = json_loadb(line, nl ? (size_t)(nl - line) : strlen(line), 0, NULL);
+		json_t *gate = json_object_get(j, "gate");
+		if (json_is_string(gate))
+			json_object_set(by, json_string_value(gate), j);
+		json_decref(j);
+	}
+	free(buf);
+	return by;
+}
+
+/* The quantifiers of a gate's decided_by in the report, if any (borrowed). */
+static json_t *
+decided_quants(const watcher *w, int g)
+{
+	json_t *r = json_object_get(w->report, ng_gatefile_gate_name(w->gf, g));
+	json_t *q = json_object_get(json_object_get(r, "decided_by"), "quantifiers");
+
+	return json_is_array(q) && json_array_size(q) ? q : NULL;
+}
+
+/* A report's labels {"pod": "a"} as {pod="a"}; (default) for none (a default standing in). */
+static void
+human_labels(const json_t *labels)
+{
+	const char *k;
+	json_t *v;
+	bool first = true;
+
+	if (!json_object_size(labels)) {
+		printf("(default)");
+		return;
+	}
+	json_object_foreach((json_t *)labels, k, v) {
+		printf("%s%s=\"", first ? "{" : ",", k);
+		for (const char *c = json_string_value(v); c && *c; c++)
+			printf(*c == '"' || *c == '\\' ? "\\%c" : *c == '\n' ? "\\n" : "%c", *c);
+		putchar('"');
+		first = false;
+	}
+	putchar('}');
+}
+
+/* A number of the report (or "NaN", "+Inf", null) as the line writes it. */
+static void
+human_number(const json_t *j)
+{
+	char buf[64];
+
+	if (json_is_number(j))
+		ng_format_value(buf, sizeof buf, json_number_value(j));
+	else
+		snprintf(buf, sizeof buf, "%s", json_is_string(j) ? json_string_value(j) : "-");
+	fputs(buf, stdout);
+}
+
+/*
+ * The series that decided, after the rules: " (any(m > 1): {pod="a"} 3 > 1,
+ * {pod="b"} 2 > 1 and 3 more)" for each quantifier of the deciding rule
+ * that names some (for a rollback that fired, those it fired on).
+ */
+static void
+human_deciding(const watcher *w, int g)
+{
+	const json_t *qs = decided_quants(w, g), *q;
+	size_t i;
+
+	json_array_foreach(qs, i, q) {
+		const json_t *at = json_object_get(q, "fired") ? json_object_get(q, "fired") : q;
+		const json_t *dec = json_object_get(at, "deciding"), *d;
+		size_t j;
+		if (!json_array_size(dec))
+			continue;
+		printf(" (%s:", json_string_value(json_object_get(q, "source")));
+		json_array_foreach(dec, j, d) {
+			printf("%s ", j ? "," : "");
+			human_labels(json_object_get(d, "labels"));
+			if (json_object_get(d, "op")) {
+				putchar(' ');
+				human_number(json_object_get(d, "left"));
+				printf(" %s ", json_string_value(json_object_get(d, "op")));
+				human_number(json_object_get(d, "right"));
+			} else if (json_object_get(d, "value")) {
+				putchar(' ');
+				human_number(json_object_get(d, "value"));
+			}
+		}
+		json_int_t more = json_integer_value(json_object_get(at, "deciding_count")) - (json_int_t)j;
+		if (more > 0)
+			printf(" and %lld more", (long long)more);
+		putchar(')');
+	}
 }
 
 static void
@@ -134,6 +269,8 @@ human_line(const watcher *w, int g, const char *verdict, const note *n)
 		       ng_state_name(ng_check_rule_state(w->c, g, r)));
 	}
 	printf("%s", ev && gi.nrules ? "]" : "");
+	if (ev)
+		human_deciding(w, g);
 	for (int m = 0; ev && m < ng_gatefile_nmetrics(w->gf); m++) {
 		if (!reads(w, g, m, false) && !reads(w, g, m, true))
 			continue;
@@ -178,7 +315,10 @@ json_line(const watcher *w, int g, const char *verdict, const note *n)
 	int d = ev ? ng_check_decided(w->c, g) : -1;
 	if (d >= 0 && ng_gatefile_rule_info(w->gf, g, d, &ri) == 0) {
 		json_t *dj = rule_json(&ri);
+		json_t *q = decided_quants(w, g);
 		json_object_set_new(dj, "since", since_json(w, g, -1));
+		if (q)	/* the series that decided, as in check's decided_by */
+			json_object_set(dj, "quantifiers", q);
 		json_object_set_new(j, "decided_by", dj);
 	}
 	ng_gatefile_gate_info(w->gf, g, &gi);
@@ -198,8 +338,12 @@ json_line(const watcher *w, int g, const char *verdict, const note *n)
 			continue;
 		int has = ng_check_value(w->c, g, m, false, &v);
 		int bhas = reads(w, g, m, true) ? ng_check_value(w->c, g, m, true, &bv) : 0;
-		json_array_append_new(metrics, json_pack("{s:s,s:o,s:o}", "name", ng_gatefile_metric_name(w->gf, m),
-							 "value", value_json(has, v), "baseline", value_json(bhas, bv)));
+		json_t *mj = json_pack("{s:s,s:o,s:o}", "name", ng_gatefile_metric_name(w->gf, m), "value",
+				       value_json(has, v), "baseline", value_json(bhas, bv));
+		json_int_t count = series_count(w, g, m);
+		if (count >= 0)	/* a set of series: how many, as check's series_count */
+			json_object_set_new(mj, "series_count", json_integer(count));
+		json_array_append_new(metrics, mj);
 		if (ng_check_defaulted(w->c, g, m))
 			json_array_append_new(dflt, json_string(ng_gatefile_metric_name(w->gf, m)));
 		for (int b = 0; b < 2; b++)
@@ -212,10 +356,11 @@ json_line(const watcher *w, int g, const char *verdict, const note *n)
 	live_put_line(j, stdout);
 }
 
-/* One line for each gate watched: its verdict at w->t and its rules' states. */
+/* One line for each gate watched: its verdict at w->t, its rules' states, the series that decided. */
 static void
-say(const watcher *w, const note *n)
+say(watcher *w, const note *n)
 {
+	w->report = w->t != INT64_MIN ? report_of(w) : json_object();
 	for (int g = 0; g < ng_gatefile_ngates(w->gf); g++) {
 		if (w->gate >= 0 && g != w->gate)
 			continue;
@@ -227,12 +372,14 @@ say(const watcher *w, const note *n)
 		else
 			json_line(w, g, verdict, n);
 	}
+	json_decref(w->report);
+	w->report = NULL;
 	fflush(stdout);
 }
 
 /* The end before the verdict is final: a line with the verdict so far, and status. */
 static int
-finish(const watcher *w, const char *why, int status)
+finish(watcher *w, const char *why, int status)
 {
 	say(w, &(note){ .final = true, .reason = why });
 	return status;

@@ -510,9 +510,9 @@ judge_result(linter *l, int m, bool b, const ast_query *q, bool typo, const char
 	size_t before = l->nseries;
 	l->nseries += r->nseries;
 	if (before <= (size_t)l->max_series && l->nseries > (size_t)l->max_series)
-		finding(l, NG_FIND_MANY_SERIES, m, q->span, "with %s, the queries return %zu series %s, more than "
-			"--max-series (%d): check would stop; aggregate, or raise --max-series", whose, l->nseries, over,
-			l->max_series);
+		finding(l, NG_FIND_MANY_SERIES, m, q->span, "%s brings the series of the queries to %zu %s, more "
+			"than --max-series (%d): check would stop; aggregate them, or raise --max-series", whose,
+			l->nseries, over, l->max_series);
 	return 0;
 }
 

@@ -23,6 +23,9 @@
  *   huge      an endless body           hist      native histogram samples
  *   string    a string result           redirect  302 to /ok
  *   future    a matrix whose point lies past the year 9999
+ *   pods      N series {pod="p-1"} .. {pod="p-N"}, N the query's number (else 1), the value of p-i i
+ *   churn     two series, {pod="a"} at the times t where t mod 2s < 1s, {pod="b"} at the others,
+ *             each the query's number (else 1): pods come and go
  *   auth      ok with "Authorization: Bearer s3cret-token" and "X-Scope-OrgID: team",
  *             else 401 echoing the Authorization header it got
  *   basic     ok with basic auth user:pa55word, else 401 echoing it
@@ -180,6 +183,55 @@ field(const char *body, const char *name, char *out, size_t size)
 }
 
 /* A matrix of nseries series over [start, end] by step (seconds); saw: the value is t modulo it. */
+/* A matrix of several series with a pod label: mode pods or churn. */
+static char *
+pods(const char *q, double start, double end, double step, bool churn)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *b = malloc(cap);
+	char *e;
+	double v = strtod(q, &e);
+
+	if (e == q || *e)
+		v = 1;
+	int n = churn ? 2 : (int)v;
+	len += (size_t)snprintf(b + len, cap - len, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+	for (int s = 0, any = 0; s < n; s++) {
+		size_t at = len;
+		int first = 1;
+		if (cap - len < 128)
+			b = realloc(b, cap *= 2);
+		if (churn)
+			len += (size_t)snprintf(b + len, cap - len, "%s{\"metric\":{\"pod\":\"%s\"},\"values\":[",
+						any ? "," : "", s ? "b" : "a");
+		else
+			len += (size_t)snprintf(b + len, cap - len, "%s{\"metric\":{\"pod\":\"p-%d\"},\"values\":[",
+						any ? "," : "", s + 1);
+		for (double t = start; step > 0 && t <= end + 1e-9; t += step) {
+			int64_t ms = (int64_t)(t * 1000 + 0.5);
+			if (churn && (ms % 2000 < 1000) != (s == 0))
+				continue;
+			if (cap - len < 128)
+				b = realloc(b, cap *= 2);
+			len += (size_t)snprintf(b + len, cap - len, "%s[%.3f,\"%.17g\"]", first ? "" : ",", t,
+						churn ? v : s + 1);
+			first = 0;
+		}
+		if (first) {	/* no point: no series */
+			len = at;
+			continue;
+		}
+		if (cap - len < 128)
+			b = realloc(b, cap *= 2);
+		len += (size_t)snprintf(b + len, cap - len, "]}");
+		any = 1;
+	}
+	if (cap - len < 512)
+		b = realloc(b, cap += 512);
+	snprintf(b + len, cap - len, "]}}");
+	return b;
+}
+
 static char *
 matrix(const char *q, double start, double end, double step, int nseries, const char *tail, int saw)
 {
@@ -302,6 +354,16 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 		m = matrix(q, start, end, step, n, strcmp(mode, "warn") == 0
 			   ? ",\"warnings\":[\"PromQL warning: a thing\"],\"infos\":[\"PromQL info: a detail\"]" : NULL,
 			   strcmp(mode, "saw") == 0);
+		r = respond(fd, 200, "application/json", m, NULL);
+		free(m);
+		return r;
+	}
+	if (strcmp(mode, "pods") == 0 || strcmp(mode, "churn") == 0) {
+		size_t pl = strlen(path);
+		if (pl >= 14 && strcmp(path + pl - 14, "/api/v1/series") == 0)
+			return respond(fd, 200, "application/json", "{\"status\":\"success\",\"data\":"
+				       "[{\"__name__\":\"x\"}]}", NULL);
+		m = pods(q, start, end, step, strcmp(mode, "churn") == 0);
 		r = respond(fd, 200, "application/json", m, NULL);
 		free(m);
 		return r;

@@ -103,6 +103,41 @@ else
 	if grep -qF '{instance="pod-1"}' "$pdir/err" && grep -qF 'metric a' "$pdir/err"; then ok; else
 		bad "prom: two series: the message names not both label sets"; cat "$pdir/err" >&2; fi
 	want_exit "two series: record" 14 '{instance="pod-2"}' -- record "$G" --prometheus "$F/two" $at
+	# a metric with `by`: every series of the query, each with its labels
+	printf '%s\n' 'metric m by (pod) = `3`' 'metric one = `1`' 'gate g {' '  step 15s' '  window 1m' \
+		'  nogo "a big pod" when any(m > 2.5)' '  go when all(m < 5) && count(m) >= 3 && one < 2' '}' >"$pdir/pods.gate"
+	want_exit "by: three series" 1 - -- check "$pdir/pods.gate" --prometheus "$F/pods" $at
+	if [ "$(jq -r '[.decided_by.name, (.decided_by.quantifiers[0].deciding | map(.labels.pod) | join(",")),
+		(.metrics[0].series_count|tostring)] | join(" ")' "$pdir/out")" = "a big pod p-3 3" ]; then ok; else
+		bad "prom: by: the deciding series"; cat "$pdir/out" >&2; fi
+	want_exit "by: record" 0 - -- record "$pdir/pods.gate" --prometheus "$F/pods" $at
+	cp "$pdir/out" "$pdir/rec.prom"
+	if grep -qxF 'm{pod="p-2"} 2 1700000000000' "$pdir/rec.prom" && grep -qxF 'one{pod="p-1"} 1 1700000000000' "$pdir/rec.prom"; then
+		ok; else bad "prom: by: record does not write the labels"; cat "$pdir/rec.prom" >&2; fi
+	ngt check "$pdir/pods.gate" --prometheus "$F/pods" $at >"$pdir/live.json" 2>/dev/null
+	ngt check "$pdir/pods.gate" --input "$pdir/rec.prom" >"$pdir/replay.json" 2>"$pdir/err"
+	if cmp -s "$pdir/live.json" "$pdir/replay.json"; then ok; else bad "prom: by: record: replay differs"; diff "$pdir/live.json" "$pdir/replay.json" >&2; fi
+	# --max-series: the feed keeps no more series than the check may have, whatever the server sends
+	want_exit "--max-series exceeded" 14 "metric m: more than 2 series (--max-series), counting every query of the check: this one returned 3: {pod=\"p-1\"}, {pod=\"p-2\"}, {pod=\"p-3\"} (query: 3)" -- \
+		check "$pdir/pods.gate" --prometheus "$F/pods" $at --max-series 2
+	want_exit "--max-series: the other queries count" 14 "more than 3 series (--max-series)" -- \
+		check "$pdir/pods.gate" --prometheus "$F/pods" $at --max-series 3
+	want_exit "--max-series: record" 14 "more than 3 series (--max-series)" -- \
+		record "$pdir/pods.gate" --prometheus "$F/pods" $at --max-series 3
+	want_exit "--max-series: baseline" 14 "more than 3 series (--max-series)" -- \
+		baseline "$pdir/pods.gate" --prometheus "$F/pods" $at --max-series 3
+	want_exit "--max-series: enough" 1 - -- check "$pdir/pods.gate" --prometheus "$F/pods" $at --max-series 4
+	printf '%s\n' 'metric m by (pod) = `20000`' 'gate g {' '  step 1m' '  window 1m' '  go when all(m < 1e9)' '}' >"$pdir/many.gate"
+	want_exit "--max-series: the default" 14 "more than 10000 series (--max-series)" -- check "$pdir/many.gate" --prometheus "$F/pods" $at
+	want_exit "--max-series: raised" 0 - -- check "$pdir/many.gate" --prometheus "$F/pods" $at --max-series 20000
+	want_exit "--max-series: check --input takes it too" 6 "more than 2 series (--max-series)" -- \
+		check "$pdir/pods.gate" --input "$pdir/rec.prom" --max-series 2
+	want_exit "--max-series: lint" 16 - -- lint "$pdir/pods.gate" --prometheus "$F/pods" $at --max-series 2
+	if grep -qF "more than --max-series (2): check would stop" "$pdir/out"; then ok; else
+		bad "prom: lint --max-series: no finding"; cat "$pdir/out" >&2; fi
+	want_exit "--max-series 0" 4 "--max-series takes a number from 1 to 100000000, not '0'" -- \
+		check "$pdir/pods.gate" --prometheus "$F/pods" --max-series 0
+	want_exit "compile takes no --max-series" 4 - -- compile "$pdir/pods.gate" --max-series 5
 	want_exit "a point past the year 9999" 13 "novagate: bad response: a sample of a at 300000000000000 ms, outside the years 1 to 9999" -- \
 		check "$G" --prometheus "$F/future" $at
 	want_exit "500, retried" 11 "HTTP 500: internal error: the storage is on fire (3 attempts)" -- \
@@ -259,6 +294,54 @@ $wgate at $wat: watch $wl, check $cl"
 		if [ "$(jq -r '(.at | fromdateiso8601) % 15' "$pdir/out" 2>/dev/null)" = 0 ]; then ok; else
 			bad "prom: check without --at: off the grid"; cat "$pdir/out" >&2; fi
 	}
+	# pods that come and go while a watch runs (churn: {pod="a"} one second, {pod="b"} the next): each
+	# line, its deciding series included, is what check --at that step gives; lines name the series
+	watch_pods() {
+		ngt watch "$pdir/wp.gate" --prometheus "$F/churn" >"$pdir/grid.json" 2>"$pdir/err"
+		rc=$? n=0 diff=
+		while read -r line; do
+			wat=$(printf '%s\n' "$line" | jq -r .at)
+			wl=$(printf '%s\n' "$line" | jq -c '[.verdict, .decided_by, [.rules[] | [.state, .since]],
+				[.metrics[] | {name, value, series_count}]]')
+			cl=$(ngt check "$pdir/wp.gate" --prometheus "$F/churn" --at "$wat" 2>/dev/null | jq -c '[.verdict,
+				(.decided_by | {kind, name, since, quantifiers}), [.rules[] | [.state, .since]],
+				[.metrics[] | {name, value, series_count}]]')
+			[ "$wl" = "$cl" ] || diff="$diff
+at $wat: watch $wl, check $cl"
+			n=$((n + 1))
+		done <"$pdir/grid.json"
+		pods=$(jq -r '.decided_by.quantifiers[0].deciding[0].labels.pod' "$pdir/grid.json" | sort -u | tr '\n' ' ')
+		if [ $rc -eq 0 ] && [ $n -ge 6 ] && [ -z "$diff" ] && [ "$pods" = "a b " ]; then ok; else
+			bad "prom: watch of pods that come and go: exit $rc, $n lines, pods '$pods', unlike check --at:$diff"
+			cat "$pdir/err" >&2; fi
+		want_exit "watch --format human names the deciding series" 2 - -- \
+			watch "$pdir/wp2.gate" --prometheus "$F/pods" --format human
+		case $(cat "$pdir/out") in
+		*' g: rollback (final: rollback) [big=true, go=true] (any(m > 2.5 for 1s): {pod="p-3"} 3 > 2.5) m=3 series') ok ;;
+		*) bad "prom: watch human: the deciding series"; cat "$pdir/out" >&2 ;;
+		esac
+		want_exit "watch: --max-series" 14 "more than 2 series (--max-series)" -- \
+			watch "$pdir/wp2.gate" --prometheus "$F/pods" --max-series 2 --tolerate 0s
+	}
+	cat >"$pdir/wp.gate" <<-'EOF'
+	metric m by (pod) = `3`
+	gate g {
+	  step 500ms
+	  window 3s
+	  lookback 500ms
+	  rollback "big" when any(m > 3.5 for 1s)
+	  go when all(m < 5) && count(m) >= 1
+	}
+	EOF
+	cat >"$pdir/wp2.gate" <<-'EOF'
+	metric m by (pod) = `3`
+	gate g {
+	  step 500ms
+	  window 3s
+	  rollback "big" when any(m > 2.5 for 1s)
+	  go when all(m < 5)
+	}
+	EOF
 	cat >"$pdir/wm.gate" <<-'EOF'
 	metric a = `0.5`
 	metric n = `NaN` default 1
@@ -388,6 +471,7 @@ $wgate at $wat: watch $wl, check $cl"
 		ok; else bad "prom: watch on-error"; cat "$pdir/out" >&2; fi
 	watch_outages
 	watch_grid
+	watch_pods
 	want_exit "watch: no --at" 4 "watch evaluates from now on" -- watch "$pdir/w.gate" --prometheus "$F/ok" $at
 	# the token file is read again at every step: a rotated token is used (timing: not under valgrind)
 	if [ "${NG_VALGRIND:-0}" != 1 ]; then
@@ -422,6 +506,19 @@ awk 'BEGIN {
 		if (t < 1699997900 || t >= 1699998500)
 			printf "preflight\tpod_memory_bytes{pod=\"%s\"} 2e8 %.0f\n", t < 1699997900 ? "canary-a" : "canary-b", ms
 		printf "preflight\ttwo_series{pod=\"x\"} 1 %.0f\npreflight\ttwo_series{pod=\"y\"} 2 %.0f\n", ms, ms
+	}
+}' >>"$pdir/all.tsv"
+# the series of populations(): five pods' memory over the hour before 1700000000, and a sidecar's in p-0; p-2 ends
+# at 1699999500 and p-5 takes its place; p-3 goes to 600 MB 3 minutes before the end
+awk 'BEGIN {
+	for (t = 1699996400; t <= 1700000000; t += 15) {
+		ms = t * 1000
+		printf "pop\tpop_memory_bytes{pod=\"p-0\",container=\"api\"} 2e8 %.0f\n", ms
+		printf "pop\tpop_memory_bytes{pod=\"p-0\",container=\"sidecar\"} 1e7 %.0f\n", ms
+		printf "pop\tpop_memory_bytes{pod=\"p-1\",container=\"api\"} 2.1e8 %.0f\n", ms
+		if (t < 1699999500) printf "pop\tpop_memory_bytes{pod=\"p-2\",container=\"api\"} 2.2e8 %.0f\n", ms
+		else printf "pop\tpop_memory_bytes{pod=\"p-5\",container=\"api\"} 2.3e8 %.0f\n", ms
+		printf "pop\tpop_memory_bytes{pod=\"p-3\",container=\"api\"} %s %.0f\n", (t >= 1699999820 ? "6e8" : "2e8"), ms
 	}
 }' >>"$pdir/all.tsv"
 
@@ -471,6 +568,84 @@ preflight() {
 	# a typo in a metric name
 	want_exit "$engine: default: a typo in a metric name" 3 "the server has no series of process_resident_memory_byte," -- \
 		check "$pdir/name.gate" --prometheus "$url" $at
+}
+# populations ENGINE URL: metrics with `by` over many series, live: check names the deciding series, record replays
+# to the very same report (a series that ended included), baselines series by series, watch names the series;
+# a metric without `by` given two series and two series of one identity are the check's clear errors, as is
+# --max-series exceeded; lint finds no many-series of a metric with `by` but where an identity has two
+pop_gate() {
+	printf '%s\n' "metric memory by (pod) = \`$1\`" 'gate canary {' "  step ${2:-15s}" "  window ${3:-3m}" \
+		'  rollback "pod memory runaway" when any(memory > 512Mi for 1m)' \
+		'  go when all(memory < 300Mi) && count(memory) >= 4' '}'
+}
+populations() {
+	engine=$1 url=$2 at=--at=1700000000
+	sum='sum by (pod) (pop_memory_bytes{case="pop"})'
+	pop_gate "$sum" >"$pdir/pop.gate"
+	PG=$pdir/pop.gate
+	want_exit "$engine: by: a pod's memory runaway" 2 - -- check "$PG" --prometheus "$url" $at
+	if [ "$(jq -r '[.decided_by.name, (.decided_by.quantifiers[0].deciding | map(.labels.pod) | join(",")),
+		(.metrics[0].series_count|tostring), ([.metrics[0].series[].labels.pod] | sort | join(","))] | join(" ")' "$pdir/out")" = \
+	   "pod memory runaway p-3 4 p-0,p-1,p-3,p-5" ]; then ok; else bad "prom: $engine: by: the report"; cat "$pdir/out" >&2; fi
+	cp "$pdir/out" "$pdir/live.json"
+	want_exit "$engine: by: --format human names the pod" 2 - -- check "$PG" --prometheus "$url" $at --format human
+	if grep -q '^ *{pod="p-3"} *true  600000000 > 536870912' "$pdir/out"; then ok; else
+		bad "prom: $engine: by: human report"; cat "$pdir/out" >&2; fi
+	for t in 1700000000 1699999700 1699999870; do
+		ngt check "$PG" --prometheus "$url" --at $t >"$pdir/live.json" 2>"$pdir/err"
+		rc=$?
+		ngt record "$PG" --prometheus "$url" --at $t >"$pdir/rec.prom" 2>>"$pdir/err"
+		ngt check "$PG" --input "$pdir/rec.prom" >"$pdir/replay.json" 2>>"$pdir/err"
+		rrc=$?
+		if [ $rc -le 3 ] && [ $rc -eq $rrc ] && cmp -s "$pdir/live.json" "$pdir/replay.json"; then ok; else
+			bad "prom: $engine: by at $t: record does not replay to the live report (exit $rc, $rrc)"
+			diff "$pdir/live.json" "$pdir/replay.json" | head -n 4 >&2; cat "$pdir/err" >&2; fi
+		# the recording names each series by its labels; p-2, returned before (Prometheus' lookback of 5m) and
+		# missing at the end, has its marker
+		if [ $t = 1700000000 ]; then
+			if { [ "$engine" != prometheus ] || grep -q '^memory{pod="p-2",__stale__="true"} NaN ' "$pdir/rec.prom"; } &&
+			   grep -qxF 'memory{pod="p-3"} 600000000 1700000000000' "$pdir/rec.prom"; then ok; else
+				bad "prom: $engine: by: the recording's series"; grep -c . "$pdir/rec.prom" >&2; fi
+		fi
+	done
+	# baselines recorded series by series: each pod's own, matched by identity
+	printf '%s\n' "metric memory by (pod) = \`$sum\`" 'gate g {' '  step 15s' '  window 2m' \
+		'  go when all(memory < baseline * 1.5)' '}' >"$pdir/popb.gate"
+	want_exit "$engine: by: baseline" 0 - -- baseline "$pdir/popb.gate" --prometheus "$url" --at 1699999700
+	cp "$pdir/out" "$pdir/popb.json"
+	if [ "$(jq -r '.metrics.memory | [(.by | join(",")), ([.series[].labels.pod] | sort | join(","))] | join(" ")' "$pdir/popb.json")" = \
+	   "pod p-0,p-1,p-2,p-3,p-5" ]; then ok; else bad "prom: $engine: by: the baseline file"; head -c 800 "$pdir/popb.json" >&2; fi
+	want_exit "$engine: by: against its baseline" 1 - -- check "$pdir/popb.gate" --prometheus "$url" $at --baseline "$pdir/popb.json"
+	if [ "$(jq -r '.rules[0].quantifiers[0] | [.value, (.deciding | map(.labels.pod) | join(","))] | join(" ")' "$pdir/out")" = "false p-3" ]; then
+		ok; else bad "prom: $engine: by: baseline per pod"; cat "$pdir/out" >&2; fi
+	cp "$pdir/out" "$pdir/live.json"
+	ngt record "$pdir/popb.gate" --prometheus "$url" $at >"$pdir/rec.prom" 2>"$pdir/err"
+	ngt check "$pdir/popb.gate" --input "$pdir/rec.prom" --baseline "$pdir/popb.json" >"$pdir/replay.json" 2>>"$pdir/err"
+	if cmp -s "$pdir/live.json" "$pdir/replay.json"; then ok; else
+		bad "prom: $engine: by: baseline: --input replay differs"; diff "$pdir/live.json" "$pdir/replay.json" | head -n 4 >&2; fi
+	# watch, a second a step, over the recorded hour (--delay: now less the time since then): the line names p-3
+	pop_gate "$sum" 1s 3s | sed "s/ for 1m/ for 2s/" >"$pdir/popw.gate"
+	want_exit "$engine: by: watch names the pod" 2 - -- watch "$pdir/popw.gate" --prometheus "$url" \
+		--delay "$(($(date +%s) - 1700000000))s"
+	if [ "$(jq -r '[.verdict, .final, (.decided_by.quantifiers[0].deciding | map(.labels.pod) | join(","))] | join(" ")' "$pdir/out")" = \
+	   "rollback true p-3" ]; then ok; else bad "prom: $engine: by: watch"; cat "$pdir/out" >&2; fi
+	# the check's clear errors, exit 14 as more than one series always was
+	printf '%s\n' 'metric raw = `pop_memory_bytes{case="pop",pod="p-0"}`' 'gate g {' '  go when raw < 1Gi' '}' >"$pdir/raw.gate"
+	want_exit "$engine: no by, two series" 14 'a second series for raw: raw{' -- check "$pdir/raw.gate" --prometheus "$url" $at
+	if grep -qF 'container="sidecar"' "$pdir/err" && grep -qF 'container="api"' "$pdir/err"; then ok; else
+		bad "prom: $engine: no by: both label sets"; cat "$pdir/err" >&2; fi
+	pop_gate 'pop_memory_bytes{case="pop"}' >"$pdir/popc.gate"
+	want_exit "$engine: by: two series of one identity" 14 'with the identity {pod="p-0"}' -- check "$pdir/popc.gate" --prometheus "$url" $at
+	want_exit "$engine: by: --max-series" 14 "more than 3 series (--max-series)" -- check "$PG" --prometheus "$url" $at --max-series 3
+	# lint: a metric with `by` has many series by design; two of one identity are a finding
+	want_exit "$engine: lint: by, clean" 0 - -- lint "$PG" --prometheus "$url" $at
+	want_exit "$engine: lint: by, two of one identity" 16 - -- lint "$pdir/popc.gate" --prometheus "$url" $at
+	if grep -qF 'series at once over the last 1h of one identity {pod="p-0"}: ' "$pdir/out" &&
+	   grep -qF 'add container to `by`, or aggregate them [many-series]' "$pdir/out"; then ok; else
+		bad "prom: $engine: lint: by, one identity"; cat "$pdir/out" >&2; fi
+	want_exit "$engine: lint: no by, many" 16 - -- lint "$pdir/raw.gate" --prometheus "$url" $at
+	if grep -qF 'declare the metric `by (container)`' "$pdir/out"; then ok; else
+		bad "prom: $engine: lint: no by: the hint"; cat "$pdir/out" >&2; fi
 }
 # lint_out ENGINE NAME: lint's report is tests/prom/NAME.lint (NG_UPDATE=1 writes it: review the diff)
 lint_out() {
@@ -581,6 +756,7 @@ if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1;
 				check "$B" --prometheus "$P" --baseline "$pdir/bad.json"
 			want_exit "baseline: unreadable" 7 "nosuch.json" -- check "$B" --prometheus "$P" --baseline "$pdir/nosuch.json"
 			preflight prometheus "$P"
+			populations prometheus "$P"
 		else
 			bad "prom: prometheus did not become ready"; tail -n 20 "$pdir/prometheus.log" >&2
 		fi
@@ -646,6 +822,7 @@ if command -v victoria-metrics >/dev/null 2>&1; then
 		if [ $i -lt 200 ]; then
 			cases victoria-metrics "$V"
 			preflight victoria-metrics "$V"
+			populations victoria-metrics "$V"
 			# MetricsQL: a gate in VictoriaMetrics' dialect is checked as such, and runs
 			want_exit "victoria-metrics: a MetricsQL gate" 0 - -- check tests/prom/metricsql.gate --prometheus "$V" \
 				--at 1700000000
