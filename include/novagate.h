@@ -355,8 +355,11 @@ const char *ng_prom_url(const ng_prom *pc);
  * are the series' labels as the server gave them (__name__ included),
  * sorted by name, valid during the call; none for a query whose result
  * has no labels, and for the series the feed makes of a query that had no
- * series at all (it gets the staleness markers).  stale: a staleness
- * marker (v is NaN).
+ * series at all (it gets the staleness markers).  One exception to the
+ * same labels: of a metric without `by` (one series), that stand-in takes
+ * the labels of the series the query returns later on (a watch begun
+ * before the first scrape), so that its samples keep its sid and handle.
+ * stale: a staleness marker (v is NaN).
  */
 typedef int (*ng_sample_fn)(void *ctx, int metric, bool baseline, int sid, const ng_label *labels, size_t nlabels,
 			    int64_t t, double v, bool stale);

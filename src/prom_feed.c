@@ -23,6 +23,8 @@ typedef struct fseries {
 	ng_label *labels;		/* owned, sorted by name */
 	size_t nlabels;
 	bool have_real, stale;
+	bool stand_in;			/* made for a query that had no series, to carry the markers */
+	char *alias;			/* a stand-in's key since it took a series' labels, or NULL */
 	int64_t last;			/* last sample handed on, INT64_MIN before */
 	int seen;			/* the query of the fetch that last returned it (fetch.stamp) */
 } fseries;
@@ -125,6 +127,7 @@ ng_feed_free(ng_feed *f)
 		}
 		free(fs->labels);
 		free(fs->key);
+		free(fs->alias);
 	}
 	free(f->ser);
 	names_free(&f->bykey);
@@ -196,6 +199,33 @@ series_of(ng_feed *f, int i, const ng_label *lv, size_t n)
 	}
 	s->sids[s->nsids++] = sid;
 	return sid;
+}
+
+/*
+ * A metric without `by` is one series: when its query, which had no series
+ * (its stand-in got the markers), returns one, that is the stand-in, which
+ * takes its labels, so that the callee sees one series (in a check of one
+ * fetch this never happens: a query has series or a stand-in).
+ */
+static void
+adopt(ng_feed *f, int i, const prom_series *ps)
+{
+	stream *s = &f->st[i];
+	fseries *fs = s->nsids == 1 ? &f->ser[s->sids[0]] : NULL;
+
+	if (!fs || !fs->stand_in || fs->have_real || !ps->nlv || ng_gatefile_metric_by(f->gf, s->metric, 0))
+		return;
+	fs->alias = series_key(i, ps->lv, ps->nlv);
+	if (names_add(&f->bykey, fs->alias, s->sids[0]) >= 0) {
+		free(fs->alias);	/* a series of its own already (cannot be: the stream has one) */
+		fs->alias = NULL;
+		return;
+	}
+	fs->labels = xmalloc(ps->nlv * sizeof *fs->labels);
+	for (size_t j = 0; j < ps->nlv; j++)
+		fs->labels[j] = (ng_label){ xstrdup(ps->lv[j].name), xstrdup(ps->lv[j].value) };
+	fs->nlabels = ps->nlv;
+	fs->stand_in = false;
 }
 
 static int
@@ -462,6 +492,7 @@ check_results(ng_feed *f, fetch *x)
 		int stamp = ++f->stamp;
 		x->sids[k] = xmalloc((r->nseries + 1) * sizeof *x->sids[k]);
 		for (size_t j = 0; j < r->nseries; j++) {
+			adopt(f, x->owner[k], &r->series[j]);
 			int sid = series_of(f, x->owner[k], r->series[j].lv, r->series[j].nlv);
 			if (sid < 0) {
 				sbuf b = { 0 };
@@ -482,8 +513,14 @@ check_results(ng_feed *f, fetch *x)
 			x->sids[k][j] = sid;
 		}
 	}
-	for (int i = 0; i < f->nst; i++)
-		if (x->ends[i] != INT64_MIN && !f->st[i].nsids && series_of(f, i, NULL, 0) < 0) {
+	for (int i = 0; i < f->nst; i++) {
+		if (x->ends[i] == INT64_MIN || f->st[i].nsids)
+			continue;
+		int sid = series_of(f, i, NULL, 0);
+		if (sid >= 0) {
+			f->ser[sid].stand_in = true;
+			continue;
+		}
 			for (int k = 0; k < x->nq; k++)
 				if (x->owner[k] == i && !x->probe[k]) {
 					char *why = sb_fmt("more than %d series (--max-series), counting every query of "
@@ -492,8 +529,8 @@ check_results(ng_feed *f, fetch *x)
 					free(why);
 					break;
 				}
-			return NG_ESERIES;
-		}
+		return NG_ESERIES;
+	}
 	return 0;
 }
 

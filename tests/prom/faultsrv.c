@@ -10,6 +10,8 @@
  *             (/api/v1/series: one label set for ok, two and warn, none for empty)
  *   late      no series; /api/v1/series: none the first time a selector is asked, then one
  *             (a series that appears after the watch began)
+ *   appear    no series the first time a query is seen (query_range), then ok: a series with
+ *             labels that appears after the watch began
  *   warn      ok, with a warning and an info
  *   500       HTTP 500, text            503       HTTP 503 with an error envelope
  *   429       429 (Retry-After: 0) the first time a query is seen, then ok
@@ -26,6 +28,8 @@
  *   pods      N series {pod="p-1"} .. {pod="p-N"}, N the query's number (else 1), the value of p-i i
  *   churn     two series, {pod="a"} at the times t where t mod 2s < 1s, {pod="b"} at the others,
  *             each the query's number (else 1): pods come and go
+ *   odd       pods, whose labels need escaping: a value with '"', '\\' and a newline, a value in
+ *             UTF-8, a name with a dot (Prometheus 3)
  *   auth      ok with "Authorization: Bearer s3cret-token" and "X-Scope-OrgID: team",
  *             else 401 echoing the Authorization header it got
  *   basic     ok with basic auth user:pa55word, else 401 echoing it
@@ -185,7 +189,7 @@ field(const char *body, const char *name, char *out, size_t size)
 /* A matrix of nseries series over [start, end] by step (seconds); saw: the value is t modulo it. */
 /* A matrix of several series with a pod label: mode pods or churn. */
 static char *
-pods(const char *q, double start, double end, double step, bool churn)
+pods(const char *q, double start, double end, double step, bool churn, bool odd)
 {
 	size_t cap = 1 << 16, len = 0;
 	char *b = malloc(cap);
@@ -201,7 +205,11 @@ pods(const char *q, double start, double end, double step, bool churn)
 		int first = 1;
 		if (cap - len < 128)
 			b = realloc(b, cap *= 2);
-		if (churn)
+		if (odd)
+			len += (size_t)snprintf(b + len, cap - len, "%s{\"metric\":{\"k8s.node\":\"n%d\",\"pod\":\"%s\"},"
+						"\"values\":[", any ? "," : "", s, s == 0 ? "a\\\"b\\\\c\\nd" :
+						s == 1 ? "\xc3\xa9t\xc3\xa9" : "p-3");
+		else if (churn)
 			len += (size_t)snprintf(b + len, cap - len, "%s{\"metric\":{\"pod\":\"%s\"},\"values\":[",
 						any ? "," : "", s ? "b" : "a");
 		else
@@ -337,6 +345,11 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 		nanosleep(&ts, NULL);
 		strcpy(mode, "ok");
 	}
+	if (strcmp(mode, "appear") == 0) {
+		size_t pl = strlen(path);
+		bool series = pl >= 14 && strcmp(path + pl - 14, "/api/v1/series") == 0;
+		strcpy(mode, series || !first_time("appear", q) ? "ok" : "empty");
+	}
 	if (strcmp(mode, "late") == 0) {
 		size_t pl = strlen(path);
 		bool series = pl >= 14 && strcmp(path + pl - 14, "/api/v1/series") == 0;
@@ -358,12 +371,12 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 		free(m);
 		return r;
 	}
-	if (strcmp(mode, "pods") == 0 || strcmp(mode, "churn") == 0) {
+	if (strcmp(mode, "pods") == 0 || strcmp(mode, "churn") == 0 || strcmp(mode, "odd") == 0) {
 		size_t pl = strlen(path);
 		if (pl >= 14 && strcmp(path + pl - 14, "/api/v1/series") == 0)
 			return respond(fd, 200, "application/json", "{\"status\":\"success\",\"data\":"
 				       "[{\"__name__\":\"x\"}]}", NULL);
-		m = pods(q, start, end, step, strcmp(mode, "churn") == 0);
+		m = pods(q, start, end, step, strcmp(mode, "churn") == 0, strcmp(mode, "odd") == 0);
 		r = respond(fd, 200, "application/json", m, NULL);
 		free(m);
 		return r;

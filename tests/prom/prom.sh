@@ -117,6 +117,17 @@ else
 	ngt check "$pdir/pods.gate" --prometheus "$F/pods" $at >"$pdir/live.json" 2>/dev/null
 	ngt check "$pdir/pods.gate" --input "$pdir/rec.prom" >"$pdir/replay.json" 2>"$pdir/err"
 	if cmp -s "$pdir/live.json" "$pdir/replay.json"; then ok; else bad "prom: by: record: replay differs"; diff "$pdir/live.json" "$pdir/replay.json" >&2; fi
+	# labels that need escaping, and a name that needs quoting, written so that they read back the same
+	want_exit "by: record escapes labels" 0 - -- record "$pdir/pods.gate" --prometheus "$F/odd" $at
+	cp "$pdir/out" "$pdir/rec.prom"
+	if grep -qxF 'm{"k8s.node"="n0",pod="a\"b\\c\nd"} 1 1700000000000' "$pdir/rec.prom" &&
+	   grep -qxF 'm{"k8s.node"="n1",pod="été"} 2 1700000000000' "$pdir/rec.prom"; then ok; else
+		bad "prom: by: record: escaped labels"; grep 1700000000000 "$pdir/rec.prom" >&2; fi
+	ngt check "$pdir/pods.gate" --prometheus "$F/odd" $at >"$pdir/live.json" 2>/dev/null
+	ngt check "$pdir/pods.gate" --input "$pdir/rec.prom" >"$pdir/replay.json" 2>"$pdir/err"
+	if cmp -s "$pdir/live.json" "$pdir/replay.json" &&
+	   [ "$(jq -r '.metrics[0].series[2].labels.pod' "$pdir/live.json")" = 'a"b\c
+d' ]; then ok; else bad "prom: by: escaped labels: replay differs"; diff "$pdir/live.json" "$pdir/replay.json" >&2; fi
 	# --max-series: the feed keeps no more series than the check may have, whatever the server sends
 	want_exit "--max-series exceeded" 14 "metric m: more than 2 series (--max-series), counting every query of the check: this one returned 3: {pod=\"p-1\"}, {pod=\"p-2\"}, {pod=\"p-3\"} (query: 3)" -- \
 		check "$pdir/pods.gate" --prometheus "$F/pods" $at --max-series 2
@@ -425,6 +436,11 @@ at $wat: watch $wl, check $cl"
 	if [ "$(head -n 1 "$pdir/out" | jq -r '[(.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "d 1" ] &&
 	   [ "$(sed -n 2p "$pdir/out" | jq -r '[(.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "d,t 0" ]; then
 		ok; else bad "prom: watch: a late series"; cat "$pdir/out" >&2; fi
+	# a metric without `by` whose series, labels and all, comes after the watch began: one series still
+	printf '%s\n' 'metric a = `0.25`' 'gate g {' '  step 500ms' '  window 1s' '  go when a < 1' '}' >"$pdir/wapp.gate"
+	want_exit "watch: a series with labels that comes late" 0 - -- watch "$pdir/wapp.gate" --prometheus "$F/appear"
+	if [ "$(jq -r .verdict "$pdir/out" | tr '\n' ' ')" = "inconclusive go go " ]; then ok; else
+		bad "prom: watch: a late series with labels"; cat "$pdir/out" >&2; fi
 	want_exit "watch --format human: defaults" 18 - -- \
 		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms --format human
 	case $(head -n 1 "$pdir/out") in *"g: inconclusive [go=unknown] d=0 t=- (default: d)") ok ;; *) bad "prom: watch human: default"; cat "$pdir/out" >&2 ;; esac
