@@ -4,14 +4,15 @@
 # `promtool test rules` first has an alert instance of `m > 0.5` with `for: D` firing, or
 # neither ever.
 #
-# Sourced by tests/run.sh (it uses ng, ok, bad, $tmp, $CC): seeds 1 to DIFF_CASES (100), one test
-# each, and the lookback's edge (gen edge).  Or alone, to rerun cases, keeping their files in
-# DIFF_KEEP (default /tmp/novagate-diff/SEED):
+# Sourced by tests/run.sh (it uses ng, ok, bad, $tmp, $CC): seeds 1 to DIFF_CASES (100; 5 with
+# NG_VALGRIND=1), one test each, and the lookback's edge (gen edge).  Or alone, to rerun cases,
+# keeping their files in DIFF_KEEP (default /tmp/novagate-diff/SEED):
 #   NOVAGATE=build/novagate sh tests/diff/diff.sh SEED... [edge]
 # Skipped, with a notice, without promtool.
 if command -v ok >/dev/null 2>&1; then
 	df_alone=0
-	df_seeds="$(i=1; while [ $i -le "${DIFF_CASES:-100}" ]; do echo $i; i=$((i + 1)); done) edge"
+	df_count=100; [ "${NG_VALGRIND:-0}" = 1 ] && df_count=5	# valgrind is slow: a few cases
+	df_seeds="$(i=1; while [ $i -le "${DIFF_CASES:-$df_count}" ]; do echo $i; i=$((i + 1)); done) edge"
 	df_dir=$tmp/diff
 else	# run alone
 	set -u
