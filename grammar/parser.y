@@ -115,6 +115,7 @@ rule(parser *p, ast_gate *g, enum rule_kind k, diag_span kw, const char *name,
 	const char *str;
 	ast_node *node;
 	struct ast_metric *metric;
+	struct ast_label *labels;
 	ast_node *args[AST_MAXARGS + 1];
 }
 
@@ -128,6 +129,7 @@ rule(parser *p, ast_gate *g, enum rule_kind k, diag_span kw, const char *name,
 
 %type <node> expr number duration signed_number
 %type <metric> metric_head
+%type <labels> labels
 %type <str> rule_name
 %type <node> call
 %type <args> args
@@ -182,7 +184,7 @@ item
 	| error
 	;
 
-/* metric NAME = `query` [baseline `query`] [default NUMBER] [unit WORD] */
+/* metric NAME [by (LABEL, ...)] = `query` [baseline `query`] [default NUMBER] [unit WORD] */
 metric_head
 	: METRIC IDENT '=' QUERY {
 		$$ = ast_add_metric(p->f);
@@ -191,6 +193,22 @@ metric_head
 		$$->q[0].text = $4;
 		$$->q[0].span = @4;
 	}
+	| METRIC IDENT IDENT '(' labels ')' '=' QUERY {
+		$$ = ast_add_metric(p->f);
+		$$->name = $2;
+		$$->span = @2;
+		$$->q[0].text = $8;
+		$$->q[0].span = @8;
+		$$->by = $5;
+		$$->by_span = @5;
+		if (strcmp($3, "by") != 0)	/* by is a word only here: a metric may be named by */
+			diag_error(p->d, @3, "expected '=' or 'by' after the metric's name, found '%s'", $3);
+	}
+	;
+/* labels -> IDENT {, IDENT} */
+labels
+	: IDENT			{ $$ = ast_add_label(p->f, NULL, $1, @1); }
+	| labels ',' IDENT	{ $$ = ast_add_label(p->f, $1, $3, @3); }
 	;
 
 metric_opts

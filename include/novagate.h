@@ -230,6 +230,8 @@ typedef struct ng_label {
 /* At most this many series a check (all metrics and baselines together), unless set otherwise. */
 #define NG_MAX_SERIES_DEFAULT 10000
 void ng_check_set_max_series(ng_check *c, int max);
+/* How many series of a quantifier's decision a report names (default 5; the count says how many in all). */
+void ng_check_set_report_series(ng_check *c, int n);
 /*
  * The series of a metric (or of its baseline) that has these labels, made
  * when first seen: a handle >= 0 for ng_check_push_to(), or -1 with an

@@ -132,6 +132,18 @@ ast_add_rule(ast_file *f, ast_gate *g)
 	return &g->rules[g->nrules++];
 }
 
+ast_label *
+ast_add_label(ast_file *f, ast_label *list, const char *name, diag_span span)
+{
+	ast_label *l = ast_alloc(f, sizeof *l), **end = &list;
+
+	*l = (ast_label){ .name = name, .span = span };
+	while (*end)	/* a by list is short */
+		end = &(*end)->next;
+	*end = l;
+	return list;
+}
+
 diag_span
 ast_join(diag_span a, diag_span b)
 {

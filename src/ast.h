@@ -48,7 +48,13 @@ enum ast_type { TY_NONE, TY_NUM, TY_BOOL, TY_DUR };
 
 #define AST_MAXARGS 3
 
-enum ast_fn { FN_AVG, FN_MIN, FN_MAX, FN_LAST, FN_DELTA, FN_QUANTILE, FN_RATE, FN_INCREASE };
+enum ast_fn {
+	FN_AVG, FN_MIN, FN_MAX, FN_LAST, FN_DELTA, FN_QUANTILE, FN_RATE, FN_INCREASE,
+	/* across the series of a set (populations): quantifiers, then reducers */
+	FN_ANY, FN_ALL, FN_COUNT, FN_FRACTION, FN_PRESENT, FN_SMIN, FN_SMAX, FN_SAVG, FN_SSUM,
+	FN__N
+};
+#define FN_IS_ACROSS(fn) ((fn) >= FN_ANY)
 
 /*
  * The small fields in bytes, after the wide ones: a big file has ~8 nodes
@@ -70,7 +76,9 @@ struct ast_node {
 	enum unit unit : 8;		/* a value's unit, UNIT_NONE when not known */
 	bool relpct;			/* A_NUM: a percentage relative to the left operand */
 	bool isconst;			/* a value known at compile time: num holds it */
+	bool set;			/* one value or condition per series (a metric with `by`) */
 	int metric;			/* A_METRIC, A_BASELINE: index into metrics */
+	int by;				/* set: a metric whose `by` identifies the series */
 	double num;			/* A_NUM value, or duration in ms */
 };
 
@@ -90,9 +98,18 @@ typedef struct ast_query {
 	pq_query *pq;			/* final, parsed; NULL when substitution failed */
 } ast_query;
 
+/* A label of a metric's `by`, in a list in the order written. */
+typedef struct ast_label {
+	const char *name;
+	diag_span span;
+	struct ast_label *next;
+} ast_label;
+
 typedef struct ast_metric {
 	const char *name;
 	diag_span span;
+	ast_label *by;			/* `by (LABEL, ...)`, or NULL: one series */
+	diag_span by_span;
 	ast_query q[2];			/* [0] the metric's own, [1] its baseline's */
 	ast_node *dflt;			/* default literal, or NULL */
 	const char *unit_word;		/* `unit WORD`, or NULL */
@@ -151,6 +168,8 @@ ast_param *ast_add_param(ast_file *f);
 ast_metric *ast_add_metric(ast_file *f);
 ast_gate *ast_add_gate(ast_file *f);
 ast_rule *ast_add_rule(ast_file *f, ast_gate *g);
+/* list with name appended (list NULL: a new one); returns the list. */
+ast_label *ast_add_label(ast_file *f, ast_label *list, const char *name, diag_span span);
 
 /* The span from the start of a to the end of b. */
 diag_span ast_join(diag_span a, diag_span b);

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "eval.h"
 #include "names.h"
+#include "population.h"
 #include "program.h"
 #include "report.h"
 #include "sbuf.h"
@@ -22,12 +23,32 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A handle of ng_check_series: member m of population s. */
+typedef struct handle {
+	int s, m;
+} handle;
+
+/* A text sample's name_id and labels_id, and the handle of the series they name. */
+typedef struct seen_slot {
+	uint64_t name_id, labels_id;	/* 0: empty */
+	int h;
+	bool stale;
+} seen_slot;
+
 struct ng_check {
 	const program *p;
 	int gate;		/* -1: all */
-	series *ss;		/* SERIES_OF(metric, baseline) */
+	population *ps;		/* SERIES_OF(metric, baseline) */
+	keyset keys;		/* the identities of the series of metrics with `by` */
+	handle *h;		/* every series, in the order met */
+	int nh, caph;
+	int *plain;		/* per population: the handle of its series without labels, or -1 */
+	int max_series;
+	int ntop;		/* deciding series a quantifier reports */
+	seen_slot *seen;	/* text samples' series by their ids: open addressing, half full at most */
+	size_t capseen, nseen;
+	sbuf lbuf, kbuf;	/* a sample's labels and identity, as text */
 	bool *wanted;		/* read by an evaluated gate */
-	char **key;		/* label set of each series' first sample */
 	char **absent;		/* per series: the warning of ng_check_absent, or NULL */
 	size_t *namelen;	/* strlen of each metric's name */
 	names byname;		/* metric names to indices */
@@ -38,8 +59,8 @@ struct ng_check {
 	 * labels_id (see source_text.h; tname 0: none): its metric (-1: read by
 	 * no evaluated gate), baseline and stale labels */
 	uint64_t tname, tlabels;
-	int tmetric;
-	bool tbaseline, tstale;
+	int tmetric, thandle;
+	bool tstale;
 	const char *path;	/* of the input being read */
 	int64_t now;		/* the time of samples without a timestamp */
 	ng_diags *diags;
@@ -149,9 +170,12 @@ ng_check_new(const ng_gatefile *gf, int gate)
 
 	c->p = p;
 	c->gate = gate;
-	c->ss = xcalloc((size_t)nseries, sizeof *c->ss);
+	c->ps = xcalloc((size_t)nseries, sizeof *c->ps);
+	c->plain = xmalloc((size_t)nseries * sizeof *c->plain);
 	c->wanted = xcalloc((size_t)nseries, sizeof *c->wanted);
-	c->key = xcalloc((size_t)nseries, sizeof *c->key);
+	c->max_series = NG_MAX_SERIES_DEFAULT;
+	c->ntop = 5;
+	keyset_init(&c->keys);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
 	c->absent = xcalloc((size_t)nseries, sizeof *c->absent);
 	names_init(&c->byname, (size_t)p->nmetrics);
@@ -173,8 +197,10 @@ ng_check_new(const ng_gatefile *gf, int gate)
 				keep[rd->series] = rd->reach;
 		}
 	}
-	for (int s = 0; s < nseries; s++)
-		series_init(&c->ss[s], keep[s]);
+	for (int s = 0; s < nseries; s++) {
+		pop_init(&c->ps[s], keep[s]);
+		c->plain[s] = -1;
+	}
 	free(keep);
 	c->last = -1;
 	return c;
@@ -186,18 +212,21 @@ ng_check_free(ng_check *c)
 	if (!c)
 		return;
 	for (int s = 0; s < 2 * c->p->nmetrics; s++) {
-		series_free(&c->ss[s]);
-		free(c->key[s]);
-	}
-	for (int s = 0; s < 2 * c->p->nmetrics; s++)
+		pop_free(&c->ps[s]);
 		free(c->absent[s]);
+	}
 	free(c->absent);
 	for (int i = 0; i < c->nres; i++)
 		gate_result_free(&c->res[i]);
 	free(c->res);
-	free(c->ss);
+	free(c->ps);
+	free(c->plain);
+	free(c->h);
+	free(c->seen);
+	free(c->lbuf.s);
+	free(c->kbuf.s);
+	keyset_free(&c->keys);
 	free(c->wanted);
-	free(c->key);
 	free(c->namelen);
 	names_free(&c->byname);
 	free(c);
@@ -216,22 +245,169 @@ ng_check_set_at(ng_check *c, int64_t at_ms)
 	c->has_at = true;
 }
 
+void
+ng_check_set_max_series(ng_check *c, int max)
+{
+	c->max_series = max > 0 ? max : 1;
+}
+
+void
+ng_check_set_report_series(ng_check *c, int n)
+{
+	c->ntop = n > 0 ? n : 0;
+}
+
+/* Is the label one a series is not named by (text input's markers, and a baseline's role)? */
+static bool
+not_a_label(const char *name, size_t nlen, const char *value, size_t vlen)
+{
+	return (nlen == 4 && vlen == 8 && memcmp(name, "role", 4) == 0 && memcmp(value, "baseline", 8) == 0) ||
+	       (nlen == 9 && memcmp(name, "__stale__", 9) == 0) || (nlen == 10 && memcmp(name, "__absent__", 10) == 0) ||
+	       (nlen == 8 && memcmp(name, "__name__", 8) == 0);
+}
+
+/* name="value", escaped as the exposition format does. */
+static void
+put_label(sbuf *b, const char *name, size_t nlen, const char *value, size_t vlen)
+{
+	sb_add(b, name, nlen);
+	sb_add(b, "=\"", 2);
+	for (size_t j = 0; j < vlen; j++) {
+		char ch = value[j];
+		if (ch == '"' || ch == '\\' || ch == '\n') {
+			sb_add(b, "\\", 1);
+			ch = ch == '\n' ? 'n' : ch;
+		}
+		sb_add(b, &ch, 1);
+	}
+	sb_add(b, "\"", 1);
+}
+
+/*
+ * The series of metric (baseline b) with labels l[0..n): c->lbuf gets its
+ * labels as text ({a="b",...}), c->kbuf its identity (the `by` labels'
+ * values, in the order of the `by`); then its member, made when new.  A
+ * handle, or -1 after an error of code in c->diags at where.
+ */
+static int
+series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where where, ng_errcode code)
+{
+	const prog_metric *pm = &c->p->metrics[m];
+	int s = SERIES_OF(m, b);
+	population *P = &c->ps[s];
+	bool blank = true;
+
+	c->lbuf.len = c->kbuf.len = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (not_a_label(l[i].name, l[i].name_len, l[i].value, l[i].value_len))
+			continue;
+		sb_add(&c->lbuf, c->lbuf.len ? "," : "{", 1);
+		put_label(&c->lbuf, l[i].name, l[i].name_len, l[i].value, l[i].value_len);
+	}
+	if (c->lbuf.len)
+		sb_add(&c->lbuf, "}", 1);
+	sb_add(&c->lbuf, "", 0);
+	for (int j = 0; j < pm->nby; j++) {
+		size_t len = strlen(pm->by[j]), i;
+		for (i = 0; i < n && !(l[i].name_len == len && memcmp(l[i].name, pm->by[j], len) == 0); i++)
+			;
+		sb_add(&c->kbuf, j ? "," : "{", 1);
+		put_label(&c->kbuf, pm->by[j], len, i < n ? l[i].value : "", i < n ? l[i].value_len : 0);
+		blank &= i == n || l[i].value_len == 0;
+	}
+	if (pm->nby)
+		sb_add(&c->kbuf, "}", 1);
+	int key = pm->by ? keyset_intern(&c->keys, c->kbuf.s ? c->kbuf.s : "", c->kbuf.len) : 0;
+	int i = pm->by ? pop_find(P, key) : P->n ? 0 : -1;
+	const char *what = b ? "the baseline of " : "";
+	if (i >= 0 && strcmp(P->m[i].labels, c->lbuf.s) == 0)
+		return P->m[i].h;
+	if (i >= 0 && !pm->by) {
+		err_add(c->diags, NG_SEV_ERROR, code, where,
+			"a second series for %s%s: %s%s (the first was %s%s); declare `metric %s by (LABEL, ...)` "
+			"to read each series, or aggregate them in the query", what, pm->name, pm->name,
+			*c->lbuf.s ? c->lbuf.s : "{}", pm->name, *P->m[i].labels ? P->m[i].labels : "{}", pm->name);
+		err_set_metric(c->diags, pm->name);
+		return -1;
+	}
+	if (i >= 0) {
+		err_add(c->diags, NG_SEV_ERROR, code, where,
+			"two series of %s%s with the identity %s: %s%s and %s%s; with `by`, a metric has one series "
+			"an identity: aggregate the others away in the query", what, pm->name, c->kbuf.s, pm->name,
+			P->m[i].labels, pm->name, c->lbuf.s);
+		err_set_metric(c->diags, pm->name);
+		return -1;
+	}
+	if (c->nh >= c->max_series) {
+		err_add(c->diags, NG_SEV_ERROR, code, where,
+			"more than %d series (--max-series): %s%s%s is one too many", c->max_series, what,
+			pm->name, c->lbuf.s);
+		err_set_metric(c->diags, pm->name);
+		return -1;
+	}
+	if (c->nh == c->caph)
+		c->h = xrealloc(c->h, (size_t)(c->caph = c->caph ? 2 * c->caph : 16) * sizeof *c->h);
+	c->h[c->nh] = (handle){ s, pop_add(P, key, blank, xstrdup(c->lbuf.s)) };
+	P->m[c->h[c->nh].m].h = c->nh;
+	if (!c->lbuf.s[0])
+		c->plain[s] = c->nh;
+	return c->nh++;
+}
+
+int
+ng_check_series(ng_check *c, int metric, bool baseline, const ng_label *labels, size_t n, ng_diags *d)
+{
+	if (metric < 0 || metric >= c->p->nmetrics)
+		return err_fail(d, NG_EUSAGE, NULL, "no metric %d in %s", metric, c->p->path), -1;
+	text_label *l = xmalloc((n + 1) * sizeof *l);
+	for (size_t i = 0; i < n; i++)
+		l[i] = (text_label){ labels[i].name, labels[i].value, strlen(labels[i].name), strlen(labels[i].value) };
+	ng_diags *keep = c->diags;
+	c->diags = d;
+	int h = series_of(c, metric, baseline, l, n, ERR_FILE(c->p->path), NG_ESERIES);
+	c->diags = keep;
+	free(l);
+	return h;
+}
+
+int
+ng_check_push_to(ng_check *c, int h, int64_t t, double v)
+{
+	/* far enough from the int64 limits that no window arithmetic overflows */
+	if (t < NG_MIN_TIME_MS || t > NG_MAX_TIME_MS)
+		return NG_PUSH_RANGE;
+	if (h < 0 || h >= c->nh)
+		return -1;
+	population *P = &c->ps[c->h[h].s];
+	if (!c->wanted[c->h[h].s] || (c->has_at && t > c->at))
+		return 0;
+	if (series_push(&P->m[c->h[h].m].s, t, v) < 0)
+		return -1;
+	P->count += !series_is_stale(v);
+	if (!c->any || t > c->newest)
+		c->newest = t;
+	c->any = true;
+	return 0;
+}
+
 int
 ng_check_push(ng_check *c, int metric, bool baseline, int64_t t, double v)
 {
 	int s = SERIES_OF(metric, baseline);
 
-	/* far enough from the int64 limits that no window arithmetic overflows */
 	if (t < NG_MIN_TIME_MS || t > NG_MAX_TIME_MS)
 		return NG_PUSH_RANGE;
 	if (!c->wanted[s] || (c->has_at && t > c->at))
 		return 0;
-	if (series_push(&c->ss[s], t, v) < 0)
-		return -1;
-	if (!c->any || t > c->newest)
-		c->newest = t;
-	c->any = true;
-	return 0;
+	if (c->plain[s] < 0) {
+		ng_diags *keep = c->diags;
+		c->diags = NULL;	/* no place to say it but the -1 */
+		int h = series_of(c, metric, baseline, NULL, 0, ERR_NOWHERE, NG_ESERIES);
+		c->diags = keep;
+		if (h < 0)
+			return -1;	/* another series had come first */
+	}
+	return ng_check_push_to(c, c->plain[s], t, v);
 }
 
 static int
@@ -262,120 +438,135 @@ is_absent_label(const text_label *l)
 	return strcmp(l->name, "__absent__") == 0;
 }
 
-/* The label set without role="baseline" (and __stale__), as text: {a="b",c="d"}, escaped. */
-static char *
-labelkey(const text_sample *s)
+static size_t
+seen_hash(uint64_t name_id, uint64_t labels_id, size_t cap)
 {
-	size_t cap = 64, n = 0;
-	char *k = xmalloc(cap);
+	uint64_t h = (name_id * 0x9e3779b97f4a7c15u) ^ labels_id;
 
-#define PUT(ch) do { if (n + 2 > cap) k = xrealloc(k, cap *= 2); k[n++] = (ch); } while (0)
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	return (size_t)h & (cap - 1);
+}
+
+static seen_slot *
+seen_find(const ng_check *c, uint64_t name_id, uint64_t labels_id)
+{
+	for (size_t i = seen_hash(name_id, labels_id, c->capseen);; i = (i + 1) & (c->capseen - 1)) {
+		seen_slot *e = &c->seen[i];
+		if (!e->name_id || (e->name_id == name_id && e->labels_id == labels_id))
+			return e;
+	}
+}
+
+/* Remember that the text sample's ids name series h (read samples only: as many as there are series). */
+static void
+seen_add(ng_check *c, const text_sample *s, int h, bool stale)
+{
+	if (!s->name_id || !s->labels_id)
+		return;
+	if (2 * (c->nseen + 1) > c->capseen) {
+		seen_slot *old = c->seen;
+		size_t cap = c->capseen;
+		c->capseen = cap ? 2 * cap : 64;
+		c->seen = xcalloc(c->capseen, sizeof *c->seen);
+		for (size_t i = 0; i < cap; i++)
+			if (old[i].name_id)
+				*seen_find(c, old[i].name_id, old[i].labels_id) = old[i];
+		free(old);
+	}
+	seen_slot *e = seen_find(c, s->name_id, s->labels_id);
+	if (!e->name_id)
+		c->nseen++;
+	*e = (seen_slot){ s->name_id, s->labels_id, h, stale };
+}
+
+/*
+ * The series a text sample is of: its handle, -1 for a sample no
+ * evaluated gate reads, -2 after an error (in c->diags) or a record of
+ * the server's that is no sample (__absent__, ng_check_absent).
+ */
+static int
+text_series(ng_check *c, const text_sample *s, bool *stale)
+{
+	const text_label *absent = NULL;
+	bool baseline = false;
+	int m;
+
+	*stale = false;
+	if (s->name_id && s->name_id == c->tname && s->labels_id == c->tlabels) {
+		*stale = c->tstale;	/* the name and labels of the previous sample */
+		return c->thandle;
+	}
+	if (c->capseen && s->name_id && s->labels_id) {
+		const seen_slot *e = seen_find(c, s->name_id, s->labels_id);
+		if (e->name_id) {
+			*stale = e->stale;
+			return e->h;
+		}
+	}
+	if ((m = metric_of(c, s->name, s->name_len)) < 0)
+		return -1;	/* not a metric of this gate file */
 	for (size_t i = 0; i < s->nlabels; i++) {
 		const text_label *l = &s->labels[i];
-		if ((l->name_len == 4 && l->value_len == 8 && memcmp(l->name, "role", 4) == 0 &&
-		     memcmp(l->value, "baseline", 8) == 0) || is_stale_label(l))
-			continue;
-		char sep = n ? ',' : '{';
-		PUT(sep);
-		for (size_t j = 0; j < l->name_len; j++)
-			PUT(l->name[j]);
-		PUT('=');
-		PUT('"');
-		for (size_t j = 0; j < l->value_len; j++) {
-			char ch = l->value[j];
-			if (ch == '"' || ch == '\\' || ch == '\n')
-				PUT('\\');
-			PUT(ch == '\n' ? 'n' : ch);
-		}
-		PUT('"');
+		if (l->name_len == 4 && l->value_len == 8 && memcmp(l->name, "role", 4) == 0 &&
+		    memcmp(l->value, "baseline", 8) == 0)
+			baseline = true;
+		*stale |= is_stale_label(l);
+		if (is_absent_label(l))
+			absent = l;
 	}
-	if (n)
-		PUT('}');
-#undef PUT
-	k[n] = '\0';
-	return k;
+	if (absent) {	/* a record of the server's, not a sample */
+		char *sel = xstrndup(absent->value, absent->value_len);
+		ng_check_absent(c, m, baseline, sel);
+		free(sel);
+		return -2;
+	}
+	if (!c->wanted[SERIES_OF(m, baseline)])
+		return -1;	/* read by no evaluated gate */
+	int h = series_of(c, m, baseline, s->labels, s->nlabels, ERR_LINE(c->path, s->line, 1), NG_EINPUT);
+	if (h >= 0)
+		seen_add(c, s, h, *stale);
+	return h < 0 ? -3 : h;
 }
 
 static int
 on_sample(void *ctx, const text_sample *s)
 {
 	ng_check *c = ctx;
-	int m;
-	bool baseline, stale;
+	bool stale;
+	int h = text_series(c, s, &stale);
 
-	if (s->name_id && s->name_id == c->tname && s->labels_id == c->tlabels) {
-		/* the name and labels of the previous sample, which passed what follows */
-		if ((m = c->tmetric) < 0)
-			return 0;
-		baseline = c->tbaseline;
-		stale = c->tstale;
+	if (h == -3)
+		return NG_EINPUT;
+	if (s->name_id && s->labels_id && h != -2) {
+		c->tname = s->name_id;
+		c->tlabels = s->labels_id;
+		c->thandle = h;
+		c->tstale = stale;
 	} else {
-		c->tname = 0;	/* what follows may change what it found */
-		m = metric_of(c, s->name, s->name_len);
-		baseline = stale = false;
-		const text_label *absent = NULL;
-		for (size_t i = 0; m >= 0 && i < s->nlabels; i++) {
-			const text_label *l = &s->labels[i];
-			if (l->name_len == 4 && l->value_len == 8 && memcmp(l->name, "role", 4) == 0 &&
-			    memcmp(l->value, "baseline", 8) == 0)
-				baseline = true;
-			stale |= is_stale_label(l);
-			if (is_absent_label(l))
-				absent = l;
-		}
-		if (m >= 0 && absent) {	/* a record of the server's, not a sample */
-			char *sel = xstrndup(absent->value, absent->value_len);
-			ng_check_absent(c, m, baseline, sel);
-			free(sel);
-			return 0;
-		}
-		int si = SERIES_OF(m, baseline);
-		if (m >= 0 && !c->wanted[si])
-			m = -1;	/* read by no evaluated gate */
-		/* one series per metric: a second label set would make the value ambiguous */
-		bool plain = s->nlabels == (size_t)baseline + stale;
-		if (m >= 0 && !(plain && c->key[si] && !*c->key[si])) {
-			char *key = labelkey(s);
-			if (!c->key[si]) {
-				c->key[si] = key;
-			} else if (strcmp(c->key[si], key) != 0) {
-				err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, s->line, 1),
-					"a second series for %s%s: %s%s (the first was %s%s)",
-					baseline ? "the baseline of " : "", c->p->metrics[m].name,
-					s->name, *key ? key : "{}", s->name, *c->key[si] ? c->key[si] : "{}");
-				err_set_metric(c->diags, c->p->metrics[m].name);
-				free(key);
-				return NG_EINPUT;
-			} else {
-				free(key);
-			}
-		}
-		if (s->name_id && s->labels_id) {
-			c->tname = s->name_id;
-			c->tlabels = s->labels_id;
-			c->tmetric = m;
-			c->tbaseline = baseline;
-			c->tstale = stale;
-		}
-		if (m < 0)
-			return 0;	/* not a metric of this gate file, or not read */
+		c->tname = 0;
 	}
-	int si = SERIES_OF(m, baseline);
+	if (h < 0)
+		return 0;	/* not read, or not a sample */
 	int64_t t = s->has_ts ? s->ts_ms : c->now;
-	int r = ng_check_push(c, m, baseline, t, stale ? series_stale_nan() : s->value);
+	int r = ng_check_push_to(c, h, t, stale ? series_stale_nan() : s->value);
 	if (r == NG_PUSH_RANGE) {
 		return err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, s->line, 1),
 			       "timestamp %lld is out of range (years 1 to 9999 in ms)", (long long)t);
 	}
 	if (r < 0) {
+		const handle *hd = &c->h[h];
+		const pop_member *pm = &c->ps[hd->s].m[hd->m];
+		const char *name = c->p->metrics[SERIES_METRIC(hd->s)].name;
 		char a[40], b[40];
 		util_fmt_time(a, sizeof a, t);
-		util_fmt_time(b, sizeof b, series_newest(&c->ss[si])->t);
+		util_fmt_time(b, sizeof b, series_newest(&pm->s)->t);
 		err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, s->line, 1),
-			"sample of %s%s at %s is not after the previous one (%s); "
+			"sample of %s%s%s at %s is not after the previous one (%s); "
 			"a series' samples must be in time order",
-			baseline ? "the baseline of " : "", c->p->metrics[m].name, a, b);
-		err_set_metric(c->diags, c->p->metrics[m].name);
+			SERIES_IS_BASELINE(hd->s) ? "the baseline of " : "", name, pm->labels, a, b);
+		err_set_metric(c->diags, name);
 		return NG_EINPUT;
 	}
 	return 0;
@@ -439,7 +630,7 @@ ng_check_eval(ng_check *c, int64_t at)
 		if (c->gate >= 0 && gi != c->gate)
 			continue;
 		gate_result *r = &c->res[c->nres++];
-		eval_gate(p, gi, c->ss, at, r);
+		eval_gate(p, gi, c->ps, at, c->ntop, r);
 		if (!any || ng_verdict_worse(r->verdict, worst))
 			worst = r->verdict;
 		any = true;
@@ -457,7 +648,7 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 	if (!selector) {	/* the series came after all */
 		free(c->absent[si]);
 		c->absent[si] = NULL;
-		c->ss[si].nodefault = false;
+		c->ps[si].nodefault = false;
 		return;
 	}
 	if (c->absent[si])
@@ -466,7 +657,7 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 	if (!baseline && pm->has_default) {
 		c->absent[si] = sb_fmt("metric '%s': the server has no series of %s, so its default does not "
 				       "apply: a typo in a metric name or a parameter's value?", pm->name, selector);
-		c->ss[si].nodefault = true;
+		c->ps[si].nodefault = true;
 	} else {
 		c->absent[si] = sb_fmt("%s '%s': no series, and the server has none of %s: a typo in a metric "
 				       "name or a parameter's value?", baseline ? "the baseline of metric" : "metric",
@@ -492,11 +683,13 @@ ng_check_verdict(const ng_check *c, int gate)
 void
 ng_check_report(const ng_check *c, bool human, FILE *out)
 {
+	const report_data view = { c->ps, (const char *const *)c->absent, &c->keys, c->ntop };
+
 	for (int i = 0; i < c->nres; i++) {
 		if (human)
-			report_human(c->p, &c->res[i], c->ss, (const char *const *)c->absent, out);
+			report_human(c->p, &c->res[i], &view, out);
 		else
-			report_json(c->p, &c->res[i], c->ss, (const char *const *)c->absent, out);
+			report_json(c->p, &c->res[i], &view, out);
 	}
 }
 
@@ -518,6 +711,14 @@ ng_gatefile_rule_info(const ng_gatefile *gf, int gate, int rule, ng_rule_info *i
 	const prog_rule *r = &gf->rules[gf->gates[gate].rule0 + rule];
 	*info = (ng_rule_info){ (ng_rule_kind)r->kind, r->name, r->source, r->line };
 	return 0;
+}
+
+const char *
+ng_gatefile_metric_by(const ng_gatefile *gf, int metric, int i)
+{
+	if (metric < 0 || metric >= gf->nmetrics || i < 0 || i >= gf->metrics[metric].nby)
+		return NULL;
+	return gf->metrics[metric].by[i];
 }
 
 bool
@@ -561,7 +762,9 @@ ng_check_value(const ng_check *c, int gate, int metric, bool baseline, double *v
 	if (!r || metric < 0 || metric >= c->p->nmetrics || !c->wanted[SERIES_OF(metric, baseline)])
 		return -1;
 	int64_t sampled;	/* as the report's value */
-	return eval_value(c->p, &c->p->gates[gate], c->ss, metric, baseline, r->at, v, &sampled);
+	if (c->p->metrics[metric].by)
+		return 0;	/* a set: no one value */
+	return eval_value(c->p, &c->p->gates[gate], c->ps, metric, baseline, VM_NOKEY, r->at, v, &sampled);
 }
 
 bool
@@ -584,7 +787,8 @@ ng_check_defaulted(const ng_check *c, int gate, int metric)
 
 	if (!r || metric < 0 || metric >= c->p->nmetrics || !c->wanted[SERIES_OF(metric, false)])
 		return false;
-	return eval_value(c->p, &c->p->gates[gate], c->ss, metric, false, r->at, &v, &sampled) == 1 &&
+	return !c->p->metrics[metric].by &&
+	       eval_value(c->p, &c->p->gates[gate], c->ps, metric, false, VM_NOKEY, r->at, &v, &sampled) == 1 &&
 	       sampled == VM_NEVER;
 }
 
@@ -666,7 +870,11 @@ ng_check_samples(const ng_check *c, int metric, bool baseline)
 {
 	if (metric < 0 || metric >= c->p->nmetrics)
 		return 0;
-	return c->ss[SERIES_OF(metric, baseline)].count;
+	const population *P = &c->ps[SERIES_OF(metric, baseline)];
+	int64_t n = 0;
+	for (int i = 0; i < P->n; i++)
+		n += P->m[i].s.count;
+	return n;
 }
 
 void

@@ -21,6 +21,8 @@ typedef struct compiler {
 	int rule;		/* index of the rule being compiled */
 	int capcmps;		/* p->cmps' room */
 	int capfors;		/* p->fors' room */
+	int capquants;		/* p->quants' room */
+	int quant;		/* the quantifier being compiled, or -1 */
 	int *kslot;		/* constants by their bits: index + 1, 0 empty */
 	int capkslot;		/* a power of two */
 	int *readat;		/* by series: where in p->reads it was last put */
@@ -221,10 +223,64 @@ cmp_slot(compiler *c, const ast_node *n, int op)
 		p->cmps = xrealloc(p->cmps, (size_t)(c->capcmps = c->capcmps ? 2 * c->capcmps : 16) *
 				   sizeof *p->cmps);
 	cmp = &p->cmps[p->ncmps];
-	*cmp = (prog_cmp){ .rule = c->rule, .op = op, .source = cmp_source(c, n->span) };
+	*cmp = (prog_cmp){ .rule = c->rule, .op = op, .quant = c->quant, .source = cmp_source(c, n->span) };
 	metrics_read(n, cmp->metrics, &nm, 3);
 	cmp->metrics[nm] = -1;
 	return p->ncmps++;
+}
+
+static void gen(compiler *c, const ast_node *n);
+
+/* The metrics with `by` a quantifier's body reads, as series, each once. */
+static void
+drivers(const ast_node *n, bool baselines, int **out, int *nout)
+{
+	if ((n->kind == A_METRIC || (baselines && n->kind == A_BASELINE)) && n->set) {
+		int s = SERIES_OF(n->metric, n->kind == A_BASELINE);
+		for (int i = 0; i < *nout; i++)
+			if ((*out)[i] == s)
+				return;
+		*out = xrealloc(*out, (size_t)(*nout + 1) * sizeof **out);
+		(*out)[(*nout)++] = s;
+	}
+	for (int i = 0; i < n->nargs; i++)
+		drivers(n->arg[i], baselines, out, nout);
+}
+
+/* any(C) and the others across series: EACH, the body, QEND. */
+static void
+across(compiler *c, const ast_node *n)
+{
+	program *p = c->p;
+
+	if (p->nquants == c->capquants)
+		p->quants = xrealloc(p->quants, (size_t)(c->capquants = c->capquants ? 2 * c->capquants : 8) *
+				     sizeof *p->quants);
+	int q = p->nquants++;
+	prog_quant *pq = &p->quants[q];
+	*pq = (prog_quant){ .rule = c->rule, .source = cmp_source(c, n->span), .fn = n->fn, .by = n->arg[0]->by,
+			    .cmp0 = p->ncmps, .for0 = p->nfor, .each = p->ncode };
+	drivers(n->arg[0], false, &pq->drivers, &pq->ndrivers);
+	if (!pq->ndrivers)	/* any(baseline(p99) > 1s): the baseline's series */
+		drivers(n->arg[0], true, &pq->drivers, &pq->ndrivers);
+	emit(c, OP_EACH, q, 0, n->span);
+	c->quant = q;
+	gen(c, n->arg[0]);
+	c->quant = -1;
+	pq->qend = p->ncode;
+	pq->ncmp = p->ncmps - pq->cmp0;
+	pq->nfor = p->nfor - pq->for0;
+	emit(c, OP_QEND, q, 0, n->span);
+	c->g->nquant++;
+}
+
+/* A comparison's operand that is count(C) or fraction(C): unknown series make a range of it. */
+static int
+qarg(const compiler *c, const ast_node *n, int sign)
+{
+	if (n->kind == A_CALL && (n->fn == FN_COUNT || n->fn == FN_FRACTION))
+		return sign * (c->p->nquants - 1 + 1);	/* the last quantifier compiled: n's */
+	return 0;
 }
 
 static void
@@ -252,6 +308,10 @@ gen(compiler *c, const ast_node *n)
 		break;
 	}
 	case A_CALL: {
+		if (FN_IS_ACROSS(n->fn)) {
+			across(c, n);
+			break;
+		}
 		const ast_node *s = n->arg[n->fn == FN_QUANTILE];
 		bool b = s->kind == A_BASELINE;
 		int64_t range = n->fn == FN_LAST ? 0 : (int64_t)n->arg[n->nargs - 1]->num;
@@ -274,7 +334,7 @@ gen(compiler *c, const ast_node *n)
 		if (p->nfor == c->capfors)
 			p->fors = xrealloc(p->fors, (size_t)(c->capfors = c->capfors ? 2 * c->capfors : 8) *
 					   sizeof *p->fors);
-		p->fors[p->nfor] = (prog_for){ .rule = c->rule, .source = cmp_source(c, n->span),
+		p->fors[p->nfor] = (prog_for){ .rule = c->rule, .quant = c->quant, .source = cmp_source(c, n->span),
 					       .dur = (int64_t)n->arg[1]->num };
 		emit(c, OP_FOR, p->nfor++, (int64_t)n->arg[1]->num, n->span);
 		break;
@@ -289,13 +349,19 @@ gen(compiler *c, const ast_node *n)
 		double factor;
 
 		gen(c, n->arg[0]);
+		int qa = qarg(c, n->arg[0], 1);
 		if (ast_relative(n, &factor)) {	/* x + 20% is x * 1.2 */
 			emit(c, OP_CONST, konst(c, factor), 0, n->arg[1]->span);
 			emit(c, OP_MUL, 0, 0, n->span);
 			break;
 		}
 		gen(c, n->arg[1]);
-		emit(c, op, op_info[op].a == OPND_CMP ? cmp_slot(c, n, op) : 0, 0, n->span);
+		if (!qa)
+			qa = qarg(c, n->arg[1], -1);
+		if (op_info[op].a == OPND_CMP)
+			emit(c, op, cmp_slot(c, n, op), qa, n->span);
+		else
+			emit(c, op, 0, 0, n->span);
 		break;
 	}
 	}
@@ -310,7 +376,7 @@ gate(compiler *c, const ast_gate *ag)
 	*g = (prog_gate){
 		.name = ag->name, .line = line_of(c, ag->span.off), .step = ag->step, .window = ag->window,
 		.lookback = ag->lookback, .rule0 = p->nrules, .nrules = ag->nrules,
-		.code = p->ncode, .cmp0 = p->ncmps, .for0 = p->nfor, .read0 = p->nreads,
+		.code = p->ncode, .cmp0 = p->ncmps, .for0 = p->nfor, .read0 = p->nreads, .quant0 = p->nquants,
 	};
 	c->g = g;
 	c->depth = c->maxdepth = 0;
@@ -395,7 +461,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 	}
 
 	ast_file *f = p->ast;
-	compiler c = { .p = p, .d = &d };
+	compiler c = { .p = p, .d = &d, .quant = -1 };
 
 	p->prometheus = f->prometheus;
 	p->nmetrics = f->nmetrics;
@@ -406,6 +472,14 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 			.name = am->name, .query = am->q[0].final, .bquery = am->q[1].final,
 			.has_default = am->dflt != NULL, .dflt = am->dflt ? am->dflt->num : 0,
 		};
+		for (const ast_label *l = am->by; l; l = l->next)
+			p->metrics[i].nby++;
+		if (am->by) {
+			int k = 0;
+			p->metrics[i].by = ast_alloc(f, (size_t)(p->metrics[i].nby + 1) * sizeof *p->metrics[i].by);
+			for (const ast_label *l = am->by; l; l = l->next)
+				p->metrics[i].by[k++] = l->name;
+		}
 	}
 	for (int i = 0; i < f->nmetrics; i++)
 		for (int b = 0; b < 2; b++)
@@ -445,6 +519,9 @@ program_free(program *p)
 	free(p->rules);
 	free(p->cmps);
 	free(p->fors);
+	for (int i = 0; i < p->nquants; i++)
+		free(p->quants[i].drivers);
+	free(p->quants);
 	free(p->reads);
 	free(p->code);
 	free(p->spans);

@@ -18,8 +18,90 @@ fired_values(const program *p, const prog_gate *g, const vm *v, int rule, gate_r
 	}
 }
 
+/*
+ * How far series i of a quantifier is into its body's first comparison
+ * holding: > 0 true by that much, < 0 false by that much (NaN unknown).
+ */
+static double
+margin(const program *p, const prog_quant *pq, const vm_quant *q, int i)
+{
+	double x = q->cmp[i][0], y = q->cmp[i][1];
+
+	if (!pq->ncmp)
+		return NAN;
+	switch (p->cmps[pq->cmp0].op) {
+	case OP_GT: case OP_GE: return x - y;
+	case OP_LT: case OP_LE: return y - x;
+	case OP_EQ: return -fabs(x - y);
+	default: return fabs(x - y);
+	}
+}
+
+typedef struct ranked {
+	int i;
+	double m;
+} ranked;
+
+static int
+by_margin_desc(const void *a, const void *b)
+{
+	double x = ((const ranked *)a)->m, y = ((const ranked *)b)->m;
+
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);	/* NaN last */
+	return (x < y) - (x > y);
+}
+
+/*
+ * The series that decided a quantifier, worst first: of a true any(),
+ * count() or fraction(), the true ones, most true first; of a false
+ * all(), the false ones, most false first; of a true all() or a false
+ * any(), every series, nearest to changing it first; of an unknown one,
+ * the unknown series.  Reducers: the series by value, the largest first
+ * for max(), avg() and sum(), the smallest for min().  count(M): none.
+ */
+static void
+take_quant(const program *p, const prog_quant *pq, const vm_quant *q, int64_t t, int ntop, quant_result *qr)
+{
+	double value = vm_across(pq->fn, q);
+	bool cond = pq->fn <= FN_FRACTION;
+	ranked *rk = xmalloc(((size_t)q->nkeys + 1) * sizeof *rk);
+	int n = 0;
+
+	free(qr->top);
+	*qr = (quant_result){ .value = value, .n = q->nkeys, .ntrue = q->ntrue, .nfalse = q->nfalse,
+			      .nunknown = q->nunknown, .at = t };
+	for (int i = 0; i < q->nkeys; i++) {
+		double c = q->val[i], m = margin(p, pq, q, i);
+		bool in;
+		if (pq->fn == FN_PRESENT)
+			in = false;	/* a count of the present: none decides more than another */
+		else if (!cond)
+			in = true, m = pq->fn == FN_SMIN ? -c : c;
+		else if (isnan(value) && pq->fn != FN_PRESENT)
+			in = isnan(c);
+		else if (pq->fn == FN_ALL && value == 0)
+			in = c == 0, m = -m;	/* most false first */
+		else if ((pq->fn == FN_ALL && value == 1) || (pq->fn == FN_ANY && value == 0))
+			in = true, m = -fabs(m);	/* nearest to the other side first */
+		else
+			in = c == 1;
+		if (in)
+			rk[n++] = (ranked){ i, m };
+	}
+	qsort(rk, (size_t)n, sizeof *rk, by_margin_desc);
+	qr->ndeciding = n;
+	qr->ntop = n < ntop ? n : ntop;
+	qr->top = xmalloc(((size_t)qr->ntop + 1) * sizeof *qr->top);
+	for (int j = 0; j < qr->ntop; j++) {
+		int i = rk[j].i;
+		qr->top[j] = (quant_series){ q->keys[i], q->val[i], q->cmp[i][0], q->cmp[i][1], q->since[i] };
+	}
+	free(rk);
+}
+
 void
-eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r)
+eval_gate(const program *p, int gate, const population *pops, int64_t at, int ntop, gate_result *r)
 {
 	const prog_gate *g = &p->gates[gate];
 	int64_t steps = g->window / g->step;	/* sema made the window whole steps */
@@ -38,8 +120,13 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 		r->since[i] = r->fired_at[i] = VM_NEVER;
 	for (int i = 0; i < g->ncmp; i++)
 		r->fired_cmp[i][0] = r->fired_cmp[i][1] = NAN;
+	r->nquant = g->nquant;
+	r->quants = xcalloc((size_t)g->nquant + 1, sizeof *r->quants);
+	r->fired_quants = xcalloc((size_t)g->nquant + 1, sizeof *r->fired_quants);
+	for (int i = 0; i < g->nquant; i++)
+		r->quants[i].at = r->fired_quants[i].at = VM_NEVER;
 
-	vm_init(&v, p, gate, ss);
+	vm_init(&v, p, gate, pops);
 	for (int64_t k = 0; k <= steps; k++) {
 		int64_t t = r->from + k * g->step;	/* no t += step: it could pass INT64_MAX */
 		vm_step(&v, t);
@@ -52,6 +139,10 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 				if (is_true && r->since[i] == VM_NEVER) {
 					r->since[i] = r->fired_at[i] = t;
 					fired_values(p, g, &v, g->rule0 + i, r);
+					for (int q = 0; q < g->nquant; q++)
+						if (p->quants[g->quant0 + q].rule == g->rule0 + i)
+							take_quant(p, &p->quants[g->quant0 + q], &v.q[q], t, ntop,
+								   &r->fired_quants[q]);
 				}
 				if (is_true && fired < 0)
 					fired = i;
@@ -65,6 +156,8 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 	memcpy(r->state, v.rule, (size_t)g->nrules * sizeof *r->state);
 	memcpy(r->cmp, v.cmp, (size_t)g->ncmp * sizeof *r->cmp);
 	memcpy(r->fors, v.fors, (size_t)g->nfor * sizeof *r->fors);
+	for (int q = 0; q < g->nquant; q++)
+		take_quant(p, &p->quants[g->quant0 + q], &v.q[q], at, ntop, &r->quants[q]);
 	vm_free(&v);
 
 	if (fired >= 0) {
@@ -96,11 +189,11 @@ eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result 
 }
 
 bool
-eval_value(const program *p, const prog_gate *g, const series *ss, int m, bool b, int64_t t,
+eval_value(const program *p, const prog_gate *g, const population *pops, int m, bool b, int key, int64_t t,
 	   double *v, int64_t *sampled)
 {
 	const sample *x;
-	bool has = vm_load(p, ss, SERIES_OF(m, b), t, g->lookback, v, &x);
+	bool has = vm_load(p, pops, SERIES_OF(m, b), key, t, g->lookback, v, &x);
 
 	*sampled = x ? x->t : VM_NEVER;
 	return has;
@@ -115,4 +208,10 @@ gate_result_free(gate_result *r)
 	free(r->fors);
 	free(r->fired_at);
 	free(r->fired_cmp);
+	for (int q = 0; q < r->nquant; q++) {
+		free(r->quants[q].top);
+		free(r->fired_quants[q].top);
+	}
+	free(r->quants);
+	free(r->fired_quants);
 }

@@ -13,6 +13,23 @@
 #include "vm.h"
 
 
+/* A series that decided a quantifier: its identity, its body's value and first comparison, its `for`. */
+typedef struct quant_series {
+	int key;		/* in the check's keyset, or VM_VIRTUAL */
+	double val, x, y;
+	int64_t since;
+} quant_series;
+
+/* A quantifier at one step: its value, its counts, the series that decided it, worst first. */
+typedef struct quant_result {
+	double value;
+	int n, ntrue, nfalse, nunknown;
+	int64_t at;		/* the step, VM_NEVER when not taken */
+	quant_series *top;	/* at most the check's report limit of them */
+	int ntop;
+	int ndeciding;		/* how many series decided it (top holds the first ntop) */
+} quant_result;
+
 typedef struct gate_result {
 	int gate;
 	ng_verdict verdict;
@@ -27,9 +44,13 @@ typedef struct gate_result {
 	/* per rollback rule that fired: the step, and its comparisons' operands then */
 	int64_t *fired_at;	/* per rule, VM_NEVER */
 	double (*fired_cmp)[2];	/* per comparison of the gate, NaN unless its rule fired */
+	int nquant;
+	quant_result *quants;	/* per quantifier of the gate, at the last step */
+	quant_result *fired_quants;	/* per quantifier, at the step its rollback fired (at VM_NEVER: not) */
 } gate_result;
 
-void eval_gate(const program *p, int gate, const series *ss, int64_t at, gate_result *r);
+/* The window ending at at; ntop: how many deciding series a quantifier keeps for the report. */
+void eval_gate(const program *p, int gate, const population *pops, int64_t at, int ntop, gate_result *r);
 void gate_result_free(gate_result *r);
 
 /*
@@ -38,7 +59,7 @@ void gate_result_free(gate_result *r);
  * samples at all.  False when it has no value; *sampled is VM_NEVER unless
  * a sample gave it.
  */
-bool eval_value(const program *p, const prog_gate *g, const series *ss, int m, bool b, int64_t t,
+bool eval_value(const program *p, const prog_gate *g, const population *pops, int m, bool b, int key, int64_t t,
 		double *v, int64_t *sampled);
 
 

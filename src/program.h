@@ -25,7 +25,8 @@ enum opcode {
 };
 
 /* What an operand is (the a and b columns of opcodes.def). */
-enum operand { OPND_NONE, OPND_K, OPND_SERIES, OPND_CMP, OPND_FOR, OPND_RULE, OPND_DUR, OPND__COUNT };
+enum operand { OPND_NONE, OPND_K, OPND_SERIES, OPND_CMP, OPND_FOR, OPND_RULE, OPND_DUR, OPND_QUANT, OPND_QARG,
+	       OPND__COUNT };
 
 typedef struct insn {
 	uint8_t op;
@@ -62,6 +63,8 @@ typedef struct prog_metric {
 	bool has_default;
 	double dflt;
 	bool bused;		/* some gate reads its baseline */
+	const char **by;	/* `by` labels, NULL terminated; NULL: one series */
+	int nby;
 	/*
 	 * Selectors for /api/v1/series, each once: the metric names of the
 	 * query's selectors, and each matcher whose value comes from a
@@ -87,15 +90,34 @@ typedef struct prog_cmp {
 	int rule;		/* index into the program's rules */
 	char *source;
 	int op;			/* its opcode, OP_LT .. OP_NE */
+	int quant;		/* the quantifier it is in (compared series by series), or -1 */
 	int metrics[4];		/* metrics it reads, -1 terminated */
 } prog_cmp;
 
 /* A `for`, kept so reports can show how long it has held and needs to. */
 typedef struct prog_for {
 	int rule;		/* index into the program's rules */
+	int quant;		/* the quantifier it is in (a timer per series), or -1 */
 	const char *source;	/* the whole COND for D (the tree's text) */
 	int64_t dur;		/* D, ms */
 } prog_for;
+
+/*
+ * A quantifier or reducer across series (any, all, count, fraction,
+ * count(M), min/max/avg/sum(M)): its body is code[each+1 .. qend), run for
+ * each identity present in the series it ranges over (drivers).
+ */
+typedef struct prog_quant {
+	int rule;		/* index into the program's rules */
+	const char *source;	/* any(C) as written */
+	int fn;			/* enum ast_fn, FN_ANY .. FN_SSUM */
+	int each, qend;		/* its EACH and QEND (program-wide) */
+	int *drivers;		/* SERIES_OF of the metrics with `by` it reads (values; baselines if none) */
+	int ndrivers;
+	int by;			/* a metric whose `by` names the series */
+	int cmp0, ncmp;		/* its body's comparisons */
+	int for0, nfor;		/* its body's `for`s: one timer per series */
+} prog_quant;
 
 /*
  * A series a gate reads, and its reach: how far before the evaluation
@@ -117,6 +139,7 @@ typedef struct prog_gate {
 	int code;			/* first instruction */
 	int cmp0, ncmp, for0, nfor;	/* its comparison and `for` slots */
 	int read0, nread;		/* the series it reads: reads[read0 .. read0+nread) */
+	int quant0, nquant;		/* its quantifiers */
 	int stack;			/* deepest stack its code needs */
 } prog_gate;
 
@@ -137,6 +160,8 @@ struct ng_gatefile {
 	prog_cmp *cmps;
 	int ncmps;
 	prog_for *fors;			/* every gate's, slot for slot */
+	prog_quant *quants;		/* every gate's */
+	int nquants;
 	prog_read *reads;		/* each gate's, each series once */
 	int nreads, capreads;
 	insn *code;

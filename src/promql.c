@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "utf8.h"
 #include "util.h"
@@ -237,6 +238,23 @@ plain_name(const char *s, bool metric)
 		if (!ok)
 			return false;
 	}
+	return true;
+}
+
+/*
+ * A metric name written bare reads back as itself: not a number's word
+ * (inf, nan) nor a keyword that cannot start an expression, in any case.
+ */
+static bool
+bare_metric(const char *s)
+{
+	static const char *const words[] = { "inf", "nan", "on", "ignoring", "group_left", "group_right", "bool", "atan2" };
+
+	if (!plain_name(s, true))
+		return false;
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strcasecmp(s, words[i]) == 0)
+			return false;
 	return true;
 }
 
@@ -1414,7 +1432,7 @@ fmt_matcher(sbuf *b, const pq_matcher *m)
 void
 pq_format_selector(const pq_selector *s, sbuf *out)
 {
-	bool bare = s->metric && plain_name(s->metric, true), clash = false;
+	bool bare = s->metric && bare_metric(s->metric), clash = false;
 
 	for (int i = 0; i < s->nm; i++)
 		clash |= strcmp(s->m[i].name, "__name__") == 0;

@@ -4,6 +4,7 @@
  * baseline and the thresholds it was compared with.
  */
 #include "report.h"
+#include "sbuf.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -121,6 +122,137 @@ value_json(double v, bool present)
 	return present ? number(v) : json_null();
 }
 
+/* A series' identity as an object, from its text {a="b",...} (population.h); {} for VM_VIRTUAL. */
+static json_t *
+labels_json(const report_data *rd, int key)
+{
+	json_t *o = json_object();
+	const char *t = key >= 0 ? rd->keys->text[key] : "";
+	sbuf name = { 0 }, value = { 0 };
+
+	while (*t == '{' || *t == ',') {
+		const char *eq = strchr(++t, '=');
+		if (!eq || eq[1] != '"')
+			break;
+		name.len = value.len = 0;
+		sb_add(&name, t, (size_t)(eq - t));
+		sb_add(&name, "", 0);
+		for (t = eq + 2; *t && *t != '"'; t++) {
+			char ch = *t;
+			if (ch == '\\' && t[1])
+				ch = *++t == 'n' ? '\n' : *t;
+			sb_add(&value, &ch, 1);
+		}
+		json_object_set_new(o, name.s, json_stringn(value.s ? value.s : "", value.len));
+		if (*t == '"')
+			t++;
+	}
+	free(name.s);
+	free(value.s);
+	return o;
+}
+
+/* The quantifier's value: a condition's state, or a number (no value: null). */
+static json_t *
+quant_value(const prog_quant *pq, double v)
+{
+	if (pq->fn == FN_ANY || pq->fn == FN_ALL)
+		return json_string(state(v));
+	return isnan(v) ? json_null() : number(v);
+}
+
+/* A quantifier at one step: its value and counts, and the series that decided it, worst first. */
+static json_t *
+quant_json(const program *p, const report_data *rd, const prog_quant *pq, const quant_result *qr)
+{
+	json_t *o = json_object(), *a = json_array();
+	bool cond = pq->fn <= FN_FRACTION;
+	int op = pq->ncmp ? p->cmps[pq->cmp0].op : -1;
+
+	json_object_set_new(o, "source", json_string(pq->source));
+	json_object_set_new(o, "at", timestamp(qr->at));
+	json_object_set_new(o, "value", quant_value(pq, qr->value));
+	json_object_set_new(o, "series", json_integer(qr->n));
+	if (cond && pq->fn != FN_PRESENT) {
+		json_object_set_new(o, "true", json_integer(qr->ntrue));
+		json_object_set_new(o, "false", json_integer(qr->nfalse));
+		json_object_set_new(o, "unknown", json_integer(qr->nunknown));
+	}
+	for (int i = 0; i < qr->ntop; i++) {
+		const quant_series *qs = &qr->top[i];
+		json_t *so = json_object();
+		json_object_set_new(so, "labels", labels_json(rd, qs->key));
+		if (cond && pq->fn != FN_PRESENT)
+			json_object_set_new(so, "state", json_string(state(qs->val)));
+		else
+			json_object_set_new(so, "value", value_json(qs->val, !isnan(qs->val)));
+		if (op >= 0) {	/* its first comparison, as the one that names the threshold */
+			json_object_set_new(so, "left", value_json(qs->x, !isnan(qs->x)));
+			json_object_set_new(so, "op", json_string(cmpops[op]));
+			json_object_set_new(so, "right", value_json(qs->y, !isnan(qs->y)));
+		}
+		if (pq->nfor)
+			json_object_set_new(so, "since", timestamp(qs->since));
+		json_array_append_new(a, so);
+	}
+	json_object_set_new(o, "deciding", a);
+	json_object_set_new(o, "deciding_count", json_integer(qr->ndeciding));
+	return o;
+}
+
+/* The quantifiers of rule ri, at the last step and, for a rollback that fired, when it fired. */
+static json_t *
+quants_json(const program *p, const report_data *rd, int ri, const gate_result *r)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	json_t *a = json_array();
+
+	for (int q = 0; q < g->nquant; q++) {
+		const prog_quant *pq = &p->quants[g->quant0 + q];
+		if (pq->rule != ri)
+			continue;
+		json_t *o = quant_json(p, rd, pq, &r->quants[q]);
+		if (r->fired_quants[q].at != VM_NEVER)
+			json_object_set_new(o, "fired", quant_json(p, rd, pq, &r->fired_quants[q]));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* A metric with `by`: its series present at the last step, the highest first, at most ntop. */
+typedef struct member_value {
+	int i;
+	double v;
+	int64_t when;
+} member_value;
+
+static int
+by_value_desc(const void *a, const void *b)
+{
+	double x = ((const member_value *)a)->v, y = ((const member_value *)b)->v;
+
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
+	return (x < y) - (x > y);
+}
+
+static member_value *
+members_now(const program *p, const prog_gate *g, const report_data *rd, int m, int64_t at, int *n)
+{
+	const population *P = &rd->pops[SERIES_OF(m, false)];
+	member_value *mv = xmalloc(((size_t)P->n + 1) * sizeof *mv);
+
+	*n = 0;
+	for (int i = 0; i < P->n; i++) {
+		double v;
+		int64_t when;
+		if (eval_value(p, g, rd->pops, m, false, P->m[i].key, at, &v, &when) && when != VM_NEVER)
+			mv[(*n)++] = (member_value){ i, v, when };
+	}
+	qsort(mv, (size_t)*n, sizeof *mv, by_value_desc);
+	return mv;
+}
+
 /* How far a `for` got by the last step: held since, for how long, and since when it has data. */
 typedef struct progress {
 	int64_t held, since;	/* since: VM_NEVER when it does not hold now */
@@ -147,6 +279,8 @@ fors_json(const program *p, const prog_gate *g, int ri, const gate_result *r)
 
 	for (int k = rule->for0 - g->for0; k < rule->for0 - g->for0 + rule->nfor; k++) {
 		const prog_for *pf = &p->fors[g->for0 + k];
+		if (pf->quant >= 0)
+			continue;	/* a timer per series: under its quantifier's deciding series */
 		progress pr = for_progress(g, r, pf, &r->fors[k]);
 		json_t *o = json_object();
 		json_object_set_new(o, "source", json_string(pf->source));
@@ -160,7 +294,7 @@ fors_json(const program *p, const prog_gate *g, int ri, const gate_result *r)
 }
 
 static json_t *
-rule_json(const program *p, int ri, const gate_result *r, bool with_state)
+rule_json(const program *p, const report_data *rd, int ri, const gate_result *r, bool with_state)
 {
 	const prog_rule *pr = &p->rules[ri];
 	const prog_gate *g = &p->gates[r->gate];
@@ -178,12 +312,39 @@ rule_json(const program *p, int ri, const gate_result *r, bool with_state)
 	json_object_set_new(o, "since", timestamp(r->since[ri - g->rule0]));
 	if (with_state)
 		json_object_set_new(o, "for", fors_json(p, g, ri, r));
+	json_object_set_new(o, "quantifiers", quants_json(p, rd, ri, r));
 	return o;
 }
 
-void
-report_json(const program *p, const gate_result *r, const series *ss, const char *const *absent, FILE *out)
+/* A metric with `by`: its labels, how many series are present, and the highest of them. */
+static void
+by_json(const program *p, const prog_gate *g, const report_data *rd, int m, int64_t at, json_t *mo)
 {
+	const prog_metric *pm = &p->metrics[m];
+	json_t *by = json_array(), *a = json_array();
+	int n, ntop = rd->ntop;
+	member_value *mv = members_now(p, g, rd, m, at, &n);
+
+	for (int i = 0; i < pm->nby; i++)
+		json_array_append_new(by, json_string(pm->by[i]));
+	json_object_set_new(mo, "by", by);
+	json_object_set_new(mo, "series_count", json_integer(n));
+	for (int i = 0; i < n && i < ntop; i++) {
+		json_t *so = json_object();
+		const pop_member *pmm = &rd->pops[SERIES_OF(m, false)].m[mv[i].i];
+		json_object_set_new(so, "labels", labels_json(rd, pmm->key));
+		json_object_set_new(so, "value", number(mv[i].v));
+		json_object_set_new(so, "sampled_at", timestamp(mv[i].when));
+		json_array_append_new(a, so);
+	}
+	json_object_set_new(mo, "series", a);
+	free(mv);
+}
+
+void
+report_json(const program *p, const gate_result *r, const report_data *rd, FILE *out)
+{
+	const char *const *absent = rd->absent;
 	const prog_gate *g = &p->gates[r->gate];
 	json_t *o = json_object(), *w = json_object(), *rules = json_array(), *metrics = json_array();
 	bool *used = xcalloc((size_t)p->nmetrics, sizeof *used);
@@ -199,11 +360,11 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 	json_object_set_new(w, "evaluations", json_integer(r->evaluations));
 	json_object_set_new(o, "window", w);
 
-	json_t *d = rule_json(p, r->decided, r, false);
+	json_t *d = rule_json(p, rd, r->decided, r, false);
 	json_object_set_new(d, "since", timestamp(r->decided_since));
 	json_object_set_new(o, "decided_by", d);
 	for (int i = 0; i < g->nrules; i++)
-		json_array_append_new(rules, rule_json(p, g->rule0 + i, r, true));
+		json_array_append_new(rules, rule_json(p, rd, g->rule0 + i, r, true));
 	json_object_set_new(o, "rules", rules);
 	json_t *unknown = json_array();	/* the rules that could not be told at the last step */
 	for (int i = 0; i < g->nrules; i++)
@@ -227,13 +388,19 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 		json_object_set_new(mo, "name", json_string(pm->name));
 		json_object_set_new(mo, "query", json_string(pm->query));
 		double v;
-		bool has = eval_value(p, g, ss, m, false, r->at, &v, &when);
+		bool has = !pm->by && eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &v, &when);
+		if (!has)
+			when = VM_NEVER;
 		json_object_set_new(mo, "value", value_json(v, has));
 		json_object_set_new(mo, "sampled_at", timestamp(when));
+		if (pm->by)
+			by_json(p, g, rd, m, r->at, mo);
 		if (pm->bquery || pm->bused) {	/* bused alone: a recorded baseline (--baseline) */
 			json_t *b = json_object();
 			double bv;
-			bool bhas = eval_value(p, g, ss, m, true, r->at, &bv, &when);
+			bool bhas = !pm->by && eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &bv, &when);
+			if (!bhas)
+				when = VM_NEVER;
 			json_object_set_new(b, "query", pm->bquery ? json_string(pm->bquery) : json_null());
 			json_object_set_new(b, "value", value_json(bv, bhas));
 			json_object_set_new(b, "sampled_at", timestamp(when));
@@ -248,6 +415,8 @@ report_json(const program *p, const gate_result *r, const series *ss, const char
 			const prog_cmp *c = &p->cmps[ci];
 			const double *lr = r->cmp[ci - g->cmp0];
 			const prog_rule *pr = &p->rules[c->rule];
+			if (c->quant >= 0)
+				continue;	/* series by series: its quantifier's deciding series tell */
 			json_t *co = json_object();
 			json_object_set_new(co, "rule", json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
 			json_object_set_new(co, "source", json_string(c->source));
@@ -306,6 +475,8 @@ human_fors(const program *p, const prog_gate *g, const gate_result *r, int ri, F
 
 	for (int k = rule->for0 - g->for0; k < rule->for0 - g->for0 + rule->nfor; k++) {
 		const prog_for *pf = &p->fors[g->for0 + k];
+		if (pf->quant >= 0)
+			continue;	/* per series */
 		progress pr = for_progress(g, r, pf, &r->fors[k]);
 		char held[32], needs[32], from[40];
 		if (pr.held >= pf->dur || (pr.held == 0 && pr.data_from == VM_NEVER))
@@ -321,9 +492,103 @@ human_fors(const program *p, const prog_gate *g, const gate_result *r, int ri, F
 	}
 }
 
-void
-report_human(const program *p, const gate_result *r, const series *ss, const char *const *absent, FILE *out)
+/* A metric with `by`: how many series, and the highest of them. */
+static void
+human_by(const program *p, const prog_gate *g, const report_data *rd, int m, int64_t at, FILE *out)
 {
+	int n;
+	member_value *mv = members_now(p, g, rd, m, at, &n);
+	sbuf by = { 0 };
+
+	for (int i = 0; i < p->metrics[m].nby; i++)
+		sb_printf(&by, "%s%s", i ? ", " : "", p->metrics[m].by[i]);
+	fprintf(out, "    %-20s %d series by (%s)%s\n", p->metrics[m].name, n, by.s, n ? ", the highest:" : "");
+	for (int i = 0; i < n && i < rd->ntop; i++) {
+		char v[32];
+		fmtnum(v, sizeof v, mv[i].v, true);
+		fprintf(out, "      %-24s %s\n", rd->keys->text[rd->pops[SERIES_OF(m, false)].m[mv[i].i].key], v);
+	}
+	if (n > rd->ntop)
+		fprintf(out, "      ... and %d more\n", n - rd->ntop);
+	free(by.s);
+	free(mv);
+}
+
+/* A quantifier's deciding series, a line each: {pod="a"}  3 > 0, since T. */
+static void
+human_series(const program *p, const report_data *rd, const prog_quant *pq, const quant_result *qr,
+	     const char *indent, FILE *out)
+{
+	int op = pq->ncmp ? p->cmps[pq->cmp0].op : -1;
+
+	for (int i = 0; i < qr->ntop; i++) {
+		const quant_series *qs = &qr->top[i];
+		char l[32], rr[32], v[32];
+		fprintf(out, "%s%-24s", indent, qs->key >= 0 ? rd->keys->text[qs->key] : "(default)");
+		if (pq->fn <= FN_FRACTION && pq->fn != FN_PRESENT) {
+			fprintf(out, " %s", state(qs->val));
+		} else {
+			fmtnum(v, sizeof v, qs->val, !isnan(qs->val));
+			fprintf(out, " %s", v);
+		}
+		if (op >= 0) {
+			fmtnum(l, sizeof l, qs->x, !isnan(qs->x));
+			fmtnum(rr, sizeof rr, qs->y, !isnan(qs->y));
+			fprintf(out, "  %s %s %s", l, cmpops[op], rr);
+		}
+		if (pq->nfor && qs->since != VM_NEVER) {
+			char since[40];
+			util_fmt_time(since, sizeof since, qs->since);
+			fprintf(out, "  since %s", since);
+		}
+		fputc('\n', out);
+	}
+	if (qr->ndeciding > qr->ntop)
+		fprintf(out, "%s... and %d more\n", indent, qr->ndeciding - qr->ntop);
+}
+
+/* Each quantifier of rule ri: its value and counts, and the series that decided it. */
+static void
+human_quants(const program *p, const report_data *rd, const gate_result *r, int ri, bool fired, FILE *out)
+{
+	const prog_gate *g = &p->gates[r->gate];
+
+	for (int q = 0; q < g->nquant; q++) {
+		const prog_quant *pq = &p->quants[g->quant0 + q];
+		const quant_result *qr = fired && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q] : &r->quants[q];
+		char v[72];
+		if (pq->rule != ri)
+			continue;
+		if (pq->fn == FN_ANY || pq->fn == FN_ALL) {
+			snprintf(v, sizeof v, "%s", state(qr->value));
+		} else if (isnan(qr->value) && qr->nunknown && (pq->fn == FN_COUNT || pq->fn == FN_FRACTION)) {
+			double d = pq->fn == FN_FRACTION ? qr->n : 1;	/* what the unknown series leave open */
+			char lo[32], hi[32];
+			fmtnum(lo, sizeof lo, qr->ntrue / d, true);
+			fmtnum(hi, sizeof hi, (qr->ntrue + qr->nunknown) / d, true);
+			snprintf(v, sizeof v, "%s..%s", lo, hi);
+		} else {
+			fmtnum(v, sizeof v, qr->value, !isnan(qr->value));
+		}
+		fprintf(out, "      %-30s %s", pq->source, v);
+		if (pq->fn <= FN_FRACTION && pq->fn != FN_PRESENT)
+			fprintf(out, "  (%d of %d series true, %d unknown)", qr->ntrue, qr->n, qr->nunknown);
+		else
+			fprintf(out, "  (%d series)", qr->n);
+		if (qr != &r->quants[q]) {
+			char when[40];
+			util_fmt_time(when, sizeof when, qr->at);
+			fprintf(out, " when it fired at %s", when);
+		}
+		fputc('\n', out);
+		human_series(p, rd, pq, qr, "        ", out);
+	}
+}
+
+void
+report_human(const program *p, const gate_result *r, const report_data *rd, FILE *out)
+{
+	const char *const *absent = rd->absent;
 	const prog_gate *g = &p->gates[r->gate];
 	const prog_rule *dr = &p->rules[r->decided];
 	char from[40], at[40], step[40], since[40];
@@ -358,6 +623,7 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 		}
 		fputc('\n', out);
 		human_fors(p, g, r, g->rule0 + i, out);
+		human_quants(p, rd, r, g->rule0 + i, fired, out);
 	}
 	fputs("  metrics\n", out);
 	gate_metrics(p, g, used);
@@ -370,18 +636,22 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 		if (!used[m])
 			continue;
 		double x;
-		bool has = eval_value(p, g, ss, m, false, r->at, &x, &when);
+		if (pm->by) {
+			human_by(p, g, rd, m, r->at, out);
+			continue;
+		}
+		bool has = eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &x, &when);
 		fmtnum(v, sizeof v, x, has);
 		fprintf(out, "    %-20s %s", pm->name, v);
 		if (pm->bquery || pm->bused) {
 			double b;
-			bool bhas = eval_value(p, g, ss, m, true, r->at, &b, &bwhen);
+			bool bhas = eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &b, &bwhen);
 			fmtnum(bv, sizeof bv, b, bhas);
 			fprintf(out, "  (baseline %s)", bv);
 		}
 		if (has && when == VM_NEVER)
 			fputs(" (default)", out);
-		else if (!has && ss[SERIES_OF(m, false)].nodefault)
+		else if (!has && rd->pops[SERIES_OF(m, false)].nodefault)
 			fputs(" (no series: the default does not apply)", out);
 		fputc('\n', out);
 		for (int j = bm.from[m]; j < bm.from[m + 1]; j++) {	/* listed once, under its first metric */
@@ -389,6 +659,8 @@ report_human(const program *p, const gate_result *r, const series *ss, const cha
 			const prog_cmp *c = &p->cmps[ci];
 			const double *lr = r->cmp[ci - g->cmp0];
 			char l[32], rr[32];
+			if (c->quant >= 0)
+				continue;	/* series by series: under its rule */
 			fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
 			fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
 			fprintf(out, "      %-34s %s %s %s  %s", c->source, l, cmpops[c->op], rr,

@@ -25,6 +25,7 @@ typedef struct sema {
 	/* each name's first definition: the one a lookup finds and a duplicate's note shows */
 	names params, metrics, sets;
 	const param_set *setv;	/* --set values, by the index sets holds */
+	const ast_node *quant;	/* the quantifier being typed, or NULL */
 } sema;
 
 static const struct fninfo {
@@ -41,7 +42,17 @@ static const struct fninfo {
 	[FN_QUANTILE] = { "quantile", 3, true, true },
 	[FN_RATE] = { "rate", 2, true, false },
 	[FN_INCREASE] = { "increase", 2, true, false },
+	[FN_ANY] = { "any", 1, false, false },
+	[FN_ALL] = { "all", 1, false, false },
+	[FN_COUNT] = { "count", 1, false, false },
+	[FN_FRACTION] = { "fraction", 1, false, false },
+	[FN_PRESENT] = { "count", 1, false, false },
+	[FN_SMIN] = { "min", 1, false, false },
+	[FN_SMAX] = { "max", 1, false, false },
+	[FN_SAVG] = { "avg", 1, false, false },
+	[FN_SSUM] = { "sum", 1, false, false },
 };
+_Static_assert(sizeof fns / sizeof *fns == FN__N, "a row of fns for each enum ast_fn");
 
 static int
 find_metric(const sema *s, const char *name)
@@ -169,11 +180,13 @@ literal(sema *s, ast_node *n, bool dur, const ast_node *against)
 	return true;
 }
 
-/* Does the subtree hold a bare `baseline`? */
+static bool is_across(const ast_node *n);
+
+/* Does the subtree hold a bare `baseline` (not one a quantifier's own comparison binds)? */
 static bool
 has_bare_baseline(const ast_node *n)
 {
-	if (!n)
+	if (!n || is_across(n))
 		return false;
 	if (n->kind == A_BASELINE && !n->name)
 		return true;
@@ -212,6 +225,59 @@ bind_baseline(ast_node *n, int metric)
 		n->metric = metric;
 	for (int i = 0; i < n->nargs; i++)
 		bind_baseline(n->arg[i], metric);
+}
+
+/* Whether metrics a and b are declared with the same `by` labels, in the same order. */
+static bool
+same_by(const sema *s, int a, int b)
+{
+	const ast_label *x = s->f->metrics[a].by, *y = s->f->metrics[b].by;
+
+	for (; x && y; x = x->next, y = y->next)
+		if (strcmp(x->name, y->name) != 0)
+			return false;
+	return !x && !y;
+}
+
+/* A metric's `by` as written: (pod, route). */
+static void
+by_text(const sema *s, int m, sbuf *b)
+{
+	sb_add(b, "(", 1);
+	for (const ast_label *l = s->f->metrics[m].by; l; l = l->next)
+		sb_printf(b, "%s%s", l->name, l->next ? ", " : "");
+	sb_add(b, ")", 1);
+}
+
+/* n is a set when it reads a metric with `by` (set by expr() on its operands first). */
+static void
+set_of(ast_node *n, const ast_node *a)
+{
+	if (a && a->set) {
+		n->set = true;
+		n->by = a->by;
+	}
+}
+
+/* Two sets meet series by series, so they must be of one identity. */
+static bool
+join_sets(sema *s, ast_node *n)
+{
+	const ast_node *a = n->arg[0], *b = n->arg[1];
+
+	n->set = false;
+	set_of(n, a);
+	set_of(n, b);
+	if (!a->set || !b->set || same_by(s, a->by, b->by))
+		return true;
+	sbuf x = { 0 }, y = { 0 };
+	by_text(s, a->by, &x);
+	by_text(s, b->by, &y);
+	diag_error(s->d, n->span, "'%s' is by %s and '%s' by %s: series of two identities cannot be matched",
+		   s->f->metrics[a->by].name, x.s, s->f->metrics[b->by].name, y.s);
+	free(x.s);
+	free(y.s);
+	return false;
 }
 
 static bool
@@ -281,16 +347,78 @@ series_arg(sema *s, ast_node *call, ast_node *a)
 	return expr(s, a, NULL);
 }
 
+/* A call across series, by its name and one argument: before it is typed, too. */
+static bool
+is_across(const ast_node *n)
+{
+	if (n->kind != A_CALL || n->nargs != 1)
+		return false;
+	for (int fn = FN_ANY; fn < FN__N; fn++)
+		if (strcmp(fns[fn].name, n->name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * any(C), all(C), count(C), fraction(C), count(M), and min/max/avg/sum(M)
+ * across series: C or M a set, read series by series; the result is one
+ * value.  They do not nest: a series is the one of the quantifier.
+ */
+static bool
+across(sema *s, ast_node *n, int fn)
+{
+	ast_node *a = n->arg[0];
+	bool cond = fn <= FN_FRACTION;
+
+	if (s->quant) {
+		diag_error(s->d, n->span, "%s() inside %s(): quantifiers do not nest", fns[fn].name,
+			   fns[s->quant->fn].name);
+		return false;
+	}
+	n->fn = fn;
+	s->quant = n;
+	bool ok = expr(s, a, NULL);
+	s->quant = NULL;
+	if (!ok)
+		return false;
+	if (fn == FN_COUNT && a->type == TY_NUM)
+		n->fn = fn = FN_PRESENT;	/* count(M): the series present */
+	if (cond && fn != FN_PRESENT && !want(s, a, TY_BOOL, fn == FN_COUNT ? "" : " (a comparison, as in memory < 300Mi)"))
+		return false;
+	if (!cond && !want(s, a, TY_NUM, fn == FN_SMIN || fn == FN_SMAX || fn == FN_SAVG ?
+			   " (with one argument, a value across series; with a duration, over time)" : ""))
+		return false;
+	if (!a->set) {
+		diag_error(s->d, a->span, "%s() ranges over the series of a metric declared with `by (LABEL, ...)`, "
+			   "and this reads none", fns[fn].name);
+		return false;
+	}
+	n->type = fn == FN_ANY || fn == FN_ALL ? TY_BOOL : TY_NUM;
+	n->unit = fn >= FN_SMIN ? a->unit : UNIT_NONE;
+	return true;
+}
+
 static bool
 call(sema *s, ast_node *n)
 {
 	int fn;
 	bool ok = true;
 
-	for (fn = 0; fn < (int)(sizeof fns / sizeof *fns); fn++)
+	for (fn = FN_ANY; fn < FN__N; fn++)	/* one argument: across series */
+		if (n->nargs == 1 && strcmp(fns[fn].name, n->name) == 0)
+			return across(s, n, fn);
+	for (fn = 0; fn < FN_ANY; fn++)
 		if (strcmp(fns[fn].name, n->name) == 0)
 			break;
-	if (fn == (int)(sizeof fns / sizeof *fns)) {
+	if (fn == FN_ANY && n->nargs != 1) {
+		for (int q = FN_ANY; q < FN__N; q++)
+			if (strcmp(fns[q].name, n->name) == 0) {
+				diag_error(s->d, n->span, "%s() takes one argument, a %s on a metric with `by`",
+					   fns[q].name, q <= FN_FRACTION ? "condition" : "value");
+				return false;
+			}
+	}
+	if (fn == FN_ANY) {
 		diag_error(s->d, n->name_span, "unknown function '%s'", n->name);
 		return false;
 	}
@@ -327,6 +455,7 @@ call(sema *s, ast_node *n)
 	}
 	if (fn != FN_RATE)	/* per second: no unit of the metric's */
 		n->unit = n->arg[a]->unit;
+	set_of(n, n->arg[a]);
 	return ok;
 }
 
@@ -476,6 +605,8 @@ expr(sema *s, ast_node *n, const ast_node *against)
 		}
 		n->type = TY_NUM;
 		n->unit = s->f->metrics[n->metric].unit;
+		n->set = s->f->metrics[n->metric].by != NULL;
+		n->by = n->metric;
 		return true;
 	case A_BASELINE:
 		n->type = TY_NUM;
@@ -491,6 +622,8 @@ expr(sema *s, ast_node *n, const ast_node *against)
 			return false;
 		}
 		n->unit = s->f->metrics[n->metric].unit;
+		n->set = s->f->metrics[n->metric].by != NULL;
+		n->by = n->metric;
 		return check_baseline(s, n, n->metric);
 	case A_CALL:
 		return call(s, n);
@@ -500,22 +633,25 @@ expr(sema *s, ast_node *n, const ast_node *against)
 		n->unit = n->arg[0]->unit;
 		n->isconst = ok && n->arg[0]->isconst;
 		n->num = -n->arg[0]->num;
+		set_of(n, n->arg[0]);
 		return ok;
 	case A_NOT:
 		ok = expr(s, n->arg[0], NULL) && want(s, n->arg[0], TY_BOOL, " (! negates a condition)");
 		n->type = TY_BOOL;
+		set_of(n, n->arg[0]);
 		return ok;
 	case A_FOR:
 		ok = expr(s, n->arg[0], NULL) && want(s, n->arg[0], TY_BOOL, " ('for' holds a condition, as in x > 1 for 5m)");
 		ok &= literal(s, n->arg[1], true, NULL);
 		n->type = TY_BOOL;
+		set_of(n, n->arg[0]);
 		return ok;
 	case A_BIN:
 		break;
 	}
 	if (is_cmp(n->op) && !resolve_baselines(s, n))
 		return false;
-	if (!operands(s, n, against))
+	if (!operands(s, n, against) || !join_sets(s, n))
 		return false;
 	if (n->op == OPR_AND || n->op == OPR_OR) {
 		n->type = TY_BOOL;
@@ -583,6 +719,21 @@ metric_unit(sema *s, int i)
 	m->unit_sel = -1;
 }
 
+/* A `by` names each label once, and a label a series can have. */
+static void
+by_labels(sema *s, const ast_metric *m)
+{
+	for (const ast_label *l = m->by; l; l = l->next) {
+		if (strncmp(l->name, "__", 2) == 0)
+			diag_error(s->d, l->span, "'%s' is reserved: no series is identified by it", l->name);
+		for (const ast_label *e = m->by; e != l; e = e->next)
+			if (strcmp(e->name, l->name) == 0) {
+				diag_error(s->d, l->span, "label '%s' twice in the `by` of metric '%s'", l->name, m->name);
+				break;
+			}
+	}
+}
+
 /* The value of the parameter named by the len bytes at name, or NULL: a --set wins over the file. */
 static const char *
 param_value(void *ctx, const char *name, size_t len)
@@ -630,6 +781,28 @@ for_fits(sema *s, const ast_gate *g, const ast_node *n)
 	}
 	for (int i = 0; i < n->nargs; i++)
 		for_fits(s, g, n->arg[i]);
+}
+
+/*
+ * A condition on a set holds or not series by series: a rule needs one
+ * answer.  The error goes under the outermost part that is still a set
+ * condition, a comparison or a `for`.
+ */
+static void
+unquantified(sema *s, const ast_node *n)
+{
+	while ((n->kind == A_BIN && (n->op == OPR_AND || n->op == OPR_OR)) || n->kind == A_NOT) {
+		const ast_node *a = n->arg[0]->set ? n->arg[0] : n->arg[n->nargs - 1];
+		n = a;
+	}
+	const ast_metric *m = &s->f->metrics[n->by];
+	sbuf b = { 0 };
+	by_text(s, n->by, &b);
+	int len = (int)n->span.len;
+	const char *text = s->d->text + n->span.off;
+	diag_error(s->d, n->span, "'%s' is by %s: this holds or not series by series; say which must hold: "
+		   "any(%.*s), or all(...), count(...) >= N, fraction(...) >= P%%", m->name, b.s, len, text);
+	free(b.s);
 }
 
 /* A rule named as an earlier one of its gate (those are in seen) is an error. */
@@ -684,6 +857,8 @@ gate(sema *s, ast_gate *g)
 		if (r->cond->type != TY_BOOL)
 			diag_error(s->d, r->cond->span, "the condition of a %s rule must be a comparison, "
 				   "as in error_rate > 5%%", ng_rule_kind_name((ng_rule_kind)r->kind));
+		else if (r->cond->set)
+			unquantified(s, r->cond);
 	}
 	names_free(&seen);
 	if (go < 0)
@@ -742,6 +917,7 @@ sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseli
 			else if (m->q[b].text)
 				diag_error(d, m->q[b].span, "empty query for metric '%s'", m->name);
 		metric_unit(&s, i);
+		by_labels(&s, m);
 		if (m->dflt) {
 			ast_node self = { .kind = A_METRIC, .metric = i, .unit = m->unit };
 			literal(&s, m->dflt, false, &self);

@@ -22,7 +22,6 @@ typedef struct series {
 	size_t head, len, cap;	/* live samples: buf[head .. head+len) */
 	int64_t keep;		/* history kept behind the newest sample, ms */
 	int64_t count;		/* samples ever pushed, staleness markers aside */
-	bool nodefault;		/* its metric's default must not stand in for it (ng_check_absent) */
 } series;
 
 /* Prometheus' staleness marker: a NaN with this bit pattern. */

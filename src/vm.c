@@ -7,16 +7,19 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void
-vm_init(vm *v, const program *p, int gate, const series *ss)
+vm_init(vm *v, const program *p, int gate, const population *pops)
 {
 	const prog_gate *g = &p->gates[gate];
 
-	*v = (vm){ .p = p, .g = g, .series = ss };
+	*v = (vm){ .p = p, .g = g, .pops = pops, .key = VM_NOKEY };
 	v->fors = xmalloc((size_t)g->nfor * sizeof *v->fors);
+	v->keyed = xcalloc((size_t)g->nfor, sizeof *v->keyed);
 	v->rule = xmalloc((size_t)g->nrules * sizeof *v->rule);
 	v->cmp = xmalloc((size_t)g->ncmp * sizeof *v->cmp);
+	v->q = xcalloc((size_t)g->nquant, sizeof *v->q);
 	v->stack = xmalloc((size_t)(g->stack + 1) * sizeof *v->stack);	/* test_vm.c: the spare stays unused */
 	vm_reset(v);
 }
@@ -24,48 +27,77 @@ vm_init(vm *v, const program *p, int gate, const series *ss)
 void
 vm_free(vm *v)
 {
+	for (int i = 0; i < v->g->nfor; i++)
+		free(v->keyed[i].f);
+	for (int i = 0; i < v->g->nquant; i++) {
+		free(v->q[i].keys);
+		free(v->q[i].val);
+		free(v->q[i].cmp);
+		free(v->q[i].since);
+	}
 	free(v->fors);
+	free(v->keyed);
 	free(v->rule);
 	free(v->cmp);
+	free(v->q);
+	free(v->mark);
 	free(v->stack);
 }
+
+static const vm_for fresh = { VM_NEVER, VM_NEVER, VM_NEVER, VM_NEVER };
 
 void
 vm_reset(vm *v)
 {
-	for (int i = 0; i < v->g->nfor; i++)
-		v->fors[i] = (vm_for){ VM_NEVER, VM_NEVER, VM_NEVER };
+	for (int i = 0; i < v->g->nfor; i++) {
+		v->fors[i] = fresh;
+		for (int k = 0; k < v->keyed[i].n; k++)
+			v->keyed[i].f[k] = fresh;
+	}
 	for (int i = 0; i < v->g->nrules; i++)
 		v->rule[i] = NAN;
 	for (int i = 0; i < v->g->ncmp; i++)
 		v->cmp[i][0] = v->cmp[i][1] = NAN;
 }
 
+/* What a metric without samples (or a series of one without) reads: nothing. */
+static const series none;
+
+/* The series LOAD and the window functions read for s: the current series' in a quantifier. */
+static const series *
+member(const program *p, const population *pops, int s, int key)
+{
+	const series *x = pop_series(&pops[s], p->metrics[SERIES_METRIC(s)].by != NULL, SERIES_IS_BASELINE(s), key);
+
+	return x ? x : &none;
+}
+
 /*
  * A metric with `default` takes it when its series has no samples at all
- * (an error counter that does not exist until the first error).  A series
- * that had samples and lost them stays unknown: a failing scrape must not
- * read as a healthy 0.  Nor does one whose selectors the server says match
+ * (an error counter that does not exist until the first error; with `by`,
+ * the series of an identity that another metric has).  A series that had
+ * samples and lost them stays unknown: a failing scrape must not read as
+ * a healthy 0.  Nor does one whose selectors the server says match
  * nothing (a typo): nodefault.
  */
 static bool
-defaulted(const program *p, const series *ss, int s)
+defaulted(const program *p, const population *pops, int s, const series *x)
 {
-	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && ss[s].count == 0 &&
-	       !ss[s].nodefault;
+	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && x->count == 0 &&
+	       !pops[s].nodefault;
 }
 
 static double
-level(const program *p, const series *ss, int s, double x)
+level(const program *p, const population *pops, int s, const series *x, double v)
 {
-	return defaulted(p, ss, s) ? p->metrics[SERIES_METRIC(s)].dflt : x;
+	return defaulted(p, pops, s, x) ? p->metrics[SERIES_METRIC(s)].dflt : v;
 }
 
 /* A constant series does not change: its delta, rate and increase are 0. */
 static double
-change(const program *p, const series *ss, int s, double x)
+change(const program *p, const population *pops, int s, const series *x, double v)
 {
-	return defaulted(p, ss, s) ? 0 : x;
+	return defaulted(p, pops, s, x) ? 0 : v;
 }
 
 static double
@@ -75,12 +107,14 @@ truth(bool b)
 }
 
 bool
-vm_load(const program *p, const series *ss, int s, int64_t t, int64_t lookback, double *v,
+vm_load(const program *p, const population *pops, int s, int key, int64_t t, int64_t lookback, double *v,
 	const sample **x)
 {
-	*x = series_at(&ss[s], t, lookback);
-	*v = level(p, ss, s, *x ? (*x)->v : NAN);
-	return *x || defaulted(p, ss, s);
+	const series *m = member(p, pops, s, key);
+
+	*x = series_at(m, t, lookback);
+	*v = level(p, pops, s, m, *x ? (*x)->v : NAN);
+	return *x || defaulted(p, pops, s, m);
 }
 
 double
@@ -99,6 +133,175 @@ vm_compare(int op, double x, double y)
 	}
 }
 
+double
+vm_across(int fn, const vm_quant *q)
+{
+	int n = q->ntrue + q->nfalse + q->nunknown;
+
+	if (fn == FN_PRESENT)
+		return q->nacc;
+	if (q->nkeys == 0)
+		return NAN;	/* no series: nothing can be told of them */
+	switch (fn) {
+	case FN_ANY: return q->ntrue ? 1 : q->nunknown ? NAN : 0;
+	case FN_ALL: return q->nfalse ? 0 : q->nunknown ? NAN : 1;
+	case FN_COUNT: return q->nunknown ? NAN : q->ntrue;
+	case FN_FRACTION: return q->nunknown ? NAN : (double)q->ntrue / n;
+	case FN_SAVG: return q->nan ? NAN : q->acc / q->nacc;
+	default: return q->nan ? NAN : q->acc;	/* min, max, sum */
+	}
+}
+
+/*
+ * A comparison with count(C) or fraction(C) whose unknown series make it
+ * a range [lo, hi] (quantifier qa - 1, on the left when qa > 0): known
+ * when every value in the range gives the same answer.
+ */
+static double
+compare_range(int op, const vm_quant *q, int fn, bool left, double other)
+{
+	int n = q->ntrue + q->nfalse + q->nunknown;
+	double lo = q->ntrue, hi = q->ntrue + q->nunknown;
+
+	if (fn == FN_FRACTION)
+		lo /= n, hi /= n;
+	if (isnan(other) || n == 0)
+		return NAN;
+	if (op == OP_EQ || op == OP_NE) {
+		if (other >= lo && other <= hi)
+			return NAN;
+		return truth(op == OP_NE);
+	}
+	double a = left ? vm_compare(op, lo, other) : vm_compare(op, other, lo);
+	double b = left ? vm_compare(op, hi, other) : vm_compare(op, other, hi);
+	return a == b ? a : NAN;	/* <, <=, >, >= are monotonic: the ends tell */
+}
+
+static void
+grow_quant(vm_quant *q, int n)
+{
+	if (n <= q->cap)
+		return;
+	while (q->cap < n)
+		q->cap = q->cap ? 2 * q->cap : 16;
+	q->keys = xrealloc(q->keys, (size_t)q->cap * sizeof *q->keys);
+	q->val = xrealloc(q->val, (size_t)q->cap * sizeof *q->val);
+	q->cmp = xrealloc(q->cmp, (size_t)q->cap * sizeof *q->cmp);
+	q->since = xrealloc(q->since, (size_t)q->cap * sizeof *q->since);
+}
+
+/*
+ * The identities a quantifier ranges over at t: those with a series
+ * present (a sample in the lookback) in a metric it reads.  None at all,
+ * and a metric of them with a default and no series ever: the default
+ * stands for one series (not for count(M), which counts the present).
+ */
+static void
+universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
+{
+	const program *p = v->p;
+	bool dflt = false;
+
+	q->nkeys = 0;
+	if (++v->pass == 0) {	/* wrapped: no mark may look current */
+		memset(v->mark, 0, (size_t)v->nmark * sizeof *v->mark);
+		v->pass = 1;
+	}
+	for (int d = 0; d < pq->ndrivers; d++) {
+		int s = pq->drivers[d];
+		const population *P = &v->pops[s];
+		for (int j = 0; j < P->n; j++) {
+			int k = P->m[j].key;
+			if (!series_at(&P->m[j].s, t, v->g->lookback))
+				continue;
+			if (k >= v->nmark) {
+				int n = v->nmark ? v->nmark : 64;
+				while (n <= k)
+					n *= 2;
+				v->mark = xrealloc(v->mark, (size_t)n * sizeof *v->mark);
+				memset(v->mark + v->nmark, 0, (size_t)(n - v->nmark) * sizeof *v->mark);
+				v->nmark = n;
+			}
+			if (v->mark[k] == v->pass)
+				continue;
+			v->mark[k] = v->pass;
+			grow_quant(q, q->nkeys + 1);
+			q->keys[q->nkeys++] = k;
+		}
+		dflt |= !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && P->count == 0 &&
+			!P->nodefault;
+	}
+	if (q->nkeys == 0 && dflt && pq->fn != FN_PRESENT) {
+		grow_quant(q, 1);
+		q->keys[q->nkeys++] = VM_VIRTUAL;
+	}
+	q->i = q->ntrue = q->nfalse = q->nunknown = q->nacc = 0;
+	q->acc = 0;
+	q->nan = false;
+}
+
+/* The value c of the quantifier's current series, counted and kept for the report. */
+static void
+tally(const vm *v, const prog_quant *pq, vm_quant *q, double c)
+{
+	const prog_gate *g = v->g;
+	int i = q->i;
+
+	q->val[i] = c;
+	q->cmp[i][0] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0][0] : NAN;
+	q->cmp[i][1] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0][1] : NAN;
+	q->since[i] = VM_NEVER;
+	if (pq->nfor) {
+		const vm_keyed *kf = &v->keyed[pq->for0 - g->for0];
+		int k = q->keys[i] + 1;
+		if (k < kf->n)
+			q->since[i] = kf->f[k].since;
+	}
+	switch (pq->fn) {
+	case FN_ANY: case FN_ALL: case FN_COUNT: case FN_FRACTION:
+		if (c == 1)
+			q->ntrue++;
+		else if (c == 0)
+			q->nfalse++;
+		else
+			q->nunknown++;
+		return;
+	case FN_PRESENT:
+		q->nacc++;
+		return;
+	default:
+		if (isnan(c)) {
+			q->nan = true;
+			return;
+		}
+		if (q->nacc == 0 || pq->fn == FN_SSUM || pq->fn == FN_SAVG)
+			q->acc = q->nacc == 0 ? c : q->acc + c;
+		else if (pq->fn == FN_SMIN ? c < q->acc : c > q->acc)
+			q->acc = c;
+		q->nacc++;
+	}
+}
+
+/* The timer of `for` slot i for the current series. */
+static vm_for *
+timer(vm *v, int i)
+{
+	if (v->key == VM_NOKEY)
+		return &v->fors[i];
+	vm_keyed *kf = &v->keyed[i];
+	int k = v->key + 1;
+	if (k >= kf->n) {
+		int n = kf->n ? kf->n : 16;
+		while (n <= k)
+			n *= 2;
+		kf->f = xrealloc(kf->f, (size_t)n * sizeof *kf->f);
+		for (int j = kf->n; j < n; j++)
+			kf->f[j] = fresh;
+		kf->n = n;
+	}
+	return &kf->f[k];
+}
+
 #define vmdispatch(o)	switch (o)
 #define vmcase(l)	case l:
 #define vmbreak		break
@@ -114,7 +317,7 @@ vm_step(vm *v, int64_t t)
 	const program *p = v->p;
 	const prog_gate *g = v->g;
 	const insn *in = &p->code[g->code];
-	const series *ss = v->series;
+	const population *ps = v->pops;
 	double *sp = v->stack - 1;	/* points at the top */
 
 	for (;; in++) {
@@ -125,35 +328,42 @@ vm_step(vm *v, int64_t t)
 		}
 		vmcase(OP_LOAD) {
 			const sample *x;
-			vm_load(p, ss, in->a, t, g->lookback, ++sp, &x);
+			vm_load(p, ps, in->a, v->key, t, g->lookback, ++sp, &x);
 			vmbreak;
 		}
 		vmcase(OP_AVG) {
-			*++sp = level(p, ss, in->a, series_avg(&ss[in->a], t, in->b));
+			const series *x = member(p, ps, in->a, v->key);
+			*++sp = level(p, ps, in->a, x, series_avg(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MIN) {
-			*++sp = level(p, ss, in->a, series_min(&ss[in->a], t, in->b));
+			const series *x = member(p, ps, in->a, v->key);
+			*++sp = level(p, ps, in->a, x, series_min(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MAX) {
-			*++sp = level(p, ss, in->a, series_max(&ss[in->a], t, in->b));
+			const series *x = member(p, ps, in->a, v->key);
+			*++sp = level(p, ps, in->a, x, series_max(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_DELTA) {
-			*++sp = change(p, ss, in->a, series_delta(&ss[in->a], t, in->b));
+			const series *x = member(p, ps, in->a, v->key);
+			*++sp = change(p, ps, in->a, x, series_delta(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_RATE) {
-			*++sp = change(p, ss, in->a, series_rate(&ss[in->a], t, in->b));
+			const series *x = member(p, ps, in->a, v->key);
+			*++sp = change(p, ps, in->a, x, series_rate(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_INCREASE) {
-			*++sp = change(p, ss, in->a, series_increase(&ss[in->a], t, in->b));
+			const series *x = member(p, ps, in->a, v->key);
+			*++sp = change(p, ps, in->a, x, series_increase(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_QUANTILE) {
-			*sp = level(p, ss, in->a, series_quantile(&ss[in->a], *sp, t, in->b));
+			const series *x = member(p, ps, in->a, v->key);
+			*sp = level(p, ps, in->a, x, series_quantile(x, *sp, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_NEG) {
@@ -184,7 +394,13 @@ vm_step(vm *v, int64_t t)
 			double y = *sp--, x = *sp;
 			v->cmp[in->a - g->cmp0][0] = x;
 			v->cmp[in->a - g->cmp0][1] = y;
-			*sp = vm_compare(in->op, x, y);
+			if (in->b && (in->b > 0 ? isnan(x) : isnan(y))) {	/* count(C) with unknown series */
+				int qi = (int)(in->b > 0 ? in->b : -in->b) - 1;
+				*sp = compare_range(in->op, &v->q[qi - g->quant0], p->quants[qi].fn, in->b > 0,
+						    in->b > 0 ? y : x);
+			} else {
+				*sp = vm_compare(in->op, x, y);
+			}
 			vmbreak;
 		}
 		vmcase(OP_AND) {
@@ -203,8 +419,13 @@ vm_step(vm *v, int64_t t)
 		}
 		vmcase(OP_FOR) {
 			/* Prometheus' `for:`: pending from the first true step, firing b ms later */
-			vm_for *f = &v->fors[in->a - g->for0];
+			vm_for *f = timer(v, in->a - g->for0);
 			double c = *sp;
+			if (f->seen != VM_NEVER && f->seen < t - g->step) {
+				f->since = VM_NEVER;	/* the series was gone: its alert went with it */
+				f->last_unknown = t - g->step;
+			}
+			f->seen = t;
 			if (c == 1 && f->since == VM_NEVER)
 				f->since = t;
 			else if (c != 1)
@@ -217,6 +438,31 @@ vm_step(vm *v, int64_t t)
 				*sp = 1;
 			else	/* not (yet) held: false only if seen false where a run that holds must start */
 				*sp = f->last_false != VM_NEVER && t - f->last_false < in->b + g->step ? 0 : NAN;
+			vmbreak;
+		}
+		vmcase(OP_EACH) {
+			const prog_quant *pq = &p->quants[in->a];
+			vm_quant *q = &v->q[in->a - g->quant0];
+			universe(v, pq, q, t);
+			if (q->nkeys == 0) {	/* no body to run */
+				*++sp = vm_across(pq->fn, q);
+				in = &p->code[pq->qend];
+				vmbreak;
+			}
+			v->key = q->keys[0];
+			vmbreak;
+		}
+		vmcase(OP_QEND) {
+			const prog_quant *pq = &p->quants[in->a];
+			vm_quant *q = &v->q[in->a - g->quant0];
+			tally(v, pq, q, *sp--);
+			if (++q->i < q->nkeys) {
+				v->key = q->keys[q->i];
+				in = &p->code[pq->each];	/* the body again, for the next series */
+				vmbreak;
+			}
+			v->key = VM_NOKEY;
+			*++sp = vm_across(pq->fn, q);
 			vmbreak;
 		}
 		vmcase(OP_RULE) {

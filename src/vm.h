@@ -8,49 +8,85 @@
 #ifndef NG_VM_H
 #define NG_VM_H
 
+#include "population.h"
 #include "program.h"
 #include "series.h"
 
 #define VM_NEVER INT64_MIN
+#define VM_NOKEY (-2)		/* outside a quantifier: no series of a set */
+#define VM_VIRTUAL (-1)		/* the one series a metric with a default and no series at all stands for */
 
 /*
  * A `for` slot's memory.  COND for D is true when COND held at every step
  * since `since`, D ago or more (Prometheus' firing alert); otherwise it is
  * false when COND was false at a step from the last one at or before t - D
  * on (`last_false`: a run that holds must start after it), else unknown:
- * missing data or too little history never reads as a failure.
+ * missing data or too little history never reads as a failure.  Inside a
+ * quantifier each series has its own, as each Prometheus alert instance
+ * has: a series absent at a step (seen earlier than the step before) is
+ * pending anew.
  */
 typedef struct vm_for {
 	int64_t since;		/* the first step of COND's current run of true, or VM_NEVER */
 	int64_t last_false;	/* the latest step COND was false, or VM_NEVER */
 	int64_t last_unknown;	/* the latest step COND was unknown, or VM_NEVER */
+	int64_t seen;		/* the latest step it was evaluated, or VM_NEVER */
 } vm_for;
+
+/* A quantifier's pass over the series present at the last step it ran. */
+typedef struct vm_quant {
+	int *keys;		/* the identities present, in the order met */
+	int nkeys, cap;
+	int i;			/* the series whose body runs */
+	int ntrue, nfalse, nunknown;
+	double acc;		/* reducers: the value so far of nacc series */
+	int nacc;
+	bool nan;		/* a reducer met a series of no value */
+	double *val;		/* per series: its body's value */
+	double (*cmp)[2];	/* per series: its body's first comparison's operands */
+	int64_t *since;		/* per series: its body's first `for`'s since, else VM_NEVER */
+} vm_quant;
+
+/* Per `for` slot inside a quantifier: the timers by identity (key + 1; 0 is VM_VIRTUAL's). */
+typedef struct vm_keyed {
+	vm_for *f;
+	int n;
+} vm_keyed;
 
 typedef struct vm {
 	const program *p;
 	const prog_gate *g;
-	const series *series;	/* indexed by SERIES_OF(metric, baseline) */
-	vm_for *fors;		/* per `for` slot of the gate */
+	const population *pops;	/* indexed by SERIES_OF(metric, baseline) */
+	vm_for *fors;		/* per `for` slot of the gate, outside quantifiers */
+	vm_keyed *keyed;	/* per `for` slot of the gate, inside quantifiers */
 	double *rule;		/* per rule of the gate: 1, 0 or NaN */
 	double (*cmp)[2];	/* per comparison: its operands at the last step */
+	vm_quant *q;		/* per quantifier of the gate */
+	int key;		/* the series of the quantifier running, or VM_NOKEY */
+	unsigned *mark;		/* by key: the pass that met it (a quantifier's dedup) */
+	int nmark;
+	unsigned pass;
 	double *stack;
 } vm;
 
-void vm_init(vm *v, const program *p, int gate, const series *ss);
+void vm_init(vm *v, const program *p, int gate, const population *pops);
 void vm_free(vm *v);
 /* Forget all `for` timers, as a restarted Prometheus would. */
 void vm_reset(vm *v);
 void vm_step(vm *v, int64_t t);
 
 /*
- * Series s at t as LOAD reads it, for the VM and the report alike: the
- * latest sample in the lookback, or the default of a metric that has no
- * samples at all.  False when it has neither (*v NaN); *x is the sample,
+ * Series s at t as LOAD reads it, for the VM and the report alike: for a
+ * metric with `by`, its series of identity key.  The latest sample in the
+ * lookback, or the default of a metric that has no samples at all (for
+ * that identity).  False when it has neither (*v NaN); *x is the sample,
  * NULL when there is none.
  */
-bool vm_load(const program *p, const series *ss, int s, int64_t t, int64_t lookback, double *v,
+bool vm_load(const program *p, const population *pops, int s, int key, int64_t t, int64_t lookback, double *v,
 	     const sample **x);
 /* A comparison opcode (OP_LT .. OP_NE) on x and y: 1, 0, or NaN (unknown) if either is NaN. */
 double vm_compare(int op, double x, double y);
+/* A quantifier's value after its pass: fn is an enum ast_fn, FN_ANY .. FN_SSUM. */
+double vm_across(int fn, const vm_quant *q);
 
 #endif

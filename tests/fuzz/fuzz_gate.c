@@ -17,6 +17,7 @@
 
 #include "eval.h"
 #include "program.h"
+#include "population.h"
 #include "series.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,13 +26,13 @@ static void
 run(const program *p, FILE *null)
 {
 	int nss = 2 * p->nmetrics;
-	series *ss = calloc((size_t)(nss ? nss : 1), sizeof *ss);
+	population *ss = calloc((size_t)(nss ? nss : 1), sizeof *ss);
 
 	if (!ss)
 		abort();
 	program_dump(p, null);
 	for (int i = 0; i < nss; i++)
-		series_init(&ss[i], INT64_MAX / 4);
+		pop_init(&ss[i], INT64_MAX / 4);
 	for (int pass = 0; pass < 2; pass++) {
 		for (int g = 0; g < p->ngates; g++) {
 			const prog_gate *pg = &p->gates[g];
@@ -39,17 +40,27 @@ run(const program *p, FILE *null)
 
 			if (pg->step <= 0 || pg->window / pg->step > 1000)
 				continue;	/* a long run is no bug */
-			eval_gate(p, g, ss, 1700000000000LL, &r);
+			eval_gate(p, g, ss, 1700000000000LL, 3, &r);
 			if (r.evaluations < 1 || r.verdict < NG_GO || r.verdict > NG_INCONCLUSIVE)
 				abort();
 			gate_result_free(&r);
 		}
-		for (int i = 0; i < nss && pass == 0; i++)	/* the second pass has a sample in every series */
-			if (series_push(&ss[i], 1700000000000LL - 1000, (double)(i + 1) / 3) != 0)
-				abort();
+		/* the second pass has a sample in every series, and two series of a metric with `by` */
+		for (int i = 0; i < nss && pass == 0; i++) {
+			int n = p->metrics[SERIES_METRIC(i)].by ? 2 : 1;
+			for (int k = 0; k < n; k++) {
+				char *labels = calloc(1, 1);
+				if (!labels)
+					abort();
+				int j = pop_add(&ss[i], k, k == 0, labels);
+				if (series_push(&ss[i].m[j].s, 1700000000000LL - 1000, (double)(i + k + 1) / 3) != 0)
+					abort();
+				ss[i].count++;
+			}
+		}
 	}
 	for (int i = 0; i < nss; i++)
-		series_free(&ss[i]);
+		pop_free(&ss[i]);
 	free(ss);
 }
 

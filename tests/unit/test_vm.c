@@ -9,6 +9,7 @@
  */
 #include "eval.h"
 #include "novagate.h"
+#include "population.h"
 #include "program.h"
 #include "series.h"
 #include "t.h"
@@ -28,7 +29,7 @@
 
 typedef struct world {
 	program *p;
-	series *ss;	/* SERIES_OF(metric, baseline) */
+	population *ss;	/* SERIES_OF(metric, baseline): one series each, no `by` */
 	int nss;
 } world;
 
@@ -56,7 +57,7 @@ make(const char *text)
 	if (!w.ss)
 		abort();
 	for (int i = 0; i < w.nss; i++)
-		series_init(&w.ss[i], INT64_MAX / 4);	/* keep everything */
+		pop_init(&w.ss[i], INT64_MAX / 4);	/* keep everything */
 	return w;
 }
 
@@ -64,7 +65,7 @@ static void
 unmake(world *w)
 {
 	for (int i = 0; i < w->nss; i++)
-		series_free(&w->ss[i]);
+		pop_free(&w->ss[i]);
 	free(w->ss);
 	program_free(w->p);
 }
@@ -82,7 +83,15 @@ metric(const world *w, const char *name)
 static void
 push(world *w, const char *name, bool baseline, int64_t t, double v)
 {
-	if (series_push(&w->ss[SERIES_OF(metric(w, name), baseline)], AT + t, v) != 0) {
+	population *P = &w->ss[SERIES_OF(metric(w, name), baseline)];
+	char *none = calloc(1, 1);
+
+	if (!P->n && none)
+		pop_add(P, 0, true, none);
+	else
+		free(none);
+	P->count += !series_is_stale(v);
+	if (series_push(&P->m[0].s, AT + t, v) != 0) {
 		fprintf(stderr, "test pushes out of order: %s at %lld\n", name, (long long)t);
 		abort();
 	}
@@ -101,7 +110,7 @@ run(const world *w, int gate)
 {
 	gate_result r;
 
-	eval_gate(w->p, gate, w->ss, AT, &r);
+	eval_gate(w->p, gate, w->ss, AT, 5, &r);
 	return r;
 }
 
