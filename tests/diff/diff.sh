@@ -2,7 +2,7 @@
 # tests/diff/README).  Each case, made by gen.c from its seed, is a few series of m{pod=...};
 # novagate's `rollback "x" when any(m > 0.5 for D)` must first fire at the step at which
 # `promtool test rules` first has an alert instance of `m > 0.5` with `for: D` firing, or
-# neither ever.
+# neither ever; and the series its report says were true then must be those alert instances.
 #
 # Sourced by tests/run.sh (it uses ng, ok, bad, $tmp, $CC): seeds 1 to DIFF_CASES (100; 5 with
 # NG_VALGRIND=1), one test each, and the lookback's edge (gen edge).  Or alone, to rerun cases,
@@ -67,6 +67,16 @@ df_promtool() {
 		}' "$1/promtool.out"
 }
 
+# df_samepods PROMPODS TRUE PODS: the alert instances that fired first (a,e) are the series that
+# novagate's quantifier had true then: as many, and each of those its report lists among them
+df_samepods() {
+	awk -v p="$1" -v t="$2" -v n="$3" 'BEGIN {
+		k = split(p, a, ","); for (i = 1; i <= k; i++) in_p[a[i]] = 1
+		m = n == "-" ? 0 : split(n, b, ","); for (i = 1; i <= m; i++) if (!(b[i] in in_p)) exit 1
+		exit k != t
+	}'
+}
+
 if ! command -v promtool >/dev/null 2>&1; then
 	echo "notice: promtool not installed: the differential test of per-series for (tests/diff) is skipped" >&2
 elif ! ${CC:-cc} -O1 -o "$df_dir/gen" tests/diff/gen.c 2>"$df_dir/cc.err" ||
@@ -91,10 +101,13 @@ else
 		case $df_nrc in
 		[0-3]) df_n=$("$df_dir/since" "$df_t0" <"$df_c/novagate.json" 2>>"$df_c/novagate.err") ;;
 		esac
-		df_pt=${df_p%% *} df_nt=${df_n#* }
+		read -r df_v df_nt df_ntrue df_npods <<-EOF
+		${df_n:-? ?}
+		EOF
+		df_pt=${df_p%% *}
 		[ $df_seed = edge ] || case $df_p in -) df_quiet=$((df_quiet + 1)) ;; ?*) df_fired=$((df_fired + 1)) ;; esac
 		case $df_p in -) df_pw="never fires" ;; *) df_pw="first fires at ${df_pt}s (pods ${df_p#* })" ;; esac
-		case $df_nt in -) df_nw="never rolls back (${df_n% *})" ;; *) df_nw="rolls back at ${df_nt}s" ;; esac
+		case $df_nt in -) df_nw="never rolls back ($df_v)" ;; *) df_nw="rolls back at ${df_nt}s (${df_ntrue:-?} series true: ${df_npods:-?})" ;; esac
 		df_what="diff: seed $df_seed (for ${df_d}s, $df_ns series, $df_steps steps)"
 		if [ -z "$df_p" ]; then
 			bad "$df_what: promtool's output is not understood (exit $df_prc)"
@@ -114,7 +127,7 @@ else
 			if [ "$df_p" = "300 a" ] && [ "$df_nt" = - ]; then ok; else
 				bad "$df_what: the lookback's edge: promtool $df_pw (want at 300s), novagate $df_nw" \
 					"(want never: its lookback is open on the left)"; fi
-		elif [ "$df_pt" = "$df_nt" ]; then
+		elif [ "$df_pt" = "$df_nt" ] && { [ -z "$df_ntrue" ] || df_samepods "${df_p#* }" "$df_ntrue" "$df_npods"; }; then
 			ok
 		else
 			bad "$df_what: promtool $df_pw, novagate $df_nw;" \
