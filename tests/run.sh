@@ -212,6 +212,11 @@ for d in tests/fuzz/crashes/*/; do
 	done
 done
 
+# 10. per-series for against Prometheus (tests/diff/diff.sh): random series of m{pod=...}, late,
+#     ended, NaN, gaps; any(m > 0.5 for D) must first fire when promtool test rules first has an
+#     alert instance of m > 0.5 with for: D firing; skipped without promtool
+. tests/diff/diff.sh
+
 # README and novagate(1): their gate-test examples pass.  They name
 # ../../rules/canary.gate, so they run two folders below a link to rules/.
 mkdir -p "$tmp/ex/a/b" && ln -sf "$PWD/rules" "$tmp/ex/rules"
