@@ -28,13 +28,6 @@ typedef struct handle {
 	int s, m;
 } handle;
 
-/* A text sample's name_id and labels_id, and the handle of the series they name. */
-typedef struct seen_slot {
-	uint64_t name_id, labels_id;	/* 0: empty */
-	int h;
-	bool stale;
-} seen_slot;
-
 struct ng_check {
 	const program *p;
 	int gate;		/* -1: all */
@@ -45,8 +38,6 @@ struct ng_check {
 	int *plain;		/* per population: the handle of its series without labels, or -1 */
 	int max_series;
 	int ntop;		/* deciding series a quantifier reports */
-	seen_slot *seen;	/* text samples' series by their ids: open addressing, half full at most */
-	size_t capseen, nseen;
 	sbuf lbuf, kbuf;	/* a sample's labels and identity, as text */
 	bool *wanted;		/* read by an evaluated gate */
 	char **absent;		/* per series: the warning of ng_check_absent, or NULL */
@@ -222,7 +213,6 @@ ng_check_free(ng_check *c)
 	free(c->ps);
 	free(c->plain);
 	free(c->h);
-	free(c->seen);
 	free(c->lbuf.s);
 	free(c->kbuf.s);
 	keyset_free(&c->keys);
@@ -307,6 +297,9 @@ series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where w
 	if (c->lbuf.len)
 		sb_add(&c->lbuf, "}", 1);
 	sb_add(&c->lbuf, "", 0);
+	int known = pop_find_labels(P, c->lbuf.s, c->lbuf.len);
+	if (known >= 0)
+		return P->m[known].h;	/* the common case: a series seen before */
 	for (int j = 0; j < pm->nby; j++) {
 		size_t len = strlen(pm->by[j]), i;
 		for (i = 0; i < n && !(l[i].name_len == len && memcmp(l[i].name, pm->by[j], len) == 0); i++)
@@ -438,49 +431,6 @@ is_absent_label(const text_label *l)
 	return strcmp(l->name, "__absent__") == 0;
 }
 
-static size_t
-seen_hash(uint64_t name_id, uint64_t labels_id, size_t cap)
-{
-	uint64_t h = (name_id * 0x9e3779b97f4a7c15u) ^ labels_id;
-
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdu;
-	h ^= h >> 33;
-	return (size_t)h & (cap - 1);
-}
-
-static seen_slot *
-seen_find(const ng_check *c, uint64_t name_id, uint64_t labels_id)
-{
-	for (size_t i = seen_hash(name_id, labels_id, c->capseen);; i = (i + 1) & (c->capseen - 1)) {
-		seen_slot *e = &c->seen[i];
-		if (!e->name_id || (e->name_id == name_id && e->labels_id == labels_id))
-			return e;
-	}
-}
-
-/* Remember that the text sample's ids name series h (read samples only: as many as there are series). */
-static void
-seen_add(ng_check *c, const text_sample *s, int h, bool stale)
-{
-	if (!s->name_id || !s->labels_id)
-		return;
-	if (2 * (c->nseen + 1) > c->capseen) {
-		seen_slot *old = c->seen;
-		size_t cap = c->capseen;
-		c->capseen = cap ? 2 * cap : 64;
-		c->seen = xcalloc(c->capseen, sizeof *c->seen);
-		for (size_t i = 0; i < cap; i++)
-			if (old[i].name_id)
-				*seen_find(c, old[i].name_id, old[i].labels_id) = old[i];
-		free(old);
-	}
-	seen_slot *e = seen_find(c, s->name_id, s->labels_id);
-	if (!e->name_id)
-		c->nseen++;
-	*e = (seen_slot){ s->name_id, s->labels_id, h, stale };
-}
-
 /*
  * The series a text sample is of: its handle, -1 for a sample no
  * evaluated gate reads, -2 after an error (in c->diags) or a record of
@@ -497,13 +447,6 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 	if (s->name_id && s->name_id == c->tname && s->labels_id == c->tlabels) {
 		*stale = c->tstale;	/* the name and labels of the previous sample */
 		return c->thandle;
-	}
-	if (c->capseen && s->name_id && s->labels_id) {
-		const seen_slot *e = seen_find(c, s->name_id, s->labels_id);
-		if (e->name_id) {
-			*stale = e->stale;
-			return e->h;
-		}
 	}
 	if ((m = metric_of(c, s->name, s->name_len)) < 0)
 		return -1;	/* not a metric of this gate file */
@@ -525,8 +468,6 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 	if (!c->wanted[SERIES_OF(m, baseline)])
 		return -1;	/* read by no evaluated gate */
 	int h = series_of(c, m, baseline, s->labels, s->nlabels, ERR_LINE(c->path, s->line, 1), NG_EINPUT);
-	if (h >= 0)
-		seen_add(c, s, h, *stale);
 	return h < 0 ? -3 : h;
 }
 

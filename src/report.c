@@ -387,7 +387,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 		cmps = json_array();
 		json_object_set_new(mo, "name", json_string(pm->name));
 		json_object_set_new(mo, "query", json_string(pm->query));
-		double v;
+		double v = NAN;
 		bool has = !pm->by && eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &v, &when);
 		if (!has)
 			when = VM_NEVER;
@@ -397,7 +397,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 			by_json(p, g, rd, m, r->at, mo);
 		if (pm->bquery || pm->bused) {	/* bused alone: a recorded baseline (--baseline) */
 			json_t *b = json_object();
-			double bv;
+			double bv = NAN;
 			bool bhas = !pm->by && eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &bv, &when);
 			if (!bhas)
 				when = VM_NEVER;
