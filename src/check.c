@@ -260,16 +260,19 @@ not_a_label(const char *name, size_t nlen, const char *value, size_t vlen)
 static void
 put_label(sbuf *b, const char *name, size_t nlen, const char *value, size_t vlen)
 {
+	size_t run = 0;
+
 	sb_add(b, name, nlen);
 	sb_add(b, "=\"", 2);
 	for (size_t j = 0; j < vlen; j++) {
 		char ch = value[j];
-		if (ch == '"' || ch == '\\' || ch == '\n') {
-			sb_add(b, "\\", 1);
-			ch = ch == '\n' ? 'n' : ch;
-		}
-		sb_add(b, &ch, 1);
+		if (ch != '"' && ch != '\\' && ch != '\n')
+			continue;
+		sb_add(b, value + run, j - run);	/* what needs no escape, at once */
+		sb_add(b, ch == '\n' ? "\\n" : ch == '"' ? "\\\"" : "\\\\", 2);
+		run = j + 1;
 	}
+	sb_add(b, value + run, vlen - run);
 	sb_add(b, "\"", 1);
 }
 
