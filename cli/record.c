@@ -102,7 +102,8 @@ put_series(FILE *out, const char *name, bool baseline, const ng_label *labels, s
 		any = true;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (not_own(&labels[i]))
+		/* a baseline's own role (role="canary") cannot go beside role="baseline" */
+		if (not_own(&labels[i]) || (baseline && strcmp(labels[i].name, "role") == 0))
 			continue;
 		fputs(any ? "," : "{", out);
 		any = true;

@@ -14,10 +14,12 @@
  *   no credential in it.
  * - prom_feed.c, ng_feed: the series an ng_check reads, fetched with one
  *   query_range each over the window (plus lookback and window-function
- *   ranges) at the gates' step, and handed on as samples.  At a step where
- *   the server has no value the series gets a staleness marker, so the
- *   engine sees the value missing there as the server did (its own lookback
- *   is not applied a second time).
+ *   ranges) at the gates' step, and handed on as samples, each series of a
+ *   result with its labels and the feed's number for it (at most
+ *   ng_feed_set_max_series of them).  At a step where the server has no
+ *   value of a series, it gets a staleness marker, so the engine sees the
+ *   value missing there as the server did (its own lookback is not applied
+ *   a second time).
  *
  * Times are ms since the epoch; steps and durations ms.
  */
