@@ -248,7 +248,7 @@ universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 		int s = pq->drivers[d];
 		const vm_present *pr = present(v, s, t);
 		grow_quant(q, q->nkeys + pr->n);
-		if (pq->ndrivers == 1) {	/* the common case: each identity once already */
+		if (pq->ndrivers == 1 && pr->n) {	/* the common case: each identity once already */
 			memcpy(q->keys, pr->keys, (size_t)pr->n * sizeof *q->keys);
 			memcpy(q->at, pr->at, (size_t)pr->n * sizeof *q->at);
 			q->nkeys = pr->n;
