@@ -37,8 +37,11 @@ struct ng_check {
 	int nh, caph;
 	int *plain;		/* per population: the handle of its series without labels, or -1 */
 	int max_series;
+	int unread;		/* the handle of series no evaluated gate reads, or -1 */
 	int ntop;		/* deciding series a quantifier reports */
 	sbuf lbuf, kbuf;	/* a sample's labels and identity, as text */
+	const text_label **ord;	/* its labels sorted by name */
+	size_t capord;
 	bool *wanted;		/* read by an evaluated gate */
 	char **absent;		/* per series: the warning of ng_check_absent, or NULL */
 	size_t *namelen;	/* strlen of each metric's name */
@@ -165,6 +168,7 @@ ng_check_new(const ng_gatefile *gf, int gate)
 	c->plain = xmalloc((size_t)nseries * sizeof *c->plain);
 	c->wanted = xcalloc((size_t)nseries, sizeof *c->wanted);
 	c->max_series = NG_MAX_SERIES_DEFAULT;
+	c->unread = -1;
 	c->ntop = 5;
 	keyset_init(&c->keys);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
@@ -215,6 +219,7 @@ ng_check_free(ng_check *c)
 	free(c->h);
 	free(c->lbuf.s);
 	free(c->kbuf.s);
+	free(c->ord);
 	keyset_free(&c->keys);
 	free(c->wanted);
 	free(c->namelen);
@@ -256,6 +261,15 @@ not_a_label(const char *name, size_t nlen, const char *value, size_t vlen)
 	       (nlen == 8 && memcmp(name, "__name__", 8) == 0);
 }
 
+/* Label names in byte order, as Prometheus sorts a label set. */
+static bool
+label_before(const text_label *a, const text_label *b)
+{
+	int c = memcmp(a->name, b->name, a->name_len < b->name_len ? a->name_len : b->name_len);
+
+	return c < 0 || (c == 0 && a->name_len < b->name_len);
+}
+
 /* name="value", escaped as the exposition format does. */
 static void
 put_label(sbuf *b, const char *name, size_t nlen, const char *value, size_t vlen)
@@ -290,12 +304,25 @@ series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where w
 	population *P = &c->ps[s];
 	bool blank = true;
 
+	/*
+	 * A label set as Prometheus has it: in no order (so sorted by name here)
+	 * and a label of value "" the same as none.
+	 */
 	c->lbuf.len = c->kbuf.len = 0;
+	if (n > c->capord)
+		c->ord = xrealloc(c->ord, (c->capord = n) * sizeof *c->ord);
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (not_a_label(l[i].name, l[i].name_len, l[i].value, l[i].value_len))
+		if (not_a_label(l[i].name, l[i].name_len, l[i].value, l[i].value_len) || !l[i].value_len)
 			continue;
-		sb_add(&c->lbuf, c->lbuf.len ? "," : "{", 1);
-		put_label(&c->lbuf, l[i].name, l[i].name_len, l[i].value, l[i].value_len);
+		size_t j = k++;
+		for (; j > 0 && label_before(&l[i], c->ord[j - 1]); j--)	/* a few labels: insertion */
+			c->ord[j] = c->ord[j - 1];
+		c->ord[j] = &l[i];
+	}
+	for (size_t i = 0; i < k; i++) {
+		sb_add(&c->lbuf, i ? "," : "{", 1);
+		put_label(&c->lbuf, c->ord[i]->name, c->ord[i]->name_len, c->ord[i]->value, c->ord[i]->value_len);
 	}
 	if (c->lbuf.len)
 		sb_add(&c->lbuf, "}", 1);
@@ -334,7 +361,7 @@ series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where w
 		err_set_metric(c->diags, pm->name);
 		return -1;
 	}
-	if (c->nh >= c->max_series) {
+	if (c->nh - (c->unread >= 0) >= c->max_series) {
 		err_add(c->diags, NG_SEV_ERROR, code, where,
 			"more than %d series (--max-series): %s%s%s is one too many", c->max_series, what,
 			pm->name, c->lbuf.s);
@@ -350,11 +377,26 @@ series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where w
 	return c->nh++;
 }
 
+/* The handle of every series no evaluated gate reads: its samples are dropped, and it counts for nothing. */
+static int
+unread_handle(ng_check *c)
+{
+	if (c->unread < 0) {
+		if (c->nh == c->caph)
+			c->h = xrealloc(c->h, (size_t)(c->caph = c->caph ? 2 * c->caph : 16) * sizeof *c->h);
+		c->h[c->nh] = (handle){ -1, -1 };
+		c->unread = c->nh++;
+	}
+	return c->unread;
+}
+
 int
 ng_check_series(ng_check *c, int metric, bool baseline, const ng_label *labels, size_t n, ng_diags *d)
 {
 	if (metric < 0 || metric >= c->p->nmetrics)
 		return err_fail(d, NG_EUSAGE, NULL, "no metric %d in %s", metric, c->p->path), -1;
+	if (!c->wanted[SERIES_OF(metric, baseline)])
+		return unread_handle(c);
 	text_label *l = xmalloc((n + 1) * sizeof *l);
 	for (size_t i = 0; i < n; i++)
 		l[i] = (text_label){ labels[i].name, labels[i].value, strlen(labels[i].name), strlen(labels[i].value) };
@@ -374,6 +416,8 @@ ng_check_push_to(ng_check *c, int h, int64_t t, double v)
 		return NG_PUSH_RANGE;
 	if (h < 0 || h >= c->nh)
 		return -1;
+	if (h == c->unread)
+		return 0;
 	population *P = &c->ps[c->h[h].s];
 	if (!c->wanted[c->h[h].s] || (c->has_at && t > c->at))
 		return 0;

@@ -424,7 +424,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 			json_object_set_new(co, "left", isnan(lr[0]) ? json_null() : number(lr[0]));
 			json_object_set_new(co, "op", json_string(cmpops[c->op]));
 			json_object_set_new(co, "right", isnan(lr[1]) ? json_null() : number(lr[1]));
-			json_object_set_new(co, "state", json_string(state(vm_compare(c->op, lr[0], lr[1]))));
+			json_object_set_new(co, "state", json_string(state(lr[2])));
 			const double *fl = r->fired_cmp[ci - g->cmp0];
 			if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* what made its rollback fire */
 				json_t *fo = json_object();
@@ -638,22 +638,22 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 		double x;
 		if (pm->by) {
 			human_by(p, g, rd, m, r->at, out);
-			continue;
+		} else {
+			bool has = eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &x, &when);
+			fmtnum(v, sizeof v, x, has);
+			fprintf(out, "    %-20s %s", pm->name, v);
+			if (pm->bquery || pm->bused) {
+				double b;
+				bool bhas = eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &b, &bwhen);
+				fmtnum(bv, sizeof bv, b, bhas);
+				fprintf(out, "  (baseline %s)", bv);
+			}
+			if (has && when == VM_NEVER)
+				fputs(" (default)", out);
+			else if (!has && rd->pops[SERIES_OF(m, false)].nodefault)
+				fputs(" (no series: the default does not apply)", out);
+			fputc('\n', out);
 		}
-		bool has = eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &x, &when);
-		fmtnum(v, sizeof v, x, has);
-		fprintf(out, "    %-20s %s", pm->name, v);
-		if (pm->bquery || pm->bused) {
-			double b;
-			bool bhas = eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &b, &bwhen);
-			fmtnum(bv, sizeof bv, b, bhas);
-			fprintf(out, "  (baseline %s)", bv);
-		}
-		if (has && when == VM_NEVER)
-			fputs(" (default)", out);
-		else if (!has && rd->pops[SERIES_OF(m, false)].nodefault)
-			fputs(" (no series: the default does not apply)", out);
-		fputc('\n', out);
 		for (int j = bm.from[m]; j < bm.from[m + 1]; j++) {	/* listed once, under its first metric */
 			int ci = bm.at[j];
 			const prog_cmp *c = &p->cmps[ci];
@@ -664,7 +664,7 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 			fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
 			fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
 			fprintf(out, "      %-34s %s %s %s  %s", c->source, l, cmpops[c->op], rr,
-				state(vm_compare(c->op, lr[0], lr[1])));
+				state(lr[2]));
 			if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* and what made it fire */
 				const double *fl = r->fired_cmp[ci - g->cmp0];
 				char fired[40];

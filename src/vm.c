@@ -66,7 +66,7 @@ vm_reset(vm *v)
 	for (int i = 0; i < v->g->nrules; i++)
 		v->rule[i] = NAN;
 	for (int i = 0; i < v->g->ncmp; i++)
-		v->cmp[i][0] = v->cmp[i][1] = NAN;
+		v->cmp[i][0] = v->cmp[i][1] = v->cmp[i][2] = NAN;
 }
 
 /* What a metric without samples (or a series of one without) reads: nothing. */
@@ -176,10 +176,11 @@ compare_range(int op, const vm_quant *q, int fn, bool left, double other)
 		lo /= n, hi /= n;
 	if (isnan(other) || n == 0)
 		return NAN;
-	if (op == OP_EQ || op == OP_NE) {
-		if (other >= lo && other <= hi)
-			return NAN;
-		return truth(op == OP_NE);
+	if (op == OP_EQ || op == OP_NE) {	/* open only if some count the range allows is other */
+		double k = fn == FN_FRACTION ? round(other * n) : other;
+		bool may = k == floor(k) && k >= q->ntrue && k <= q->ntrue + q->nunknown &&
+			   (fn == FN_FRACTION ? k / n == other : true);
+		return may ? NAN : truth(op == OP_NE);
 	}
 	double a = left ? vm_compare(op, lo, other) : vm_compare(op, other, lo);
 	double b = left ? vm_compare(op, hi, other) : vm_compare(op, other, hi);
@@ -247,7 +248,7 @@ universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 		int s = pq->drivers[d];
 		const vm_present *pr = present(v, s, t);
 		grow_quant(q, q->nkeys + pr->n);
-		if (pq->ndrivers == 1) {	/* the common case: each identity once already */
+		if (pq->ndrivers == 1 && pr->n) {	/* the common case: each identity once already */
 			memcpy(q->keys, pr->keys, (size_t)pr->n * sizeof *q->keys);
 			memcpy(q->at, pr->at, (size_t)pr->n * sizeof *q->at);
 			q->nkeys = pr->n;
@@ -446,6 +447,7 @@ vm_step(vm *v, int64_t t)
 			} else {
 				*sp = vm_compare(in->op, x, y);
 			}
+			v->cmp[in->a - g->cmp0][2] = *sp;
 			vmbreak;
 		}
 		vmcase(OP_AND) {

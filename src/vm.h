@@ -69,7 +69,7 @@ typedef struct vm {
 	vm_for *fors;		/* per `for` slot of the gate, outside quantifiers */
 	vm_keyed *keyed;	/* per `for` slot of the gate, inside quantifiers */
 	double *rule;		/* per rule of the gate: 1, 0 or NaN */
-	double (*cmp)[2];	/* per comparison: its operands at the last step */
+	double (*cmp)[3];	/* per comparison: its operands and its value at the last step */
 	vm_quant *q;		/* per quantifier of the gate */
 	vm_present *present;	/* per population (SERIES_OF) */
 	int key;		/* the series of the quantifier running, or VM_NOKEY */
