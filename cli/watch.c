@@ -38,6 +38,7 @@ typedef struct watcher {
 	int64_t ok_t;			/* of the last fetch that succeeded; t0 - tick before */
 	char *errline;
 	ng_diags *held;			/* the last fetch's diagnostics, its errors not yet printed */
+	bool by;			/* a metric is declared with `by`: lines name the series that decided */
 	json_t *report;			/* while lines are said: check's JSON report of each gate, by name */
 } watcher;
 
@@ -360,7 +361,7 @@ json_line(const watcher *w, int g, const char *verdict, const note *n)
 static void
 say(watcher *w, const note *n)
 {
-	w->report = w->t != INT64_MIN ? report_of(w) : json_object();
+	w->report = w->t != INT64_MIN && w->by ? report_of(w) : json_object();
 	for (int g = 0; g < ng_gatefile_ngates(w->gf); g++) {
 		if (w->gate >= 0 && g != w->gate)
 			continue;
@@ -606,6 +607,8 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		w.fresh |= step != w.tick;
 	}
 	w.reads = gate_reads(gf);
+	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++)
+		w.by |= ng_gatefile_metric_by(gf, m, 0) != NULL;
 	w.held = ng_diags_new();
 
 	live_stop = 0;

@@ -5,8 +5,9 @@
 #   3. Prometheus (if installed): the recorded inputs of tests/rules/ loaded with promtool; each case
 #      of verdicts.tsv checked live must give check --input's verdict (or the one divergences.tsv
 #      documents for that engine), and record must replay to the very same report
-#   4. baselines recorded from Prometheus and replayed
-#   5. VictoriaMetrics (if installed): as 3, the data imported over HTTP
+#   4. baselines recorded from Prometheus and replayed; lint and the default rule (preflight); metrics with
+#      `by` over many series (populations)
+#   5. VictoriaMetrics (if installed): as 3 and 4, the data imported over HTTP
 pdir=$tmp/prom
 mkdir -p "$pdir"
 pids=
