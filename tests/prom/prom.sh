@@ -449,7 +449,8 @@ at $wat: watch $wl, check $cl"
 	want_exit "watch: the window elapses" 0 - -- watch "$pdir/w.gate" --prometheus "$F/ok"
 	n=$(wc -l <"$pdir/out")
 	last=$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")' 2>/dev/null)
-	if [ "$n" -eq 3 ] && [ "$last" = "go true window elapsed" ] &&
+	# (valgrind may start so slowly that the first step is skipped, as a late step is)
+	if { [ "$n" -eq 3 ] || { [ "${NG_VALGRIND:-0}" = 1 ] && [ "$n" -eq 2 ]; }; } && [ "$last" = "go true window elapsed" ] &&
 	   [ "$(head -n 1 "$pdir/out" | jq -r '.final')" = false ]; then ok; else
 		bad "prom: watch: $n lines, last '$last'"; cat "$pdir/out" >&2; fi
 	n=$(($(grep -c '^conn' "$pdir/fs.log") - conns))
