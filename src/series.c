@@ -41,11 +41,17 @@ series_push(series *s, int64_t t, double v)
 {
 	if (s->len && t <= s->buf[s->head + s->len - 1].t)
 		return -1;
-	/* drop what no evaluation can reach any more */
-	while (s->len && s->buf[s->head].t < t - s->keep)
+	/* drop what no evaluation can reach any more (the hint counts from head) */
+	while (s->len && s->buf[s->head].t < t - s->keep) {
 		s->head++, s->len--;
+		s->hint -= s->hint > 0;
+	}
+	/*
+	 * Full: move the live samples down when a quarter or more is dead, so
+	 * that a buffer holds at most 4/3 of what the gate keeps, plus growth.
+	 */
 	if (s->head + s->len == s->cap) {
-		if (s->head >= s->cap / 2 && s->head) {
+		if (s->head >= s->cap / 4 && s->head) {
 			memmove(s->buf, s->buf + s->head, s->len * sizeof *s->buf);
 			s->head = 0;
 		} else {
