@@ -100,20 +100,24 @@ mk() {
 
 ###########################################################################################
 # rules/canary.gate, gate canary: step 15s, window 5m (21 evaluations, at-5m .. at).
-# 10 minutes of samples; healthy values well inside every threshold.
+# 10 minutes of samples; healthy values well inside every threshold. The canary is one pod (CP);
+# its outbound gRPC calls go to two services.
 C=rules/canary.gate
-CANARY='span 600 15
+CP='{pod="identity-7d9f-x2k4p"}'
+CANARY="span 600 15
 series error_rate 0.0011 0.2
 series p99 0.182 0.04
-series p99{role="baseline"} 0.175 0.03
-series restarts 0
-series cpu 0.118 0.08
-series memory 171966464 0.02'
+series p99{role=\"baseline\"} 0.175 0.03
+series restarts$CP 0
+series cpu$CP 0.118 0.08
+series memory$CP 171966464 0.02
+series grpc_success{grpc_service=\"nova.session.v1.SessionStore\"} 0.9994 0.0003
+series grpc_success{grpc_service=\"nova.audit.v1.AuditLog\"} 0.9991 0.0004"
 
 mk canary/healthy.prom $C canary go - 'all metrics well within limits' <<EOF
 # Scenario: healthy canary. error_rate about 0.11%, p99 about 0.18 s against a baseline of
 # about 0.175 s (limit +20%), cpu about 118m (limit 200m), memory about 164Mi (limit 256Mi),
-# no restarts.
+# no restarts, outbound gRPC calls about 99.9% successful to both services (limit > 99%).
 $CANARY
 EOF
 
@@ -157,11 +161,11 @@ $CANARY
 drop error_rate -180 -75
 EOF
 
-mk canary/error-gap-over-lookback.prom $C canary no-go - 'error_rate missing from at-5m to at-4m15s (no sample in the lookback): for 5m restarts at at-4m' <<EOF
+mk canary/error-gap-over-lookback.prom $C canary inconclusive - 'error_rate missing from at-5m to at-4m15s (no sample in the lookback): for 5m restarts at at-4m, and nothing false was seen: not known' <<EOF
 # Scenario: error_rate samples stop after at-10m and resume at at-4m. From at-5m to at-4m15s no
 # sample lies within the 5-minute lookback: error_rate is missing (unknown) at 4 evaluations,
-# which resets the for. At the last step error_rate < 0.5% has held only since at-4m, 4 minutes:
-# the go rule is false (pending), no rollback rule fired.
+# which resets the for. At the last step error_rate < 0.5% has held only since at-4m, 4 minutes,
+# and it was never seen false: the go rule is unknown, no rollback rule fired.
 $CANARY
 drop error_rate -585 -255
 EOF
@@ -193,7 +197,7 @@ mk canary/restart.prom $C canary no-go 'pod restarts' 'a restart 2 minutes befor
 # Scenario: the canary pod restarted at at-2m; the restarts query (increase over 5m) reads 1
 # from then on. Checklist: "No pod crashes or restarts".
 $CANARY
-set restarts -120 0 1
+set restarts$CP -120 0 1
 EOF
 
 mk canary/restart-before-window.prom $C canary go - 'a restart at at-7m, before the monitoring window: the 5m increase is back to 0 by at-1m45s; no-go looks at the last step' <<EOF
@@ -201,33 +205,33 @@ mk canary/restart-before-window.prom $C canary go - 'a restart at at-7m, before 
 # restarts query reads 1 from at-7m to at-2m and 0 after. A nogo rule decides at the last step
 # only, where restarts is 0.
 $CANARY
-set restarts -420 -120 1
+set restarts$CP -420 -120 1
 EOF
 
 mk canary/restarts-absent.prom $C canary go - 'no restarts series at all (no restart counter yet): default 0' <<EOF
 # Scenario: the restarts query returned nothing (no sample at all); restarts has default 0, so
 # restarts > 0 is false rather than unknown, and the go rule does not use it.
 $CANARY
-omit restarts
+omit restarts$CP
 EOF
 
 mk canary/cpu-over.prom $C canary no-go - 'cpu 215m for the last 2 minutes: cpu < 200m is false' <<EOF
 # Scenario: canary CPU climbs to 215m (limit 200m) for the last 2 minutes.
 $CANARY
-set cpu -120 0 0.215
+set cpu$CP -120 0 0.215
 EOF
 
 mk canary/memory-over.prom $C canary no-go - 'memory 270Mi for the last minute: memory < 256Mi is false' <<EOF
 # Scenario: canary working set grows to 270Mi (283115520 bytes; limit 256Mi) in the last minute.
 $CANARY
-set memory -60 0 283115520
+set memory$CP -60 0 283115520
 EOF
 
 mk canary/cpu-missing.prom $C canary inconclusive - 'no cpu samples at all: cpu < 200m is unknown, the rest of the go rule true' <<EOF
 # Scenario: the cpu query returned nothing. Every other metric is healthy, so the go rule is
 # true && unknown: unknown, inconclusive.
 $CANARY
-omit cpu
+omit cpu$CP
 EOF
 
 mk canary/baseline-missing.prom $C canary inconclusive - 'no p99 baseline series: p99 < baseline + 20% is unknown' <<EOF
@@ -241,14 +245,65 @@ mk canary/memory-stale-4m45s.prom $C canary go - 'last memory sample at at-4m45s
 # Scenario: memory stops being scraped after at-4m45s. At the last step the latest sample is
 # 4m45s old, inside the lookback (at-5m, at], so memory keeps its value and the canary is go.
 $CANARY
-drop memory -270 0
+drop memory$CP -270 0
 EOF
 
 mk canary/memory-stale-5m.prom $C canary inconclusive - 'last memory sample exactly at at-5m: outside the lookback (at-5m, at] at the last step' <<EOF
 # Scenario: memory stops being scraped after at-5m. The lookback is (t-5m, t], open at the left:
 # at the last step the sample from at-5m no longer counts, memory is missing, the go rule unknown.
 $CANARY
-drop memory -285 0
+drop memory$CP -285 0
+EOF
+
+# Series by pod and by dependency. The canary pod rescheduled: NP replaces CP at at-3m, each a
+# series of its own (the old one's last samples stay within the lookback to the end).
+NP='{pod="identity-7d9f-m8q2z"}'
+REPLACED="$CANARY
+series restarts$NP 0
+series cpu$NP 0.121 0.08
+series memory$NP 150994944 0.02
+drop restarts$CP -180 0
+drop cpu$CP -180 0
+drop memory$CP -180 0
+drop restarts$NP -600 -195
+drop cpu$NP -600 -195
+drop memory$NP -600 -195"
+
+mk canary/pod-replaced.prom $C canary go - 'the canary pod replaced at at-3m: two pods, each healthy while it ran' <<EOF
+# Scenario: the canary pod is rescheduled: identity-7d9f-x2k4p's series end at at-3m15s and
+# identity-7d9f-m8q2z's begin at at-3m. Two series of each of restarts, cpu and memory, each over
+# part of the window; every pod is within the limits, no pod restarted.
+$REPLACED
+EOF
+
+mk canary/pod-replaced-restarts.prom $C canary no-go 'pod restarts' 'the replacement pod restarted at at-1m: any(restarts > 0) names identity-7d9f-m8q2z' <<EOF
+# Scenario: the canary pod is replaced at at-3m and the new pod restarts at at-1m. The old pod's
+# counter is 0 to its end; the new pod's restarts read 1 from at-1m.
+$REPLACED
+set restarts$NP -60 0 1
+EOF
+
+mk canary/pod-replaced-memory-unscraped.prom $C canary inconclusive - 'the replacement pod has cpu samples but no memory series: all(cpu < 200m && memory < 256Mi) is unknown for it' <<EOF
+# Scenario: the canary pod is replaced at at-3m, and the new pod's working set is not scraped:
+# identity-7d9f-m8q2z has cpu samples but no memory series. For that pod memory < 256Mi is
+# unknown, so the go rule is: a pod missing from one metric is not taken for a healthy one.
+$REPLACED
+omit memory$NP
+EOF
+
+mk canary/grpc-dependency-failing.prom $C canary no-go - 'calls to nova.audit.v1.AuditLog 97% successful for the last 2 minutes (limit > 99%)' <<EOF
+# Scenario: the outbound gRPC calls to one of the two services start failing: 97% succeed from
+# at-2m. Checklist, Dependency Health: "Outbound gRPC calls succeeding: >99%".
+$CANARY
+set grpc_success{grpc_service="nova.audit.v1.AuditLog"} -120 0 0.97
+EOF
+
+mk canary/grpc-absent.prom $C canary go - 'no outbound gRPC call in the last minute: no grpc_success series, default 1' <<EOF
+# Scenario: the canary made no outbound gRPC call: the success query has no series. grpc_success
+# has default 1: nothing failed.
+$CANARY
+omit grpc_success{grpc_service="nova.session.v1.SessionStore"}
+omit grpc_success{grpc_service="nova.audit.v1.AuditLog"}
 EOF
 
 ###########################################################################################
