@@ -310,17 +310,33 @@ EOF
 # rules/stages.gate: gates stage_25 and stage_50 (step 15s, window 10m: 41 evaluations) and
 # full_rollout (step 15s, window 5m: 21 evaluations).
 S=rules/stages.gate
-STAGE25='span 900 15
+# pods METRIC BASE WIGGLE POD...: a series line for each pod
+pods() {
+	m=$1 b=$2 w=$3
+	shift 3
+	for p in "$@"; do printf 'series %s{pod="%s"} %s %s\n' "$m" "$p" "$b" "$w"; done
+}
+# omitpods METRIC POD...: an omit line for each pod
+omitpods() {
+	m=$1
+	shift
+	for p in "$@"; do printf 'omit %s{pod="%s"}\n' "$m" "$p"; done
+}
+# identity-service at 5 pods, all ready; the first is the canary's
+P25='identity-7d9f-x2k4p identity-7d9f-m8q2z identity-7d9f-h5n7c identity-7d9f-t3w9d identity-7d9f-b6r4j'
+STAGE25="span 900 15
 series error_rate 0.0014 0.2
 series p99 0.19 0.04
-series p99{role="baseline"} 0.18 0.03
-series cpu 0.21 0.08
-series memory 262144000 0.03'
+series p99{role=\"baseline\"} 0.18 0.03
+$(pods cpu 0.21 0.08 $P25)
+$(pods memory 262144000 0.03 $P25)
+$(pods ready 1 0 $P25)
+series grpc_success{grpc_service=\"nova.session.v1.SessionStore\"} 0.9993 0.0003"
 
-mk stages/stage_25/healthy.prom $S stage_25 go - 'error about 0.14%, p99 within +20%, cpu about 210m (<300m), memory about 250Mi (<350Mi)' <<EOF
+mk stages/stage_25/healthy.prom $S stage_25 go - 'error about 0.14%, p99 within +20%, 5 pods ready, each about 210m cpu (<300m) and 250Mi memory (<350Mi)' <<EOF
 # Scenario: identity-service at 5 pods, healthy for the 15 minutes recorded: error rate about
-# 0.14%, p99 about 0.19 s against a baseline of about 0.18 s, busiest pod about 210m CPU and
-# 250Mi memory.
+# 0.14%, p99 about 0.19 s against a baseline of about 0.18 s, 5 pods ready, each about 210m CPU
+# and 250Mi memory, outbound gRPC calls about 99.9% successful.
 $STAGE25
 EOF
 
@@ -331,23 +347,24 @@ $STAGE25
 set error_rate -405 -345 0.061
 EOF
 
-mk stages/stage_25/cpu-over.prom $S stage_25 no-go - 'busiest pod at 320m CPU for the last 2 minutes (limit 300m)' <<EOF
-# Scenario: one pod reaches 320m CPU in the last 2 minutes; the stage limit is 300m.
+mk stages/stage_25/cpu-over.prom $S stage_25 no-go - 'one pod of five, identity-7d9f-h5n7c, at 320m CPU for the last 2 minutes (limit 300m)' <<EOF
+# Scenario: one pod of five reaches 320m CPU in the last 2 minutes; the stage limit is 300m.
+# The go rule's all() is false for that pod alone, and names it.
 $STAGE25
-set cpu -120 0 0.32
+set cpu{pod="identity-7d9f-h5n7c"} -120 0 0.32
 EOF
 
-mk stages/stage_25/memory-over.prom $S stage_25 no-go - 'busiest pod at 360Mi for the last minute (limit 350Mi)' <<EOF
+mk stages/stage_25/memory-over.prom $S stage_25 no-go - 'one pod of five, identity-7d9f-t3w9d, at 360Mi for the last minute (limit 350Mi)' <<EOF
 # Scenario: one pod's working set reaches 360Mi (377487360 bytes) in the last minute; the stage
 # limit is 350Mi.
 $STAGE25
-set memory -60 0 377487360
+set memory{pod="identity-7d9f-t3w9d"} -60 0 377487360
 EOF
 
-mk stages/stage_25/memory-missing.prom $S stage_25 inconclusive - 'no memory samples: memory < 350Mi is unknown' <<EOF
+mk stages/stage_25/memory-missing.prom $S stage_25 inconclusive - 'no memory samples: memory < 350Mi is unknown for every pod' <<EOF
 # Scenario: the memory query returned nothing; everything else is healthy.
 $STAGE25
-omit memory
+$(omitpods memory $P25)
 EOF
 
 mk stages/stage_25/error-blip-mid-window.prom $S stage_25 no-go - 'one sample of 0.9% at at-5m: error_rate < 0.5% for 10m broken, no trigger' <<EOF
@@ -371,20 +388,70 @@ $STAGE25
 set error_rate -615 -615 0.009
 EOF
 
-STAGE50='span 900 15
+# Pods: one not ready, one missing, one not scraped, one replaced; a dependency failing.
+mk stages/stage_25/pod-not-ready.prom $S stage_25 no-go - 'pod identity-7d9f-t3w9d not ready for the last 2 minutes: "All 5 pods running and ready" fails for it' <<EOF
+# Scenario: one pod of five loses its Ready condition at at-2m (a failing readiness probe) and
+# stays unready. Its cpu and memory are fine; all(ready == 1 && ...) is false for it.
+$STAGE25
+set ready{pod="identity-7d9f-t3w9d"} -120 0 0
+EOF
+
+mk stages/stage_25/pod-missing.prom $S stage_25 no-go - 'only 4 pods: identity-7d9f-b6r4j never came up, count(ready) >= 5 is false' <<EOF
+# Scenario: the deployment was scaled to 5 but one pod never got scheduled: no series of it at
+# all. The 4 pods are healthy; count(ready) is 4.
+$STAGE25
+$(omitpods cpu identity-7d9f-b6r4j)
+$(omitpods memory identity-7d9f-b6r4j)
+$(omitpods ready identity-7d9f-b6r4j)
+EOF
+
+mk stages/stage_25/pod-unscraped.prom $S stage_25 inconclusive - 'pod identity-7d9f-b6r4j ready but without cpu or memory series: unknown for it, so the go rule is' <<EOF
+# Scenario: 5 pods ready, but one pod's container metrics are not scraped (no cpu, no memory
+# series of it). Whether it is within the limits is not known: not go, and not a no-go either.
+$STAGE25
+$(omitpods cpu identity-7d9f-b6r4j)
+$(omitpods memory identity-7d9f-b6r4j)
+EOF
+
+mk stages/stage_25/pod-replaced.prom $S stage_25 go - 'pod identity-7d9f-h5n7c replaced by identity-7d9f-q7v2n at at-4m: 6 series, each healthy while it ran' <<EOF
+# Scenario: one pod is evicted and replaced mid-window: identity-7d9f-h5n7c's series end at
+# at-4m15s and identity-7d9f-q7v2n's begin at at-4m, ready from its first sample. The old pod's
+# last samples (ready, within the limits) stay within the lookback: 6 pods at the last step.
+$STAGE25
+series cpu{pod="identity-7d9f-q7v2n"} 0.2 0.08
+series memory{pod="identity-7d9f-q7v2n"} 241172480 0.03
+series ready{pod="identity-7d9f-q7v2n"} 1
+drop cpu{pod="identity-7d9f-h5n7c"} -240 0
+drop memory{pod="identity-7d9f-h5n7c"} -240 0
+drop ready{pod="identity-7d9f-h5n7c"} -240 0
+drop cpu{pod="identity-7d9f-q7v2n"} -900 -255
+drop memory{pod="identity-7d9f-q7v2n"} -900 -255
+drop ready{pod="identity-7d9f-q7v2n"} -900 -255
+EOF
+
+mk stages/stage_25/dependency-failing.prom $S stage_25 no-go - 'calls to nova.session.v1.SessionStore 98% successful for the last 3 minutes: "All dependencies healthy" fails' <<EOF
+# Scenario: outbound gRPC calls to the session store start failing at at-3m: 98% succeed.
+$STAGE25
+set grpc_success{grpc_service="nova.session.v1.SessionStore"} -180 0 0.98
+EOF
+
+# user-service at 5 pods
+P50='user-5b8c-a1d3f user-5b8c-c4g6h user-5b8c-e7j9k user-5b8c-f2l5m user-5b8c-g8n1p'
+STAGE50="span 900 15
 series error_rate 0.0016 0.2
 series p99 0.19 0.04
-series p99{role="baseline"} 0.18 0.03
-series cpu 0.35 0.05
-series memory 419430400 0.02'
+series p99{role=\"baseline\"} 0.18 0.03
+$(pods cpu 0.35 0.05 $P50)
+$(pods memory 419430400 0.02 $P50)
+$(pods ready 1 0 $P50)"
 
-mk stages/stage_50/healthy.prom $S stage_50 go - 'error about 0.16%, p99 within +20%, cpu about 350m (<400m), memory about 400Mi (<450Mi)' <<EOF
+mk stages/stage_50/healthy.prom $S stage_50 go - 'error about 0.16%, p99 within +20%, 5 pods ready, each about 350m cpu (<400m) and 400Mi memory (<450Mi)' <<EOF
 # Scenario: user-service at 5 pods, healthy: error rate about 0.16%, p99 about 0.19 s against
-# about 0.18 s, busiest pod about 350m CPU and 400Mi memory: within the 50% limits, though above
-# the 25% limits (300m, 350Mi).
+# about 0.18 s, 5 pods ready, each about 350m CPU and 400Mi memory: within the 50% limits, though
+# above the 25% limits (300m, 350Mi).
 $STAGE50
 EOF
-row $S stages/stage_50/healthy.prom stage_25 no-go - 'healthy at 50% (cpu about 350m, memory about 400Mi) is over the 25% limits of 300m and 350Mi'
+row $S stages/stage_50/healthy.prom stage_25 no-go - 'healthy at 50% (each pod about 350m cpu, 400Mi memory) is over the 25% limits of 300m and 350Mi'
 
 mk stages/stage_50/p99-doubled.prom $S stage_50 rollback 'p99 doubled' 'p99 0.41 s from at-2m30s against a baseline of at most 0.1854 s: for 2m holds at at-30s' <<EOF
 # Scenario: p99 rises to 0.41 s at at-2m30s and stays, more than twice the baseline (at most
@@ -393,22 +460,22 @@ $STAGE50
 set p99 -150 0 0.41
 EOF
 
-mk stages/stage_50/cpu-over.prom $S stage_50 no-go - 'busiest pod at 430m CPU for the last 45 s (limit 400m)' <<EOF
+mk stages/stage_50/cpu-over.prom $S stage_50 no-go - 'one pod of five, user-5b8c-e7j9k, at 430m CPU for the last 45 s (limit 400m)' <<EOF
 # Scenario: one pod reaches 430m CPU in the last 45 seconds; the stage limit is 400m.
 $STAGE50
-set cpu -45 0 0.43
+set cpu{pod="user-5b8c-e7j9k"} -45 0 0.43
 EOF
 
-mk stages/stage_50/memory-over.prom $S stage_50 no-go - 'busiest pod at 460Mi for the last minute (limit 450Mi)' <<EOF
+mk stages/stage_50/memory-over.prom $S stage_50 no-go - 'one pod of five, user-5b8c-a1d3f, at 460Mi for the last minute (limit 450Mi)' <<EOF
 # Scenario: one pod's working set reaches 460Mi (482344960 bytes); the stage limit is 450Mi.
 $STAGE50
-set memory -60 0 482344960
+set memory{pod="user-5b8c-a1d3f"} -60 0 482344960
 EOF
 
-mk stages/stage_50/cpu-missing.prom $S stage_50 inconclusive - 'no cpu samples: cpu < 400m is unknown' <<EOF
+mk stages/stage_50/cpu-missing.prom $S stage_50 inconclusive - 'no cpu samples: cpu < 400m is unknown for every pod' <<EOF
 # Scenario: the cpu query returned nothing; everything else is healthy.
 $STAGE50
-omit cpu
+$(omitpods cpu $P50)
 EOF
 
 mk stages/stage_50/error-last-step.prom $S stage_50 no-go - 'error_rate 0.6% at the last step only: error_rate < 0.5% for 10m false at the end' <<EOF
