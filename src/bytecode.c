@@ -101,8 +101,10 @@ dump_metrics(const program *p, diag_src *d, FILE *out)
 		unsigned line, col;
 
 		diag_linecol(d, am->span.off, &line, &col);
-		fprintf(out, "metric %s  (%s:%u)  %s\n", am->name, p->path, line,
-			pq_type_name(pq_query_type(am->q[0].pq)));
+		fprintf(out, "metric %s", am->name);
+		for (const ast_label *l = am->by; l; l = l->next)
+			fprintf(out, "%s%s%s", l == am->by ? " by (" : ", ", l->name, l->next ? "" : ")");
+		fprintf(out, "  (%s:%u)  %s\n", p->path, line, pq_type_name(pq_query_type(am->q[0].pq)));
 		for (int b = 0; b < 2; b++) {
 			sbuf s = { 0 };
 			if (!am->q[b].pq)

@@ -28,13 +28,6 @@ typedef struct handle {
 	int s, m;
 } handle;
 
-/* A text sample's name_id and labels_id, and the handle of the series they name. */
-typedef struct seen_slot {
-	uint64_t name_id, labels_id;	/* 0: empty */
-	int h;
-	bool stale;
-} seen_slot;
-
 struct ng_check {
 	const program *p;
 	int gate;		/* -1: all */
@@ -44,10 +37,11 @@ struct ng_check {
 	int nh, caph;
 	int *plain;		/* per population: the handle of its series without labels, or -1 */
 	int max_series;
+	int unread;		/* the handle of series no evaluated gate reads, or -1 */
 	int ntop;		/* deciding series a quantifier reports */
-	seen_slot *seen;	/* text samples' series by their ids: open addressing, half full at most */
-	size_t capseen, nseen;
 	sbuf lbuf, kbuf;	/* a sample's labels and identity, as text */
+	const text_label **ord;	/* its labels sorted by name */
+	size_t capord;
 	bool *wanted;		/* read by an evaluated gate */
 	char **absent;		/* per series: the warning of ng_check_absent, or NULL */
 	size_t *namelen;	/* strlen of each metric's name */
@@ -174,6 +168,7 @@ ng_check_new(const ng_gatefile *gf, int gate)
 	c->plain = xmalloc((size_t)nseries * sizeof *c->plain);
 	c->wanted = xcalloc((size_t)nseries, sizeof *c->wanted);
 	c->max_series = NG_MAX_SERIES_DEFAULT;
+	c->unread = -1;
 	c->ntop = 5;
 	keyset_init(&c->keys);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
@@ -222,9 +217,9 @@ ng_check_free(ng_check *c)
 	free(c->ps);
 	free(c->plain);
 	free(c->h);
-	free(c->seen);
 	free(c->lbuf.s);
 	free(c->kbuf.s);
+	free(c->ord);
 	keyset_free(&c->keys);
 	free(c->wanted);
 	free(c->namelen);
@@ -266,20 +261,32 @@ not_a_label(const char *name, size_t nlen, const char *value, size_t vlen)
 	       (nlen == 8 && memcmp(name, "__name__", 8) == 0);
 }
 
+/* Label names in byte order, as Prometheus sorts a label set. */
+static bool
+label_before(const text_label *a, const text_label *b)
+{
+	int c = memcmp(a->name, b->name, a->name_len < b->name_len ? a->name_len : b->name_len);
+
+	return c < 0 || (c == 0 && a->name_len < b->name_len);
+}
+
 /* name="value", escaped as the exposition format does. */
 static void
 put_label(sbuf *b, const char *name, size_t nlen, const char *value, size_t vlen)
 {
+	size_t run = 0;
+
 	sb_add(b, name, nlen);
 	sb_add(b, "=\"", 2);
 	for (size_t j = 0; j < vlen; j++) {
 		char ch = value[j];
-		if (ch == '"' || ch == '\\' || ch == '\n') {
-			sb_add(b, "\\", 1);
-			ch = ch == '\n' ? 'n' : ch;
-		}
-		sb_add(b, &ch, 1);
+		if (ch != '"' && ch != '\\' && ch != '\n')
+			continue;
+		sb_add(b, value + run, j - run);	/* what needs no escape, at once */
+		sb_add(b, ch == '\n' ? "\\n" : ch == '"' ? "\\\"" : "\\\\", 2);
+		run = j + 1;
 	}
+	sb_add(b, value + run, vlen - run);
 	sb_add(b, "\"", 1);
 }
 
@@ -297,16 +304,32 @@ series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where w
 	population *P = &c->ps[s];
 	bool blank = true;
 
+	/*
+	 * A label set as Prometheus has it: in no order (so sorted by name here)
+	 * and a label of value "" the same as none.
+	 */
 	c->lbuf.len = c->kbuf.len = 0;
+	if (n > c->capord)
+		c->ord = xrealloc(c->ord, (c->capord = n) * sizeof *c->ord);
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (not_a_label(l[i].name, l[i].name_len, l[i].value, l[i].value_len))
+		if (not_a_label(l[i].name, l[i].name_len, l[i].value, l[i].value_len) || !l[i].value_len)
 			continue;
-		sb_add(&c->lbuf, c->lbuf.len ? "," : "{", 1);
-		put_label(&c->lbuf, l[i].name, l[i].name_len, l[i].value, l[i].value_len);
+		size_t j = k++;
+		for (; j > 0 && label_before(&l[i], c->ord[j - 1]); j--)	/* a few labels: insertion */
+			c->ord[j] = c->ord[j - 1];
+		c->ord[j] = &l[i];
+	}
+	for (size_t i = 0; i < k; i++) {
+		sb_add(&c->lbuf, i ? "," : "{", 1);
+		put_label(&c->lbuf, c->ord[i]->name, c->ord[i]->name_len, c->ord[i]->value, c->ord[i]->value_len);
 	}
 	if (c->lbuf.len)
 		sb_add(&c->lbuf, "}", 1);
 	sb_add(&c->lbuf, "", 0);
+	int known = pop_find_labels(P, c->lbuf.s, c->lbuf.len);
+	if (known >= 0)
+		return P->m[known].h;	/* the common case: a series seen before */
 	for (int j = 0; j < pm->nby; j++) {
 		size_t len = strlen(pm->by[j]), i;
 		for (i = 0; i < n && !(l[i].name_len == len && memcmp(l[i].name, pm->by[j], len) == 0); i++)
@@ -338,7 +361,7 @@ series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where w
 		err_set_metric(c->diags, pm->name);
 		return -1;
 	}
-	if (c->nh >= c->max_series) {
+	if (c->nh - (c->unread >= 0) >= c->max_series) {
 		err_add(c->diags, NG_SEV_ERROR, code, where,
 			"more than %d series (--max-series): %s%s%s is one too many", c->max_series, what,
 			pm->name, c->lbuf.s);
@@ -354,11 +377,26 @@ series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where w
 	return c->nh++;
 }
 
+/* The handle of every series no evaluated gate reads: its samples are dropped, and it counts for nothing. */
+static int
+unread_handle(ng_check *c)
+{
+	if (c->unread < 0) {
+		if (c->nh == c->caph)
+			c->h = xrealloc(c->h, (size_t)(c->caph = c->caph ? 2 * c->caph : 16) * sizeof *c->h);
+		c->h[c->nh] = (handle){ -1, -1 };
+		c->unread = c->nh++;
+	}
+	return c->unread;
+}
+
 int
 ng_check_series(ng_check *c, int metric, bool baseline, const ng_label *labels, size_t n, ng_diags *d)
 {
 	if (metric < 0 || metric >= c->p->nmetrics)
 		return err_fail(d, NG_EUSAGE, NULL, "no metric %d in %s", metric, c->p->path), -1;
+	if (!c->wanted[SERIES_OF(metric, baseline)])
+		return unread_handle(c);
 	text_label *l = xmalloc((n + 1) * sizeof *l);
 	for (size_t i = 0; i < n; i++)
 		l[i] = (text_label){ labels[i].name, labels[i].value, strlen(labels[i].name), strlen(labels[i].value) };
@@ -378,6 +416,8 @@ ng_check_push_to(ng_check *c, int h, int64_t t, double v)
 		return NG_PUSH_RANGE;
 	if (h < 0 || h >= c->nh)
 		return -1;
+	if (h == c->unread)
+		return 0;
 	population *P = &c->ps[c->h[h].s];
 	if (!c->wanted[c->h[h].s] || (c->has_at && t > c->at))
 		return 0;
@@ -438,49 +478,6 @@ is_absent_label(const text_label *l)
 	return strcmp(l->name, "__absent__") == 0;
 }
 
-static size_t
-seen_hash(uint64_t name_id, uint64_t labels_id, size_t cap)
-{
-	uint64_t h = (name_id * 0x9e3779b97f4a7c15u) ^ labels_id;
-
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdu;
-	h ^= h >> 33;
-	return (size_t)h & (cap - 1);
-}
-
-static seen_slot *
-seen_find(const ng_check *c, uint64_t name_id, uint64_t labels_id)
-{
-	for (size_t i = seen_hash(name_id, labels_id, c->capseen);; i = (i + 1) & (c->capseen - 1)) {
-		seen_slot *e = &c->seen[i];
-		if (!e->name_id || (e->name_id == name_id && e->labels_id == labels_id))
-			return e;
-	}
-}
-
-/* Remember that the text sample's ids name series h (read samples only: as many as there are series). */
-static void
-seen_add(ng_check *c, const text_sample *s, int h, bool stale)
-{
-	if (!s->name_id || !s->labels_id)
-		return;
-	if (2 * (c->nseen + 1) > c->capseen) {
-		seen_slot *old = c->seen;
-		size_t cap = c->capseen;
-		c->capseen = cap ? 2 * cap : 64;
-		c->seen = xcalloc(c->capseen, sizeof *c->seen);
-		for (size_t i = 0; i < cap; i++)
-			if (old[i].name_id)
-				*seen_find(c, old[i].name_id, old[i].labels_id) = old[i];
-		free(old);
-	}
-	seen_slot *e = seen_find(c, s->name_id, s->labels_id);
-	if (!e->name_id)
-		c->nseen++;
-	*e = (seen_slot){ s->name_id, s->labels_id, h, stale };
-}
-
 /*
  * The series a text sample is of: its handle, -1 for a sample no
  * evaluated gate reads, -2 after an error (in c->diags) or a record of
@@ -497,13 +494,6 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 	if (s->name_id && s->name_id == c->tname && s->labels_id == c->tlabels) {
 		*stale = c->tstale;	/* the name and labels of the previous sample */
 		return c->thandle;
-	}
-	if (c->capseen && s->name_id && s->labels_id) {
-		const seen_slot *e = seen_find(c, s->name_id, s->labels_id);
-		if (e->name_id) {
-			*stale = e->stale;
-			return e->h;
-		}
 	}
 	if ((m = metric_of(c, s->name, s->name_len)) < 0)
 		return -1;	/* not a metric of this gate file */
@@ -525,8 +515,6 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 	if (!c->wanted[SERIES_OF(m, baseline)])
 		return -1;	/* read by no evaluated gate */
 	int h = series_of(c, m, baseline, s->labels, s->nlabels, ERR_LINE(c->path, s->line, 1), NG_EINPUT);
-	if (h >= 0)
-		seen_add(c, s, h, *stale);
 	return h < 0 ? -3 : h;
 }
 

@@ -15,6 +15,7 @@ fired_values(const program *p, const prog_gate *g, const vm *v, int rule, gate_r
 	for (int i = pr->cmp0 - g->cmp0; i < pr->cmp0 - g->cmp0 + pr->ncmp; i++) {
 		r->fired_cmp[i][0] = v->cmp[i][0];
 		r->fired_cmp[i][1] = v->cmp[i][1];
+		r->fired_cmp[i][2] = v->cmp[i][2];
 	}
 }
 
@@ -57,8 +58,8 @@ by_margin_desc(const void *a, const void *b)
  * count() or fraction(), the true ones, most true first; of a false
  * all(), the false ones, most false first; of a true all() or a false
  * any(), every series, nearest to changing it first; of an unknown one,
- * the unknown series.  Reducers: the series by value, the largest first
- * for max() and sum(), the smallest for min().
+ * the unknown series (for count() and fraction(), after the true ones).  Reducers: the series by value, the largest first
+ * for max(), avg() and sum(), the smallest for min().  count(M): none.
  */
 static void
 take_quant(const program *p, const prog_quant *pq, const vm_quant *q, int64_t t, int ntop, quant_result *qr)
@@ -74,9 +75,13 @@ take_quant(const program *p, const prog_quant *pq, const vm_quant *q, int64_t t,
 	for (int i = 0; i < q->nkeys; i++) {
 		double c = q->val[i], m = margin(p, pq, q, i);
 		bool in;
-		if (!cond)
+		if (pq->fn == FN_PRESENT)
+			in = false;	/* a count of the present: none decides more than another */
+		else if (!cond)
 			in = true, m = pq->fn == FN_SMIN ? -c : c;
-		else if (isnan(value) && pq->fn != FN_PRESENT)
+		else if (isnan(value) && (pq->fn == FN_COUNT || pq->fn == FN_FRACTION))
+			in = c == 1 || isnan(c);	/* the true ones, then those that might be */
+		else if (isnan(value))
 			in = isnan(c);
 		else if (pq->fn == FN_ALL && value == 0)
 			in = c == 0, m = -m;	/* most false first */
@@ -117,7 +122,7 @@ eval_gate(const program *p, int gate, const population *pops, int64_t at, int nt
 	for (int i = 0; i < g->nrules; i++)
 		r->since[i] = r->fired_at[i] = VM_NEVER;
 	for (int i = 0; i < g->ncmp; i++)
-		r->fired_cmp[i][0] = r->fired_cmp[i][1] = NAN;
+		r->fired_cmp[i][0] = r->fired_cmp[i][1] = r->fired_cmp[i][2] = NAN;
 	r->nquant = g->nquant;
 	r->quants = xcalloc((size_t)g->nquant + 1, sizeof *r->quants);
 	r->fired_quants = xcalloc((size_t)g->nquant + 1, sizeof *r->fired_quants);

@@ -39,11 +39,11 @@ typedef struct gate_result {
 	int64_t decided_since;	/* VM_NEVER when it does not apply */
 	double *state;		/* per rule of the gate, at the last step */
 	int64_t *since;		/* per rule: start of its current truth, or when a rollback fired */
-	double (*cmp)[2];	/* per comparison of the gate: operands at the last step */
+	double (*cmp)[3];	/* per comparison of the gate: operands and value at the last step */
 	vm_for *fors;		/* per `for` of the gate: its timers at the last step */
 	/* per rollback rule that fired: the step, and its comparisons' operands then */
 	int64_t *fired_at;	/* per rule, VM_NEVER */
-	double (*fired_cmp)[2];	/* per comparison of the gate, NaN unless its rule fired */
+	double (*fired_cmp)[3];	/* per comparison of the gate, NaN unless its rule fired */
 	int nquant;
 	quant_result *quants;	/* per quantifier of the gate, at the last step */
 	quant_result *fired_quants;	/* per quantifier, at the step its rollback fired (at VM_NEVER: not) */

@@ -39,6 +39,7 @@ void
 pop_init(population *P, int64_t keep)
 {
 	*P = (population){ .keep = keep };
+	names_init(&P->bylabels, 0);
 }
 
 void
@@ -50,6 +51,7 @@ pop_free(population *P)
 	}
 	free(P->m);
 	free(P->bykey);
+	names_free(&P->bylabels);
 }
 
 int
@@ -69,6 +71,7 @@ pop_add(population *P, int key, bool blank, char *labels)
 	*m = (pop_member){ .key = key, .blank = blank, .labels = labels };
 	series_init(&m->s, P->keep);
 	P->bykey[key] = P->n + 1;
+	names_add(&P->bylabels, labels, P->n);	/* the member's own text: it stays put when m moves */
 	return P->n++;
 }
 

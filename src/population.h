@@ -40,6 +40,7 @@ typedef struct pop_member {
 typedef struct population {
 	pop_member *m;
 	int n, cap;
+	names bylabels;		/* members by their labels' text (borrowed from them) */
 	int *bykey;		/* by key: member index + 1, 0 for none; nbykey long */
 	int nbykey;
 	int64_t keep;		/* each member's history (series_init) */
@@ -51,6 +52,13 @@ void pop_init(population *P, int64_t keep);
 void pop_free(population *P);
 /* Add a member of identity key; labels is taken over.  Returns its index. */
 int pop_add(population *P, int key, bool blank, char *labels);
+
+/* The member whose labels are the len bytes at labels, or -1. */
+static inline int
+pop_find_labels(const population *P, const char *labels, size_t len)
+{
+	return names_findn(&P->bylabels, labels, len);
+}
 
 /* The member of key, or -1. */
 static inline int

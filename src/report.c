@@ -387,7 +387,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 		cmps = json_array();
 		json_object_set_new(mo, "name", json_string(pm->name));
 		json_object_set_new(mo, "query", json_string(pm->query));
-		double v;
+		double v = NAN;
 		bool has = !pm->by && eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &v, &when);
 		if (!has)
 			when = VM_NEVER;
@@ -397,7 +397,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 			by_json(p, g, rd, m, r->at, mo);
 		if (pm->bquery || pm->bused) {	/* bused alone: a recorded baseline (--baseline) */
 			json_t *b = json_object();
-			double bv;
+			double bv = NAN;
 			bool bhas = !pm->by && eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &bv, &when);
 			if (!bhas)
 				when = VM_NEVER;
@@ -424,7 +424,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 			json_object_set_new(co, "left", isnan(lr[0]) ? json_null() : number(lr[0]));
 			json_object_set_new(co, "op", json_string(cmpops[c->op]));
 			json_object_set_new(co, "right", isnan(lr[1]) ? json_null() : number(lr[1]));
-			json_object_set_new(co, "state", json_string(state(vm_compare(c->op, lr[0], lr[1]))));
+			json_object_set_new(co, "state", json_string(state(lr[2])));
 			const double *fl = r->fired_cmp[ci - g->cmp0];
 			if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* what made its rollback fire */
 				json_t *fo = json_object();
@@ -556,13 +556,20 @@ human_quants(const program *p, const report_data *rd, const gate_result *r, int 
 	for (int q = 0; q < g->nquant; q++) {
 		const prog_quant *pq = &p->quants[g->quant0 + q];
 		const quant_result *qr = fired && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q] : &r->quants[q];
-		char v[32];
+		char v[72];
 		if (pq->rule != ri)
 			continue;
-		if (pq->fn == FN_ANY || pq->fn == FN_ALL)
+		if (pq->fn == FN_ANY || pq->fn == FN_ALL) {
 			snprintf(v, sizeof v, "%s", state(qr->value));
-		else
+		} else if (isnan(qr->value) && qr->nunknown && (pq->fn == FN_COUNT || pq->fn == FN_FRACTION)) {
+			double d = pq->fn == FN_FRACTION ? qr->n : 1;	/* what the unknown series leave open */
+			char lo[32], hi[32];
+			fmtnum(lo, sizeof lo, qr->ntrue / d, true);
+			fmtnum(hi, sizeof hi, (qr->ntrue + qr->nunknown) / d, true);
+			snprintf(v, sizeof v, "%s..%s", lo, hi);
+		} else {
 			fmtnum(v, sizeof v, qr->value, !isnan(qr->value));
+		}
 		fprintf(out, "      %-30s %s", pq->source, v);
 		if (pq->fn <= FN_FRACTION && pq->fn != FN_PRESENT)
 			fprintf(out, "  (%d of %d series true, %d unknown)", qr->ntrue, qr->n, qr->nunknown);
@@ -631,22 +638,22 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 		double x;
 		if (pm->by) {
 			human_by(p, g, rd, m, r->at, out);
-			continue;
+		} else {
+			bool has = eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &x, &when);
+			fmtnum(v, sizeof v, x, has);
+			fprintf(out, "    %-20s %s", pm->name, v);
+			if (pm->bquery || pm->bused) {
+				double b;
+				bool bhas = eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &b, &bwhen);
+				fmtnum(bv, sizeof bv, b, bhas);
+				fprintf(out, "  (baseline %s)", bv);
+			}
+			if (has && when == VM_NEVER)
+				fputs(" (default)", out);
+			else if (!has && rd->pops[SERIES_OF(m, false)].nodefault)
+				fputs(" (no series: the default does not apply)", out);
+			fputc('\n', out);
 		}
-		bool has = eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &x, &when);
-		fmtnum(v, sizeof v, x, has);
-		fprintf(out, "    %-20s %s", pm->name, v);
-		if (pm->bquery || pm->bused) {
-			double b;
-			bool bhas = eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &b, &bwhen);
-			fmtnum(bv, sizeof bv, b, bhas);
-			fprintf(out, "  (baseline %s)", bv);
-		}
-		if (has && when == VM_NEVER)
-			fputs(" (default)", out);
-		else if (!has && rd->pops[SERIES_OF(m, false)].nodefault)
-			fputs(" (no series: the default does not apply)", out);
-		fputc('\n', out);
 		for (int j = bm.from[m]; j < bm.from[m + 1]; j++) {	/* listed once, under its first metric */
 			int ci = bm.at[j];
 			const prog_cmp *c = &p->cmps[ci];
@@ -657,7 +664,7 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 			fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
 			fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
 			fprintf(out, "      %-34s %s %s %s  %s", c->source, l, cmpops[c->op], rr,
-				state(vm_compare(c->op, lr[0], lr[1])));
+				state(lr[2]));
 			if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* and what made it fire */
 				const double *fl = r->fired_cmp[ci - g->cmp0];
 				char fired[40];

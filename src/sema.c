@@ -180,11 +180,13 @@ literal(sema *s, ast_node *n, bool dur, const ast_node *against)
 	return true;
 }
 
-/* Does the subtree hold a bare `baseline`? */
+static bool is_across(const ast_node *n);
+
+/* Does the subtree hold a bare `baseline` (not one a quantifier's own comparison binds)? */
 static bool
 has_bare_baseline(const ast_node *n)
 {
-	if (!n)
+	if (!n || is_across(n))
 		return false;
 	if (n->kind == A_BASELINE && !n->name)
 		return true;
@@ -343,6 +345,18 @@ series_arg(sema *s, ast_node *call, ast_node *a)
 		return false;
 	}
 	return expr(s, a, NULL);
+}
+
+/* A call across series, by its name and one argument: before it is typed, too. */
+static bool
+is_across(const ast_node *n)
+{
+	if (n->kind != A_CALL || n->nargs != 1)
+		return false;
+	for (int fn = FN_ANY; fn < FN__N; fn++)
+		if (strcmp(fns[fn].name, n->name) == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -784,8 +798,10 @@ unquantified(sema *s, const ast_node *n)
 	const ast_metric *m = &s->f->metrics[n->by];
 	sbuf b = { 0 };
 	by_text(s, n->by, &b);
-	diag_error(s->d, n->span, "'%s' is a set of series (by %s): say which must hold, with any(...), all(...), "
-		   "count(...) >= N or fraction(...) >= P%%", m->name, b.s);
+	int len = (int)n->span.len;
+	const char *text = s->d->text + n->span.off;
+	diag_error(s->d, n->span, "'%s' is by %s: this holds or not series by series; say which must hold: "
+		   "any(%.*s), or all(...), count(...) >= N, fraction(...) >= P%%", m->name, b.s, len, text);
 	free(b.s);
 }
 

@@ -41,11 +41,17 @@ series_push(series *s, int64_t t, double v)
 {
 	if (s->len && t <= s->buf[s->head + s->len - 1].t)
 		return -1;
-	/* drop what no evaluation can reach any more */
-	while (s->len && s->buf[s->head].t < t - s->keep)
+	/* drop what no evaluation can reach any more (the hint counts from head) */
+	while (s->len && s->buf[s->head].t < t - s->keep) {
 		s->head++, s->len--;
+		s->hint -= s->hint > 0;
+	}
+	/*
+	 * Full: move the live samples down when a quarter or more is dead, so
+	 * that a buffer holds at most 4/3 of what the gate keeps, plus growth.
+	 */
 	if (s->head + s->len == s->cap) {
-		if (s->head >= s->cap / 2 && s->head) {
+		if (s->head >= s->cap / 4 && s->head) {
 			memmove(s->buf, s->buf + s->head, s->len * sizeof *s->buf);
 			s->head = 0;
 		} else {
@@ -58,13 +64,25 @@ series_push(series *s, int64_t t, double v)
 	return 0;
 }
 
-/* Index (from head) of the first sample with time > t. */
+/*
+ * Index (from head) of the first sample with time > t.  A check's steps go
+ * forward in time, so the answer is most often where the last search with
+ * remember ended, or one past it: s->hint, a cache that searching alone
+ * writes (through a cast: no series is defined const), checked before use.
+ */
 static size_t
-upper(const series *s, int64_t t)
+upper(const series *s, int64_t t, bool remember)
 {
-	size_t lo = 0, hi = s->len;
+	size_t lo = 0, hi = s->len, h = s->hint;
 	const sample *b = s->len ? s->buf + s->head : NULL;	/* no arithmetic on a NULL buf */
 
+	if (remember && h <= s->len && (h == 0 || b[h - 1].t <= t)) {
+		if (h == s->len || b[h].t > t)
+			return h;
+		if (h + 1 == s->len || b[h + 1].t > t)
+			return ((series *)s)->hint = h + 1;
+		lo = h + 2;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (b[mid].t <= t)
@@ -72,6 +90,8 @@ upper(const series *s, int64_t t)
 		else
 			hi = mid;
 	}
+	if (remember)
+		((series *)s)->hint = lo;
 	return lo;
 }
 
@@ -79,7 +99,7 @@ upper(const series *s, int64_t t)
 static const sample *
 window(const series *s, int64_t t, int64_t range, size_t *n)
 {
-	size_t hi = upper(s, t), lo = upper(s, t - range);
+	size_t hi = upper(s, t, true), lo = upper(s, t - range, false);
 
 	*n = hi - lo;
 	return s->len ? s->buf + s->head + lo : s->buf;
@@ -99,7 +119,7 @@ series_count(const series *s, int64_t t, int64_t range)
 const sample *
 series_at(const series *s, int64_t t, int64_t lookback)
 {
-	size_t hi = upper(s, t);
+	size_t hi = upper(s, t, true);
 
 	if (hi == 0)
 		return NULL;

@@ -22,6 +22,7 @@ typedef struct series {
 	size_t head, len, cap;	/* live samples: buf[head .. head+len) */
 	int64_t keep;		/* history kept behind the newest sample, ms */
 	int64_t count;		/* samples ever pushed, staleness markers aside */
+	size_t hint;		/* where the last search by time ended (series.c's upper()) */
 } series;
 
 /* Prometheus' staleness marker: a NaN with this bit pattern. */

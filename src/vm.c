@@ -14,7 +14,10 @@ vm_init(vm *v, const program *p, int gate, const population *pops)
 {
 	const prog_gate *g = &p->gates[gate];
 
-	*v = (vm){ .p = p, .g = g, .pops = pops, .key = VM_NOKEY };
+	*v = (vm){ .p = p, .g = g, .pops = pops, .key = VM_NOKEY, .cur_s = -1 };
+	v->present = xcalloc(2 * (size_t)p->nmetrics + 1, sizeof *v->present);
+	for (int s = 0; s < 2 * p->nmetrics; s++)
+		v->present[s].t = VM_NEVER;
 	v->fors = xmalloc((size_t)g->nfor * sizeof *v->fors);
 	v->keyed = xcalloc((size_t)g->nfor, sizeof *v->keyed);
 	v->rule = xmalloc((size_t)g->nrules * sizeof *v->rule);
@@ -31,10 +34,16 @@ vm_free(vm *v)
 		free(v->keyed[i].f);
 	for (int i = 0; i < v->g->nquant; i++) {
 		free(v->q[i].keys);
+		free(v->q[i].at);
 		free(v->q[i].val);
 		free(v->q[i].cmp);
 		free(v->q[i].since);
 	}
+	for (int s = 0; s < 2 * v->p->nmetrics; s++) {
+		free(v->present[s].keys);
+		free(v->present[s].at);
+	}
+	free(v->present);
 	free(v->fors);
 	free(v->keyed);
 	free(v->rule);
@@ -57,7 +66,7 @@ vm_reset(vm *v)
 	for (int i = 0; i < v->g->nrules; i++)
 		v->rule[i] = NAN;
 	for (int i = 0; i < v->g->ncmp; i++)
-		v->cmp[i][0] = v->cmp[i][1] = NAN;
+		v->cmp[i][0] = v->cmp[i][1] = v->cmp[i][2] = NAN;
 }
 
 /* What a metric without samples (or a series of one without) reads: nothing. */
@@ -167,10 +176,11 @@ compare_range(int op, const vm_quant *q, int fn, bool left, double other)
 		lo /= n, hi /= n;
 	if (isnan(other) || n == 0)
 		return NAN;
-	if (op == OP_EQ || op == OP_NE) {
-		if (other >= lo && other <= hi)
-			return NAN;
-		return truth(op == OP_NE);
+	if (op == OP_EQ || op == OP_NE) {	/* open only if some count the range allows is other */
+		double k = fn == FN_FRACTION ? round(other * n) : other;
+		bool may = k == floor(k) && k >= q->ntrue && k <= q->ntrue + q->nunknown &&
+			   (fn == FN_FRACTION ? k / n == other : true);
+		return may ? NAN : truth(op == OP_NE);
 	}
 	double a = left ? vm_compare(op, lo, other) : vm_compare(op, other, lo);
 	double b = left ? vm_compare(op, hi, other) : vm_compare(op, other, hi);
@@ -185,16 +195,43 @@ grow_quant(vm_quant *q, int n)
 	while (q->cap < n)
 		q->cap = q->cap ? 2 * q->cap : 16;
 	q->keys = xrealloc(q->keys, (size_t)q->cap * sizeof *q->keys);
+	q->at = xrealloc(q->at, (size_t)q->cap * sizeof *q->at);
 	q->val = xrealloc(q->val, (size_t)q->cap * sizeof *q->val);
 	q->cmp = xrealloc(q->cmp, (size_t)q->cap * sizeof *q->cmp);
 	q->since = xrealloc(q->since, (size_t)q->cap * sizeof *q->since);
 }
 
+/* The series of population s present at t (a sample in the lookback). */
+static const vm_present *
+present(vm *v, int s, int64_t t)
+{
+	vm_present *pr = &v->present[s];
+	const population *P = &v->pops[s];
+
+	if (pr->t == t)
+		return pr;
+	if (P->n > pr->cap) {
+		pr->cap = P->n;
+		pr->keys = xrealloc(pr->keys, (size_t)pr->cap * sizeof *pr->keys);
+		pr->at = xrealloc(pr->at, (size_t)pr->cap * sizeof *pr->at);
+	}
+	pr->n = 0;
+	for (int j = 0; j < P->n; j++) {
+		const sample *x = series_at(&P->m[j].s, t, v->g->lookback);
+		if (x) {
+			pr->keys[pr->n] = P->m[j].key;
+			pr->at[pr->n++] = x;
+		}
+	}
+	pr->t = t;
+	return pr;
+}
+
 /*
  * The identities a quantifier ranges over at t: those with a series
- * present (a sample in the lookback) in a metric it reads.  None at all,
- * and a metric of them with a default and no series ever: the default
- * stands for one series (not for count(M), which counts the present).
+ * present in a metric it reads, each once.  None at all, and a metric of
+ * them with a default and no series ever: the default stands for one
+ * series (not for count(M), which counts the present).
  */
 static void
 universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
@@ -209,11 +246,15 @@ universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 	}
 	for (int d = 0; d < pq->ndrivers; d++) {
 		int s = pq->drivers[d];
-		const population *P = &v->pops[s];
-		for (int j = 0; j < P->n; j++) {
-			int k = P->m[j].key;
-			if (!series_at(&P->m[j].s, t, v->g->lookback))
-				continue;
+		const vm_present *pr = present(v, s, t);
+		grow_quant(q, q->nkeys + pr->n);
+		if (pq->ndrivers == 1 && pr->n) {	/* the common case: each identity once already */
+			memcpy(q->keys, pr->keys, (size_t)pr->n * sizeof *q->keys);
+			memcpy(q->at, pr->at, (size_t)pr->n * sizeof *q->at);
+			q->nkeys = pr->n;
+		}
+		for (int j = 0; j < pr->n && pq->ndrivers > 1; j++) {
+			int k = pr->keys[j];
 			if (k >= v->nmark) {
 				int n = v->nmark ? v->nmark : 64;
 				while (n <= k)
@@ -225,19 +266,21 @@ universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 			if (v->mark[k] == v->pass)
 				continue;
 			v->mark[k] = v->pass;
-			grow_quant(q, q->nkeys + 1);
+			q->at[q->nkeys] = NULL;
 			q->keys[q->nkeys++] = k;
 		}
-		dflt |= !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && P->count == 0 &&
-			!P->nodefault;
+		dflt |= !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default &&
+			v->pops[s].count == 0 && !v->pops[s].nodefault;
 	}
 	if (q->nkeys == 0 && dflt && pq->fn != FN_PRESENT) {
 		grow_quant(q, 1);
+		q->at[q->nkeys] = NULL;
 		q->keys[q->nkeys++] = VM_VIRTUAL;
 	}
 	q->i = q->ntrue = q->nfalse = q->nunknown = q->nacc = 0;
 	q->acc = 0;
 	q->nan = false;
+	v->cur_s = pq->ndrivers == 1 ? pq->drivers[0] : -1;
 }
 
 /* The value c of the quantifier's current series, counted and kept for the report. */
@@ -328,7 +371,10 @@ vm_step(vm *v, int64_t t)
 		}
 		vmcase(OP_LOAD) {
 			const sample *x;
-			vm_load(p, ps, in->a, v->key, t, g->lookback, ++sp, &x);
+			if (in->a == v->cur_s && v->cur_at)	/* what the quantifier found: present, no default */
+				*++sp = v->cur_at->v;
+			else
+				vm_load(p, ps, in->a, v->key, t, g->lookback, ++sp, &x);
 			vmbreak;
 		}
 		vmcase(OP_AVG) {
@@ -401,6 +447,7 @@ vm_step(vm *v, int64_t t)
 			} else {
 				*sp = vm_compare(in->op, x, y);
 			}
+			v->cmp[in->a - g->cmp0][2] = *sp;
 			vmbreak;
 		}
 		vmcase(OP_AND) {
@@ -445,11 +492,13 @@ vm_step(vm *v, int64_t t)
 			vm_quant *q = &v->q[in->a - g->quant0];
 			universe(v, pq, q, t);
 			if (q->nkeys == 0) {	/* no body to run */
+				v->cur_s = -1;
 				*++sp = vm_across(pq->fn, q);
 				in = &p->code[pq->qend];
 				vmbreak;
 			}
 			v->key = q->keys[0];
+			v->cur_at = q->at[0];
 			vmbreak;
 		}
 		vmcase(OP_QEND) {
@@ -458,10 +507,12 @@ vm_step(vm *v, int64_t t)
 			tally(v, pq, q, *sp--);
 			if (++q->i < q->nkeys) {
 				v->key = q->keys[q->i];
+				v->cur_at = q->at[q->i];
 				in = &p->code[pq->each];	/* the body again, for the next series */
 				vmbreak;
 			}
 			v->key = VM_NOKEY;
+			v->cur_s = -1;
 			*++sp = vm_across(pq->fn, q);
 			vmbreak;
 		}

@@ -42,10 +42,19 @@ typedef struct vm_quant {
 	double acc;		/* reducers: the value so far of nacc series */
 	int nacc;
 	bool nan;		/* a reducer met a series of no value */
+	const sample **at;	/* per series: its sample in the one metric ranged over, else NULL */
 	double *val;		/* per series: its body's value */
 	double (*cmp)[2];	/* per series: its body's first comparison's operands */
 	int64_t *since;		/* per series: its body's first `for`'s since, else VM_NEVER */
 } vm_quant;
+
+/* The series of a population present at one step: found once, however many quantifiers range over it. */
+typedef struct vm_present {
+	int64_t t;		/* the step, or VM_NEVER */
+	int *keys;		/* their identities, in member order */
+	const sample **at;	/* each one's sample at t */
+	int n, cap;
+} vm_present;
 
 /* Per `for` slot inside a quantifier: the timers by identity (key + 1; 0 is VM_VIRTUAL's). */
 typedef struct vm_keyed {
@@ -60,9 +69,12 @@ typedef struct vm {
 	vm_for *fors;		/* per `for` slot of the gate, outside quantifiers */
 	vm_keyed *keyed;	/* per `for` slot of the gate, inside quantifiers */
 	double *rule;		/* per rule of the gate: 1, 0 or NaN */
-	double (*cmp)[2];	/* per comparison: its operands at the last step */
+	double (*cmp)[3];	/* per comparison: its operands and its value at the last step */
 	vm_quant *q;		/* per quantifier of the gate */
+	vm_present *present;	/* per population (SERIES_OF) */
 	int key;		/* the series of the quantifier running, or VM_NOKEY */
+	int cur_s;		/* the population it ranges over alone, whose sample at t is cur_at; else -1 */
+	const sample *cur_at;
 	unsigned *mark;		/* by key: the pass that met it (a quantifier's dedup) */
 	int nmark;
 	unsigned pass;

@@ -58,6 +58,19 @@ for c in tests/cli/*.sh; do
 		bad "$c: output differs"; diff "${c%.sh}.out" "$tmp/out" >&2; fi
 done
 
+# 3b. checks as data (tests/check/README): NAME.gate over NAME.prom prints exactly NAME.out
+for g in tests/check/*.gate; do
+	[ -e "$g" ] || continue
+	base=${g%.gate}
+	args="--format human"
+	[ -e "$base.args" ] && args=$(cat "$base.args")
+	# shellcheck disable=SC2086 # the args are words
+	{ ng check "$g" --input "$base.prom" $args 2>&1; echo "exit $?"; } >"$tmp/out"
+	[ "${NG_UPDATE:-0}" = 1 ] && cp "$tmp/out" "$base.out"
+	if cmp -s "$tmp/out" "$base.out"; then ok; else
+		bad "$g: output differs"; diff "$base.out" "$tmp/out" >&2; fi
+done
+
 # 4. the gates in rules/ on their recorded inputs
 if [ -f tests/rules/verdicts.tsv ]; then
 	while IFS='	' read -r gatefile input gate verdict rule note; do
@@ -198,6 +211,11 @@ for d in tests/fuzz/crashes/*/; do
 			bad "$f: replay_$target exit $rc"; cat "$tmp/out" >&2; fi
 	done
 done
+
+# 10. per-series for against Prometheus (tests/diff/diff.sh): random series of m{pod=...}, late,
+#     ended, NaN, gaps; any(m > 0.5 for D) must first fire when promtool test rules first has an
+#     alert instance of m > 0.5 with for: D firing; skipped without promtool
+. tests/diff/diff.sh
 
 # README and novagate(1): their gate-test examples pass.  They name
 # ../../rules/canary.gate, so they run two folders below a link to rules/.

@@ -5,7 +5,7 @@
  * (ng_check_read_mem, samples without a timestamp taken at a fixed now),
  * then the gates evaluated at the newest sample and reported in both
  * formats.  `make fuzz` runs it over tests/fuzz/corpus/check/ (recorded
- * inputs of tests/rules).
+ * inputs of tests/rules and tests/check).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +36,19 @@ static const char gate_text[] =
 	"  step 1m\n"
 	"  window 5m\n"
 	"  go when error_rate < 1% for 2m && p99 < baseline + 20%\n"
+	"}\n"
+	/* populations: each quantifier and reducer, a timer per series, a baseline per identity, a default */
+	"metric memory by (pod) = `mem`\n"
+	"metric restarts by (pod) = `r` default 0\n"
+	"metric m by (pod) = `x` baseline `y`\n"
+	"gate pods {\n"
+	"  step 15s\n"
+	"  window 3m\n"
+	"  lookback 1m\n"
+	"  rollback \"runaway\" when any(memory > 512Mi for 1m) || any(avg(m, 1m) > 5) for 30s\n"
+	"  nogo \"restarted\" when any(restarts > 0) || count(m > 1) >= 2\n"
+	"  go when all(memory < 300Mi) && count(memory) >= 3 && fraction(m < baseline * 2) >= 50% &&\n"
+	"    max(memory) < 1Gi && min(m) >= 0 && avg(restarts) < 1 && sum(m) < 100\n"
 	"}\n";
 
 #define NOW 1700000000000LL

@@ -71,7 +71,7 @@ cat rules/*.gate tests/compile/*.gate tests/prom/*.gate | tr '\n' ' ' | grep -o 
 		{ printf "$b"; printf '%s' "$q"; } >"$out/promql/query_$(printf %03d $n)"
 	done
 
-for f in tests/rules/canary/*.prom tests/rules/rollback/*/*.prom; do seed check "$f"; done
+for f in tests/rules/canary/*.prom tests/rules/rollback/*/*.prom tests/check/*.prom; do seed check "$f"; done
 
 # recorded baselines: the shapes baseline.h describes, and the edges the tests know
 mkdir -p "$out/baseline"
