@@ -741,13 +741,15 @@ EOF
 # rules/video-ranking.gate: gate canary (step 15s, window 15m: 61 evaluations) and gate
 # rollout_25 (step 1m, window 30m: 31 evaluations).
 V=rules/video-ranking.gate
-VCAN='span 1200 15
+# crash_loops and restarts by pod: the canary pod (VP); rollout_25 has 3 pods of the new version, ready
+VP='{pod="video-ranking-service-canary-7b5c9-k2m4x"}'
+VCAN="span 1200 15
 series error_rate 0.0008 0.2
 series p95 0.21 0.05
 series uptime 1
-series crash_loops 0
+series crash_loops$VP 0
 series db_connection_failures 0
-series restarts 0'
+series restarts$VP 0"
 
 mk video-ranking/canary/healthy.prom $V canary go - 'error about 0.08% (<0.5%), p95 about 210 ms (<400ms), uptime 100%, no crash loop, restart or DB failure' <<EOF
 # Scenario: the 10% canary of video-ranking-service, healthy over 20 minutes.
@@ -778,8 +780,8 @@ mk video-ranking/canary/crash-loop.prom $V canary rollback 'pod crash loop detec
 # Scenario: the canary pod enters CrashLoopBackOff at at-2m (3 restarts in the last 5 minutes).
 # The crash-loop rollback fires at at-2m; the restarts no-go is moot.
 $VCAN
-set crash_loops -120 0 1
-set restarts -120 0 3
+set crash_loops$VP -120 0 1
+set restarts$VP -120 0 3
 EOF
 
 mk video-ranking/canary/uptime-dip.prom $V canary rollback 'service uptime < 99%' 'uptime 98.5% from at-6m45s to at-5m' <<EOF
@@ -798,7 +800,7 @@ mk video-ranking/canary/restart.prom $V canary no-go 'pod crashes or restarts' '
 # Scenario: the canary pod restarted once at at-3m15s (no crash loop). "No pod crashes or
 # restarts" fails.
 $VCAN
-set restarts -195 0 1
+set restarts$VP -195 0 1
 EOF
 
 mk video-ranking/canary/error-1pct-at-end.prom $V canary no-go 'error rate 1-5%' 'error_rate 1.5% for the last 45 s: investigative' <<EOF
@@ -838,20 +840,31 @@ mk video-ranking/canary/defaults.prom $V canary go - 'no crash loop, restart or 
 # Scenario: the crash-loop, restart and DB connection error queries return nothing (no such
 # series exist while all is well); each has default 0.
 $VCAN
-omit crash_loops
+omit crash_loops$VP
 omit db_connection_failures
-omit restarts
+omit restarts$VP
 EOF
 
-V25='span 2100 60
+mk video-ranking/canary/stable-pod-restart.prom $V canary no-go 'pod crashes or restarts' 'a pod of the stable version restarted at at-2m: any(restarts > 0) names it, not the canary' <<EOF
+# Scenario: the restarts query covers every video-ranking-service pod; one of the stable version
+# (90% of traffic) restarts at at-2m while the canary pod does not. "No pod crashes or restarts"
+# fails, and the report says which pod.
+$VCAN
+series restarts{pod="video-ranking-service-59c6d-p4t8v"} 0
+set restarts{pod="video-ranking-service-59c6d-p4t8v"} -120 0 1
+EOF
+
+P3='video-ranking-service-5d8f7-h2c9q video-ranking-service-5d8f7-n6w3z video-ranking-service-5d8f7-r8k5j'
+V25="span 2100 60
 series error_rate 0.0005 0.2
 series p95 0.19 0.05
 series uptime 1
-series crash_loops 0
+series crash_loops{pod=\"video-ranking-service-5d8f7-h2c9q\"} 0
 series db_connection_failures 0
-series cache_hit_rate 0.95 0.01'
+series cache_hit_rate 0.95 0.01
+$(pods ready 1 0 $P3)"
 
-mk video-ranking/rollout_25/healthy.prom $V rollout_25 go - 'error about 0.05% (<0.1%), p95 about 190 ms (<300ms), cache hits about 95% (>90%)' <<EOF
+mk video-ranking/rollout_25/healthy.prom $V rollout_25 go - 'error about 0.05% (<0.1%), p95 about 190 ms (<300ms), cache hits about 95% (>90%), 3 pods ready' <<EOF
 # Scenario: 3 pods, 25% of traffic, healthy for 35 minutes (samples every minute, the gate's step).
 $V25
 EOF
@@ -899,6 +912,27 @@ mk video-ranking/rollout_25/error-gap-4m.prom $V rollout_25 go - 'error_rate not
 # stays known and the for is not reset.
 $V25
 drop error_rate -900 -720
+EOF
+
+mk video-ranking/rollout_25/pod-not-ready.prom $V rollout_25 no-go - 'pod video-ranking-service-5d8f7-n6w3z not ready for the last 5 minutes: "All pods healthy and ready" fails for it' <<EOF
+# Scenario: one of the 3 pods loses its Ready condition at at-5m and stays unready.
+$V25
+set ready{pod="video-ranking-service-5d8f7-n6w3z"} -300 0 0
+EOF
+
+mk video-ranking/rollout_25/two-pods.prom $V rollout_25 no-go - 'only 2 pods of the new version: "Replicas scaled to 3 pods" fails (count(ready) >= 3)' <<EOF
+# Scenario: the scale-up to 3 replicas left one pod unscheduled: 2 pods, both ready and healthy.
+$V25
+omit ready{pod="video-ranking-service-5d8f7-r8k5j"}
+EOF
+
+mk video-ranking/rollout_25/pod-crash-loop.prom $V rollout_25 rollback 'pod crash loop detected' 'pod video-ranking-service-5d8f7-r8k5j in CrashLoopBackOff from at-12m: any(crash_loops > 0) names it' <<EOF
+# Scenario: one pod of the new version goes into CrashLoopBackOff at at-12m (and is not ready
+# from then on): "Pod crash loop detected" is an immediate rollback.
+$V25
+series crash_loops{pod="video-ranking-service-5d8f7-r8k5j"} 0
+set crash_loops{pod="video-ranking-service-5d8f7-r8k5j"} -720 0 1
+set ready{pod="video-ranking-service-5d8f7-r8k5j"} -720 0 0
 EOF
 
 ###########################################################################################
