@@ -541,15 +541,17 @@ EOF
 ###########################################################################################
 # rules/rollback.gate: gates critical and high_priority (step 15s, window 10m: 41 evaluations).
 R=rules/rollback.gate
-CRIT='span 900 15
+# oom_kills and memory_usage by pod: identity-service's pods, as at the 25% stage (RP the first)
+RP='{pod="identity-7d9f-x2k4p"}'
+CRIT="span 900 15
 series error_rate 0.0015 0.2
 series p99 0.2 0.04
-series p99{role="baseline"} 0.19 0.03
+series p99{role=\"baseline\"} 0.19 0.03
 series healthy_pods 5
 series auth_failure_rate 0.0012 0.2
 series db_pool_usage 0.45 0.1
 series disk_free 42949672960 0.01
-series oom_kills 0'
+series oom_kills$RP 0"
 
 mk rollback/critical/healthy.prom $R critical go - 'no critical condition: 5 healthy pods, pool 45% used, 40Gi free, no OOM kills' <<EOF
 # Scenario: healthy: error rate about 0.15%, p99 about 0.2 s against about 0.19 s the day before,
@@ -615,14 +617,14 @@ mk rollback/critical/oom-kill.prom $R critical rollback 'OOM kill events' 'an OO
 # Scenario: a container is OOM-killed at at-8m30s; the query (increase over 5m) reads 1 until
 # at-3m30s. The trigger fires at at-8m30s.
 $CRIT
-set oom_kills -510 -210 1
+set oom_kills$RP -510 -210 1
 EOF
 
 mk rollback/critical/oom-absent.prom $R critical go - 'no OOM event series at all: default 0' <<EOF
 # Scenario: no OOM event counter was ever exported, so the query returns nothing: oom_kills has
 # default 0, the trigger is false and oom_kills == 0 in the go rule holds.
 $CRIT
-omit oom_kills
+omit oom_kills$RP
 EOF
 
 mk rollback/critical/two-triggers-earliest-wins.prom $R critical rollback 'OOM kill events' 'OOM kill fires at at-9m, the error-rate trigger (earlier in the file) only at at-6m30s: the first to fire decides' <<EOF
@@ -631,7 +633,7 @@ mk rollback/critical/two-triggers-earliest-wins.prom $R critical rollback 'OOM k
 # first in time, "OOM kill events", decides, though "error rate ..." comes first in the file.
 $CRIT
 set error_rate -450 -390 0.065
-set oom_kills -540 -240 1
+set oom_kills$RP -540 -240 1
 EOF
 
 mk rollback/critical/disk-missing.prom $R critical inconclusive - 'no disk_free samples: disk_free >= 1G is unknown' <<EOF
@@ -646,16 +648,16 @@ $CRIT
 omit p99{role="baseline"}
 EOF
 
-HIGH='span 900 15
+HIGH="span 900 15
 series error_rate 0.0015 0.2
 series p99 0.2 0.04
-series p99{role="baseline"} 0.19 0.03
-series memory_usage 0.55 0.05
+series p99{role=\"baseline\"} 0.19 0.03
+series memory_usage$RP 0.55 0.05
 series cpu_throttling 0.04 0.2
 series db_query_time 0.012 0.05
-series db_query_time{role="baseline"} 0.011 0.05
+series db_query_time{role=\"baseline\"} 0.011 0.05
 series cache_hit_rate 0.93 0.01
-series queue_lag 2.5 0.3'
+series queue_lag 2.5 0.3"
 
 mk rollback/high_priority/healthy.prom $R high_priority go - 'no high-priority condition: memory 55% of limit, 4% throttling, cache hits 93%, lag 2.5 s' <<EOF
 # Scenario: healthy: error rate about 0.15%, p99 about 0.2 s against about 0.19 s, memory about
@@ -689,14 +691,36 @@ mk rollback/high_priority/memory-sustained.prom $R high_priority rollback 'memor
 # Scenario: memory at 86% of the container limit from at-6m to at-1m, 21 evaluations: sustained
 # for 5 minutes, fires at at-1m.
 $HIGH
-set memory_usage -360 -60 0.86
+set memory_usage$RP -360 -60 0.86
 EOF
 
 mk rollback/high_priority/memory-pending.prom $R high_priority no-go - 'memory at 86% for the last 20 steps (4m45s): not yet sustained 5m; go rule false' <<EOF
 # Scenario: memory at 86% of the limit from at-4m45s to the end: one evaluation short of 5
 # minutes. The trigger is pending, memory_usage <= 80% in the go rule is false: hold.
 $HIGH
-set memory_usage -285 0 0.86
+set memory_usage$RP -285 0 0.86
+EOF
+
+# Four more pods, each at about 50% of its limit.
+P4='identity-7d9f-m8q2z identity-7d9f-h5n7c identity-7d9f-t3w9d identity-7d9f-b6r4j'
+HIGH5="$HIGH
+$(pods memory_usage 0.5 0.05 $P4)"
+
+mk rollback/high_priority/memory-sustained-one-pod.prom $R high_priority rollback 'memory usage > 80% (sustained)' 'one pod of five, identity-7d9f-h5n7c, at 86% of its limit at 21 consecutive steps (at-6m..at-1m)' <<EOF
+# Scenario: one pod of five holds 86% of its memory limit from at-6m to at-1m, 21 evaluations:
+# sustained for 5 minutes in that pod, which the rollback names.
+$HIGH5
+set memory_usage{pod="identity-7d9f-h5n7c"} -360 -60 0.86
+EOF
+
+mk rollback/high_priority/memory-two-pods-by-turns.prom $R high_priority go - 'two pods at 86% by turns (at-6m..at-3m, at-2m45s..at-1m): over 80% for 5m in no pod, back under at the end' <<EOF
+# Scenario: identity-7d9f-x2k4p is at 86% of its limit from at-6m to at-3m, then
+# identity-7d9f-m8q2z from at-2m45s to at-1m. Some pod was over 80% for 5 minutes, but no pod
+# was: each pod has its own for (the busiest pod, max(), would have fired at at-1m). At the end
+# every pod is back under 80%.
+$HIGH5
+set memory_usage$RP -360 -180 0.86
+set memory_usage{pod="identity-7d9f-m8q2z"} -165 -60 0.86
 EOF
 
 mk rollback/high_priority/cpu-throttling.prom $R high_priority rollback 'CPU throttling affecting >30%' '34% of CFS periods throttled at one step (at-3m15s); immediate trigger' <<EOF
