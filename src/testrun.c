@@ -280,7 +280,8 @@ check_deciding(const tfile *f, const ttest *t, const texpect *e, const tdecidech
 	}
 	json_array_foreach(got, i, ser)
 		have[i] = tf_canon_json(json_object_get(ser, "labels"));
-	memcpy(want, dc->want, (size_t)dc->nwant * sizeof *want);
+	if (dc->nwant)
+		memcpy(want, dc->want, (size_t)dc->nwant * sizeof *want);
 	if (n)
 		qsort(have, n, sizeof *have, cmp_str);
 	if (dc->nwant)
