@@ -3,10 +3,13 @@
  * testfile.h), run and reported.
  *
  * A test runs each of its expect entries through one ng_check, in order of
- * `at`, the samples pushed up to each `at` in turn.  Expected values
- * compare with a relative tolerance of 1e-9; NaN equals NaN.  A malformed
- * file runs none of its tests: its errors go to the caller's diagnostics
- * in file order.
+ * `at`, the samples pushed up to each `at` in turn, each series made
+ * (ng_check_series) at its first sample.  Expected values compare with a
+ * relative tolerance of 1e-9; NaN equals NaN.  What only the report tells,
+ * the value of one series of a metric with `by` and the deciding series of
+ * a quantifier, is read from its JSON (every series listed:
+ * ng_check_set_report_series).  A malformed file runs none of its tests:
+ * its errors go to the caller's diagnostics in file order.
  *
  * Output (stdout): per failed check `FILE:LINE: FAIL: TEST: GATE at AT: what:
  * expected X, got Y`, then the deciding rule and a table of the series'
