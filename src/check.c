@@ -423,6 +423,8 @@ ng_check_push_to(ng_check *c, int h, int64_t t, double v)
 		return 0;
 	if (series_push(&P->m[c->h[h].m].s, t, v) < 0)
 		return -1;
+	if (!series_is_stale(v) && (P->count == 0 || t < P->first))
+		P->first = t;
 	P->count += !series_is_stale(v);
 	if (!c->any || t > c->newest)
 		c->newest = t;

@@ -259,7 +259,7 @@ across(compiler *c, const ast_node *n)
 	int q = p->nquants++;
 	prog_quant *pq = &p->quants[q];
 	*pq = (prog_quant){ .rule = c->rule, .source = cmp_source(c, n->span), .fn = n->fn, .by = n->arg[0]->by,
-			    .cmp0 = p->ncmps, .for0 = p->nfor, .each = p->ncode };
+			    .cmp0 = p->ncmps, .for0 = p->nfor, .each = p->ncode, .outer = -1 };
 	drivers(n->arg[0], false, &pq->drivers, &pq->ndrivers);
 	if (!pq->ndrivers)	/* any(baseline(p99) > 1s): the baseline's series */
 		drivers(n->arg[0], true, &pq->drivers, &pq->ndrivers);
@@ -358,9 +358,15 @@ gen(compiler *c, const ast_node *n)
 		gen(c, n->arg[1]);
 		if (!qa)
 			qa = qarg(c, n->arg[1], -1);
-		if (op_info[op].a == OPND_CMP)
-			emit(c, op, cmp_slot(c, n, op), qa, n->span);
-		else
+		if (op_info[op].a == OPND_CMP) {
+			int slot = cmp_slot(c, n, op);
+			if (qa) {	/* the quantifier's report names the series by what this comparison wants */
+				prog_quant *q = &p->quants[(qa > 0 ? qa : -qa) - 1];
+				q->outer = slot;
+				q->outer_left = qa > 0;
+			}
+			emit(c, op, slot, qa, n->span);
+		} else
 			emit(c, op, 0, 0, n->span);
 		break;
 	}

@@ -30,7 +30,7 @@ margin(const program *p, const prog_quant *pq, const vm_quant *q, int i)
 
 	if (!pq->ncmp)
 		return NAN;
-	switch (p->cmps[pq->cmp0].op) {
+	switch (p->cmps[pq->cmp0 + q->cmpi[i]].op) {
 	case OP_GT: case OP_GE: return x - y;
 	case OP_LT: case OP_LE: return y - x;
 	case OP_EQ: return -fabs(x - y);
@@ -58,14 +58,40 @@ by_margin_desc(const void *a, const void *b)
  * count() or fraction(), the true ones, most true first; of a false
  * all(), the false ones, most false first; of a true all() or a false
  * any(), every series, nearest to changing it first; of an unknown one,
- * the unknown series (for count() and fraction(), after the true ones).  Reducers: the series by value, the largest first
+ * the unknown series (for count() and fraction(), after the true ones);
+ * of count() or fraction() compared with a number, the true ones when
+ * they decided it and the false ones when they did (count(C) >= 5 false:
+ * those that were not C).  Reducers: the series by value, the largest first
  * for max(), avg() and sum(), the smallest for min().  count(M): none.
  */
-static void
-take_quant(const program *p, const prog_quant *pq, const vm_quant *q, int64_t t, int ntop, quant_result *qr)
+/*
+ * Of count(C) or fraction(C) compared with a number: whether the true
+ * series decided (the comparison holds and wants many, or fails and wants
+ * few), else the false ones did.  Not compared so: the true ones.
+ */
+static bool
+true_ones_decide(const program *p, const prog_gate *g, const prog_quant *pq, const vm *v)
 {
+	if (pq->outer < 0)
+		return true;
+	const prog_cmp *c = &p->cmps[pq->outer];
+	double holds = v->cmp[pq->outer - g->cmp0][2];
+	bool more = c->op == OP_GT || c->op == OP_GE;	/* count(C) > N: more true ones make it hold */
+	if (c->op != OP_GT && c->op != OP_GE && c->op != OP_LT && c->op != OP_LE)
+		return true;
+	if (!pq->outer_left)
+		more = !more;
+	return isnan(holds) || (holds == 1) == more;
+}
+
+static void
+take_quant(const program *p, const prog_gate *g, int qi, const vm *v, int64_t t, int ntop, quant_result *qr)
+{
+	const prog_quant *pq = &p->quants[g->quant0 + qi];
+	const vm_quant *q = &v->q[qi];
 	double value = vm_across(pq->fn, q);
 	bool cond = pq->fn <= FN_FRACTION;
+	bool trues = true_ones_decide(p, g, pq, v);
 	ranked *rk = xmalloc(((size_t)q->nkeys + 1) * sizeof *rk);
 	int n = 0;
 
@@ -83,6 +109,8 @@ take_quant(const program *p, const prog_quant *pq, const vm_quant *q, int64_t t,
 			in = c == 1 || isnan(c);	/* the true ones, then those that might be */
 		else if (isnan(value))
 			in = isnan(c);
+		else if ((pq->fn == FN_COUNT || pq->fn == FN_FRACTION) && !trues)
+			in = c == 0, m = -m;	/* too few true: the false ones, most false first */
 		else if (pq->fn == FN_ALL && value == 0)
 			in = c == 0, m = -m;	/* most false first */
 		else if ((pq->fn == FN_ALL && value == 1) || (pq->fn == FN_ANY && value == 0))
@@ -98,7 +126,8 @@ take_quant(const program *p, const prog_quant *pq, const vm_quant *q, int64_t t,
 	qr->top = xmalloc(((size_t)qr->ntop + 1) * sizeof *qr->top);
 	for (int j = 0; j < qr->ntop; j++) {
 		int i = rk[j].i;
-		qr->top[j] = (quant_series){ q->keys[i], q->val[i], q->cmp[i][0], q->cmp[i][1], q->since[i] };
+		qr->top[j] = (quant_series){ q->keys[i], pq->ncmp ? pq->cmp0 + q->cmpi[i] : -1, q->val[i], q->cmp[i][0],
+					     q->cmp[i][1], q->since[i] };
 	}
 	free(rk);
 }
@@ -144,8 +173,7 @@ eval_gate(const program *p, int gate, const population *pops, int64_t at, int nt
 					fired_values(p, g, &v, g->rule0 + i, r);
 					for (int q = 0; q < g->nquant; q++)
 						if (p->quants[g->quant0 + q].rule == g->rule0 + i)
-							take_quant(p, &p->quants[g->quant0 + q], &v.q[q], t, ntop,
-								   &r->fired_quants[q]);
+							take_quant(p, g, q, &v, t, ntop, &r->fired_quants[q]);
 				}
 				if (is_true && fired < 0)
 					fired = i;
@@ -160,7 +188,7 @@ eval_gate(const program *p, int gate, const population *pops, int64_t at, int nt
 	memcpy(r->cmp, v.cmp, (size_t)g->ncmp * sizeof *r->cmp);
 	memcpy(r->fors, v.fors, (size_t)g->nfor * sizeof *r->fors);
 	for (int q = 0; q < g->nquant; q++)
-		take_quant(p, &p->quants[g->quant0 + q], &v.q[q], at, ntop, &r->quants[q]);
+		take_quant(p, g, q, &v, at, ntop, &r->quants[q]);
 	vm_free(&v);
 
 	if (fired >= 0) {

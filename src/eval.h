@@ -16,6 +16,7 @@
 /* A series that decided a quantifier: its identity, its body's value and first comparison, its `for`. */
 typedef struct quant_series {
 	int key;		/* in the check's keyset, or VM_VIRTUAL */
+	int cmp;		/* the comparison of x and y (program-wide), or -1 */
 	double val, x, y;
 	int64_t since;
 } quant_series;

@@ -45,6 +45,7 @@ typedef struct population {
 	int nbykey;
 	int64_t keep;		/* each member's history (series_init) */
 	int64_t count;		/* samples pushed into its members, staleness markers aside */
+	int64_t first;		/* the earliest of them (count > 0) */
 	bool nodefault;		/* its metric's default must not stand in for it (ng_check_absent) */
 } population;
 

@@ -117,6 +117,8 @@ typedef struct prog_quant {
 	int by;			/* a metric whose `by` names the series */
 	int cmp0, ncmp;		/* its body's comparisons */
 	int for0, nfor;		/* its body's `for`s: one timer per series */
+	int outer;		/* count(C) or fraction(C): the comparison it is a side of, or -1 */
+	bool outer_left;	/* ... its left side */
 } prog_quant;
 
 /*

@@ -167,7 +167,6 @@ quant_json(const program *p, const report_data *rd, const prog_quant *pq, const 
 {
 	json_t *o = json_object(), *a = json_array();
 	bool cond = pq->fn <= FN_FRACTION;
-	int op = pq->ncmp ? p->cmps[pq->cmp0].op : -1;
 
 	json_object_set_new(o, "source", json_string(pq->source));
 	json_object_set_new(o, "at", timestamp(qr->at));
@@ -186,9 +185,11 @@ quant_json(const program *p, const report_data *rd, const prog_quant *pq, const 
 			json_object_set_new(so, "state", json_string(state(qs->val)));
 		else
 			json_object_set_new(so, "value", value_json(qs->val, !isnan(qs->val)));
-		if (op >= 0) {	/* its first comparison, as the one that names the threshold */
+		if (qs->cmp >= 0) {	/* the comparison that decided it: its threshold */
+			if (pq->ncmp > 1)
+				json_object_set_new(so, "comparison", json_string(p->cmps[qs->cmp].source));
 			json_object_set_new(so, "left", value_json(qs->x, !isnan(qs->x)));
-			json_object_set_new(so, "op", json_string(cmpops[op]));
+			json_object_set_new(so, "op", json_string(cmpops[p->cmps[qs->cmp].op]));
 			json_object_set_new(so, "right", value_json(qs->y, !isnan(qs->y)));
 		}
 		if (pq->nfor)
@@ -519,8 +520,6 @@ static void
 human_series(const program *p, const report_data *rd, const prog_quant *pq, const quant_result *qr,
 	     const char *indent, FILE *out)
 {
-	int op = pq->ncmp ? p->cmps[pq->cmp0].op : -1;
-
 	for (int i = 0; i < qr->ntop; i++) {
 		const quant_series *qs = &qr->top[i];
 		char l[32], rr[32], v[32];
@@ -531,10 +530,12 @@ human_series(const program *p, const report_data *rd, const prog_quant *pq, cons
 			fmtnum(v, sizeof v, qs->val, !isnan(qs->val));
 			fprintf(out, " %s", v);
 		}
-		if (op >= 0) {
+		if (qs->cmp >= 0) {
 			fmtnum(l, sizeof l, qs->x, !isnan(qs->x));
 			fmtnum(rr, sizeof rr, qs->y, !isnan(qs->y));
-			fprintf(out, "  %s %s %s", l, cmpops[op], rr);
+			fprintf(out, "  %s %s %s", l, cmpops[p->cmps[qs->cmp].op], rr);
+			if (pq->ncmp > 1)	/* which of its comparisons */
+				fprintf(out, "  (%s)", p->cmps[qs->cmp].source);
 		}
 		if (pq->nfor && qs->since != VM_NEVER) {
 			char since[40];

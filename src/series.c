@@ -60,6 +60,8 @@ series_push(series *s, int64_t t, double v)
 		}
 	}
 	s->buf[s->head + s->len++] = (sample){ t, v };
+	if (s->count == 0 && !series_is_stale(v))
+		s->first = t;
 	s->count += !series_is_stale(v);
 	return 0;
 }

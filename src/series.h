@@ -22,6 +22,7 @@ typedef struct series {
 	size_t head, len, cap;	/* live samples: buf[head .. head+len) */
 	int64_t keep;		/* history kept behind the newest sample, ms */
 	int64_t count;		/* samples ever pushed, staleness markers aside */
+	int64_t first;		/* the time of the first of them (count > 0) */
 	size_t hint;		/* where the last search by time ended (series.c's upper()) */
 } series;
 

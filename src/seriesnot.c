@@ -632,10 +632,10 @@ lex_brace(lexer *l, token *t, char **val, size_t *vlen)
 }
 
 static void
-add_label(sn_series *out, char *name, char *value, size_t vlen)
+add_label(sn_series *out, char *name, char *value, size_t vlen, const token *at)
 {
 	out->labels = xrealloc(out->labels, (out->nlabels + 1) * sizeof *out->labels);
-	out->labels[out->nlabels++] = (sn_label){ name, value, vlen };
+	out->labels[out->nlabels++] = (sn_label){ name, value, vlen, at->off, at->len };
 }
 
 /* label_set after its `{`: items `name="value"`, `"name"="value"` or `"metric"`, comma-separated. */
@@ -670,14 +670,14 @@ parse_labels(lexer *l, sn_series *out)
 					free(name);
 					return unexpected(l, &u, "label set", "string");
 				}
-				add_label(out, name, b, blen);
+				add_label(out, name, b, blen, &t);
 				b = NULL;
 			} else if (t.t == T_STRING) {
 				/* a quoted metric name */
 				free(b);
 				b = NULL;
 				l->pos = save;
-				add_label(out, xstrdup("__name__"), name, strlen(name));
+				add_label(out, xstrdup("__name__"), name, strlen(name), &t);
 			} else {
 				free(name);
 				free(b);
@@ -746,7 +746,7 @@ sn_parse_desc(const char *s, size_t n, sn_series *out, sn_error *err)
 			unexpected(&l, &t, "series description", "metric name or \"{\"");
 			goto bad;
 		}
-		add_label(out, xstrdup("__name__"), xstrndup(s + start, t.len), t.len);
+		add_label(out, xstrdup("__name__"), xstrndup(s + start, t.len), t.len, &t);
 		c = peekc(&l);
 	}
 	if (c == '{') {

@@ -27,6 +27,7 @@
 typedef struct sn_label {
 	char *name, *value;	/* unquoted; value may hold NUL bytes from escapes */
 	size_t value_len;
+	size_t off, len;	/* the bytes of its name in the input (of the metric name for __name__) */
 } sn_label;
 
 typedef struct sn_series {

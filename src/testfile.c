@@ -306,75 +306,229 @@ parse_sets(tfile *f, yaml_node_t *n, ng_param **sets, int *nsets)
 
 /* --- series keys and values -------------------------------------------------- */
 
-/* METRIC or METRIC{role="baseline"} (other labels are allowed and ignored, as by check). */
-static int
-series_key(tfile *f, const ng_gatefile *gf, yaml_node_t *k, int *metric, bool *baseline)
+/* name="value", escaped as the exposition format (and check's reports) write it. */
+static void
+put_label(sbuf *b, const char *name, const char *value)
 {
-	const char *s = yn_scalar(&f->y, k, "a series");
-	sn_series d;
-	sn_error e;
-
-	if (!s)
-		return -1;
-	if (sn_parse_desc(s, strlen(s), &d, &e) < 0) {
-		yn_err_span(&f->y, yn_scalar_span(&f->y, k, e.off, e.len), "bad series '%s': %s", s, e.msg);
-		return -1;
-	}
-	const char *name = sn_label_value(&d, "__name__"), *role = sn_label_value(&d, "role");
-	int r = -1;
-	if (d.n) {
-		yn_err_at(&f->y, k, "the series '%s' holds values: they go after the colon", s);
-	} else if (!name) {
-		yn_err_at(&f->y, k, "the series '%s' has no metric name", s);
-	} else if ((*metric = ng_gatefile_find_metric(gf, name)) < 0) {
-		yn_err_at(&f->y, k, "the gate file has no metric '%s'", name);
-	} else {
-		*baseline = role && strcmp(role, "baseline") == 0;
-		if (*baseline && !ng_gatefile_metric_has_baseline(gf, *metric))
-			yn_err_at(&f->y, k, "metric '%s' has no baseline", name);
+	sb_printf(b, "%s=\"", name);
+	for (const char *c = value; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			sb_printf(b, "\\%c", *c);
+		else if (*c == '\n')
+			sb_printf(b, "\\n");
 		else
-			r = 0;
+			sb_add(b, c, 1);
 	}
-	sn_free(&d);
-	return r;
+	sb_add(b, "\"", 1);
 }
 
-/* One series, unless merged (<<) and set already. */
+static int
+cmp_label(const void *a, const void *b)
+{
+	return strcmp(((const ng_label *)a)->name, ((const ng_label *)b)->name);
+}
+
+/* {a="x",...} of labels l[0..n), sorted by name, those with empty values left out; only the `by` of metric unless it is -1. */
+static char *
+canon(const ng_label *l, size_t n, const ng_gatefile *gf, int metric)
+{
+	ng_label *sorted = xmalloc((n + 1) * sizeof *sorted);
+	size_t k = 0;
+	sbuf b = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		bool keep = *l[i].value != '\0';
+		if (keep && metric >= 0) {
+			const char *by;
+			keep = false;
+			for (int j = 0; !keep && (by = ng_gatefile_metric_by(gf, metric, j)); j++)
+				keep = strcmp(by, l[i].name) == 0;
+		}
+		if (keep)
+			sorted[k++] = l[i];
+	}
+	if (k)
+		qsort(sorted, k, sizeof *sorted, cmp_label);
+	sb_add(&b, "{", 1);
+	for (size_t i = 0; i < k; i++) {
+		if (i)
+			sb_add(&b, ",", 1);
+		put_label(&b, sorted[i].name, sorted[i].value);
+	}
+	sb_add(&b, "}", 1);
+	free(sorted);
+	return sb_take(&b);
+}
+
+char *
+tf_canon_json(const json_t *labels)
+{
+	size_t n = json_object_size(labels), k = 0;
+	ng_label *l = xmalloc((n + 1) * sizeof *l);
+	const char *name;
+	json_t *v;
+
+	json_object_foreach((json_t *)labels, name, v)
+		if (json_is_string(v))
+			l[k++] = (ng_label){ name, json_string_value(v) };
+	char *s = canon(l, k, NULL, -1);
+	free(l);
+	return s;
+}
+
+static void
+tkey_free(tkey *k)
+{
+	sn_free(&k->desc);
+	free(k->labels);
+	free(k->canon);
+	free(k->ident);
+	*k = (tkey){ 0 };
+}
+
+/*
+ * A key: METRIC{LABELS} (metric: the gate file's metric it names, and
+ * whether role="baseline"), or with metric NULL a label set {LABELS} with
+ * no metric name.  0, or -1 after an error at the key.
+ */
+static int
+parse_key(tfile *f, const ng_gatefile *gf, yaml_node_t *k, const char *what, tkey *out)
+{
+	const char *s = yn_scalar(&f->y, k, what);
+	sn_error e;
+	bool named = gf != NULL;
+
+	*out = (tkey){ .metric = -1 };
+	if (!s)
+		return -1;
+	sn_series *d = &out->desc;
+	if (sn_parse_desc(s, strlen(s), d, &e) < 0) {
+		yn_err_span(&f->y, yn_scalar_span(&f->y, k, e.off, e.len), "bad %s '%s': %s",
+			    named ? "series" : "label set", s, e.msg);
+		return -1;
+	}
+	const char *name = sn_label_value(d, "__name__"), *role = sn_label_value(d, "role");
+	const char *bad = NULL;
+	for (size_t i = 0; i < d->nlabels && !bad; i++) {
+		const sn_label *l = &d->labels[i];
+		diag_span at = yn_scalar_span(&f->y, k, l->off, l->len);
+		for (size_t j = 0; j < i && !bad; j++)
+			if (strcmp(d->labels[j].name, l->name) == 0)
+				yn_err_span(&f->y, at, "duplicate label name \"%s\"", bad = l->name);
+		if (bad)
+			break;
+		if (strncmp(l->name, "__", 2) == 0 && strcmp(l->name, "__name__") != 0)
+			yn_err_span(&f->y, at, "label names beginning with __ are reserved, as \"%s\"", bad = l->name);
+		else if (strlen(l->value) != l->value_len)
+			yn_err_span(&f->y, at, "the value of label \"%s\" holds a NUL byte", bad = l->name);
+	}
+	if (bad) {
+	} else if (d->n) {
+		yn_err_at(&f->y, k, "the %s '%s' holds values: they go after the colon", named ? "series" : "label set", s);
+	} else if (!named && name) {
+		yn_err_at(&f->y, k, "a deciding series is a label set such as {pod=\"a\"}, without a metric name, not '%s'", s);
+	} else if (named && !name) {
+		yn_err_at(&f->y, k, "the series '%s' has no metric name", s);
+	} else if (named && (out->metric = ng_gatefile_find_metric(gf, name)) < 0) {
+		yn_err_at(&f->y, k, "the gate file has no metric '%s'", name);
+	} else {
+		out->baseline = named && role && strcmp(role, "baseline") == 0;
+		if (out->baseline && !ng_gatefile_metric_has_baseline(gf, out->metric)) {
+			yn_err_at(&f->y, k, "metric '%s' has no baseline", name);
+		} else {
+			out->by = named && ng_gatefile_metric_by(gf, out->metric, 0);
+			out->labels = xmalloc((d->nlabels + 1) * sizeof *out->labels);
+			for (size_t i = 0; i < d->nlabels; i++) {
+				const sn_label *l = &d->labels[i];
+				if (strcmp(l->name, "__name__") != 0 && !(out->baseline && strcmp(l->name, "role") == 0) &&
+				    *l->value)
+					out->labels[out->nlabels++] = (ng_label){ l->name, l->value };
+			}
+			if (out->nlabels)
+				qsort(out->labels, out->nlabels, sizeof *out->labels, cmp_label);
+			out->canon = canon(out->labels, out->nlabels, NULL, -1);
+			out->ident = out->by ? canon(out->labels, out->nlabels, gf, out->metric) : xstrdup("{}");
+			return 0;
+		}
+	}
+	tkey_free(out);
+	return -1;
+}
+
+/* A series of the same metric (or baseline) and identity as k, in t, or -1. */
+static int
+same_identity(const ttest *t, const tkey *k)
+{
+	for (int j = 0; j < t->nseries; j++) {
+		const tkey *o = &t->series[j].k;
+		if (o->metric == k->metric && o->baseline == k->baseline && strcmp(o->ident, k->ident) == 0)
+			return j;
+	}
+	return -1;
+}
+
+/*
+ * One series, unless merged (<<) and set already: a merge brings in the
+ * series of identities not given.  A key given here is made a series of
+ * the test's scratch check, whose error (two label sets for one identity,
+ * too many series) is this key's.
+ */
 static void
 add_series(tfile *f, ttest *t, yaml_node_t *k, yaml_node_t *v, bool merged)
 {
-	tseries ts = { .key = k };
+	tseries ts = { .node = k };
 	const char *vals;
 	sn_error e;
+	ng_diags *d;
 
-	if (series_key(f, t->gf, k, &ts.metric, &ts.baseline) < 0)
+	if (parse_key(f, t->gf, k, "a series", &ts.k) < 0)
 		return;
 	ts.name = (const char *)k->data.scalar.value;
-	for (int j = 0; j < t->nseries; j++) {
-		if (t->series[j].metric != ts.metric || t->series[j].baseline != ts.baseline)
-			continue;
-		if (!merged && strcmp(t->series[j].name, ts.name) != 0)
-			yn_err_at(&f->y, k, "'%s' is a second series for the same %s as '%s' on line %zu", ts.name,
-				  ts.baseline ? "baseline" : "metric", t->series[j].name,
-				  t->series[j].key->start_mark.line + 1);
+	int other = same_identity(t, &ts.k);
+	if (merged && other >= 0) {
+		tkey_free(&ts.k);
 		return;
 	}
-	if (f->nvalues > TF_MAX_VALUES || !(vals = yn_scalar(&f->y, v, "a series' values")))
+	if (other >= 0 && strcmp(t->series[other].k.canon, ts.k.canon) == 0) {
+		yn_err_at(&f->y, k, "'%s' is the same series as '%s' on line %zu", ts.name, t->series[other].name,
+			  t->series[other].node->start_mark.line + 1);
+		tkey_free(&ts.k);
 		return;
+	}
+	if (f->nvalues > TF_MAX_VALUES || !(vals = yn_scalar(&f->y, v, "a series' values"))) {
+		tkey_free(&ts.k);
+		return;
+	}
 	if (sn_parse_values(vals, strlen(vals), &ts.s, &e) < 0) {
 		yn_err_span(&f->y, yn_scalar_span(&f->y, v, e.off, e.len), "bad series values: %s", e.msg);
+		tkey_free(&ts.k);
 		return;
 	}
 	if (ts.s.n > TF_MAX_VALUES - f->nvalues) {
 		/* every test is read before any runs: memory is bounded by the file's values */
 		yn_err_at(&f->y, v, "the series of the file expand to more than %zu values in all", TF_MAX_VALUES);
 		f->nvalues = TF_MAX_VALUES + 1;
-		sn_free(&ts.s);
-		return;
+		goto drop;
 	}
+	d = ng_diags_new();
+	if (ng_check_series(f->scratch, ts.k.metric, ts.k.baseline, ts.k.labels, ts.k.nlabels, d) < 0) {
+		const ng_diag *why = ng_diags_get(d, 0);
+		if (other >= 0)
+			yn_err_at(&f->y, k, "%s; the first is on line %zu", why ? why->message : "a second series",
+				  t->series[other].node->start_mark.line + 1);
+		else
+			yn_err_at(&f->y, k, "%s", why ? why->message : "too many series");
+		ng_diags_free(d);
+		goto drop;
+	}
+	ng_diags_free(d);
 	f->nvalues += ts.s.n;
 	t->series = xrealloc(t->series, (size_t)(t->nseries + 1) * sizeof *t->series);
 	t->series[t->nseries++] = ts;
+	return;
+drop:
+	sn_free(&ts.s);
+	tkey_free(&ts.k);
 }
 
 /*
@@ -514,6 +668,7 @@ static const keytable expect_keys = { " in an expect entry", "it", {
 	{ "rule", offsetof(texpect, rule_node), NULL },
 	{ "rules", offsetof(texpect, rules_node), NULL },
 	{ "values", offsetof(texpect, values_node), NULL },
+	{ "deciding", offsetof(texpect, deciding_node), NULL },
 } };
 
 /* The gate an entry checks: named by gate:, or the file's only one; -1 after an error. */
@@ -603,11 +758,139 @@ expect_values(tfile *f, const ng_gatefile *gf, texpect *e)
 	for (int i = 0; vp && i < nv; i++) {
 		yaml_node_t *k = yn_node(&f->y, vp[i].key), *v = yn_node(&f->y, vp[i].value);
 		tvaluecheck *vc = &e->values[e->nvalues];
-		if (series_key(f, gf, k, &vc->metric, &vc->baseline) < 0 || expected_value(f, v, vc) < 0)
+		if (parse_key(f, gf, k, "a series", &vc->k) < 0)
 			continue;
+		if (vc->k.by && vc->k.baseline) {
+			yn_err_at(&f->y, k, "metric '%s' is a set of series (by): the report gives no values of its "
+				  "baseline", ng_gatefile_metric_name(gf, vc->k.metric));
+			tkey_free(&vc->k);
+			continue;
+		}
+		if (expected_value(f, v, vc) < 0) {
+			tkey_free(&vc->k);
+			continue;
+		}
 		vc->node = v;
 		vc->name = (const char *)k->data.scalar.value;
+		e->wants_report |= vc->k.by;
 		e->nvalues++;
+	}
+}
+
+/* The report of gate evaluated without samples: what its rules' quantifiers are. */
+struct tf_quants {
+	const ng_gatefile *gf;
+	int gate;
+	json_t *report;
+};
+
+static json_t *
+gate_report(tfile *f, const ng_gatefile *gf, int gate)
+{
+	for (int i = 0; i < f->nquants; i++)
+		if (f->quants[i].gf == gf && f->quants[i].gate == gate)
+			return f->quants[i].report;
+	ng_check *c = ng_check_new(gf, gate);
+	ng_check_eval(c, 0);
+	json_t *r = tf_report(c, gate);
+	ng_check_free(c);
+	f->quants = xrealloc(f->quants, (size_t)(f->nquants + 1) * sizeof *f->quants);
+	f->quants[f->nquants++] = (struct tf_quants){ gf, gate, r };
+	return r;
+}
+
+/* Whether a rule of gate has a quantifier of source src; if not, an error at k naming those it has. */
+static bool
+find_quant(tfile *f, const ng_gatefile *gf, int gate, yaml_node_t *k, const char *src)
+{
+	json_t *rules = json_object_get(gate_report(f, gf, gate), "rules"), *rule, *q;
+	char names[512] = "";
+	size_t i, j, len = 0;
+	int n = 0, at = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		json_array_foreach(rules, i, rule) {
+			json_array_foreach(json_object_get(rule, "quantifiers"), j, q) {
+				const char *qs = json_string_value(json_object_get(q, "source"));
+				if (!qs)
+					continue;
+				if (pass == 0 && tf_same_source(qs, src))
+					return true;
+				if (pass == 0)
+					n++;
+				else
+					list_add(names, sizeof names, &len, at++, n, qs);
+			}
+		}
+	}
+	if (n)
+		yn_err_at(&f->y, k, "gate %s has no quantifier '%s' (its quantifiers: %s)", ng_gatefile_gate_name(gf, gate),
+			  src, names);
+	else
+		yn_err_at(&f->y, k, "gate %s has no quantifier '%s' (it has none)", ng_gatefile_gate_name(gf, gate), src);
+	return false;
+}
+
+/* One label set of a deciding entry; 0, or -1 after an error. */
+static int
+add_want(tfile *f, tdecidecheck *dc, yaml_node_t *n)
+{
+	tkey k;
+	const char *s = yn_scalar(&f->y, n, "a label set");
+
+	if (!s)
+		return -1;
+	s += strspn(s, " \t");
+	if (*s != '{') {
+		yn_err_at(&f->y, n, "a deciding series is a label set such as {pod=\"a\"}, not '%s'", s);
+		return -1;
+	}
+	if (parse_key(f, NULL, n, "a label set", &k) < 0)
+		return -1;
+	for (int i = 0; i < dc->nwant; i++) {
+		if (strcmp(dc->want[i], k.canon) == 0) {
+			yn_err_at(&f->y, n, "the label set %s is listed twice", k.canon);
+			tkey_free(&k);
+			return -1;
+		}
+	}
+	dc->want = xrealloc(dc->want, (size_t)(dc->nwant + 1) * sizeof *dc->want);
+	dc->want[dc->nwant++] = k.canon;
+	k.canon = NULL;
+	tkey_free(&k);
+	return 0;
+}
+
+/* deciding: QUANTIFIER: a label set, a list of them, or null (none). */
+static void
+expect_deciding(tfile *f, const ng_gatefile *gf, texpect *e)
+{
+	int nd;
+	yaml_node_pair_t *dp = yn_pairs(&f->y, e->deciding_node, "deciding", &nd);
+
+	e->deciding = xcalloc((size_t)nd, sizeof *e->deciding);
+	for (int i = 0; dp && i < nd; i++) {
+		yaml_node_t *k = yn_node(&f->y, dp[i].key), *v = yn_node(&f->y, dp[i].value);
+		const char *q = yn_scalar(&f->y, k, "a quantifier");
+		tdecidecheck *dc = &e->deciding[e->ndeciding];
+		int bad = 0;
+		if (!q || !find_quant(f, gf, e->gate, k, q))
+			continue;
+		*dc = (tdecidecheck){ .node = v, .quant = q };
+		if (v->type == YAML_SEQUENCE_NODE) {
+			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+				bad |= add_want(f, dc, yn_node(&f->y, *it));
+		} else if (!yn_is_null(v)) {
+			bad = add_want(f, dc, v);
+		}
+		if (bad) {
+			for (int j = 0; j < dc->nwant; j++)
+				free(dc->want[j]);
+			free(dc->want);
+			continue;
+		}
+		e->wants_report = true;
+		e->ndeciding++;
 	}
 }
 
@@ -626,8 +909,8 @@ parse_expect(tfile *f, ttest *t, yaml_node_t *n, texpect *e)
 	read_keys(f, p, np, &expect_keys, e);
 	if (!e->at_node)
 		yn_err_at(&f->y, n, "an expect entry needs at: (the end of the window, as 5m after the first sample)");
-	if (!e->verdict_node && !e->rule_node && !e->rules_node && !e->values_node)
-		yn_err_at(&f->y, n, "an expect entry checks nothing: give verdict, rule, rules or values");
+	if (!e->verdict_node && !e->rule_node && !e->rules_node && !e->values_node && !e->deciding_node)
+		yn_err_at(&f->y, n, "an expect entry checks nothing: give verdict, rule, rules, values or deciding");
 	if ((e->gate = expect_gate(f, t->gf, e)) < 0)
 		return;
 	expect_decision(f, t->gf, e);
@@ -635,6 +918,8 @@ parse_expect(tfile *f, ttest *t, yaml_node_t *n, texpect *e)
 		expect_rules(f, t->gf, e);
 	if (e->values_node)
 		expect_values(f, t->gf, e);
+	if (e->deciding_node)
+		expect_deciding(f, t->gf, e);
 }
 
 /* --- tests ------------------------------------------------------------------- */
@@ -763,8 +1048,11 @@ parse_test(tf_gates *g, tfile *f, yaml_node_t *n, ttest *t)
 	}
 	int before = f->y.d.nerrors;
 	f->pass++;
+	f->scratch = ng_check_new(t->gf, -1);
 	if (t->series_node)
 		parse_series(f, t, t->series_node, 0);
+	ng_check_free(f->scratch);
+	f->scratch = NULL;
 	bool series_ok = f->y.d.nerrors == before;
 	if (parse_expects(f, t) == 0 && t->interval > 0 && series_ok)
 		check_ats(f, t);
@@ -908,11 +1196,22 @@ tf_free(tfile *f)
 {
 	for (int i = 0; i < f->ntests; i++) {
 		ttest *t = &f->tests[i];
-		for (int j = 0; j < t->nseries; j++)
+		for (int j = 0; j < t->nseries; j++) {
 			sn_free(&t->series[j].s);
+			tkey_free(&t->series[j].k);
+		}
 		for (int j = 0; j < t->nexpects; j++) {
-			free(t->expects[j].rules);
-			free(t->expects[j].values);
+			texpect *e = &t->expects[j];
+			for (int k = 0; k < e->nvalues; k++)
+				tkey_free(&e->values[k].k);
+			for (int k = 0; k < e->ndeciding; k++) {
+				for (int w = 0; w < e->deciding[k].nwant; w++)
+					free(e->deciding[k].want[w]);
+				free(e->deciding[k].want);
+			}
+			free(e->rules);
+			free(e->values);
+			free(e->deciding);
 		}
 		free(t->series);
 		free(t->expects);
@@ -923,6 +1222,9 @@ tf_free(tfile *f)
 	free(f->gatepath);
 	free(f->merged);
 	free(f->is_test);
+	for (int i = 0; i < f->nquants; i++)
+		json_decref(f->quants[i].report);
+	free(f->quants);
 	yn_free(&f->y);
 }
 
@@ -938,4 +1240,47 @@ tf_gates_free(tf_gates *g)
 	}
 	free(g->cc);
 	*g = (tf_gates){ 0 };
+}
+
+json_t *
+tf_report(const ng_check *c, int gate)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	const char *name = ng_gatefile_gate_name(ng_check_gatefile(c), gate);
+	json_t *found = NULL;
+
+	if (!mem)
+		return NULL;
+	ng_check_report(c, false, mem);
+	fclose(mem);
+	for (char *line = buf; line && *line && !found;) {
+		char *nl = strchr(line, '\n');
+		json_t *o = json_loadb(line, nl ? (size_t)(nl - line) : strlen(line), 0, NULL);
+		const char *g = json_string_value(json_object_get(o, "gate"));
+		if (g && name && strcmp(g, name) == 0)
+			found = o;
+		else
+			json_decref(o);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(buf);
+	return found;
+}
+
+bool
+tf_same_source(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ' || *a == '\t' || *a == '\n')
+			a++;
+		while (*b == ' ' || *b == '\t' || *b == '\n')
+			b++;
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++, b++;
+	}
 }

@@ -10,23 +10,31 @@
  *     - name: healthy canary goes     # unique within the file
  *       interval: 15s                 # optional, this test only
  *       set: { version: v1.2.6 }      # optional
- *       series: &healthy              # METRIC or METRIC{role="baseline"}: promtool's notation
- *         error_rate: '0.001x20'      # (seriesnot.h); other labels are ignored, as by check
- *         'p99{role="baseline"}': '0.19x20'
+ *       series: &healthy              # METRIC{LABELS}: promtool's notation (seriesnot.h);
+ *         error_rate: '0.001x20'      # role="baseline" for a baseline; labels name the series,
+ *         'p99{role="baseline"}': '0.19x20'   # as in check's text input
+ *         'memory{pod="a"}': '64Mi'   # one series of a metric `by (pod)` (64Mi: not in promtool)
  *       expect:
  *         - at: 5m                    # the window ends 5m after the first sample (required)
  *           gate: canary              # optional when the gate file has one gate
  *           verdict: go               # go, no-go, rollback or inconclusive
  *           rule: critical error rate # the deciding rule; `go` names the go rule
  *           rules: { p99 doubled: false }           # states at the last step: true, false, unknown
- *           values: { error_rate: 0.001, cpu: null } # at the last step; null: no value
+ *           values: { error_rate: 0.001, cpu: null, 'memory{pod="a"}': 64Mi }  # null: no value
+ *           deciding: { 'all(memory < 256Mi)': '{pod="a"}' }  # a quantifier's deciding series
  *     - name: a spike
  *       series: { <<: *healthy, error_rate: '0.001x4 0.08x8' }   # YAML merge keys in series
  *       ...
  *
  * The first value of a series is at time 0, the next at `interval`, ...
  * Expected values take PromQL's numbers or the gate language's units
- * (164Mi, 0.5%).
+ * (164Mi, 0.5%).  A series of a metric with `by` is identified by the
+ * values of those labels, one without by is the metric's one series; a
+ * second label set for one identity is the check's error (ng_check_series),
+ * found here, at its key, before any test runs.  A series is made in the
+ * check at its first sample.  `deciding` names a quantifier by its source
+ * (blanks aside) and the label sets of the series that decided it, as the
+ * report's deciding lists them (of a rollback that fired: when it fired).
  *
  * A malformed file has its errors in its yn_file, in file order (an error
  * in any part is found before any test runs).  An `at` past the last value
@@ -45,6 +53,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 #include <yaml.h>
 
 #include "novagate.h"
@@ -53,11 +62,27 @@
 
 #define TF_MAX_VALUES (8 * (size_t)SN_MAX_VALUES)	/* of all the series of a file */
 
-typedef struct tseries {
-	yaml_node_t *key;
-	const char *name;	/* the key as written */
+/*
+ * A series as a key names it: METRIC{LABELS}, its labels but __name__ and
+ * role="baseline", sorted, those with empty values left out (Prometheus':
+ * an empty label is none).  Label sets as text, canon and ident, are
+ * written {a="x",b="y"} in that order, escaped as the exposition format.
+ */
+typedef struct tkey {
 	int metric;
 	bool baseline;
+	bool by;		/* the metric is a set of series */
+	sn_series desc;		/* the key parsed: owns the label strings */
+	ng_label *labels;	/* into desc */
+	size_t nlabels;
+	char *canon;		/* all its labels */
+	char *ident;		/* its identity: the `by` labels only ("{}" without by) */
+} tkey;
+
+typedef struct tseries {
+	yaml_node_t *node;	/* the key */
+	const char *name;	/* the key as written */
+	tkey k;
 	sn_series s;
 } tseries;
 
@@ -70,10 +95,18 @@ typedef struct trulecheck {
 typedef struct tvaluecheck {
 	yaml_node_t *node;
 	const char *name;	/* the key as written */
-	int metric;
-	bool baseline, has;	/* has: a value is expected (else none) */
+	tkey k;
+	bool has;		/* a value is expected (else none) */
 	double v;
 } tvaluecheck;
+
+/* deciding: QUANTIFIER: the label sets of the series that decided it. */
+typedef struct tdecidecheck {
+	yaml_node_t *node;	/* the value */
+	const char *quant;	/* the key as written */
+	char **want;		/* canonical label sets (tkey) */
+	int nwant;
+} tdecidecheck;
 
 typedef struct texpect {
 	yaml_node_t *node, *at_node;
@@ -86,7 +119,10 @@ typedef struct texpect {
 	int nrules;
 	tvaluecheck *values;
 	int nvalues;
-	yaml_node_t *gate_node, *rules_node, *values_node;	/* while read */
+	tdecidecheck *deciding;
+	int ndeciding;
+	bool wants_report;	/* checks what only the report tells: values with `by`, deciding */
+	yaml_node_t *gate_node, *rules_node, *values_node, *deciding_node;	/* while read */
 } texpect;
 
 typedef struct ttest {
@@ -119,6 +155,9 @@ typedef struct tfile {
 	bool *is_test;		/* per node: read as a test */
 	unsigned pass;		/* one per test */
 	size_t nvalues;		/* expanded by the series so far */
+	ng_check *scratch;	/* of the test being read: its series, so that the check's errors are found */
+	struct tf_quants *quants;	/* the quantifiers of the gates that deciding names */
+	int nquants;
 } tfile;
 
 typedef struct tf_compiled tf_compiled;
@@ -140,5 +179,12 @@ void tf_gates_free(tf_gates *g);
  */
 void tf_load(tf_gates *g, tfile *f, const char *path, const char *text, size_t len);
 void tf_free(tfile *f);
+
+/* The JSON report of gate in c's last evaluation, parsed (jansson), or NULL; the caller json_decref()s it. */
+json_t *tf_report(const ng_check *c, int gate);
+/* A JSON labels object of the report as a canonical label set (tkey): a new string. */
+char *tf_canon_json(const json_t *labels);
+/* Whether a and b are the same text, blanks aside (a quantifier's source). */
+bool tf_same_source(const char *a, const char *b);
 
 #endif

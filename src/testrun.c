@@ -3,10 +3,13 @@
  * testfile.h), run and reported.
  *
  * A test runs each of its expect entries through one ng_check, in order of
- * `at`, the samples pushed up to each `at` in turn.  Expected values
- * compare with a relative tolerance of 1e-9; NaN equals NaN.  A malformed
- * file runs none of its tests: its errors go to the caller's diagnostics
- * in file order.
+ * `at`, the samples pushed up to each `at` in turn, each series made
+ * (ng_check_series) at its first sample.  Expected values compare with a
+ * relative tolerance of 1e-9; NaN equals NaN.  What only the report tells,
+ * the value of one series of a metric with `by` and the deciding series of
+ * a quantifier, is read from its JSON (every series listed:
+ * ng_check_set_report_series).  A malformed file runs none of its tests:
+ * its errors go to the caller's diagnostics in file order.
  *
  * Output (stdout): per failed check `FILE:LINE: FAIL: TEST: GATE at AT: what:
  * expected X, got Y`, then the deciding rule and a table of the series'
@@ -23,6 +26,7 @@
 #include "testfile.h"
 #include "util.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -165,14 +169,153 @@ fail_line(outcome *o, const tfile *f, const ttest *t, const texpect *e, const ya
 			 when, msg);
 }
 
+/* A number of the report: a JSON number, or NaN, +Inf and -Inf as strings; false for null. */
+static bool
+json_value(const json_t *j, double *v)
+{
+	const char *s = json_string_value(j);
+
+	if (json_is_number(j)) {
+		*v = json_number_value(j);
+		return true;
+	}
+	if (!s)
+		return false;
+	*v = strcmp(s, "+Inf") == 0 ? INFINITY : strcmp(s, "-Inf") == 0 ? -INFINITY : NAN;
+	return true;
+}
+
+/*
+ * The value of a series of a metric with `by` at the last step, as the
+ * report gives it (its metrics' series): 1 with *v set, 0 for no value, -1
+ * when the gate does not read the metric.  A series the report does not
+ * list has no value, unless no series of its identity was ever made: then
+ * it reads the metric's default, as a quantifier would.
+ */
+static int
+by_value(const ttest *t, const int *handle, const tvaluecheck *vc, const json_t *rep, double *v)
+{
+	const char *name = ng_gatefile_metric_name(t->gf, vc->k.metric);
+	json_t *m, *ser;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(rep, "metrics"), i, m) {
+		if (!json_is_string(json_object_get(m, "name")) ||
+		    strcmp(json_string_value(json_object_get(m, "name")), name) != 0)
+			continue;
+		json_array_foreach(json_object_get(m, "series"), j, ser) {
+			char *id = tf_canon_json(json_object_get(ser, "labels"));
+			bool same = strcmp(id, vc->k.ident) == 0;
+			free(id);
+			if (same)
+				return json_value(json_object_get(ser, "value"), v) ? 1 : 0;
+		}
+		for (int s = 0; s < t->nseries; s++) {
+			const tkey *k = &t->series[s].k;
+			if (handle[s] >= 0 && k->metric == vc->k.metric && !k->baseline && strcmp(k->ident, vc->k.ident) == 0)
+				return 0;	/* made, and without a sample in the lookback */
+		}
+		return json_value(json_object_get(m, "default"), v) ? 1 : 0;
+	}
+	return -1;
+}
+
+/*
+ * The series that decided the quantifier of source src in the report: of
+ * the deciding rule's quantifiers first, and of a rollback that fired as
+ * they were when it fired.  NULL when the gate has no such quantifier.
+ */
+static json_t *
+deciding_of(const json_t *rep, int decided, const char *src)
+{
+	json_t *rules = json_object_get(rep, "rules"), *rule, *q;
+	size_t i, j;
+
+	for (int pass = 0; pass < 2; pass++) {
+		json_array_foreach(rules, i, rule) {
+			if ((pass == 0) != ((int)i == decided))
+				continue;
+			json_array_foreach(json_object_get(rule, "quantifiers"), j, q) {
+				const char *qs = json_string_value(json_object_get(q, "source"));
+				if (!qs || !tf_same_source(qs, src))
+					continue;
+				if (json_is_true(json_object_get(rule, "fired")) && json_object_get(q, "fired"))
+					q = json_object_get(q, "fired");
+				return json_object_get(q, "deciding");
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Label sets as "a, b and c", or "none". */
 static void
-check_expect(const tfile *f, const ttest *t, const texpect *e, const ng_check *c, outcome *o)
+label_sets(char *buf, size_t size, char *const *sets, int n)
+{
+	size_t len = 0;
+
+	snprintf(buf, size, "none");
+	for (int i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ", sets[i]);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+check_deciding(const tfile *f, const ttest *t, const texpect *e, const tdecidecheck *dc, const json_t *rep,
+	       int decided, outcome *o)
+{
+	json_t *got = deciding_of(rep, decided, dc->quant), *ser;
+	size_t n = json_array_size(got), i;
+	char **have = xmalloc((n + 1) * sizeof *have), **want = xmalloc(((size_t)dc->nwant + 1) * sizeof *want);
+	char gbuf[512], wbuf[512];
+	bool same = (int)n == dc->nwant;
+
+	if (!got) {
+		fail_line(o, f, t, e, dc->node, "deciding series of %s: the report has no such quantifier", dc->quant);
+		free(have);
+		free(want);
+		return;
+	}
+	json_array_foreach(got, i, ser)
+		have[i] = tf_canon_json(json_object_get(ser, "labels"));
+	if (dc->nwant)
+		memcpy(want, dc->want, (size_t)dc->nwant * sizeof *want);
+	if (n)
+		qsort(have, n, sizeof *have, cmp_str);
+	if (dc->nwant)
+		qsort(want, (size_t)dc->nwant, sizeof *want, cmp_str);
+	for (i = 0; same && i < n; i++)
+		same = strcmp(have[i], want[i]) == 0;
+	if (!same) {
+		/* as the report orders them, the worst first */
+		json_array_foreach(got, i, ser) {
+			free(have[i]);
+			have[i] = tf_canon_json(json_object_get(ser, "labels"));
+		}
+		label_sets(gbuf, sizeof gbuf, have, (int)n);
+		label_sets(wbuf, sizeof wbuf, dc->want, dc->nwant);
+		fail_line(o, f, t, e, dc->node, "deciding series of %s: expected %s, got %s", dc->quant, wbuf, gbuf);
+	}
+	for (i = 0; i < n; i++)
+		free(have[i]);
+	free(have);
+	free(want);
+}
+
+static void
+check_expect(const tfile *f, const ttest *t, const texpect *e, const ng_check *c, const int *handle, outcome *o)
 {
 	const ng_gatefile *gf = t->gf;
 	int verdict = ng_check_verdict(c, e->gate), decided = ng_check_decided(c, e->gate);
 	int before = o->nfail;
 	ng_rule_info di, ri;
 	char got[160], want[160];
+	json_t *rep = e->wants_report ? tf_report(c, e->gate) : NULL;
 
 	ng_gatefile_rule_info(gf, e->gate, decided, &di);
 	if (e->verdict >= 0 && verdict != e->verdict)
@@ -196,7 +339,8 @@ check_expect(const tfile *f, const ttest *t, const texpect *e, const ng_check *c
 	for (int i = 0; i < e->nvalues; i++) {
 		const tvaluecheck *vc = &e->values[i];
 		double v;
-		int r = ng_check_value(c, e->gate, vc->metric, vc->baseline, &v);
+		int r = vc->k.by ? by_value(t, handle, vc, rep, &v)
+				 : ng_check_value(c, e->gate, vc->k.metric, vc->k.baseline, &v);
 		if (r < 0) {
 			fail_line(o, f, t, e, vc->node, "value of %s: gate %s does not read it", vc->name,
 				  ng_gatefile_gate_name(gf, e->gate));
@@ -214,6 +358,9 @@ check_expect(const tfile *f, const ttest *t, const texpect *e, const ng_check *c
 			snprintf(got, sizeof got, "no value");
 		fail_line(o, f, t, e, vc->node, "value of %s: expected %s, got %s", vc->name, want, got);
 	}
+	for (int i = 0; i < e->ndeciding; i++)
+		check_deciding(f, t, e, &e->deciding[i], rep, decided, o);
+	json_decref(rep);
 	if (o->nfail == before)
 		return;
 	rule_label(got, sizeof got, &di);
@@ -330,31 +477,44 @@ by_at(const ttest *t)
 	return order;
 }
 
-/* The expect entries in order of at, on one check fed up to each at in turn: o[i] the outcome of entry i. */
+/*
+ * The expect entries in order of at, on one check fed up to each at in
+ * turn: o[i] the outcome of entry i.  A series is made in the check at its
+ * first sample, as check's input makes it.
+ */
 static void
 check_all(const tfile *f, const ttest *t, outcome *o)
 {
 	int gate = t->expects[0].gate, *order = by_at(t);
-	size_t *next = xcalloc((size_t)t->nseries, sizeof *next);
+	size_t *next = xcalloc((size_t)t->nseries + 1, sizeof *next);
+	int *handle = xmalloc(((size_t)t->nseries + 1) * sizeof *handle);
 
 	for (int i = 0; i < t->nexpects; i++)
 		if (t->expects[i].gate != gate)
 			gate = -1;
 	ng_check *c = ng_check_new(t->gf, gate);
+	ng_check_set_report_series(c, t->nseries + 1);	/* every series: deciding is checked whole */
+	for (int s = 0; s < t->nseries; s++)
+		handle[s] = -1;
 	for (int i = 0; i < t->nexpects; i++) {
 		const texpect *e = &t->expects[order[i]];
 		ng_check_set_at(c, e->at);
 		for (int s = 0; s < t->nseries; s++) {
 			const tseries *ts = &t->series[s];
-			for (; next[s] < ts->s.n && (int64_t)next[s] * t->interval <= e->at; next[s]++)
-				if (!ts->s.omitted[next[s]])
-					ng_check_push(c, ts->metric, ts->baseline, (int64_t)next[s] * t->interval,
-						      ts->s.v[next[s]]);
+			for (; next[s] < ts->s.n && (int64_t)next[s] * t->interval <= e->at; next[s]++) {
+				if (ts->s.omitted[next[s]])
+					continue;
+				if (handle[s] < 0)	/* checked when the file was read: it cannot fail */
+					handle[s] = ng_check_series(c, ts->k.metric, ts->k.baseline, ts->k.labels,
+								    ts->k.nlabels, NULL);
+				ng_check_push_to(c, handle[s], (int64_t)next[s] * t->interval, ts->s.v[next[s]]);
+			}
 		}
 		ng_check_eval(c, e->at);
-		check_expect(f, t, e, c, &o[order[i]]);
+		check_expect(f, t, e, c, handle, &o[order[i]]);
 	}
 	ng_check_free(c);
+	free(handle);
 	free(next);
 	free(order);
 }

@@ -37,6 +37,7 @@ vm_free(vm *v)
 		free(v->q[i].at);
 		free(v->q[i].val);
 		free(v->q[i].cmp);
+		free(v->q[i].cmpi);
 		free(v->q[i].since);
 	}
 	for (int s = 0; s < 2 * v->p->nmetrics; s++) {
@@ -82,31 +83,32 @@ member(const program *p, const population *pops, int s, int key)
 }
 
 /*
- * A metric with `default` takes it when its series has no samples at all
- * (an error counter that does not exist until the first error; with `by`,
- * the series of an identity that another metric has).  A series that had
- * samples and lost them stays unknown: a failing scrape must not read as
- * a healthy 0.  Nor does one whose selectors the server says match
+ * A metric with `default` takes it at t when its series has no sample at
+ * or before t (an error counter that does not exist until the first
+ * error; with `by`, the series of an identity that another metric has):
+ * what later samples say does not change an earlier step.  A series that
+ * had samples and lost them stays unknown: a failing scrape must not read
+ * as a healthy 0.  Nor does one whose selectors the server says match
  * nothing (a typo): nodefault.
  */
 static bool
-defaulted(const program *p, const population *pops, int s, const series *x)
+defaulted(const program *p, const population *pops, int s, const series *x, int64_t t)
 {
-	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && x->count == 0 &&
+	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && (x->count == 0 || x->first > t) &&
 	       !pops[s].nodefault;
 }
 
 static double
-level(const program *p, const population *pops, int s, const series *x, double v)
+level(const program *p, const population *pops, int s, const series *x, int64_t t, double v)
 {
-	return defaulted(p, pops, s, x) ? p->metrics[SERIES_METRIC(s)].dflt : v;
+	return defaulted(p, pops, s, x, t) ? p->metrics[SERIES_METRIC(s)].dflt : v;
 }
 
 /* A constant series does not change: its delta, rate and increase are 0. */
 static double
-change(const program *p, const population *pops, int s, const series *x, double v)
+change(const program *p, const population *pops, int s, const series *x, int64_t t, double v)
 {
-	return defaulted(p, pops, s, x) ? 0 : v;
+	return defaulted(p, pops, s, x, t) ? 0 : v;
 }
 
 static double
@@ -122,8 +124,8 @@ vm_load(const program *p, const population *pops, int s, int key, int64_t t, int
 	const series *m = member(p, pops, s, key);
 
 	*x = series_at(m, t, lookback);
-	*v = level(p, pops, s, m, *x ? (*x)->v : NAN);
-	return *x || defaulted(p, pops, s, m);
+	*v = level(p, pops, s, m, t, *x ? (*x)->v : NAN);
+	return *x || defaulted(p, pops, s, m, t);
 }
 
 double
@@ -198,6 +200,7 @@ grow_quant(vm_quant *q, int n)
 	q->at = xrealloc(q->at, (size_t)q->cap * sizeof *q->at);
 	q->val = xrealloc(q->val, (size_t)q->cap * sizeof *q->val);
 	q->cmp = xrealloc(q->cmp, (size_t)q->cap * sizeof *q->cmp);
+	q->cmpi = xrealloc(q->cmpi, (size_t)q->cap * sizeof *q->cmpi);
 	q->since = xrealloc(q->since, (size_t)q->cap * sizeof *q->since);
 }
 
@@ -230,7 +233,7 @@ present(vm *v, int s, int64_t t)
 /*
  * The identities a quantifier ranges over at t: those with a series
  * present in a metric it reads, each once.  None at all, and a metric of
- * them with a default and no series ever: the default stands for one
+ * them with a default and no sample yet: the default stands for one
  * series (not for count(M), which counts the present).
  */
 static void
@@ -270,7 +273,7 @@ universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 			q->keys[q->nkeys++] = k;
 		}
 		dflt |= !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default &&
-			v->pops[s].count == 0 && !v->pops[s].nodefault;
+			(v->pops[s].count == 0 || v->pops[s].first > t) && !v->pops[s].nodefault;
 	}
 	if (q->nkeys == 0 && dflt && pq->fn != FN_PRESENT) {
 		grow_quant(q, 1);
@@ -290,9 +293,19 @@ tally(const vm *v, const prog_quant *pq, vm_quant *q, double c)
 	const prog_gate *g = v->g;
 	int i = q->i;
 
+	/* the comparison that decided the series: the first with the body's value (a false one of &&) */
+	int at = 0;
+	for (int j = 0; j < pq->ncmp; j++) {
+		double cv = v->cmp[pq->cmp0 - g->cmp0 + j][2];
+		if (cv == c || (isnan(cv) && isnan(c))) {
+			at = j;
+			break;
+		}
+	}
 	q->val[i] = c;
-	q->cmp[i][0] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0][0] : NAN;
-	q->cmp[i][1] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0][1] : NAN;
+	q->cmpi[i] = at;
+	q->cmp[i][0] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0 + at][0] : NAN;
+	q->cmp[i][1] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0 + at][1] : NAN;
 	q->since[i] = VM_NEVER;
 	if (pq->nfor) {
 		const vm_keyed *kf = &v->keyed[pq->for0 - g->for0];
@@ -379,37 +392,37 @@ vm_step(vm *v, int64_t t)
 		}
 		vmcase(OP_AVG) {
 			const series *x = member(p, ps, in->a, v->key);
-			*++sp = level(p, ps, in->a, x, series_avg(x, t, in->b));
+			*++sp = level(p, ps, in->a, x, t, series_avg(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MIN) {
 			const series *x = member(p, ps, in->a, v->key);
-			*++sp = level(p, ps, in->a, x, series_min(x, t, in->b));
+			*++sp = level(p, ps, in->a, x, t, series_min(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_MAX) {
 			const series *x = member(p, ps, in->a, v->key);
-			*++sp = level(p, ps, in->a, x, series_max(x, t, in->b));
+			*++sp = level(p, ps, in->a, x, t, series_max(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_DELTA) {
 			const series *x = member(p, ps, in->a, v->key);
-			*++sp = change(p, ps, in->a, x, series_delta(x, t, in->b));
+			*++sp = change(p, ps, in->a, x, t, series_delta(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_RATE) {
 			const series *x = member(p, ps, in->a, v->key);
-			*++sp = change(p, ps, in->a, x, series_rate(x, t, in->b));
+			*++sp = change(p, ps, in->a, x, t, series_rate(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_INCREASE) {
 			const series *x = member(p, ps, in->a, v->key);
-			*++sp = change(p, ps, in->a, x, series_increase(x, t, in->b));
+			*++sp = change(p, ps, in->a, x, t, series_increase(x, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_QUANTILE) {
 			const series *x = member(p, ps, in->a, v->key);
-			*sp = level(p, ps, in->a, x, series_quantile(x, *sp, t, in->b));
+			*sp = level(p, ps, in->a, x, t, series_quantile(x, *sp, t, in->b));
 			vmbreak;
 		}
 		vmcase(OP_NEG) {

@@ -44,7 +44,8 @@ typedef struct vm_quant {
 	bool nan;		/* a reducer met a series of no value */
 	const sample **at;	/* per series: its sample in the one metric ranged over, else NULL */
 	double *val;		/* per series: its body's value */
-	double (*cmp)[2];	/* per series: its body's first comparison's operands */
+	double (*cmp)[2];	/* per series: the operands of its body's comparison that decided (cmpi) */
+	int *cmpi;		/* per series: that comparison, from the quantifier's first */
 	int64_t *since;		/* per series: its body's first `for`'s since, else VM_NEVER */
 } vm_quant;
 

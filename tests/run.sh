@@ -102,22 +102,27 @@ for m in man/*.[0-9]; do
 	done <"$tmp/examples"
 done
 
-# 6. novagate test: the YAML tests of tests/rules/ and tests/testrun/for.test.yaml all pass (each
-#    test counts); tests/testrun/failing.test.yaml prints exactly failing.out and exits 1;
+# 6. novagate test: the YAML tests of tests/rules/, tests/testrun/for.test.yaml and pop.test.yaml all
+#    pass (each test counts); tests/testrun/failing.test.yaml and pop-failing.test.yaml print exactly
+#    their .out and exit 1;
 #    tests/testrun/malformed/NAME.test.yaml fails with exactly NAME.err on stderr and the status in
 #    NAME.status (8, a malformed test file, when there is none); then --run, -v, --junit, usage
-ng test tests/rules tests/testrun/for.test.yaml >"$tmp/out" 2>"$tmp/err"; rc=$?
+ng test tests/rules tests/testrun/for.test.yaml tests/testrun/pop.test.yaml >"$tmp/out" 2>"$tmp/err"; rc=$?
 line=$(tail -n 1 "$tmp/out")
 p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 if [ -n "$p" ] && [ "$p" -gt 0 ] && [ "$f" -eq 0 ] && [ $rc -eq 0 ] && [ ! -s "$tmp/err" ]; then
 	pass=$((pass + p))
 else
-	bad "novagate test tests/rules tests/testrun/for.test.yaml: exit $rc, '$line'"; cat "$tmp/out" "$tmp/err" >&2
+	bad "novagate test tests/rules tests/testrun/for.test.yaml tests/testrun/pop.test.yaml: exit $rc, '$line'"
+	cat "$tmp/out" "$tmp/err" >&2
 fi
-ng test tests/testrun/failing.test.yaml >"$tmp/out" 2>"$tmp/err"; rc=$?
-if [ $rc -eq 1 ] && [ ! -s "$tmp/err" ] && cmp -s "$tmp/out" tests/testrun/failing.out; then ok; else
-	bad "tests/testrun/failing.test.yaml: exit $rc (want 1) or output differs"; diff tests/testrun/failing.out "$tmp/out" >&2; cat "$tmp/err" >&2; fi
+for t in failing pop-failing; do
+	ng test "tests/testrun/$t.test.yaml" >"$tmp/out" 2>"$tmp/err"; rc=$?
+	if [ $rc -eq 1 ] && [ ! -s "$tmp/err" ] && cmp -s "$tmp/out" "tests/testrun/$t.out"; then ok; else
+		bad "tests/testrun/$t.test.yaml: exit $rc (want 1) or output differs"; diff "tests/testrun/$t.out" "$tmp/out" >&2
+		cat "$tmp/err" >&2; fi
+done
 for t in tests/testrun/malformed/*.test.yaml; do
 	[ -e "$t" ] || continue
 	base=${t%.test.yaml}

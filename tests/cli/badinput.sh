@@ -4,15 +4,15 @@ printf 'error_rate 0.001 1700000000000\nerror_rate 0.0.1 1700000015000\n' >"$tmp
 run check rules/canary.gate --input "$tmp/in.prom"
 printf 'error_rate 0.001 1700000015000\ncpu 0.1 1700000015000\nerror_rate 0.002 1700000000000\n' >"$tmp/in.prom"
 run check rules/canary.gate --input "$tmp/in.prom"
-printf 'cpu{pod="a"} 0.1 1700000000000\ncpu{pod="b"} 0.1 1700000000000\n' >"$tmp/in.prom"
+printf 'p99{pod="a"} 0.1 1700000000000\np99{pod="b"} 0.1 1700000000000\n' >"$tmp/in.prom"
 run check rules/canary.gate --input "$tmp/in.prom"
 printf 'memory{le="1"} 5 1700000000000\nmemory{le="1",le="2"} 5 1700000015000\n' >"$tmp/in.prom"
 run check rules/canary.gate --input "$tmp/in.prom"
 # the first sample without labels, then one with: two series
-printf 'cpu 0.1 1700000000000\ncpu{pod="b"} 0.1 1700000015000\n' >"$tmp/in.prom"
+printf 'p99 0.1 1700000000000\np99{pod="b"} 0.1 1700000015000\n' >"$tmp/in.prom"
 run check rules/canary.gate --input "$tmp/in.prom"
 # label values that print alike unescaped are still different series
-printf 'cpu{a="x\\",b=\\"y"} 0.1 1700000000000\ncpu{a="x",b="y"} 0.1 1700000015000\n' >"$tmp/in.prom"
+printf 'p99{a="x\\",b=\\"y"} 0.1 1700000000000\np99{a="x",b="y"} 0.1 1700000015000\n' >"$tmp/in.prom"
 run check rules/canary.gate --input "$tmp/in.prom"
 # a timestamp no window arithmetic could survive
 printf 'error_rate 0 9223372036854775807\n' >"$tmp/in.prom"

@@ -100,20 +100,24 @@ mk() {
 
 ###########################################################################################
 # rules/canary.gate, gate canary: step 15s, window 5m (21 evaluations, at-5m .. at).
-# 10 minutes of samples; healthy values well inside every threshold.
+# 10 minutes of samples; healthy values well inside every threshold. The canary is one pod (CP);
+# its outbound gRPC calls go to two services.
 C=rules/canary.gate
-CANARY='span 600 15
+CP='{pod="identity-7d9f-x2k4p"}'
+CANARY="span 600 15
 series error_rate 0.0011 0.2
 series p99 0.182 0.04
-series p99{role="baseline"} 0.175 0.03
-series restarts 0
-series cpu 0.118 0.08
-series memory 171966464 0.02'
+series p99{role=\"baseline\"} 0.175 0.03
+series restarts$CP 0
+series cpu$CP 0.118 0.08
+series memory$CP 171966464 0.02
+series grpc_success{grpc_service=\"nova.session.v1.SessionStore\"} 0.9994 0.0003
+series grpc_success{grpc_service=\"nova.audit.v1.AuditLog\"} 0.9991 0.0004"
 
 mk canary/healthy.prom $C canary go - 'all metrics well within limits' <<EOF
 # Scenario: healthy canary. error_rate about 0.11%, p99 about 0.18 s against a baseline of
 # about 0.175 s (limit +20%), cpu about 118m (limit 200m), memory about 164Mi (limit 256Mi),
-# no restarts.
+# no restarts, outbound gRPC calls about 99.9% successful to both services (limit > 99%).
 $CANARY
 EOF
 
@@ -157,11 +161,11 @@ $CANARY
 drop error_rate -180 -75
 EOF
 
-mk canary/error-gap-over-lookback.prom $C canary no-go - 'error_rate missing from at-5m to at-4m15s (no sample in the lookback): for 5m restarts at at-4m' <<EOF
+mk canary/error-gap-over-lookback.prom $C canary inconclusive - 'error_rate missing from at-5m to at-4m15s (no sample in the lookback): for 5m restarts at at-4m, and nothing false was seen: not known' <<EOF
 # Scenario: error_rate samples stop after at-10m and resume at at-4m. From at-5m to at-4m15s no
 # sample lies within the 5-minute lookback: error_rate is missing (unknown) at 4 evaluations,
-# which resets the for. At the last step error_rate < 0.5% has held only since at-4m, 4 minutes:
-# the go rule is false (pending), no rollback rule fired.
+# which resets the for. At the last step error_rate < 0.5% has held only since at-4m, 4 minutes,
+# and it was never seen false: the go rule is unknown, no rollback rule fired.
 $CANARY
 drop error_rate -585 -255
 EOF
@@ -193,7 +197,7 @@ mk canary/restart.prom $C canary no-go 'pod restarts' 'a restart 2 minutes befor
 # Scenario: the canary pod restarted at at-2m; the restarts query (increase over 5m) reads 1
 # from then on. Checklist: "No pod crashes or restarts".
 $CANARY
-set restarts -120 0 1
+set restarts$CP -120 0 1
 EOF
 
 mk canary/restart-before-window.prom $C canary go - 'a restart at at-7m, before the monitoring window: the 5m increase is back to 0 by at-1m45s; no-go looks at the last step' <<EOF
@@ -201,33 +205,33 @@ mk canary/restart-before-window.prom $C canary go - 'a restart at at-7m, before 
 # restarts query reads 1 from at-7m to at-2m and 0 after. A nogo rule decides at the last step
 # only, where restarts is 0.
 $CANARY
-set restarts -420 -120 1
+set restarts$CP -420 -120 1
 EOF
 
 mk canary/restarts-absent.prom $C canary go - 'no restarts series at all (no restart counter yet): default 0' <<EOF
 # Scenario: the restarts query returned nothing (no sample at all); restarts has default 0, so
 # restarts > 0 is false rather than unknown, and the go rule does not use it.
 $CANARY
-omit restarts
+omit restarts$CP
 EOF
 
 mk canary/cpu-over.prom $C canary no-go - 'cpu 215m for the last 2 minutes: cpu < 200m is false' <<EOF
 # Scenario: canary CPU climbs to 215m (limit 200m) for the last 2 minutes.
 $CANARY
-set cpu -120 0 0.215
+set cpu$CP -120 0 0.215
 EOF
 
 mk canary/memory-over.prom $C canary no-go - 'memory 270Mi for the last minute: memory < 256Mi is false' <<EOF
 # Scenario: canary working set grows to 270Mi (283115520 bytes; limit 256Mi) in the last minute.
 $CANARY
-set memory -60 0 283115520
+set memory$CP -60 0 283115520
 EOF
 
 mk canary/cpu-missing.prom $C canary inconclusive - 'no cpu samples at all: cpu < 200m is unknown, the rest of the go rule true' <<EOF
 # Scenario: the cpu query returned nothing. Every other metric is healthy, so the go rule is
 # true && unknown: unknown, inconclusive.
 $CANARY
-omit cpu
+omit cpu$CP
 EOF
 
 mk canary/baseline-missing.prom $C canary inconclusive - 'no p99 baseline series: p99 < baseline + 20% is unknown' <<EOF
@@ -241,31 +245,98 @@ mk canary/memory-stale-4m45s.prom $C canary go - 'last memory sample at at-4m45s
 # Scenario: memory stops being scraped after at-4m45s. At the last step the latest sample is
 # 4m45s old, inside the lookback (at-5m, at], so memory keeps its value and the canary is go.
 $CANARY
-drop memory -270 0
+drop memory$CP -270 0
 EOF
 
 mk canary/memory-stale-5m.prom $C canary inconclusive - 'last memory sample exactly at at-5m: outside the lookback (at-5m, at] at the last step' <<EOF
 # Scenario: memory stops being scraped after at-5m. The lookback is (t-5m, t], open at the left:
 # at the last step the sample from at-5m no longer counts, memory is missing, the go rule unknown.
 $CANARY
-drop memory -285 0
+drop memory$CP -285 0
+EOF
+
+# Series by pod and by dependency. The canary pod rescheduled: NP replaces CP at at-3m, each a
+# series of its own (the old one's last samples stay within the lookback to the end).
+NP='{pod="identity-7d9f-m8q2z"}'
+REPLACED="$CANARY
+series restarts$NP 0
+series cpu$NP 0.121 0.08
+series memory$NP 150994944 0.02
+drop restarts$CP -180 0
+drop cpu$CP -180 0
+drop memory$CP -180 0
+drop restarts$NP -600 -195
+drop cpu$NP -600 -195
+drop memory$NP -600 -195"
+
+mk canary/pod-replaced.prom $C canary go - 'the canary pod replaced at at-3m: two pods, each healthy while it ran' <<EOF
+# Scenario: the canary pod is rescheduled: identity-7d9f-x2k4p's series end at at-3m15s and
+# identity-7d9f-m8q2z's begin at at-3m. Two series of each of restarts, cpu and memory, each over
+# part of the window; every pod is within the limits, no pod restarted.
+$REPLACED
+EOF
+
+mk canary/pod-replaced-restarts.prom $C canary no-go 'pod restarts' 'the replacement pod restarted at at-1m: any(restarts > 0) names identity-7d9f-m8q2z' <<EOF
+# Scenario: the canary pod is replaced at at-3m and the new pod restarts at at-1m. The old pod's
+# counter is 0 to its end; the new pod's restarts read 1 from at-1m.
+$REPLACED
+set restarts$NP -60 0 1
+EOF
+
+mk canary/pod-replaced-memory-unscraped.prom $C canary inconclusive - 'the replacement pod has cpu samples but no memory series: all(cpu < 200m && memory < 256Mi) is unknown for it' <<EOF
+# Scenario: the canary pod is replaced at at-3m, and the new pod's working set is not scraped:
+# identity-7d9f-m8q2z has cpu samples but no memory series. For that pod memory < 256Mi is
+# unknown, so the go rule is: a pod missing from one metric is not taken for a healthy one.
+$REPLACED
+omit memory$NP
+EOF
+
+mk canary/grpc-dependency-failing.prom $C canary no-go - 'calls to nova.audit.v1.AuditLog 97% successful for the last 2 minutes (limit > 99%)' <<EOF
+# Scenario: the outbound gRPC calls to one of the two services start failing: 97% succeed from
+# at-2m. Checklist, Dependency Health: "Outbound gRPC calls succeeding: >99%".
+$CANARY
+set grpc_success{grpc_service="nova.audit.v1.AuditLog"} -120 0 0.97
+EOF
+
+mk canary/grpc-absent.prom $C canary go - 'no outbound gRPC call in the last minute: no grpc_success series, default 1' <<EOF
+# Scenario: the canary made no outbound gRPC call: the success query has no series. grpc_success
+# has default 1: nothing failed.
+$CANARY
+omit grpc_success{grpc_service="nova.session.v1.SessionStore"}
+omit grpc_success{grpc_service="nova.audit.v1.AuditLog"}
 EOF
 
 ###########################################################################################
 # rules/stages.gate: gates stage_25 and stage_50 (step 15s, window 10m: 41 evaluations) and
 # full_rollout (step 15s, window 5m: 21 evaluations).
 S=rules/stages.gate
-STAGE25='span 900 15
+# pods METRIC BASE WIGGLE POD...: a series line for each pod
+pods() {
+	m=$1 b=$2 w=$3
+	shift 3
+	for p in "$@"; do printf 'series %s{pod="%s"} %s %s\n' "$m" "$p" "$b" "$w"; done
+}
+# omitpods METRIC POD...: an omit line for each pod
+omitpods() {
+	m=$1
+	shift
+	for p in "$@"; do printf 'omit %s{pod="%s"}\n' "$m" "$p"; done
+}
+# identity-service at 5 pods, all ready; the first is the canary's
+P25='identity-7d9f-x2k4p identity-7d9f-m8q2z identity-7d9f-h5n7c identity-7d9f-t3w9d identity-7d9f-b6r4j'
+STAGE25="span 900 15
 series error_rate 0.0014 0.2
 series p99 0.19 0.04
-series p99{role="baseline"} 0.18 0.03
-series cpu 0.21 0.08
-series memory 262144000 0.03'
+series p99{role=\"baseline\"} 0.18 0.03
+$(pods cpu 0.21 0.08 $P25)
+$(pods memory 262144000 0.03 $P25)
+$(pods ready 1 0 $P25)
+series grpc_success{grpc_service=\"nova.session.v1.SessionStore\"} 0.9993 0.0003"
 
-mk stages/stage_25/healthy.prom $S stage_25 go - 'error about 0.14%, p99 within +20%, cpu about 210m (<300m), memory about 250Mi (<350Mi)' <<EOF
+mk stages/stage_25/healthy.prom $S stage_25 go - 'error about 0.14%, p99 within +20%, 5 pods ready, each about 210m cpu (<300m) and 250Mi memory (<350Mi)' <<EOF
 # Scenario: identity-service at 5 pods, healthy for the 15 minutes recorded: error rate about
-# 0.14%, p99 about 0.19 s against a baseline of about 0.18 s, busiest pod about 210m CPU and
-# 250Mi memory.
+# 0.14%, p99 about 0.19 s against a baseline of about 0.18 s, 5 pods ready, each about 210m CPU
+# and 250Mi memory, outbound gRPC calls about 99.9% successful.
 $STAGE25
 EOF
 
@@ -276,23 +347,24 @@ $STAGE25
 set error_rate -405 -345 0.061
 EOF
 
-mk stages/stage_25/cpu-over.prom $S stage_25 no-go - 'busiest pod at 320m CPU for the last 2 minutes (limit 300m)' <<EOF
-# Scenario: one pod reaches 320m CPU in the last 2 minutes; the stage limit is 300m.
+mk stages/stage_25/cpu-over.prom $S stage_25 no-go - 'one pod of five, identity-7d9f-h5n7c, at 320m CPU for the last 2 minutes (limit 300m)' <<EOF
+# Scenario: one pod of five reaches 320m CPU in the last 2 minutes; the stage limit is 300m.
+# The go rule's all() is false for that pod alone, and names it.
 $STAGE25
-set cpu -120 0 0.32
+set cpu{pod="identity-7d9f-h5n7c"} -120 0 0.32
 EOF
 
-mk stages/stage_25/memory-over.prom $S stage_25 no-go - 'busiest pod at 360Mi for the last minute (limit 350Mi)' <<EOF
+mk stages/stage_25/memory-over.prom $S stage_25 no-go - 'one pod of five, identity-7d9f-t3w9d, at 360Mi for the last minute (limit 350Mi)' <<EOF
 # Scenario: one pod's working set reaches 360Mi (377487360 bytes) in the last minute; the stage
 # limit is 350Mi.
 $STAGE25
-set memory -60 0 377487360
+set memory{pod="identity-7d9f-t3w9d"} -60 0 377487360
 EOF
 
-mk stages/stage_25/memory-missing.prom $S stage_25 inconclusive - 'no memory samples: memory < 350Mi is unknown' <<EOF
+mk stages/stage_25/memory-missing.prom $S stage_25 inconclusive - 'no memory samples: memory < 350Mi is unknown for every pod' <<EOF
 # Scenario: the memory query returned nothing; everything else is healthy.
 $STAGE25
-omit memory
+$(omitpods memory $P25)
 EOF
 
 mk stages/stage_25/error-blip-mid-window.prom $S stage_25 no-go - 'one sample of 0.9% at at-5m: error_rate < 0.5% for 10m broken, no trigger' <<EOF
@@ -316,20 +388,70 @@ $STAGE25
 set error_rate -615 -615 0.009
 EOF
 
-STAGE50='span 900 15
+# Pods: one not ready, one missing, one not scraped, one replaced; a dependency failing.
+mk stages/stage_25/pod-not-ready.prom $S stage_25 no-go - 'pod identity-7d9f-t3w9d not ready for the last 2 minutes: "All 5 pods running and ready" fails for it' <<EOF
+# Scenario: one pod of five loses its Ready condition at at-2m (a failing readiness probe) and
+# stays unready. Its cpu and memory are fine; all(ready == 1 && ...) is false for it.
+$STAGE25
+set ready{pod="identity-7d9f-t3w9d"} -120 0 0
+EOF
+
+mk stages/stage_25/pod-missing.prom $S stage_25 no-go - 'only 4 pods: identity-7d9f-b6r4j never came up, count(ready) >= 5 is false' <<EOF
+# Scenario: the deployment was scaled to 5 but one pod never got scheduled: no series of it at
+# all. The 4 pods are healthy; count(ready) is 4.
+$STAGE25
+$(omitpods cpu identity-7d9f-b6r4j)
+$(omitpods memory identity-7d9f-b6r4j)
+$(omitpods ready identity-7d9f-b6r4j)
+EOF
+
+mk stages/stage_25/pod-unscraped.prom $S stage_25 inconclusive - 'pod identity-7d9f-b6r4j ready but without cpu or memory series: unknown for it, so the go rule is' <<EOF
+# Scenario: 5 pods ready, but one pod's container metrics are not scraped (no cpu, no memory
+# series of it). Whether it is within the limits is not known: not go, and not a no-go either.
+$STAGE25
+$(omitpods cpu identity-7d9f-b6r4j)
+$(omitpods memory identity-7d9f-b6r4j)
+EOF
+
+mk stages/stage_25/pod-replaced.prom $S stage_25 go - 'pod identity-7d9f-h5n7c replaced by identity-7d9f-q7v2n at at-4m: 6 series, each healthy while it ran' <<EOF
+# Scenario: one pod is evicted and replaced mid-window: identity-7d9f-h5n7c's series end at
+# at-4m15s and identity-7d9f-q7v2n's begin at at-4m, ready from its first sample. The old pod's
+# last samples (ready, within the limits) stay within the lookback: 6 pods at the last step.
+$STAGE25
+series cpu{pod="identity-7d9f-q7v2n"} 0.2 0.08
+series memory{pod="identity-7d9f-q7v2n"} 241172480 0.03
+series ready{pod="identity-7d9f-q7v2n"} 1
+drop cpu{pod="identity-7d9f-h5n7c"} -240 0
+drop memory{pod="identity-7d9f-h5n7c"} -240 0
+drop ready{pod="identity-7d9f-h5n7c"} -240 0
+drop cpu{pod="identity-7d9f-q7v2n"} -900 -255
+drop memory{pod="identity-7d9f-q7v2n"} -900 -255
+drop ready{pod="identity-7d9f-q7v2n"} -900 -255
+EOF
+
+mk stages/stage_25/dependency-failing.prom $S stage_25 no-go - 'calls to nova.session.v1.SessionStore 98% successful for the last 3 minutes: "All dependencies healthy" fails' <<EOF
+# Scenario: outbound gRPC calls to the session store start failing at at-3m: 98% succeed.
+$STAGE25
+set grpc_success{grpc_service="nova.session.v1.SessionStore"} -180 0 0.98
+EOF
+
+# user-service at 5 pods
+P50='user-5b8c-a1d3f user-5b8c-c4g6h user-5b8c-e7j9k user-5b8c-f2l5m user-5b8c-g8n1p'
+STAGE50="span 900 15
 series error_rate 0.0016 0.2
 series p99 0.19 0.04
-series p99{role="baseline"} 0.18 0.03
-series cpu 0.35 0.05
-series memory 419430400 0.02'
+series p99{role=\"baseline\"} 0.18 0.03
+$(pods cpu 0.35 0.05 $P50)
+$(pods memory 419430400 0.02 $P50)
+$(pods ready 1 0 $P50)"
 
-mk stages/stage_50/healthy.prom $S stage_50 go - 'error about 0.16%, p99 within +20%, cpu about 350m (<400m), memory about 400Mi (<450Mi)' <<EOF
+mk stages/stage_50/healthy.prom $S stage_50 go - 'error about 0.16%, p99 within +20%, 5 pods ready, each about 350m cpu (<400m) and 400Mi memory (<450Mi)' <<EOF
 # Scenario: user-service at 5 pods, healthy: error rate about 0.16%, p99 about 0.19 s against
-# about 0.18 s, busiest pod about 350m CPU and 400Mi memory: within the 50% limits, though above
-# the 25% limits (300m, 350Mi).
+# about 0.18 s, 5 pods ready, each about 350m CPU and 400Mi memory: within the 50% limits, though
+# above the 25% limits (300m, 350Mi).
 $STAGE50
 EOF
-row $S stages/stage_50/healthy.prom stage_25 no-go - 'healthy at 50% (cpu about 350m, memory about 400Mi) is over the 25% limits of 300m and 350Mi'
+row $S stages/stage_50/healthy.prom stage_25 no-go - 'healthy at 50% (each pod about 350m cpu, 400Mi memory) is over the 25% limits of 300m and 350Mi'
 
 mk stages/stage_50/p99-doubled.prom $S stage_50 rollback 'p99 doubled' 'p99 0.41 s from at-2m30s against a baseline of at most 0.1854 s: for 2m holds at at-30s' <<EOF
 # Scenario: p99 rises to 0.41 s at at-2m30s and stays, more than twice the baseline (at most
@@ -338,22 +460,22 @@ $STAGE50
 set p99 -150 0 0.41
 EOF
 
-mk stages/stage_50/cpu-over.prom $S stage_50 no-go - 'busiest pod at 430m CPU for the last 45 s (limit 400m)' <<EOF
+mk stages/stage_50/cpu-over.prom $S stage_50 no-go - 'one pod of five, user-5b8c-e7j9k, at 430m CPU for the last 45 s (limit 400m)' <<EOF
 # Scenario: one pod reaches 430m CPU in the last 45 seconds; the stage limit is 400m.
 $STAGE50
-set cpu -45 0 0.43
+set cpu{pod="user-5b8c-e7j9k"} -45 0 0.43
 EOF
 
-mk stages/stage_50/memory-over.prom $S stage_50 no-go - 'busiest pod at 460Mi for the last minute (limit 450Mi)' <<EOF
+mk stages/stage_50/memory-over.prom $S stage_50 no-go - 'one pod of five, user-5b8c-a1d3f, at 460Mi for the last minute (limit 450Mi)' <<EOF
 # Scenario: one pod's working set reaches 460Mi (482344960 bytes); the stage limit is 450Mi.
 $STAGE50
-set memory -60 0 482344960
+set memory{pod="user-5b8c-a1d3f"} -60 0 482344960
 EOF
 
-mk stages/stage_50/cpu-missing.prom $S stage_50 inconclusive - 'no cpu samples: cpu < 400m is unknown' <<EOF
+mk stages/stage_50/cpu-missing.prom $S stage_50 inconclusive - 'no cpu samples: cpu < 400m is unknown for every pod' <<EOF
 # Scenario: the cpu query returned nothing; everything else is healthy.
 $STAGE50
-omit cpu
+$(omitpods cpu $P50)
 EOF
 
 mk stages/stage_50/error-last-step.prom $S stage_50 no-go - 'error_rate 0.6% at the last step only: error_rate < 0.5% for 10m false at the end' <<EOF
@@ -419,15 +541,17 @@ EOF
 ###########################################################################################
 # rules/rollback.gate: gates critical and high_priority (step 15s, window 10m: 41 evaluations).
 R=rules/rollback.gate
-CRIT='span 900 15
+# oom_kills and memory_usage by pod: identity-service's pods, as at the 25% stage (RP the first)
+RP='{pod="identity-7d9f-x2k4p"}'
+CRIT="span 900 15
 series error_rate 0.0015 0.2
 series p99 0.2 0.04
-series p99{role="baseline"} 0.19 0.03
+series p99{role=\"baseline\"} 0.19 0.03
 series healthy_pods 5
 series auth_failure_rate 0.0012 0.2
 series db_pool_usage 0.45 0.1
 series disk_free 42949672960 0.01
-series oom_kills 0'
+series oom_kills$RP 0"
 
 mk rollback/critical/healthy.prom $R critical go - 'no critical condition: 5 healthy pods, pool 45% used, 40Gi free, no OOM kills' <<EOF
 # Scenario: healthy: error rate about 0.15%, p99 about 0.2 s against about 0.19 s the day before,
@@ -493,14 +617,14 @@ mk rollback/critical/oom-kill.prom $R critical rollback 'OOM kill events' 'an OO
 # Scenario: a container is OOM-killed at at-8m30s; the query (increase over 5m) reads 1 until
 # at-3m30s. The trigger fires at at-8m30s.
 $CRIT
-set oom_kills -510 -210 1
+set oom_kills$RP -510 -210 1
 EOF
 
 mk rollback/critical/oom-absent.prom $R critical go - 'no OOM event series at all: default 0' <<EOF
 # Scenario: no OOM event counter was ever exported, so the query returns nothing: oom_kills has
 # default 0, the trigger is false and oom_kills == 0 in the go rule holds.
 $CRIT
-omit oom_kills
+omit oom_kills$RP
 EOF
 
 mk rollback/critical/two-triggers-earliest-wins.prom $R critical rollback 'OOM kill events' 'OOM kill fires at at-9m, the error-rate trigger (earlier in the file) only at at-6m30s: the first to fire decides' <<EOF
@@ -509,7 +633,7 @@ mk rollback/critical/two-triggers-earliest-wins.prom $R critical rollback 'OOM k
 # first in time, "OOM kill events", decides, though "error rate ..." comes first in the file.
 $CRIT
 set error_rate -450 -390 0.065
-set oom_kills -540 -240 1
+set oom_kills$RP -540 -240 1
 EOF
 
 mk rollback/critical/disk-missing.prom $R critical inconclusive - 'no disk_free samples: disk_free >= 1G is unknown' <<EOF
@@ -524,16 +648,16 @@ $CRIT
 omit p99{role="baseline"}
 EOF
 
-HIGH='span 900 15
+HIGH="span 900 15
 series error_rate 0.0015 0.2
 series p99 0.2 0.04
-series p99{role="baseline"} 0.19 0.03
-series memory_usage 0.55 0.05
+series p99{role=\"baseline\"} 0.19 0.03
+series memory_usage$RP 0.55 0.05
 series cpu_throttling 0.04 0.2
 series db_query_time 0.012 0.05
-series db_query_time{role="baseline"} 0.011 0.05
+series db_query_time{role=\"baseline\"} 0.011 0.05
 series cache_hit_rate 0.93 0.01
-series queue_lag 2.5 0.3'
+series queue_lag 2.5 0.3"
 
 mk rollback/high_priority/healthy.prom $R high_priority go - 'no high-priority condition: memory 55% of limit, 4% throttling, cache hits 93%, lag 2.5 s' <<EOF
 # Scenario: healthy: error rate about 0.15%, p99 about 0.2 s against about 0.19 s, memory about
@@ -567,14 +691,36 @@ mk rollback/high_priority/memory-sustained.prom $R high_priority rollback 'memor
 # Scenario: memory at 86% of the container limit from at-6m to at-1m, 21 evaluations: sustained
 # for 5 minutes, fires at at-1m.
 $HIGH
-set memory_usage -360 -60 0.86
+set memory_usage$RP -360 -60 0.86
 EOF
 
 mk rollback/high_priority/memory-pending.prom $R high_priority no-go - 'memory at 86% for the last 20 steps (4m45s): not yet sustained 5m; go rule false' <<EOF
 # Scenario: memory at 86% of the limit from at-4m45s to the end: one evaluation short of 5
 # minutes. The trigger is pending, memory_usage <= 80% in the go rule is false: hold.
 $HIGH
-set memory_usage -285 0 0.86
+set memory_usage$RP -285 0 0.86
+EOF
+
+# Four more pods, each at about 50% of its limit.
+P4='identity-7d9f-m8q2z identity-7d9f-h5n7c identity-7d9f-t3w9d identity-7d9f-b6r4j'
+HIGH5="$HIGH
+$(pods memory_usage 0.5 0.05 $P4)"
+
+mk rollback/high_priority/memory-sustained-one-pod.prom $R high_priority rollback 'memory usage > 80% (sustained)' 'one pod of five, identity-7d9f-h5n7c, at 86% of its limit at 21 consecutive steps (at-6m..at-1m)' <<EOF
+# Scenario: one pod of five holds 86% of its memory limit from at-6m to at-1m, 21 evaluations:
+# sustained for 5 minutes in that pod, which the rollback names.
+$HIGH5
+set memory_usage{pod="identity-7d9f-h5n7c"} -360 -60 0.86
+EOF
+
+mk rollback/high_priority/memory-two-pods-by-turns.prom $R high_priority go - 'two pods at 86% by turns (at-6m..at-3m, at-2m45s..at-1m): over 80% for 5m in no pod, back under at the end' <<EOF
+# Scenario: identity-7d9f-x2k4p is at 86% of its limit from at-6m to at-3m, then
+# identity-7d9f-m8q2z from at-2m45s to at-1m. Some pod was over 80% for 5 minutes, but no pod
+# was: each pod has its own for (the busiest pod, max(), would have fired at at-1m). At the end
+# every pod is back under 80%.
+$HIGH5
+set memory_usage$RP -360 -180 0.86
+set memory_usage{pod="identity-7d9f-m8q2z"} -165 -60 0.86
 EOF
 
 mk rollback/high_priority/cpu-throttling.prom $R high_priority rollback 'CPU throttling affecting >30%' '34% of CFS periods throttled at one step (at-3m15s); immediate trigger' <<EOF
@@ -619,13 +765,15 @@ EOF
 # rules/video-ranking.gate: gate canary (step 15s, window 15m: 61 evaluations) and gate
 # rollout_25 (step 1m, window 30m: 31 evaluations).
 V=rules/video-ranking.gate
-VCAN='span 1200 15
+# crash_loops and restarts by pod: the canary pod (VP); rollout_25 has 3 pods of the new version, ready
+VP='{pod="video-ranking-service-canary-7b5c9-k2m4x"}'
+VCAN="span 1200 15
 series error_rate 0.0008 0.2
 series p95 0.21 0.05
 series uptime 1
-series crash_loops 0
+series crash_loops$VP 0
 series db_connection_failures 0
-series restarts 0'
+series restarts$VP 0"
 
 mk video-ranking/canary/healthy.prom $V canary go - 'error about 0.08% (<0.5%), p95 about 210 ms (<400ms), uptime 100%, no crash loop, restart or DB failure' <<EOF
 # Scenario: the 10% canary of video-ranking-service, healthy over 20 minutes.
@@ -656,8 +804,8 @@ mk video-ranking/canary/crash-loop.prom $V canary rollback 'pod crash loop detec
 # Scenario: the canary pod enters CrashLoopBackOff at at-2m (3 restarts in the last 5 minutes).
 # The crash-loop rollback fires at at-2m; the restarts no-go is moot.
 $VCAN
-set crash_loops -120 0 1
-set restarts -120 0 3
+set crash_loops$VP -120 0 1
+set restarts$VP -120 0 3
 EOF
 
 mk video-ranking/canary/uptime-dip.prom $V canary rollback 'service uptime < 99%' 'uptime 98.5% from at-6m45s to at-5m' <<EOF
@@ -676,7 +824,7 @@ mk video-ranking/canary/restart.prom $V canary no-go 'pod crashes or restarts' '
 # Scenario: the canary pod restarted once at at-3m15s (no crash loop). "No pod crashes or
 # restarts" fails.
 $VCAN
-set restarts -195 0 1
+set restarts$VP -195 0 1
 EOF
 
 mk video-ranking/canary/error-1pct-at-end.prom $V canary no-go 'error rate 1-5%' 'error_rate 1.5% for the last 45 s: investigative' <<EOF
@@ -716,20 +864,31 @@ mk video-ranking/canary/defaults.prom $V canary go - 'no crash loop, restart or 
 # Scenario: the crash-loop, restart and DB connection error queries return nothing (no such
 # series exist while all is well); each has default 0.
 $VCAN
-omit crash_loops
+omit crash_loops$VP
 omit db_connection_failures
-omit restarts
+omit restarts$VP
 EOF
 
-V25='span 2100 60
+mk video-ranking/canary/stable-pod-restart.prom $V canary no-go 'pod crashes or restarts' 'a pod of the stable version restarted at at-2m: any(restarts > 0) names it, not the canary' <<EOF
+# Scenario: the restarts query covers every video-ranking-service pod; one of the stable version
+# (90% of traffic) restarts at at-2m while the canary pod does not. "No pod crashes or restarts"
+# fails, and the report says which pod.
+$VCAN
+series restarts{pod="video-ranking-service-59c6d-p4t8v"} 0
+set restarts{pod="video-ranking-service-59c6d-p4t8v"} -120 0 1
+EOF
+
+P3='video-ranking-service-5d8f7-h2c9q video-ranking-service-5d8f7-n6w3z video-ranking-service-5d8f7-r8k5j'
+V25="span 2100 60
 series error_rate 0.0005 0.2
 series p95 0.19 0.05
 series uptime 1
-series crash_loops 0
+series crash_loops{pod=\"video-ranking-service-5d8f7-h2c9q\"} 0
 series db_connection_failures 0
-series cache_hit_rate 0.95 0.01'
+series cache_hit_rate 0.95 0.01
+$(pods ready 1 0 $P3)"
 
-mk video-ranking/rollout_25/healthy.prom $V rollout_25 go - 'error about 0.05% (<0.1%), p95 about 190 ms (<300ms), cache hits about 95% (>90%)' <<EOF
+mk video-ranking/rollout_25/healthy.prom $V rollout_25 go - 'error about 0.05% (<0.1%), p95 about 190 ms (<300ms), cache hits about 95% (>90%), 3 pods ready' <<EOF
 # Scenario: 3 pods, 25% of traffic, healthy for 35 minutes (samples every minute, the gate's step).
 $V25
 EOF
@@ -777,6 +936,27 @@ mk video-ranking/rollout_25/error-gap-4m.prom $V rollout_25 go - 'error_rate not
 # stays known and the for is not reset.
 $V25
 drop error_rate -900 -720
+EOF
+
+mk video-ranking/rollout_25/pod-not-ready.prom $V rollout_25 no-go - 'pod video-ranking-service-5d8f7-n6w3z not ready for the last 5 minutes: "All pods healthy and ready" fails for it' <<EOF
+# Scenario: one of the 3 pods loses its Ready condition at at-5m and stays unready.
+$V25
+set ready{pod="video-ranking-service-5d8f7-n6w3z"} -300 0 0
+EOF
+
+mk video-ranking/rollout_25/two-pods.prom $V rollout_25 no-go - 'only 2 pods of the new version: "Replicas scaled to 3 pods" fails (count(ready) >= 3)' <<EOF
+# Scenario: the scale-up to 3 replicas left one pod unscheduled: 2 pods, both ready and healthy.
+$V25
+omit ready{pod="video-ranking-service-5d8f7-r8k5j"}
+EOF
+
+mk video-ranking/rollout_25/pod-crash-loop.prom $V rollout_25 rollback 'pod crash loop detected' 'pod video-ranking-service-5d8f7-r8k5j in CrashLoopBackOff from at-12m: any(crash_loops > 0) names it' <<EOF
+# Scenario: one pod of the new version goes into CrashLoopBackOff at at-12m (and is not ready
+# from then on): "Pod crash loop detected" is an immediate rollback.
+$V25
+series crash_loops{pod="video-ranking-service-5d8f7-r8k5j"} 0
+set crash_loops{pod="video-ranking-service-5d8f7-r8k5j"} -720 0 1
+set ready{pod="video-ranking-service-5d8f7-r8k5j"} -720 0 0
 EOF
 
 ###########################################################################################
