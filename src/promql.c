@@ -713,6 +713,35 @@ pq_view_of(const pq_node *n, const char **name, int *nargs, int *sel)
 	}
 }
 
+/* n's result may have the label: false only where an aggregation certainly drops it. */
+static bool
+may_keep(const pq_node *n, const char *label)
+{
+	n = unparen(n);
+	if (n->kind == PN_CALL && n->str && strcmp(n->str, "histogram_quantile") == 0 && n->nargs == 2)
+		return strcmp(label, "le") != 0 && may_keep(n->args->next, label);	/* keeps all but le */
+	if (n->kind != PN_AGGR || !n->a)
+		return true;	/* a selector, a function, an operation: it may */
+	static const char *const keep_all[] = { "topk", "bottomk", "limitk", "limit_ratio" };
+	for (size_t i = 0; i < sizeof keep_all / sizeof *keep_all; i++)
+		if (strcmp(n->str, keep_all[i]) == 0)
+			return may_keep(n->a, label);	/* the series chosen, as they are */
+	bool listed = false;
+	for (const pq_label *l = n->grouping; l; l = l->next)
+		listed |= strcmp(l->name, label) == 0;
+	if (strcmp(n->str, "count_values") == 0 && n->b && n->b->kind == PN_STR && strcmp(n->b->str, label) == 0)
+		return true;	/* the label it makes */
+	if (!n->has_grouping || !n->without)
+		return listed;	/* sum(x): none; sum by (a) (x): a alone */
+	return !listed && may_keep(n->a, label);
+}
+
+bool
+pq_may_have_label(const pq_query *q, const char *label)
+{
+	return !q->root || may_keep(q->root, label);
+}
+
 const pq_node *
 pq_arg(const pq_node *n, int i)
 {

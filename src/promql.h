@@ -91,6 +91,8 @@ enum pq_view { PQV_OTHER, PQV_SELECTOR, PQV_CALL };
 const pq_node *pq_root(const pq_query *q);
 /* What n is: for a call *name and *nargs, for a selector *sel. */
 enum pq_view pq_view_of(const pq_node *n, const char **name, int *nargs, int *sel);
+/* Whether the query's series may have the label: false when an aggregation certainly drops it. */
+bool pq_may_have_label(const pq_query *q, const char *label);
 /* Argument i of a call. */
 const pq_node *pq_arg(const pq_node *n, int i);
 

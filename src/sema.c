@@ -719,13 +719,16 @@ metric_unit(sema *s, int i)
 	m->unit_sel = -1;
 }
 
-/* A `by` names each label once, and a label a series can have. */
+/* A `by` names each label once, and a label a series can have; its query keeps it. */
 static void
 by_labels(sema *s, const ast_metric *m)
 {
 	for (const ast_label *l = m->by; l; l = l->next) {
 		if (strncmp(l->name, "__", 2) == 0)
 			diag_error(s->d, l->span, "'%s' is reserved: no series is identified by it", l->name);
+		else if (m->q[0].pq && !pq_may_have_label(m->q[0].pq, l->name))
+			diag_warning(s->d, l->span, "the query of '%s' aggregates '%s' away: every series would have "
+				     "%s=\"\"; keep it, as in sum by (%s) (...)", m->name, l->name, l->name, l->name);
 		for (const ast_label *e = m->by; e != l; e = e->next)
 			if (strcmp(e->name, l->name) == 0) {
 				diag_error(s->d, l->span, "label '%s' twice in the `by` of metric '%s'", l->name, m->name);
