@@ -34,6 +34,7 @@ typedef struct cli_opts {
 	int64_t max_duration, delay;		/* ms; 0: none */
 	int64_t tolerate;			/* watch --tolerate, ms; -1: four steps of the grid */
 	int max_series;				/* --max-series; 0: NG_MAX_SERIES_DEFAULT */
+	int report_series;			/* --series: deciding series a report names; 0: 5 */
 } cli_opts;
 
 /* The server's URL: --prometheus, NOVAGATE_PROMETHEUS_URL, the file's `prometheus`; or NULL. */

@@ -16,11 +16,11 @@ static const char usage_text[] =
 	"usage: novagate check FILE.gate [--input FILE|-] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--at TIME] [--format json|human] [--baseline FILE.json] [-v]\n"
 	"                      [--prometheus URL] [SERVER OPTIONS] [--on-error fail|inconclusive]\n"
-	"                      [--max-series N (10000)]\n"
+	"                      [--max-series N (10000)] [--series N (5)]\n"
 	"       novagate watch FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--format json|human] [--baseline FILE.json] [--max-duration D]\n"
 	"                      [--tolerate D (4 steps)] [--on-error fail|inconclusive] [SERVER OPTIONS] [-v]\n"
-	"                      [--max-series N (10000)]\n"
+	"                      [--max-series N (10000)] [--series N (5)]\n"
 	"       novagate record FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--at TIME] [--max-series N (10000)] [SERVER OPTIONS] [-v] > run.prom\n"
 	"       novagate baseline FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
@@ -111,6 +111,7 @@ static const struct opt {
 	{ "max-response", A_SIZE, OFF(prom.max_response), true, 0 },
 	{ "delay", A_DELAY, OFF(delay), true, 0 },
 	{ "max-series", A_COUNT, OFF(max_series), false, 0 },
+	{ "series", A_COUNT, OFF(report_series), false, 0 },
 };
 #undef OFF
 #define NOPTS (sizeof opts / sizeof *opts)
@@ -256,7 +257,7 @@ cmd_compile(cli_opts *o)
 
 	if (o->input || o->gate || o->has_at || o->baseline || o->url || o->server_opts ||
 	    o->on_error_inconclusive || o->max_duration || o->tolerate >= 0 || o->lookback || o->human || o->json ||
-	    o->max_series)
+	    o->max_series || o->report_series)
 		return usage("compile takes only --dump, --set and --dialect");
 	if ((status = compile(o, false, &gf)) != 0)
 		return status;
@@ -279,6 +280,8 @@ check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 		rc = ng_baseline_load(o->baseline, &bf, d);
 	ng_check *c = ng_check_new(gf, gate);
 	ng_check_set_max_series(c, live_max_series(o));
+	if (o->report_series)
+		ng_check_set_report_series(c, o->report_series);
 	if (o->has_at)
 		ng_check_set_at(c, o->at);
 	if (rc == NG_OK)
@@ -315,7 +318,7 @@ cmd_lint(cli_opts *o)
 	ng_gatefile *gf;
 
 	if (o->input || o->gate || o->baseline || o->dump || o->on_error_inconclusive || o->max_duration ||
-	    o->tolerate >= 0)
+	    o->tolerate >= 0 || o->report_series)
 		return usage("lint takes --prometheus, the server options, --set, --at, --lookback, --dialect "
 			     "and --format");
 	if (!o->lookback)
@@ -350,6 +353,8 @@ cmd_run(cli_opts *o)
 		return usage("--max-duration goes with watch");
 	if (o->tolerate >= 0 && !watch)
 		return usage("--tolerate goes with watch");
+	if (o->report_series && !check && !watch)
+		return usage("--series goes with check and watch (how many series a report names)");
 	if ((record || base) && (o->on_error_inconclusive || o->human))
 		return usage("%s writes samples, not verdicts: no --on-error or --format", cmd);
 	if ((record || base) && o->baseline)

@@ -230,6 +230,8 @@ live_shot_open(live_shot *s, const cli_opts *o, const ng_gatefile *gf, int gate,
 		return st;
 	s->c = ng_check_new(gf, gate);
 	ng_check_set_max_series(s->c, live_max_series(o));
+	if (o->report_series)
+		ng_check_set_report_series(s->c, o->report_series);
 	s->at = o->has_at ? o->at : live_now_at(o, s->c);
 	ng_check_set_at(s->c, s->at);
 	s->f = ng_feed_new(s->pc, gf, s->c, kind);

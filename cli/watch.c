@@ -453,6 +453,8 @@ new_check(const watcher *w)
 	ng_check *c = ng_check_new(w->gf, w->gate);
 
 	ng_check_set_max_series(c, live_max_series(w->o));
+	if (w->o->report_series)
+		ng_check_set_report_series(c, w->o->report_series);
 	return c;
 }
 

@@ -620,7 +620,7 @@ ng_check_eval(ng_check *c, int64_t at)
 		if (c->gate >= 0 && gi != c->gate)
 			continue;
 		gate_result *r = &c->res[c->nres++];
-		eval_gate(p, gi, c->ps, at, c->ntop, r);
+		eval_gate(p, gi, c->ps, &c->keys, at, c->ntop, r);
 		if (!any || ng_verdict_worse(r->verdict, worst))
 			worst = r->verdict;
 		any = true;

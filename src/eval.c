@@ -41,16 +41,20 @@ margin(const program *p, const prog_quant *pq, const vm_quant *q, int i)
 typedef struct ranked {
 	int i;
 	double m;
+	const char *id;		/* the identity's text: ties in its order, whatever order the series came in */
 } ranked;
 
 static int
 by_margin_desc(const void *a, const void *b)
 {
-	double x = ((const ranked *)a)->m, y = ((const ranked *)b)->m;
+	const ranked *ra = a, *rb = b;
+	double x = ra->m, y = rb->m;
 
-	if (isnan(x) || isnan(y))
+	if (isnan(x) != isnan(y))
 		return isnan(x) - isnan(y);	/* NaN last */
-	return (x < y) - (x > y);
+	if (!isnan(x) && x != y)
+		return (x < y) - (x > y);
+	return strcmp(ra->id, rb->id);
 }
 
 /*
@@ -85,7 +89,8 @@ true_ones_decide(const program *p, const prog_gate *g, const prog_quant *pq, con
 }
 
 static void
-take_quant(const program *p, const prog_gate *g, int qi, const vm *v, int64_t t, int ntop, quant_result *qr)
+take_quant(const program *p, const prog_gate *g, int qi, const vm *v, const keyset *keys, int64_t t, int ntop,
+	   quant_result *qr)
 {
 	const prog_quant *pq = &p->quants[g->quant0 + qi];
 	const vm_quant *q = &v->q[qi];
@@ -118,7 +123,7 @@ take_quant(const program *p, const prog_gate *g, int qi, const vm *v, int64_t t,
 		else
 			in = c == 1;
 		if (in)
-			rk[n++] = (ranked){ i, m };
+			rk[n++] = (ranked){ i, m, keys && q->keys[i] >= 0 ? keys->text[q->keys[i]] : "" };
 	}
 	qsort(rk, (size_t)n, sizeof *rk, by_margin_desc);
 	qr->ndeciding = n;
@@ -133,7 +138,8 @@ take_quant(const program *p, const prog_gate *g, int qi, const vm *v, int64_t t,
 }
 
 void
-eval_gate(const program *p, int gate, const population *pops, int64_t at, int ntop, gate_result *r)
+eval_gate(const program *p, int gate, const population *pops, const keyset *keys, int64_t at, int ntop,
+	  gate_result *r)
 {
 	const prog_gate *g = &p->gates[gate];
 	int64_t steps = g->window / g->step;	/* sema made the window whole steps */
@@ -173,7 +179,7 @@ eval_gate(const program *p, int gate, const population *pops, int64_t at, int nt
 					fired_values(p, g, &v, g->rule0 + i, r);
 					for (int q = 0; q < g->nquant; q++)
 						if (p->quants[g->quant0 + q].rule == g->rule0 + i)
-							take_quant(p, g, q, &v, t, ntop, &r->fired_quants[q]);
+							take_quant(p, g, q, &v, keys, t, ntop, &r->fired_quants[q]);
 				}
 				if (is_true && fired < 0)
 					fired = i;
@@ -188,7 +194,7 @@ eval_gate(const program *p, int gate, const population *pops, int64_t at, int nt
 	memcpy(r->cmp, v.cmp, (size_t)g->ncmp * sizeof *r->cmp);
 	memcpy(r->fors, v.fors, (size_t)g->nfor * sizeof *r->fors);
 	for (int q = 0; q < g->nquant; q++)
-		take_quant(p, g, q, &v, at, ntop, &r->quants[q]);
+		take_quant(p, g, q, &v, keys, at, ntop, &r->quants[q]);
 	vm_free(&v);
 
 	if (fired >= 0) {

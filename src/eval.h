@@ -8,6 +8,7 @@
 #define NG_EVAL_H
 
 #include "novagate.h"
+#include "population.h"
 #include "program.h"
 #include "series.h"
 #include "vm.h"
@@ -50,8 +51,13 @@ typedef struct gate_result {
 	quant_result *fired_quants;	/* per quantifier, at the step its rollback fired (at VM_NEVER: not) */
 } gate_result;
 
-/* The window ending at at; ntop: how many deciding series a quantifier keeps for the report. */
-void eval_gate(const program *p, int gate, const population *pops, int64_t at, int ntop, gate_result *r);
+/*
+ * The window ending at at; ntop: how many deciding series a quantifier
+ * keeps for the report, ties in the order of their identities' text
+ * (keys: the check's keyset; NULL: in the order met).
+ */
+void eval_gate(const program *p, int gate, const population *pops, const keyset *keys, int64_t at, int ntop,
+	       gate_result *r);
 void gate_result_free(gate_result *r);
 
 /*

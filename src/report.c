@@ -225,16 +225,20 @@ typedef struct member_value {
 	int i;
 	double v;
 	int64_t when;
+	const char *id;		/* ties in the order of the identities' text */
 } member_value;
 
 static int
 by_value_desc(const void *a, const void *b)
 {
-	double x = ((const member_value *)a)->v, y = ((const member_value *)b)->v;
+	const member_value *ma = a, *mb = b;
+	double x = ma->v, y = mb->v;
 
-	if (isnan(x) || isnan(y))
+	if (isnan(x) != isnan(y))
 		return isnan(x) - isnan(y);
-	return (x < y) - (x > y);
+	if (!isnan(x) && x != y)
+		return (x < y) - (x > y);
+	return strcmp(ma->id, mb->id);
 }
 
 static member_value *
@@ -248,7 +252,7 @@ members_now(const program *p, const prog_gate *g, const report_data *rd, int m, 
 		double v;
 		int64_t when;
 		if (eval_value(p, g, rd->pops, m, false, P->m[i].key, at, &v, &when) && when != VM_NEVER)
-			mv[(*n)++] = (member_value){ i, v, when };
+			mv[(*n)++] = (member_value){ i, v, when, rd->keys->text[P->m[i].key] };
 	}
 	qsort(mv, (size_t)*n, sizeof *mv, by_value_desc);
 	return mv;

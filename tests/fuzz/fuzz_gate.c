@@ -40,7 +40,7 @@ run(const program *p, FILE *null)
 
 			if (pg->step <= 0 || pg->window / pg->step > 1000)
 				continue;	/* a long run is no bug */
-			eval_gate(p, g, ss, 1700000000000LL, 3, &r);
+			eval_gate(p, g, ss, NULL, 1700000000000LL, 3, &r);
 			if (r.evaluations < 1 || r.verdict < NG_GO || r.verdict > NG_INCONCLUSIVE)
 				abort();
 			gate_result_free(&r);

@@ -110,7 +110,7 @@ run(const world *w, int gate)
 {
 	gate_result r;
 
-	eval_gate(w->p, gate, w->ss, AT, 5, &r);
+	eval_gate(w->p, gate, w->ss, NULL, AT, 5, &r);
 	return r;
 }
 
