@@ -44,17 +44,22 @@ typedef struct ranked {
 	const char *id;		/* the identity's text: ties in its order, whatever order the series came in */
 } ranked;
 
-static int
-by_margin_desc(const void *a, const void *b)
+int
+eval_rank_desc(double x, const char *xid, double y, const char *yid)
 {
-	const ranked *ra = a, *rb = b;
-	double x = ra->m, y = rb->m;
-
 	if (isnan(x) != isnan(y))
 		return isnan(x) - isnan(y);	/* NaN last */
 	if (!isnan(x) && x != y)
 		return (x < y) - (x > y);
-	return strcmp(ra->id, rb->id);
+	return strcmp(xid, yid);
+}
+
+static int
+by_margin_desc(const void *a, const void *b)
+{
+	const ranked *ra = a, *rb = b;
+
+	return eval_rank_desc(ra->m, ra->id, rb->m, rb->id);
 }
 
 /*

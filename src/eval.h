@@ -60,6 +60,9 @@ void eval_gate(const program *p, int gate, const population *pops, const keyset 
 	       gate_result *r);
 void gate_result_free(gate_result *r);
 
+/* qsort's order of series by a number, the largest first, NaN last, ties by their identities' text. */
+int eval_rank_desc(double x, const char *xid, double y, const char *yid);
+
 /*
  * A metric's (or its baseline's) value at t as the VM's LOAD reads it: the
  * latest sample in the lookback, or the default of a metric that has no

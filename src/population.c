@@ -59,14 +59,7 @@ pop_add(population *P, int key, bool blank, char *labels)
 {
 	if (P->n == P->cap)
 		P->m = xrealloc(P->m, (size_t)(P->cap = P->cap ? 2 * P->cap : 4) * sizeof *P->m);
-	if (key >= P->nbykey) {
-		int n = P->nbykey ? P->nbykey : 16;
-		while (n <= key)
-			n *= 2;
-		P->bykey = xrealloc(P->bykey, (size_t)n * sizeof *P->bykey);
-		memset(P->bykey + P->nbykey, 0, (size_t)(n - P->nbykey) * sizeof *P->bykey);
-		P->nbykey = n;
-	}
+	P->bykey = util_grow_to(P->bykey, &P->nbykey, key, sizeof *P->bykey, 16);
 	pop_member *m = &P->m[P->n];
 	*m = (pop_member){ .key = key, .blank = blank, .labels = labels };
 	series_init(&m->s, P->keep);

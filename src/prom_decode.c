@@ -443,15 +443,21 @@ prom_decode_point(const char *text, size_t len, prom_point *p)
 }
 
 void
+prom_labels_free(ng_label *l, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		free((char *)l[j].name);
+		free((char *)l[j].value);
+	}
+	free(l);
+}
+
+void
 prom_result_free(prom_result *r)
 {
 	for (size_t i = 0; i < r->nseries; i++) {
 		prom_series *s = &r->series[i];
-		for (size_t j = 0; j < s->nlv; j++) {
-			free((char *)s->lv[j].name);
-			free((char *)s->lv[j].value);
-		}
-		free(s->lv);
+		prom_labels_free(s->lv, s->nlv);
 		free(s->labels);
 		free(s->pts);
 	}

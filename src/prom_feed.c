@@ -121,11 +121,7 @@ ng_feed_free(ng_feed *f)
 	}
 	for (int i = 0; i < f->nser; i++) {
 		fseries *fs = &f->ser[i];
-		for (size_t j = 0; j < fs->nlabels; j++) {
-			free((char *)fs->labels[j].name);
-			free((char *)fs->labels[j].value);
-		}
-		free(fs->labels);
+		prom_labels_free(fs->labels, fs->nlabels);
 		free(fs->key);
 		free(fs->alias);
 	}

@@ -232,13 +232,8 @@ static int
 by_value_desc(const void *a, const void *b)
 {
 	const member_value *ma = a, *mb = b;
-	double x = ma->v, y = mb->v;
 
-	if (isnan(x) != isnan(y))
-		return isnan(x) - isnan(y);
-	if (!isnan(x) && x != y)
-		return (x < y) - (x > y);
-	return strcmp(ma->id, mb->id);
+	return eval_rank_desc(ma->v, ma->id, mb->v, mb->id);
 }
 
 static member_value *

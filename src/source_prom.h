@@ -77,6 +77,8 @@ int prom_decode(const char *body, size_t len, long http_status, prom_result *r);
  * result, a series a label set or a value (in labels), without points.
  */
 int prom_decode_series(const char *body, size_t len, long http_status, prom_result *r);
+/* Labels whose names and values the array owns, and the array. */
+void prom_labels_free(ng_label *l, size_t n);
 void prom_result_free(prom_result *r);
 
 /* One [seconds, "value"] pair in JSON text (a scalar result's shape); 0 or -1. */

@@ -44,6 +44,21 @@ xrealloc(void *p, size_t n)
 	return q ? q : oom(n);
 }
 
+void *
+util_grow_to(void *p, int *n, int k, size_t size, int first)
+{
+	int m = *n ? *n : first;
+
+	if (k < *n)
+		return p;
+	while (m <= k)
+		m *= 2;
+	p = xrealloc(p, (size_t)m * size);
+	memset((char *)p + (size_t)*n * size, 0, (size_t)(m - *n) * size);
+	*n = m;
+	return p;
+}
+
 char *
 xstrdup(const char *s)
 {

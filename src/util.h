@@ -8,6 +8,12 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/*
+ * An array indexed by a number that grows (a key, a member): p of *n
+ * elements of size bytes, grown by doubling from first so that index k
+ * fits, the new elements zeroed.  Returns the array; *n is its new length.
+ */
+void *util_grow_to(void *p, int *n, int k, size_t size, int first);
 char *xstrdup(const char *s);
 /* s[0..n) and a NUL: text that is not NUL-terminated, or holds NULs, kept whole. */
 char *xstrndup(const char *s, size_t n);

@@ -258,14 +258,7 @@ universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 		}
 		for (int j = 0; j < pr->n && pq->ndrivers > 1; j++) {
 			int k = pr->keys[j];
-			if (k >= v->nmark) {
-				int n = v->nmark ? v->nmark : 64;
-				while (n <= k)
-					n *= 2;
-				v->mark = xrealloc(v->mark, (size_t)n * sizeof *v->mark);
-				memset(v->mark + v->nmark, 0, (size_t)(n - v->nmark) * sizeof *v->mark);
-				v->nmark = n;
-			}
+			v->mark = util_grow_to(v->mark, &v->nmark, k, sizeof *v->mark, 64);
 			if (v->mark[k] == v->pass)
 				continue;
 			v->mark[k] = v->pass;
@@ -347,13 +340,10 @@ timer(vm *v, int i)
 	vm_keyed *kf = &v->keyed[i];
 	int k = v->key + 1;
 	if (k >= kf->n) {
-		int n = kf->n ? kf->n : 16;
-		while (n <= k)
-			n *= 2;
-		kf->f = xrealloc(kf->f, (size_t)n * sizeof *kf->f);
-		for (int j = kf->n; j < n; j++)
+		int old = kf->n;
+		kf->f = util_grow_to(kf->f, &kf->n, k, sizeof *kf->f, 16);
+		for (int j = old; j < kf->n; j++)
 			kf->f[j] = fresh;
-		kf->n = n;
 	}
 	return &kf->f[k];
 }
