@@ -455,6 +455,8 @@ call(sema *s, ast_node *n)
 	}
 	if (fn != FN_RATE)	/* per second: no unit of the metric's */
 		n->unit = n->arg[a]->unit;
+	if (fns[fn].phi)	/* quantile(PHI, M, D): a set either way, and one identity */
+		return ok && join_sets(s, n);
 	set_of(n, n->arg[a]);
 	return ok;
 }

@@ -70,16 +70,21 @@ vm_reset(vm *v)
 		v->cmp[i][0] = v->cmp[i][1] = v->cmp[i][2] = NAN;
 }
 
-/* What a metric without samples (or a series of one without) reads: nothing. */
-static const series none;
+/*
+ * What a metric without samples (or a series of one without) reads:
+ * nothing; and a metric with `by` outside a quantifier, which sema
+ * refuses: nothing either, and never its default.
+ */
+static const series none, outside;
 
 /* The series LOAD and the window functions read for s: the current series' in a quantifier. */
 static const series *
 member(const program *p, const population *pops, int s, int key)
 {
-	const series *x = pop_series(&pops[s], p->metrics[SERIES_METRIC(s)].by != NULL, SERIES_IS_BASELINE(s), key);
+	bool by = p->metrics[SERIES_METRIC(s)].by != NULL;
+	const series *x = pop_series(&pops[s], by, SERIES_IS_BASELINE(s), key);
 
-	return x ? x : &none;
+	return x ? x : by && key == VM_NOKEY ? &outside : &none;
 }
 
 /*
@@ -95,7 +100,7 @@ static bool
 defaulted(const program *p, const population *pops, int s, const series *x, int64_t t)
 {
 	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && (x->count == 0 || x->first > t) &&
-	       !pops[s].nodefault;
+	       !pops[s].nodefault && x != &outside;
 }
 
 static double
