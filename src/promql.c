@@ -789,6 +789,7 @@ pq_mk_range(pq_parser *p, pq_span at, pq_node *e, pq_node *range, int rangemod)
 	n->at_at = e->at_at;
 	n->offset = e->offset;
 	n->sel = e->sel;
+	n->named = e->named;
 	if (rangemod)
 		pq_warn(p, (pq_span){ at.off + at.len - 8, 8 },
 			"the %s modifier needs Prometheus 3 with --enable-feature=promql-extended-range-selectors",
@@ -1277,6 +1278,28 @@ fmt_dur(sbuf *b, const pq_node *d)
 	}
 }
 
+static void fmt_matcher(sbuf *b, const pq_matcher *m);
+
+/*
+ * A selector as it was written: one whose name was inside the braces
+ * stays so ({__name__="x", a="b"}), since info() takes only those.
+ */
+static void
+fmt_selector(const pq_query *q, const pq_node *n, sbuf *b)
+{
+	const pq_selector *s = &q->sels[n->sel];
+
+	if (n->named || !s->metric || !bare_metric(s->metric)) {	/* {"x.y"} is written in the braces anyway */
+		pq_format_selector(s, b);
+		return;
+	}
+	sb_add(b, "{__name__=", 10);
+	quote(b, s->metric);
+	for (int i = 0; i < s->nm; i++)
+		fmt_matcher(b, &s->m[i]);
+	sb_add(b, "}", 1);
+}
+
 static void
 fmt_labels(sbuf *b, const pq_label *l)
 {
@@ -1347,11 +1370,11 @@ fmt_node(const pq_query *q, const pq_node *n, sbuf *b)
 		quote(b, n->str);
 		break;
 	case PN_SEL:
-		pq_format_selector(&q->sels[n->sel], b);
+		fmt_selector(q, n, b);
 		fmt_modifiers(n, b);
 		break;
 	case PN_MATRIX:
-		pq_format_selector(&q->sels[n->sel], b);
+		fmt_selector(q, n, b);
 		sb_add(b, "[", 1);
 		fmt_dur(b, n->b);
 		sb_add(b, "]", 1);
