@@ -258,10 +258,11 @@ bare_metric(const char *s)
 	return true;
 }
 
+/* A name bare where it reads back as itself: a label's unless a number's word (by (inf) is a number). */
 static void
 put_name(sbuf *b, const char *s, bool metric)
 {
-	if (plain_name(s, metric))
+	if (metric ? bare_metric(s) : plain_name(s, false) && strcasecmp(s, "inf") != 0 && strcasecmp(s, "nan") != 0)
 		sb_add(b, s, strlen(s));
 	else
 		quote(b, s);
