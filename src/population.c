@@ -38,7 +38,7 @@ keyset_intern(keyset *ks, const char *text, size_t len)
 void
 pop_init(population *P, int64_t keep)
 {
-	*P = (population){ .keep = keep };
+	*P = (population){ .keep = keep, .last = -1 };
 	names_init(&P->bylabels, 0);
 }
 
@@ -61,11 +61,26 @@ pop_add(population *P, int key, bool blank, char *labels)
 		P->m = xrealloc(P->m, (size_t)(P->cap = P->cap ? 2 * P->cap : 4) * sizeof *P->m);
 	P->bykey = util_grow_to(P->bykey, &P->nbykey, key, sizeof *P->bykey, 16);
 	pop_member *m = &P->m[P->n];
-	*m = (pop_member){ .key = key, .blank = blank, .labels = labels };
+	*m = (pop_member){ .key = key, .blank = blank, .labels = labels, .llen = strlen(labels), .next = -1 };
 	series_init(&m->s, P->keep);
 	P->bykey[key] = P->n + 1;
 	names_add(&P->bylabels, labels, P->n);	/* the member's own text: it stays put when m moves */
 	return P->n++;
+}
+
+int
+pop_find_labels(population *P, const char *labels, size_t len)
+{
+	int next = P->last >= 0 ? P->m[P->last].next : -1;
+	bool same = next >= 0 && P->m[next].llen == len && memcmp(P->m[next].labels, labels, len) == 0;
+	int i = same ? next : names_findn(&P->bylabels, labels, len);
+
+	if (i >= 0) {
+		if (P->last >= 0)
+			P->m[P->last].next = i;
+		P->last = i;
+	}
+	return i;
 }
 
 const series *

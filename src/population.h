@@ -34,7 +34,9 @@ typedef struct pop_member {
 	int key;		/* identity, in the check's keyset */
 	bool blank;		/* none of the `by` labels: a baseline of this one stands for every series */
 	char *labels;		/* its labels as first seen, {a="b",...}: what an error names it by */
+	size_t llen;		/* strlen(labels) */
 	int h;			/* the check's handle of it */
+	int next;		/* the member looked up after it last time, or -1 */
 } pop_member;
 
 typedef struct population {
@@ -44,6 +46,7 @@ typedef struct population {
 	int *bykey;		/* by key: member index + 1, 0 for none; nbykey long */
 	int nbykey;
 	int64_t keep;		/* each member's history (series_init) */
+	int last;		/* the member looked up last, or -1 */
 	int64_t count;		/* samples pushed into its members, staleness markers aside */
 	int64_t first;		/* the earliest of them (count > 0) */
 	bool nodefault;		/* its metric's default must not stand in for it (ng_check_absent) */
@@ -54,12 +57,12 @@ void pop_free(population *P);
 /* Add a member of identity key; labels is taken over.  Returns its index. */
 int pop_add(population *P, int key, bool blank, char *labels);
 
-/* The member whose labels are the len bytes at labels, or -1. */
-static inline int
-pop_find_labels(const population *P, const char *labels, size_t len)
-{
-	return names_findn(&P->bylabels, labels, len);
-}
+/*
+ * The member whose labels are the len bytes at labels, or -1.  Samples
+ * come in the same order scrape after scrape: the member that followed
+ * the last one found last time is tried first, with no hashing.
+ */
+int pop_find_labels(population *P, const char *labels, size_t len);
 
 /* The member of key, or -1. */
 static inline int
