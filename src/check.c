@@ -49,11 +49,10 @@ struct ng_check {
 	int64_t at, newest;
 	bool has_at, any;
 	int last;		/* metric of the previous sample: inputs come in runs */
-	/* on_sample's verdict on the previous text sample, by its name_id and
-	 * labels_id (see source_text.h; tname 0: none): its metric (-1: read by
-	 * no evaluated gate), baseline and stale labels */
+	/* text_series()'s answer for the previous text sample, by its name_id
+	 * and labels_id (see source_text.h; tname 0: none), and its stale label */
 	uint64_t tname, tlabels;
-	int tmetric, thandle;
+	int thandle;
 	bool tstale;
 	const char *path;	/* of the input being read */
 	int64_t now;		/* the time of samples without a timestamp */
@@ -252,13 +251,42 @@ ng_check_set_report_series(ng_check *c, int n)
 	c->ntop = n > 0 ? n : 0;
 }
 
-/* Is the label one a series is not named by (text input's markers, and a baseline's role)? */
+/* Is the len bytes at s the string want? */
 static bool
-not_a_label(const char *name, size_t nlen, const char *value, size_t vlen)
+is(const char *s, size_t len, const char *want)
 {
-	return (nlen == 4 && vlen == 8 && memcmp(name, "role", 4) == 0 && memcmp(value, "baseline", 8) == 0) ||
-	       (nlen == 9 && memcmp(name, "__stale__", 9) == 0) || (nlen == 10 && memcmp(name, "__absent__", 10) == 0) ||
-	       (nlen == 8 && memcmp(name, "__name__", 8) == 0);
+	return len == strlen(want) && memcmp(s, want, len) == 0;
+}
+
+/*
+ * The labels of text input that say what a sample is, not which series:
+ * role="baseline"; __stale__ (any value), a staleness marker; and
+ * __absent__="SELECTOR", which `record` writes where the server had no
+ * series of a selector of a query that had none (ng_check_absent).
+ */
+static bool
+is_baseline_label(const text_label *l)
+{
+	return is(l->name, l->name_len, "role") && is(l->value, l->value_len, "baseline");
+}
+
+static bool
+is_stale_label(const text_label *l)
+{
+	return is(l->name, l->name_len, "__stale__");
+}
+
+static bool
+is_absent_label(const text_label *l)
+{
+	return is(l->name, l->name_len, "__absent__");
+}
+
+/* Is the label one a series is not named by? */
+static bool
+not_a_label(const text_label *l)
+{
+	return is_baseline_label(l) || is_stale_label(l) || is_absent_label(l) || is(l->name, l->name_len, "__name__");
 }
 
 /* Label names in byte order, as Prometheus sorts a label set. */
@@ -313,7 +341,7 @@ series_of(ng_check *c, int m, bool b, const text_label *l, size_t n, err_where w
 		c->ord = xrealloc(c->ord, (c->capord = n) * sizeof *c->ord);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (not_a_label(l[i].name, l[i].name_len, l[i].value, l[i].value_len) || !l[i].value_len)
+		if (not_a_label(&l[i]) || !l[i].value_len)
 			continue;
 		size_t j = k++;
 		for (; j > 0 && label_before(&l[i], c->ord[j - 1]); j--)	/* a few labels: insertion */
@@ -463,27 +491,14 @@ metric_of(ng_check *c, const char *name, size_t len)
 	return m >= 0 ? (c->last = m) : -1;
 }
 
-/* A staleness marker in text input: a sample with the label __stale__ (any value). */
-static bool
-is_stale_label(const text_label *l)
-{
-	return strcmp(l->name, "__stale__") == 0;
-}
+/* What text_series() returns that is no series: a record of the server's, an error. */
+enum { TEXT_RECORD = -1, TEXT_ERROR = -2 };
 
 /*
- * `record` writes name{__absent__="SELECTOR"} NaN T where the server had no
- * series of a selector in a query that had no series: ng_check_absent.
- */
-static bool
-is_absent_label(const text_label *l)
-{
-	return strcmp(l->name, "__absent__") == 0;
-}
-
-/*
- * The series a text sample is of: its handle, -1 for a sample no
- * evaluated gate reads, -2 after an error (in c->diags) or a record of
- * the server's that is no sample (__absent__, ng_check_absent).
+ * The series a text sample is of: its handle (the unread one for a sample
+ * no evaluated gate reads); TEXT_RECORD for a record of the server's that
+ * is no sample (__absent__, ng_check_absent); TEXT_ERROR after an error in
+ * c->diags.
  */
 static int
 text_series(ng_check *c, const text_sample *s, bool *stale)
@@ -498,12 +513,10 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 		return c->thandle;
 	}
 	if ((m = metric_of(c, s->name, s->name_len)) < 0)
-		return -1;	/* not a metric of this gate file */
+		return unread_handle(c);	/* not a metric of this gate file */
 	for (size_t i = 0; i < s->nlabels; i++) {
 		const text_label *l = &s->labels[i];
-		if (l->name_len == 4 && l->value_len == 8 && memcmp(l->name, "role", 4) == 0 &&
-		    memcmp(l->value, "baseline", 8) == 0)
-			baseline = true;
+		baseline |= is_baseline_label(l);
 		*stale |= is_stale_label(l);
 		if (is_absent_label(l))
 			absent = l;
@@ -512,12 +525,12 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 		char *sel = xstrndup(absent->value, absent->value_len);
 		ng_check_absent(c, m, baseline, sel);
 		free(sel);
-		return -2;
+		return TEXT_RECORD;
 	}
 	if (!c->wanted[SERIES_OF(m, baseline)])
-		return -1;	/* read by no evaluated gate */
+		return unread_handle(c);
 	int h = series_of(c, m, baseline, s->labels, s->nlabels, ERR_LINE(c->path, s->line, 1), NG_EINPUT);
-	return h < 0 ? -3 : h;
+	return h < 0 ? TEXT_ERROR : h;
 }
 
 static int
@@ -527,9 +540,9 @@ on_sample(void *ctx, const text_sample *s)
 	bool stale;
 	int h = text_series(c, s, &stale);
 
-	if (h == -3)
+	if (h == TEXT_ERROR)
 		return NG_EINPUT;
-	if (s->name_id && s->labels_id && h != -2) {
+	if (s->name_id && s->labels_id && h != TEXT_RECORD) {
 		c->tname = s->name_id;
 		c->tlabels = s->labels_id;
 		c->thandle = h;
@@ -537,8 +550,8 @@ on_sample(void *ctx, const text_sample *s)
 	} else {
 		c->tname = 0;
 	}
-	if (h < 0)
-		return 0;	/* not read, or not a sample */
+	if (h == TEXT_RECORD || h == c->unread)
+		return 0;	/* no sample, or none read: its timestamp does not matter */
 	int64_t t = s->has_ts ? s->ts_ms : c->now;
 	int r = ng_check_push_to(c, h, t, stale ? series_stale_nan() : s->value);
 	if (r == NG_PUSH_RANGE) {

@@ -97,10 +97,17 @@ member(const program *p, const population *pops, int s, int key)
  * nothing (a typo): nodefault.
  */
 static bool
+default_stands(const program *p, const population *pops, int s, int64_t count, int64_t first, int64_t t)
+{
+	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && (count == 0 || first > t) &&
+	       !pops[s].nodefault;
+}
+
+/* ... for the series x of s. */
+static bool
 defaulted(const program *p, const population *pops, int s, const series *x, int64_t t)
 {
-	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && (x->count == 0 || x->first > t) &&
-	       !pops[s].nodefault && x != &outside;
+	return x != &outside && default_stands(p, pops, s, x->count, x->first, t);
 }
 
 static double
@@ -244,7 +251,6 @@ present(vm *v, int s, int64_t t)
 static void
 universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 {
-	const program *p = v->p;
 	bool dflt = false;
 
 	q->nkeys = 0;
@@ -256,22 +262,24 @@ universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 		int s = pq->drivers[d];
 		const vm_present *pr = present(v, s, t);
 		grow_quant(q, q->nkeys + pr->n);
-		if (pq->ndrivers == 1 && pr->n) {	/* the common case: each identity once already */
-			memcpy(q->keys, pr->keys, (size_t)pr->n * sizeof *q->keys);
-			memcpy(q->at, pr->at, (size_t)pr->n * sizeof *q->at);
+		if (pq->ndrivers == 1) {	/* the common case: each identity once already */
+			if (pr->n) {
+				memcpy(q->keys, pr->keys, (size_t)pr->n * sizeof *q->keys);
+				memcpy(q->at, pr->at, (size_t)pr->n * sizeof *q->at);
+			}
 			q->nkeys = pr->n;
+		} else {	/* several metrics: each identity once */
+			for (int j = 0; j < pr->n; j++) {
+				int k = pr->keys[j];
+				v->mark = util_grow_to(v->mark, &v->nmark, k, sizeof *v->mark, 64);
+				if (v->mark[k] == v->pass)
+					continue;
+				v->mark[k] = v->pass;
+				q->at[q->nkeys] = NULL;
+				q->keys[q->nkeys++] = k;
+			}
 		}
-		for (int j = 0; j < pr->n && pq->ndrivers > 1; j++) {
-			int k = pr->keys[j];
-			v->mark = util_grow_to(v->mark, &v->nmark, k, sizeof *v->mark, 64);
-			if (v->mark[k] == v->pass)
-				continue;
-			v->mark[k] = v->pass;
-			q->at[q->nkeys] = NULL;
-			q->keys[q->nkeys++] = k;
-		}
-		dflt |= !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default &&
-			(v->pops[s].count == 0 || v->pops[s].first > t) && !v->pops[s].nodefault;
+		dflt |= default_stands(v->p, v->pops, s, v->pops[s].count, v->pops[s].first, t);
 	}
 	if (q->nkeys == 0 && dflt && pq->fn != FN_PRESENT) {
 		grow_quant(q, 1);
