@@ -826,6 +826,37 @@ reach(void)
 	unmake(&w);
 }
 
+/* ng_check_series: the errors an embedder meets, which text input cannot reach in the same way. */
+static void
+series_api(void)
+{
+	world w = make("metric one = `x`\nmetric pods by (pod) = `y`\nmetric unread = `z`\n"
+		       "gate g {\n  go when one < 1 && all(pods < 1)\n}\n"
+		       "gate h {\n  go when unread < 1\n}\n");
+	ng_diags *d = ng_diags_new();
+	ng_label a[] = { { "pod", "a" }, { "node", "n1" } }, a2[] = { { "node", "n1" }, { "pod", "a" } };
+	ng_label b[] = { { "pod", "b" } }, a3[] = { { "pod", "a" }, { "node", "n2" } };
+	ng_check *c = ng_check_new(w.p, 0);
+
+	T_CHECK(ng_check_series(c, 9, false, NULL, 0, d) == -1 && ng_diags_error(d) == NG_EUSAGE, "no metric 9");
+	ng_diags_clear(d);
+	int ha = ng_check_series(c, 1, false, a, 2, d);
+	T_CHECK(ha >= 0 && ng_check_series(c, 1, false, a2, 2, d) == ha, "a label set in another order is the same series");
+	T_CHECK(ng_check_series(c, 1, false, a3, 2, d) == -1 && ng_diags_error(d) == NG_ESERIES,
+		"two label sets of the identity pod=\"a\"");
+	ng_diags_clear(d);
+	int hu = ng_check_series(c, 2, false, NULL, 0, d);
+	T_CHECK(hu >= 0 && ng_check_push_to(c, hu, AT, 5) == 0, "a metric no evaluated gate reads takes its samples");
+	ng_check_set_max_series(c, 2);	/* ha, and one more: the unread one counts for nothing */
+	T_CHECK(ng_check_series(c, 0, false, b, 1, d) >= 0, "a second series, within the max");
+	T_CHECK(ng_check_series(c, 1, false, b, 1, d) == -1 && ng_diags_error(d) == NG_ESERIES, "a third, past it");
+	ng_diags_clear(d);
+	T_CHECK(ng_check_push(c, 0, false, AT, 0) == -1, "one, without by, has a labeled series: none without labels");
+	ng_diags_free(d);
+	ng_check_free(c);
+	unmake(&w);
+}
+
 int
 main(void)
 {
@@ -838,5 +869,6 @@ main(void)
 	gates();
 	stack_exact();
 	reach();
+	series_api();
 	return T_DONE();
 }
