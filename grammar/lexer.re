@@ -85,6 +85,7 @@ lexer_next(YYSTYPE *lval, diag_span *loc, parser *p)
 	"lookback"     { *loc = span(p); return LOOKBACK; }
 	"rollback"     { *loc = span(p); return ROLLBACK; }
 	"nogo"         { *loc = span(p); return NOGO; }
+	"observe"      { *loc = span(p); return OBSERVE; }
 	"go"           { *loc = span(p); return GO; }
 	"when"         { *loc = span(p); return WHEN; }
 	"for"          { *loc = span(p); return FOR; }

@@ -121,7 +121,7 @@ rule(parser *p, ast_gate *g, enum rule_kind k, diag_span kw, const char *name,
 
 %token PARAM "'param'" METRIC "'metric'" BASELINE "'baseline'" DEFAULT "'default'" UNIT "'unit'"
 %token PROMETHEUS "'prometheus'" DIALECT "'dialect'" GATE "'gate'" STEP "'step'" WINDOW "'window'"
-%token LOOKBACK "'lookback'" ROLLBACK "'rollback'" NOGO "'nogo'" GO "'go'"
+%token LOOKBACK "'lookback'" ROLLBACK "'rollback'" NOGO "'nogo'" GO "'go'" OBSERVE "'observe'"
 %token WHEN "'when'" FOR "'for'"
 %token <str> IDENT "identifier" STRING "string" QUERY "query"
 %token NUMBER "number"
@@ -184,7 +184,7 @@ item
 	| error
 	;
 
-/* metric NAME [by (LABEL, ...)] = `query` [baseline `query`] [default NUMBER] [unit WORD] */
+/* metric NAME [by (LABEL, ...)] = `query` [baseline `query`] [default NUMBER] [unit WORD] [when COND] */
 metric_head
 	: METRIC IDENT '=' QUERY {
 		$$ = ast_add_metric(p->f);
@@ -238,6 +238,15 @@ metric_opts
 			m->unit_span = @3;
 		}
 	}
+	| metric_opts WHEN expr {
+		ast_metric *m = &p->f->metrics[p->f->nmetrics - 1];
+		if (m->floor) {
+			diag_error(p->d, @2, "metric '%s' has two floors; join the conditions with &&", m->name);
+		} else {
+			m->floor = $3;
+			m->floor_span = @2;
+		}
+	}
 	;
 
 gate_body
@@ -245,13 +254,14 @@ gate_body
 	| gate_body gate_item
 	;
 
-/* gate_item -> step D | window D | lookback D | rule */
+/* gate_item -> step D | window D | lookback D | rule (rollback, nogo, observe NAME when C; go [NAME] when C) */
 gate_item
 	: STEP duration		{ setting(p, p->gate, SET_STEP, @1, $2); }
 	| WINDOW duration	{ setting(p, p->gate, SET_WINDOW, @1, $2); }
 	| LOOKBACK duration	{ setting(p, p->gate, SET_LOOKBACK, @1, $2); }
 	| ROLLBACK rule_name WHEN expr	{ rule(p, p->gate, RULE_ROLLBACK, @1, $2, @2, $4); }
 	| NOGO rule_name WHEN expr	{ rule(p, p->gate, RULE_NOGO, @1, $2, @2, $4); }
+	| OBSERVE rule_name WHEN expr	{ rule(p, p->gate, RULE_OBSERVE, @1, $2, @2, $4); }
 	| GO WHEN expr			{ rule(p, p->gate, RULE_GO, @1, NULL, @1, $3); }
 	| GO STRING WHEN expr		{ rule(p, p->gate, RULE_GO, @1, $2, @2, $4); }
 	| error

@@ -112,10 +112,10 @@ void *ng_realloc(void *p, size_t n);
 /* --- words: one table each, the spellings of the JSON and the reports --- */
 
 typedef enum ng_state { NG_FALSE = 0, NG_TRUE = 1, NG_UNKNOWN = 2 } ng_state;
-typedef enum ng_rule_kind { NG_RULE_ROLLBACK, NG_RULE_NOGO, NG_RULE_GO } ng_rule_kind;
+typedef enum ng_rule_kind { NG_RULE_ROLLBACK, NG_RULE_NOGO, NG_RULE_GO, NG_RULE_OBSERVE } ng_rule_kind;
 const char *ng_verdict_name(ng_verdict v);	/* "go", "no-go", "rollback", "inconclusive" */
 const char *ng_state_name(ng_state s);		/* "false", "true", "unknown" */
-const char *ng_rule_kind_name(ng_rule_kind k);	/* "rollback", "nogo", "go" */
+const char *ng_rule_kind_name(ng_rule_kind k);	/* "rollback", "nogo", "go", "observe" */
 /* The verdict named s; false when s names none. */
 bool ng_verdict_parse(const char *s, ng_verdict *v);
 /* Whether v is worse than w (rollback > no-go > inconclusive > go). */

@@ -50,11 +50,18 @@ enum ast_type { TY_NONE, TY_NUM, TY_BOOL, TY_DUR };
 
 enum ast_fn {
 	FN_AVG, FN_MIN, FN_MAX, FN_LAST, FN_DELTA, FN_QUANTILE, FN_RATE, FN_INCREASE,
+	/* over the values of the last steps evaluated (a history each): statistics, burn rates, counts */
+	FN_MANNWHITNEY, FN_SHIFT, FN_RATIO_TEST, FN_BURN_RATE, FN_TIMES,
 	/* across the series of a set (populations): quantifiers, then reducers */
 	FN_ANY, FN_ALL, FN_COUNT, FN_FRACTION, FN_PRESENT, FN_SMIN, FN_SMAX, FN_SAVG, FN_SSUM,
 	FN__N
 };
 #define FN_IS_ACROSS(fn) ((fn) >= FN_ANY)
+#define FN_IS_HIST(fn) ((fn) >= FN_MANNWHITNEY && (fn) <= FN_TIMES)
+/* mannwhitney() and shift(): fewer values than this on either side, and they are unknown */
+#define HIST_MIN_VALUES 10
+/* the longest history, in steps: a step's statistics cost O(n log n) in it */
+#define HIST_MAX_STEPS 10000
 
 /*
  * The small fields in bytes, after the wide ones: a big file has ~8 nodes
@@ -114,15 +121,20 @@ typedef struct ast_metric {
 	ast_node *dflt;			/* default literal, or NULL */
 	const char *unit_word;		/* `unit WORD`, or NULL */
 	diag_span unit_span;		/* of the word */
+	ast_node *floor;		/* `when COND`: unknown at a step where COND is not true; or NULL */
+	diag_span floor_span;		/* of the keyword */
 	/* set by sema */
 	enum unit unit;			/* declared, else inferred from q[0] */
 	int unit_sel;			/* inferred: the selector of q[0] it comes from; else -1 */
 } ast_metric;
 
 /* The public kinds, so that a rule's kind is handed out as it is. */
-enum rule_kind { RULE_ROLLBACK = NG_RULE_ROLLBACK, RULE_NOGO = NG_RULE_NOGO, RULE_GO = NG_RULE_GO };
+enum rule_kind {
+	RULE_ROLLBACK = NG_RULE_ROLLBACK, RULE_NOGO = NG_RULE_NOGO, RULE_GO = NG_RULE_GO,
+	RULE_OBSERVE = NG_RULE_OBSERVE	/* evaluated and reported, never part of the verdict */
+};
 
-/* "rollback", "nogo" or "go", as the language spells the rule. */
+/* "rollback", "nogo", "go" or "observe", as the language spells the rule. */
 const char *ast_rule_kind_name(enum rule_kind k);
 
 typedef struct ast_rule {

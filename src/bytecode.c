@@ -57,7 +57,7 @@ operands(const program *p, const knote *kn, const insn *in, char *arg, size_t si
 {
 	static const char prefix[OPND__COUNT] = {
 		[OPND_K] = 'k', [OPND_SERIES] = 's', [OPND_CMP] = 'c', [OPND_FOR] = 'f', [OPND_RULE] = 'r',
-		[OPND_QUANT] = 'q',
+		[OPND_QUANT] = 'q', [OPND_HIST] = 'h', [OPND_METRIC] = 'm',
 	};
 	const opinfo *oi = &op_info[in->op];
 	int n = 0;
@@ -65,12 +65,17 @@ operands(const program *p, const knote *kn, const insn *in, char *arg, size_t si
 	*arg = *note = '\0';
 	if (oi->a != OPND_NONE)
 		n = snprintf(arg, size, "%c%d", prefix[oi->a], in->a);
-	if (oi->b == OPND_QARG && in->b && n >= 0 && (size_t)n < size)	/* count() a range of values */
-		n += snprintf(arg + n, size - (size_t)n, " %sq%lld", in->b > 0 ? "" : "right ",
-			      (long long)(in->b > 0 ? in->b - 1 : -in->b - 1));
+	if (oi->b == OPND_QARG && in->b && n >= 0 && (size_t)n < size) {	/* count() a range of values */
+		long long b = in->b > 0 ? in->b - 1 : -in->b - 1;
+		n += snprintf(arg + n, size - (size_t)n, " %s%c%lld", in->b > 0 ? "" : "right ",
+			      b >= QARG_HIST ? 'h' : 'q', b >= QARG_HIST ? b - QARG_HIST : b);
+	}
 	if (oi->b == OPND_DUR && n >= 0 && (size_t)n < size) {
 		char dur[32];
-		util_fmt_duration(dur, sizeof dur, in->b);
+		if (oi->a == OPND_HIST && in->b == 0)	/* times(C): since the window began */
+			snprintf(dur, sizeof dur, "window");
+		else
+			util_fmt_duration(dur, sizeof dur, in->b);
 		snprintf(arg + n, size - (size_t)n, "%s%s", n ? " " : "", dur);
 	}
 	switch (oi->a) {
@@ -82,6 +87,12 @@ operands(const program *p, const knote *kn, const insn *in, char *arg, size_t si
 		break;
 	case OPND_QUANT:
 		snprintf(note, nsize, "%s", p->quants[in->a].source);
+		break;
+	case OPND_HIST:
+		snprintf(note, nsize, "%s", p->hists[in->a].source);
+		break;
+	case OPND_METRIC:
+		snprintf(note, nsize, "floor of %s", p->metrics[in->a].name);
 		break;
 	case OPND_RULE: {
 		const prog_rule *r = &p->rules[in->a];

@@ -23,6 +23,12 @@ typedef struct compiler {
 	int capfors;		/* p->fors' room */
 	int capquants;		/* p->quants' room */
 	int quant;		/* the quantifier being compiled, or -1 */
+	int floor;		/* the metric whose floor is being compiled, or -1 */
+	bool as_baseline;	/* compiling the baselines' side of mannwhitney() and the like */
+	int caphists;		/* p->hists' room */
+	int last_hist;		/* the history the last step-history function compiled to */
+	int *floormark;		/* by metric: 1 + the last gate, quantifier or history that compiled its floor */
+	int mark;
 	int *kslot;		/* constants by their bits: index + 1, 0 empty */
 	int capkslot;		/* a power of two */
 	int *readat;		/* by series: where in p->reads it was last put */
@@ -223,13 +229,92 @@ cmp_slot(compiler *c, const ast_node *n, int op)
 		p->cmps = xrealloc(p->cmps, (size_t)(c->capcmps = c->capcmps ? 2 * c->capcmps : 16) *
 				   sizeof *p->cmps);
 	cmp = &p->cmps[p->ncmps];
-	*cmp = (prog_cmp){ .rule = c->rule, .op = op, .quant = c->quant, .source = cmp_source(c, n->span) };
+	*cmp = (prog_cmp){ .rule = c->rule, .floor = c->floor, .op = op, .quant = c->quant,
+			   .source = cmp_source(c, n->span) };
 	metrics_read(n, cmp->metrics, &nm, 3);
 	cmp->metrics[nm] = -1;
 	return p->ncmps++;
 }
 
 static void gen(compiler *c, const ast_node *n);
+
+/*
+ * The floors of the metrics n reads as values (A_METRIC), each once a mark:
+ * those of one series (set false) or those series by series (set true).
+ * Each leaves the truth of its COND in the metric's floor slot, which the
+ * metric's reads (FLOORED) consult.
+ */
+static void
+floors(compiler *c, const ast_node *n, bool set)
+{
+	const ast_file *f = c->p->ast;
+
+	if (n->kind == A_METRIC && f->metrics[n->metric].floor && f->metrics[n->metric].floor->set == set &&
+	    c->floormark[n->metric] != c->mark) {
+		int rule = c->rule;
+		c->floormark[n->metric] = c->mark;
+		c->floor = n->metric;
+		if (!set)
+			c->rule = -1;	/* the gate's, before its rules */
+		gen(c, f->metrics[n->metric].floor);
+		emit(c, OP_FLOOR, n->metric, 0, f->metrics[n->metric].floor_span);
+		c->floor = -1;
+		c->rule = rule;
+	}
+	for (int i = 0; i < n->nargs; i++)
+		floors(c, n->arg[i], set);
+}
+
+/*
+ * mannwhitney(V, D) and the others over the last steps: their operands
+ * (for the comparisons with baselines, V as written and then on the
+ * baselines), and the opcode that keeps them.
+ */
+static void
+hist(compiler *c, const ast_node *n)
+{
+	static const int op[] = {
+		[FN_MANNWHITNEY] = OP_MWU, [FN_SHIFT] = OP_SHIFT, [FN_RATIO_TEST] = OP_RATIOTEST,
+		[FN_BURN_RATE] = OP_BURN, [FN_TIMES] = OP_TIMES,
+	};
+	program *p = c->p;
+	bool paired = n->fn == FN_MANNWHITNEY || n->fn == FN_SHIFT || n->fn == FN_RATIO_TEST;
+	int nv = paired ? n->nargs - 1 : 1;
+	bool ranged = n->fn != FN_TIMES || n->nargs == 2;
+	int64_t range = ranged ? (int64_t)n->arg[n->nargs - 1]->num : 0;
+
+	for (int i = 0; i < nv; i++)
+		gen(c, n->arg[i]);
+	if (paired) {
+		c->as_baseline = true;
+		for (int i = 0; i < nv; i++)
+			gen(c, n->arg[i]);
+		c->as_baseline = false;
+	}
+	prog_hist ph = {
+		.rule = c->rule, .source = cmp_source(c, n->span), .fn = n->fn, .lanes = paired ? 2 * nv : 1,
+		.steps = (int)((range + c->g->step - 1) / c->g->step), .range = range,
+		.slo = n->fn == FN_BURN_RATE ? n->arg[1]->num : 0, .unit = n->arg[0]->unit, .quant = c->quant,
+		.cmp = -1,
+	};
+	/* the same function of the same values twice in a rule (shift(p99, 10m) > 20ms && shift(p99, 10m) > ...): one history */
+	for (int h = p->nhists - 1; h >= c->g->hist0 && p->hists[h].rule == c->rule; h--) {
+		const prog_hist *o = &p->hists[h];
+		if (o->fn == ph.fn && o->range == ph.range && o->slo == ph.slo && o->quant == ph.quant &&
+		    strcmp(o->source, ph.source) == 0) {
+			c->last_hist = h;
+			emit(c, op[n->fn], h, range, n->span);
+			return;
+		}
+	}
+	if (p->nhists == c->caphists)
+		p->hists = xrealloc(p->hists, (size_t)(c->caphists = c->caphists ? 2 * c->caphists : 8) *
+				    sizeof *p->hists);
+	p->hists[p->nhists] = ph;
+	c->last_hist = p->nhists;
+	emit(c, op[n->fn], p->nhists++, range, n->span);
+	c->g->nhist++;
+}
 
 /* The metrics with `by` a quantifier's body reads, as series, each once. */
 static void
@@ -265,6 +350,8 @@ across(compiler *c, const ast_node *n)
 		drivers(n->arg[0], true, &pq->drivers, &pq->ndrivers);
 	emit(c, OP_EACH, q, 0, n->span);
 	c->quant = q;
+	c->mark++;
+	floors(c, n->arg[0], true);	/* the body's series' floors, before the body reads them */
 	gen(c, n->arg[0]);
 	c->quant = -1;
 	pq->qend = p->ncode;
@@ -274,12 +361,14 @@ across(compiler *c, const ast_node *n)
 	c->g->nquant++;
 }
 
-/* A comparison's operand that is count(C) or fraction(C): unknown series make a range of it. */
+/* A comparison's operand that is count(C), fraction(C) or times(C): unknown ones make a range of it. */
 static int
 qarg(const compiler *c, const ast_node *n, int sign)
 {
 	if (n->kind == A_CALL && (n->fn == FN_COUNT || n->fn == FN_FRACTION))
 		return sign * (c->p->nquants - 1 + 1);	/* the last quantifier compiled: n's */
+	if (n->kind == A_CALL && n->fn == FN_TIMES)
+		return sign * (QARG_HIST + c->last_hist + 1);	/* the last history compiled: n's */
 	return 0;
 }
 
@@ -302,9 +391,11 @@ gen(compiler *c, const ast_node *n)
 		break;	/* folded by sema: taken above */
 	case A_METRIC:
 	case A_BASELINE: {
-		bool b = n->kind == A_BASELINE;
+		bool b = n->kind == A_BASELINE || c->as_baseline;
 		p->metrics[n->metric].bused |= b;
 		emit(c, OP_LOAD, SERIES_OF(n->metric, b), 0, n->span);
+		if (!b && p->metrics[n->metric].floored)
+			emit(c, OP_FLOORED, n->metric, 0, n->span);
 		break;
 	}
 	case A_CALL: {
@@ -312,13 +403,19 @@ gen(compiler *c, const ast_node *n)
 			across(c, n);
 			break;
 		}
+		if (FN_IS_HIST(n->fn)) {
+			hist(c, n);
+			break;
+		}
 		const ast_node *s = n->arg[n->fn == FN_QUANTILE];
-		bool b = s->kind == A_BASELINE;
+		bool b = s->kind == A_BASELINE || c->as_baseline;
 		int64_t range = n->fn == FN_LAST ? 0 : (int64_t)n->arg[n->nargs - 1]->num;
 		if (n->fn == FN_QUANTILE)
 			gen(c, n->arg[0]);
 		p->metrics[s->metric].bused |= b;
 		emit(c, fnop[n->fn], SERIES_OF(s->metric, b), range, n->span);
+		if (!b && p->metrics[s->metric].floored)
+			emit(c, OP_FLOORED, s->metric, 0, n->span);
 		break;
 	}
 	case A_NEG:
@@ -360,7 +457,9 @@ gen(compiler *c, const ast_node *n)
 			qa = qarg(c, n->arg[1], -1);
 		if (op_info[op].a == OPND_CMP) {
 			int slot = cmp_slot(c, n, op);
-			if (qa) {	/* the quantifier's report names the series by what this comparison wants */
+			for (int h = p->nhists - 1; h >= c->g->hist0 && p->hists[h].cmp < 0; h--)
+				p->hists[h].cmp = slot;	/* those in its operands: the innermost comparison's */
+			if (qa && (qa > 0 ? qa : -qa) - 1 < QARG_HIST) {	/* its report names the series this wants */
 				prog_quant *q = &p->quants[(qa > 0 ? qa : -qa) - 1];
 				q->outer = slot;
 				q->outer_left = qa > 0;
@@ -383,9 +482,13 @@ gate(compiler *c, const ast_gate *ag)
 		.name = ag->name, .line = line_of(c, ag->span.off), .step = ag->step, .window = ag->window,
 		.lookback = ag->lookback, .rule0 = p->nrules, .nrules = ag->nrules,
 		.code = p->ncode, .cmp0 = p->ncmps, .for0 = p->nfor, .read0 = p->nreads, .quant0 = p->nquants,
+		.hist0 = p->nhists,
 	};
 	c->g = g;
 	c->depth = c->maxdepth = 0;
+	c->mark++;
+	for (int i = 0; i < ag->nrules; i++)	/* the floors of one series, once a step */
+		floors(c, ag->rules[i].cond, false);
 	for (int i = 0; i < ag->nrules; i++) {
 		const ast_rule *ar = &ag->rules[i];
 		prog_rule *r = &p->rules[p->nrules];
@@ -467,7 +570,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 	}
 
 	ast_file *f = p->ast;
-	compiler c = { .p = p, .d = &d, .quant = -1 };
+	compiler c = { .p = p, .d = &d, .quant = -1, .floor = -1 };
 
 	p->prometheus = f->prometheus;
 	p->nmetrics = f->nmetrics;
@@ -477,6 +580,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 		p->metrics[i] = (prog_metric){
 			.name = am->name, .query = am->q[0].final, .bquery = am->q[1].final,
 			.has_default = am->dflt != NULL, .dflt = am->dflt ? am->dflt->num : 0,
+			.floored = am->floor != NULL,
 		};
 		for (const ast_label *l = am->by; l; l = l->next)
 			p->metrics[i].nby++;
@@ -487,17 +591,23 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 				p->metrics[i].by[k++] = l->name;
 		}
 	}
-	for (int i = 0; i < f->nmetrics; i++)
+	for (int i = 0; i < f->nmetrics; i++) {
+		bool plain;
 		for (int b = 0; b < 2; b++)
 			probes(&p->metrics[i], b, &f->metrics[i].q[b], p->text);
+		if (f->metrics[i].floor)
+			p->metrics[i].floor = source(&c, f->metrics[i].floor->span, &plain);
+	}
 	for (int i = 0; i < f->ngates; i++)
 		nrules += f->gates[i].nrules;
 	p->rules = xcalloc((size_t)nrules, sizeof *p->rules);
 	p->gates = xcalloc((size_t)f->ngates, sizeof *p->gates);
 	c.readat = xcalloc((size_t)f->nmetrics * 2, sizeof *c.readat);
+	c.floormark = xcalloc((size_t)f->nmetrics + 1, sizeof *c.floormark);
 	for (int i = 0; i < f->ngates; i++)
 		gate(&c, &f->gates[i]);
 	free(c.readat);
+	free(c.floormark);
 	free(c.kslot);
 	diag_free(&d);
 	*nerrors = 0;
@@ -528,6 +638,7 @@ program_free(program *p)
 	for (int i = 0; i < p->nquants; i++)
 		free(p->quants[i].drivers);
 	free(p->quants);
+	free(p->hists);
 	free(p->reads);
 	free(p->code);
 	free(p->spans);

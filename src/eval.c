@@ -168,6 +168,10 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 	r->fired_quants = xcalloc((size_t)g->nquant + 1, sizeof *r->fired_quants);
 	for (int i = 0; i < g->nquant; i++)
 		r->quants[i].at = r->fired_quants[i].at = VM_NEVER;
+	r->nhist = g->nhist;
+	r->hists = xcalloc((size_t)g->nhist + 1, sizeof *r->hists);
+	r->fired_hists = xcalloc((size_t)g->nhist + 1, sizeof *r->fired_hists);
+	r->floor = xmalloc(((size_t)p->nmetrics + 1) * sizeof *r->floor);
 
 	vm_init(&v, p, gate, pops);
 	for (int64_t k = 0; k <= steps; k++) {
@@ -182,6 +186,10 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 				if (is_true && r->since[i] == VM_NEVER) {
 					r->since[i] = r->fired_at[i] = t;
 					fired_values(p, g, &v, g->rule0 + i, r);
+					for (int h = 0; h < g->nhist; h++)
+						if (p->hists[g->hist0 + h].rule == g->rule0 + i &&
+						    p->hists[g->hist0 + h].quant < 0)
+							vm_hist_stat(&v, h, VM_NOKEY, &r->fired_hists[h]);
 					for (int q = 0; q < g->nquant; q++)
 						if (p->quants[g->quant0 + q].rule == g->rule0 + i)
 							take_quant(p, g, q, &v, keys, t, ntop, &r->fired_quants[q]);
@@ -200,6 +208,10 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 	memcpy(r->fors, v.fors, (size_t)g->nfor * sizeof *r->fors);
 	for (int q = 0; q < g->nquant; q++)
 		take_quant(p, g, q, &v, keys, at, ntop, &r->quants[q]);
+	for (int h = 0; h < g->nhist; h++)
+		if (p->hists[g->hist0 + h].quant < 0)
+			vm_hist_stat(&v, h, VM_NOKEY, &r->hists[h]);
+	memcpy(r->floor, v.floor, (size_t)p->nmetrics * sizeof *r->floor);
 	vm_free(&v);
 
 	if (fired >= 0) {
@@ -223,7 +235,7 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 		r->decided_since = r->since[g->go - g->rule0];
 	/* a go needs every rule known: a nogo or rollback that cannot be told may be true */
 	for (int i = 0; r->verdict == NG_GO && i < g->nrules; i++)
-		if (isnan(r->state[i])) {
+		if (isnan(r->state[i]) && p->rules[g->rule0 + i].kind != RULE_OBSERVE) {
 			r->verdict = NG_INCONCLUSIVE;
 			r->decided = g->rule0 + i;
 			r->decided_since = VM_NEVER;
@@ -256,4 +268,7 @@ gate_result_free(gate_result *r)
 	}
 	free(r->quants);
 	free(r->fired_quants);
+	free(r->hists);
+	free(r->fired_hists);
+	free(r->floor);
 }

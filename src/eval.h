@@ -49,6 +49,10 @@ typedef struct gate_result {
 	int nquant;
 	quant_result *quants;	/* per quantifier of the gate, at the last step */
 	quant_result *fired_quants;	/* per quantifier, at the step its rollback fired (at VM_NEVER: not) */
+	int nhist;
+	hist_stat *hists;	/* per history of the gate outside quantifiers, at the last step */
+	hist_stat *fired_hists;	/* ... at the step its rollback fired (steps 0: not) */
+	double *floor;		/* per metric: its floor at the last step (of one series), NaN none */
 } gate_result;
 
 /*

@@ -26,7 +26,14 @@ enum opcode {
 
 /* What an operand is (the a and b columns of opcodes.def). */
 enum operand { OPND_NONE, OPND_K, OPND_SERIES, OPND_CMP, OPND_FOR, OPND_RULE, OPND_DUR, OPND_QUANT, OPND_QARG,
-	       OPND__COUNT };
+	       OPND_HIST, OPND_METRIC, OPND__COUNT };
+
+/*
+ * A comparison's QARG operand, what makes it a range: quantifier q
+ * (count(C), fraction(C)) is q + 1, history h (times(C)) QARG_HIST + h + 1;
+ * negated when it is the right operand; 0 none.
+ */
+#define QARG_HIST (1 << 30)
 
 typedef struct insn {
 	uint8_t op;
@@ -63,6 +70,8 @@ typedef struct prog_metric {
 	bool has_default;
 	double dflt;
 	bool bused;		/* some gate reads its baseline */
+	bool floored;		/* `when COND`: its values are unknown at a step where COND is not true */
+	const char *floor;	/* COND's text, or NULL */
 	const char **by;	/* `by` labels, NULL terminated; NULL: one series */
 	int nby;
 	/*
@@ -87,7 +96,8 @@ typedef struct prog_rule {
 
 /* A comparison, kept so reports can show both sides at the last step. */
 typedef struct prog_cmp {
-	int rule;		/* index into the program's rules */
+	int rule;		/* index into the program's rules; -1 in a floor */
+	int floor;		/* the metric whose floor it is in, or -1 */
 	char *source;
 	int op;			/* its opcode, OP_LT .. OP_NE */
 	int quant;		/* the quantifier it is in (compared series by series), or -1 */
@@ -122,6 +132,24 @@ typedef struct prog_quant {
 } prog_quant;
 
 /*
+ * A function over the values of the last steps evaluated (mannwhitney,
+ * shift, ratio_test, burn_rate, times): its opcode adds each step's lanes
+ * to a history of `steps` steps, one per series in a quantifier.
+ */
+typedef struct prog_hist {
+	int rule;		/* index into the program's rules */
+	const char *source;	/* mannwhitney(p99, 10m) as written */
+	int fn;			/* enum ast_fn, FN_MANNWHITNEY .. FN_TIMES */
+	int lanes;		/* values a step: 2 (canary, baseline), 4 (errors, requests, and baselines'), 1 */
+	int steps;		/* the last steps it covers, the range's; 0: each since the window began */
+	int64_t range;		/* D, ms; 0 for times(C) */
+	double slo;		/* burn_rate() */
+	int unit;		/* enum unit of its values (shift()'s, mannwhitney()'s metric's) */
+	int quant;		/* the quantifier it is in (a history per series), or -1 */
+	int cmp;		/* the comparison it is an operand of, or -1 */
+} prog_hist;
+
+/*
  * A series a gate reads, and its reach: how far before the evaluation
  * time a check keeps and fetches its samples.  That is the first step's
  * distance (the window) plus the lookback or the function's range,
@@ -142,6 +170,7 @@ typedef struct prog_gate {
 	int cmp0, ncmp, for0, nfor;	/* its comparison and `for` slots */
 	int read0, nread;		/* the series it reads: reads[read0 .. read0+nread) */
 	int quant0, nquant;		/* its quantifiers */
+	int hist0, nhist;		/* its histories */
 	int stack;			/* deepest stack its code needs */
 } prog_gate;
 
@@ -164,6 +193,8 @@ struct ng_gatefile {
 	prog_for *fors;			/* every gate's, slot for slot */
 	prog_quant *quants;		/* every gate's */
 	int nquants;
+	prog_hist *hists;		/* every gate's */
+	int nhists;
 	prog_read *reads;		/* each gate's, each series once */
 	int nreads, capreads;
 	insn *code;

@@ -5,6 +5,7 @@
  */
 #include "report.h"
 #include "sbuf.h"
+#include "sema.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -293,6 +294,83 @@ fors_json(const program *p, const prog_gate *g, int ri, const gate_result *r)
 	return a;
 }
 
+
+/* Canary and baseline, as the statistics' JSON pairs them. */
+static json_t *
+sides_json(double canary, double baseline)
+{
+	return json_pack("{s:o,s:o}", "canary", number(canary), "baseline", number(baseline));
+}
+
+/* A step-history function at one step: its inputs and what it gave (hist_stat). */
+static json_t *
+stat_json(const program *p, const prog_hist *h, const hist_stat *st)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "function", json_string(sema_fn_name(h->fn)));
+	json_object_set_new(o, "source", json_string(h->source));
+	json_object_set_new(o, "comparison", h->cmp >= 0 ? json_string(p->cmps[h->cmp].source) : json_null());
+	json_object_set_new(o, "range", h->range ? duration(h->range) : json_null());
+	json_object_set_new(o, "steps", json_integer(st->steps));
+	json_object_set_new(o, "steps_evaluated", json_integer(st->held));
+	json_object_set_new(o, "value", value_json(st->value, !isnan(st->value)));
+	switch (h->fn) {
+	case FN_MANNWHITNEY:
+	case FN_SHIFT:
+		if (h->fn == FN_MANNWHITNEY) {
+			json_object_set_new(o, "test", json_string("mann-whitney-u"));
+			json_object_set_new(o, "alternative", json_string("canary greater"));
+		} else {
+			json_object_set_new(o, "estimator", json_string("hodges-lehmann"));
+		}
+		json_object_set_new(o, "n", sides_json(st->nx, st->ny));
+		json_object_set_new(o, "min_n", json_integer(HIST_MIN_VALUES));
+		if (h->fn == FN_MANNWHITNEY) {
+			json_object_set_new(o, "u", value_json(st->u, !isnan(st->u)));
+			json_object_set_new(o, "p", value_json(st->p, !isnan(st->p)));
+		}
+		json_object_set_new(o, "shift", value_json(st->shift, !isnan(st->shift)));
+		break;
+	case FN_RATIO_TEST:
+		json_object_set_new(o, "test", json_string("fisher-exact"));
+		json_object_set_new(o, "alternative", json_string("canary greater"));
+		json_object_set_new(o, "errors", sides_json(st->count[0], st->count[2]));
+		json_object_set_new(o, "requests", sides_json(st->count[1], st->count[3]));
+		json_object_set_new(o, "p", value_json(st->p, !isnan(st->p)));
+		break;
+	case FN_BURN_RATE:
+		json_object_set_new(o, "slo", number(h->slo));
+		json_object_set_new(o, "mean", value_json(st->mean, !isnan(st->mean)));
+		json_object_set_new(o, "steps_known", json_integer(st->known));
+		break;
+	case FN_TIMES:
+		json_object_set_new(o, "true", json_integer(st->ntrue));
+		json_object_set_new(o, "unknown", json_integer(st->nunknown));
+		break;
+	}
+	return o;
+}
+
+/* The step-history functions of rule ri outside quantifiers (those within are series by series). */
+static json_t *
+stats_json(const program *p, int ri, const gate_result *r)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	json_t *a = json_array();
+
+	for (int h = 0; h < g->nhist; h++) {
+		const prog_hist *ph = &p->hists[g->hist0 + h];
+		if (ph->rule != ri || ph->quant >= 0)
+			continue;
+		json_t *o = stat_json(p, ph, &r->hists[h]);
+		if (r->fired_at[ri - g->rule0] != VM_NEVER && r->fired_hists[h].steps)
+			json_object_set_new(o, "fired", stat_json(p, ph, &r->fired_hists[h]));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *
 rule_json(const program *p, const report_data *rd, int ri, const gate_result *r, bool with_state)
 {
@@ -313,6 +391,7 @@ rule_json(const program *p, const report_data *rd, int ri, const gate_result *r,
 	if (with_state)
 		json_object_set_new(o, "for", fors_json(p, g, ri, r));
 	json_object_set_new(o, "quantifiers", quants_json(p, rd, ri, r));
+	json_object_set_new(o, "statistics", stats_json(p, ri, r));
 	return o;
 }
 
@@ -368,7 +447,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 	json_object_set_new(o, "rules", rules);
 	json_t *unknown = json_array();	/* the rules that could not be told at the last step */
 	for (int i = 0; i < g->nrules; i++)
-		if (isnan(r->state[i])) {
+		if (isnan(r->state[i]) && p->rules[g->rule0 + i].kind != RULE_OBSERVE) {
 			const prog_rule *pr = &p->rules[g->rule0 + i];
 			json_array_append_new(unknown, json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
 		}
@@ -410,15 +489,26 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 		}
 		json_object_set_new(mo, "default", pm->has_default ? number(pm->dflt) : json_null());
 		json_object_set_new(mo, "defaulted", json_boolean(has && when == VM_NEVER));
+		if (pm->floor)	/* of one series: its state at the last step; series by series: not one */
+			json_object_set_new(mo, "floor", json_pack("{s:s,s:o}", "condition", pm->floor, "state",
+								   p->ast->metrics[m].floor->set ? json_null() :
+								   json_string(state(r->floor[m]))));
+		else
+			json_object_set_new(mo, "floor", json_null());
 		for (int j = bm.from[m]; j < bm.from[m + 1]; j++) {
 			int ci = bm.at[j];
 			const prog_cmp *c = &p->cmps[ci];
 			const double *lr = r->cmp[ci - g->cmp0];
-			const prog_rule *pr = &p->rules[c->rule];
 			if (c->quant >= 0)
 				continue;	/* series by series: its quantifier's deciding series tell */
 			json_t *co = json_object();
-			json_object_set_new(co, "rule", json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
+			if (c->rule < 0) {	/* a floor's, before every rule */
+				json_object_set_new(co, "rule", json_null());
+				json_object_set_new(co, "floor_of", json_string(p->metrics[c->floor].name));
+			} else {
+				const prog_rule *pr = &p->rules[c->rule];
+				json_object_set_new(co, "rule", json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
+			}
 			json_object_set_new(co, "source", json_string(c->source));
 			/* the VM does not tell missing from NaN: either is no value here */
 			json_object_set_new(co, "left", isnan(lr[0]) ? json_null() : number(lr[0]));
@@ -426,7 +516,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 			json_object_set_new(co, "right", isnan(lr[1]) ? json_null() : number(lr[1]));
 			json_object_set_new(co, "state", json_string(state(lr[2])));
 			const double *fl = r->fired_cmp[ci - g->cmp0];
-			if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* what made its rollback fire */
+			if (c->rule >= 0 && r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* what made its rollback fire */
 				json_t *fo = json_object();
 				json_object_set_new(fo, "at", timestamp(r->fired_at[c->rule - g->rule0]));
 				json_object_set_new(fo, "left", isnan(fl[0]) ? json_null() : number(fl[0]));
@@ -547,6 +637,87 @@ human_series(const program *p, const report_data *rd, const prog_quant *pq, cons
 		fprintf(out, "%s... and %d more\n", indent, qr->ndeciding - qr->ntop);
 }
 
+/* A value in its unit, for people: +34ms rather than 0.034. */
+static void
+fmt_unit(char *buf, size_t size, double v, int unit, bool sign)
+{
+	const char *plus = sign && v > 0 ? "+" : "";
+
+	if (isnan(v))
+		snprintf(buf, size, "-");
+	else if (unit == UNIT_SECONDS && fabs(v) < 1 && v != 0)
+		snprintf(buf, size, "%s%.4gms", plus, v * 1000);
+	else if (unit == UNIT_SECONDS)
+		snprintf(buf, size, "%s%.4gs", plus, v);
+	else if (unit == UNIT_RATIO)
+		snprintf(buf, size, "%s%.4g%%", plus, v * 100);
+	else
+		snprintf(buf, size, "%s%.6g", plus, v);
+}
+
+/* One step-history function, a line: what it gave and from what. */
+static void
+human_stat(const prog_hist *h, const hist_stat *st, FILE *out)
+{
+	char a[40], b[40];
+
+	fprintf(out, "      %-30s ", h->source);
+	switch (h->fn) {
+	case FN_MANNWHITNEY:
+	case FN_SHIFT:
+		fmt_unit(a, sizeof a, st->shift, h->unit, true);
+		if (st->held < st->steps)
+			fprintf(out, "unknown: %lld of %lld steps evaluated", (long long)st->held, (long long)st->steps);
+		else if (st->nx < HIST_MIN_VALUES || st->ny < HIST_MIN_VALUES)
+			fprintf(out, "unknown: n %d/%d, it needs %d a side", st->nx, st->ny, HIST_MIN_VALUES);
+		else if (h->fn == FN_MANNWHITNEY)
+			fprintf(out, "canary > baseline: p = %.3g, shift %s (n %d/%d)", st->p, a, st->nx, st->ny);
+		else
+			fprintf(out, "%s (n %d/%d)", a, st->nx, st->ny);
+		break;
+	case FN_RATIO_TEST:
+		fmtnum(a, sizeof a, st->count[0], true);
+		fmtnum(b, sizeof b, st->count[1], true);
+		fprintf(out, "canary %s of %s", a, b);
+		fmtnum(a, sizeof a, st->count[2], true);
+		fmtnum(b, sizeof b, st->count[3], true);
+		fprintf(out, " against baseline %s of %s: ", a, b);
+		if (st->held < st->steps)
+			fprintf(out, "unknown: %lld of %lld steps evaluated", (long long)st->held, (long long)st->steps);
+		else if (isnan(st->p))
+			fputs("unknown (a side without requests)", out);
+		else
+			fprintf(out, "p = %.3g", st->p);
+		break;
+	case FN_BURN_RATE:
+		if (isnan(st->value))
+			fprintf(out, "unknown: %lld of %lld steps had a ratio", (long long)st->known, (long long)st->steps);
+		else
+			fprintf(out, "%.4g (mean %.4g over %lld steps, SLO %.6g%%)", st->value, st->mean,
+				(long long)st->steps, h->slo * 100);
+		break;
+	case FN_TIMES:
+		fprintf(out, "%lld of %lld steps", (long long)st->ntrue, (long long)st->steps);
+		if (st->nunknown)
+			fprintf(out, ", %lld unknown", (long long)st->nunknown);
+		break;
+	}
+	fputc('\n', out);
+}
+
+/* The step-history functions of rule ri, at the step it fired if it did, else at the last. */
+static void
+human_stats(const program *p, const gate_result *r, int ri, bool fired, FILE *out)
+{
+	const prog_gate *g = &p->gates[r->gate];
+
+	for (int h = 0; h < g->nhist; h++) {
+		const prog_hist *ph = &p->hists[g->hist0 + h];
+		if (ph->rule == ri && ph->quant < 0)
+			human_stat(ph, fired && r->fired_hists[h].steps ? &r->fired_hists[h] : &r->hists[h], out);
+	}
+}
+
 /* Each quantifier of rule ri: its value and counts, and the series that decided it. */
 static void
 human_quants(const program *p, const report_data *rd, const gate_result *r, int ri, bool fired, FILE *out)
@@ -624,6 +795,7 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 		fputc('\n', out);
 		human_fors(p, g, r, g->rule0 + i, out);
 		human_quants(p, rd, r, g->rule0 + i, fired, out);
+		human_stats(p, r, g->rule0 + i, fired, out);
 	}
 	fputs("  metrics\n", out);
 	gate_metrics(p, g, used);
@@ -648,6 +820,8 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 				fmtnum(bv, sizeof bv, b, bhas);
 				fprintf(out, "  (baseline %s)", bv);
 			}
+			if (pm->floor && r->floor[m] != 1)
+				fprintf(out, " (floor %s: %s, so unknown)", pm->floor, state(r->floor[m]));
 			if (has && when == VM_NEVER)
 				fputs(" (default)", out);
 			else if (!has && rd->pops[SERIES_OF(m, false)].nodefault)
@@ -665,7 +839,9 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 			fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
 			fprintf(out, "      %-34s %s %s %s  %s", c->source, l, cmpops[c->op], rr,
 				state(lr[2]));
-			if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* and what made it fire */
+			if (c->rule < 0)
+				fprintf(out, "  (the floor of %s)", p->metrics[c->floor].name);
+			else if (r->fired_at[c->rule - g->rule0] != VM_NEVER) {	/* and what made it fire */
 				const double *fl = r->fired_cmp[ci - g->cmp0];
 				char fired[40];
 				util_fmt_time(fired, sizeof fired, r->fired_at[c->rule - g->rule0]);

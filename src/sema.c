@@ -26,6 +26,8 @@ typedef struct sema {
 	names params, metrics, sets;
 	const param_set *setv;	/* --set values, by the index sets holds */
 	const ast_node *quant;	/* the quantifier being typed, or NULL */
+	const ast_node *hist;	/* the step-history function whose argument is typed, or NULL */
+	int floor_of;		/* the metric whose floor is typed, or -1 */
 } sema;
 
 static const struct fninfo {
@@ -42,6 +44,11 @@ static const struct fninfo {
 	[FN_QUANTILE] = { "quantile", 3, true, true },
 	[FN_RATE] = { "rate", 2, true, false },
 	[FN_INCREASE] = { "increase", 2, true, false },
+	[FN_MANNWHITNEY] = { "mannwhitney", 2, true, false },
+	[FN_SHIFT] = { "shift", 2, true, false },
+	[FN_RATIO_TEST] = { "ratio_test", 3, true, false },
+	[FN_BURN_RATE] = { "burn_rate", 3, true, false },
+	[FN_TIMES] = { "times", 2, true, false },	/* or 1: since the window began */
 	[FN_ANY] = { "any", 1, false, false },
 	[FN_ALL] = { "all", 1, false, false },
 	[FN_COUNT] = { "count", 1, false, false },
@@ -53,6 +60,12 @@ static const struct fninfo {
 	[FN_SSUM] = { "sum", 1, false, false },
 };
 _Static_assert(sizeof fns / sizeof *fns == FN__N, "a row of fns for each enum ast_fn");
+
+const char *
+sema_fn_name(int fn)
+{
+	return fn >= 0 && fn < FN__N ? fns[fn].name : "?";
+}
 
 static int
 find_metric(const sema *s, const char *name)
@@ -281,7 +294,7 @@ join_sets(sema *s, ast_node *n)
 }
 
 static bool
-check_baseline(sema *s, ast_node *n, int m)
+check_baseline(sema *s, const ast_node *n, int m)
 {
 	const ast_metric *am = &s->f->metrics[m];
 
@@ -317,6 +330,25 @@ resolve_baselines(sema *s, ast_node *cmp)
 		return false;
 	}
 	bind_baseline(cmp->arg[l ? 0 : 1], ms[0]);
+	return true;
+}
+
+/* A metric the floor of metric s->floor_of reads: not itself, and not one with a floor of its own. */
+static bool
+floor_read(sema *s, const ast_node *n)
+{
+	const ast_metric *of = &s->f->metrics[s->floor_of];
+
+	if (n->metric == s->floor_of) {
+		diag_error(s->d, n->span, "the floor of '%s' reads '%s' itself", of->name, of->name);
+		return false;
+	}
+	if (s->f->metrics[n->metric].floor) {
+		diag_error(s->d, n->span, "the floor of '%s' reads '%s', which has a floor of its own: floors do "
+			   "not chain", of->name, n->name);
+		diag_note(s->d, s->f->metrics[n->metric].floor_span, "the floor of '%s'", n->name);
+		return false;
+	}
 	return true;
 }
 
@@ -375,6 +407,11 @@ across(sema *s, ast_node *n, int fn)
 			   fns[s->quant->fn].name);
 		return false;
 	}
+	if (s->floor_of >= 0) {
+		diag_error(s->d, n->span, "%s() in the floor of '%s': a floor holds series by series, as its "
+			   "metric does", fns[fn].name, s->f->metrics[s->floor_of].name);
+		return false;
+	}
 	n->fn = fn;
 	s->quant = n;
 	bool ok = expr(s, a, NULL);
@@ -398,6 +435,125 @@ across(sema *s, ast_node *n, int fn)
 	return true;
 }
 
+/*
+ * The argument of mannwhitney(), shift() and ratio_test(): a value the
+ * compiler reads twice, as written and on the baselines of its metrics,
+ * so each metric needs a baseline and none may be written in it.
+ */
+static bool
+paired(sema *s, const ast_node *call, const ast_node *n)
+{
+	bool ok = true;
+
+	if (n->kind == A_BASELINE) {
+		diag_error(s->d, n->span, "%s() reads the baselines itself: write the canary's side alone, as in "
+			   "%s(p99, 10m)", fns[call->fn].name, fns[call->fn].name);
+		return false;
+	}
+	if (n->kind == A_CALL && (FN_IS_ACROSS(n->fn) || FN_IS_HIST(n->fn))) {
+		diag_error(s->d, n->span, "%s() compares values of each step: %s() cannot stand in it",
+			   fns[call->fn].name, fns[n->fn].name);
+		return false;
+	}
+	if (n->kind == A_METRIC && !check_baseline(s, n, n->metric))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		ok &= paired(s, call, n->arg[i]);
+	return ok;
+}
+
+/* The range of a step-history function, D of the last D: a duration literal. */
+static bool
+hist_range(sema *s, const ast_node *call, ast_node *r)
+{
+	const char *name = fns[call->fn].name;
+
+	if (r->kind != A_NUM) {
+		diag_error(s->d, r->span, "the range of %s() must be a duration literal, as in 10m", name);
+		return false;
+	}
+	if (!literal(s, r, true, NULL))
+		return false;
+	if (r->num <= 0) {
+		diag_error(s->d, r->span, "the range of %s() must be longer than 0", name);
+		return false;
+	}
+	int64_t step = s->gate->step, steps = ((int64_t)r->num + step - 1) / step;
+	if (steps > HIST_MAX_STEPS) {
+		char st[32];
+		util_fmt_duration(st, sizeof st, step);
+		diag_error(s->d, r->span, "%s() over %lld steps of %s: a history holds at most %d steps", name,
+			   (long long)steps, st, HIST_MAX_STEPS);
+		return false;
+	}
+	if ((call->fn == FN_MANNWHITNEY || call->fn == FN_SHIFT) && steps < HIST_MIN_VALUES) {
+		char st[32], need[32];
+		util_fmt_duration(st, sizeof st, step);
+		util_fmt_duration(need, sizeof need, HIST_MIN_VALUES * step);
+		diag_error(s->d, r->span, "%s() over %lld step%s of %s: it needs at least %d values a side; "
+			   "make the range at least %s", name, (long long)steps, steps == 1 ? "" : "s", st,
+			   HIST_MIN_VALUES, need);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The functions over the values of the last steps evaluated:
+ * mannwhitney(V, D), shift(V, D), ratio_test(E, N, D), burn_rate(R, SLO, D),
+ * times(C[, D]).  Each keeps a history in the VM; in a quantifier, one
+ * per series.
+ */
+static bool
+hist(sema *s, ast_node *n, int fn)
+{
+	static const char *const sig[] = {
+		[FN_MANNWHITNEY] = "mannwhitney(VALUE, DURATION)", [FN_SHIFT] = "shift(VALUE, DURATION)",
+		[FN_RATIO_TEST] = "ratio_test(ERRORS, REQUESTS, DURATION)",
+		[FN_BURN_RATE] = "burn_rate(RATIO, SLO, DURATION)", [FN_TIMES] = "times(CONDITION[, DURATION])",
+	};
+	const char *name = fns[fn].name;
+	bool ok = true;
+
+	n->fn = fn;
+	n->type = TY_NUM;
+	if (n->nargs != fns[fn].nargs && !(fn == FN_TIMES && n->nargs == 1)) {
+		diag_error(s->d, n->span, "%s() takes %s: %s", name,
+			   fn == FN_TIMES ? "1 or 2 arguments" : fns[fn].nargs == 2 ? "2 arguments" : "3 arguments",
+			   sig[fn]);
+		return false;
+	}
+	if (s->floor_of >= 0) {
+		diag_error(s->d, n->span, "%s() in the floor of '%s': a floor is a condition on the values of "
+			   "each step", name, s->f->metrics[s->floor_of].name);
+		return false;
+	}
+	if (fn == FN_TIMES) {
+		ok = expr(s, n->arg[0], NULL) &&
+		     want(s, n->arg[0], TY_BOOL, " (times() counts the steps a condition held, as in times(x > 1%, 5m))");
+	} else if (fn == FN_BURN_RATE) {
+		ast_node *slo = n->arg[1];
+		ok = expr(s, n->arg[0], NULL) && want(s, n->arg[0], TY_NUM, "");
+		if (expr(s, slo, NULL) && (!slo->isconst || !(slo->num > 0 && slo->num < 1))) {
+			diag_error(s->d, slo->span, "the SLO of burn_rate() is a constant above 0 and below 100%%, "
+				   "as in 99.9%%");
+			ok = false;
+		}
+	} else {
+		for (int i = 0; i < n->nargs - 1; i++)
+			ok &= expr(s, n->arg[i], NULL) && want(s, n->arg[i], TY_NUM, "") && paired(s, n, n->arg[i]);
+	}
+	if (n->nargs == fns[fn].nargs)
+		ok &= hist_range(s, n, n->arg[n->nargs - 1]);
+	if (!ok)
+		return false;
+	n->unit = fn == FN_SHIFT ? n->arg[0]->unit : UNIT_NONE;
+	if (fn == FN_RATIO_TEST)	/* errors and requests meet series by series */
+		return join_sets(s, n);
+	set_of(n, n->arg[0]);
+	return true;
+}
+
 static bool
 call(sema *s, ast_node *n)
 {
@@ -407,9 +563,14 @@ call(sema *s, ast_node *n)
 	for (fn = FN_ANY; fn < FN__N; fn++)	/* one argument: across series */
 		if (n->nargs == 1 && strcmp(fns[fn].name, n->name) == 0)
 			return across(s, n, fn);
-	for (fn = 0; fn < FN_ANY; fn++)
+	for (fn = FN_MANNWHITNEY; fn <= FN_TIMES; fn++)
+		if (strcmp(fns[fn].name, n->name) == 0)
+			return hist(s, n, fn);
+	for (fn = 0; fn < FN_MANNWHITNEY; fn++)
 		if (strcmp(fns[fn].name, n->name) == 0)
 			break;
+	if (fn == FN_MANNWHITNEY)
+		fn = FN_ANY;	/* not a function over time */
 	if (fn == FN_ANY && n->nargs != 1) {
 		for (int q = FN_ANY; q < FN__N; q++)
 			if (strcmp(fns[q].name, n->name) == 0) {
@@ -609,7 +770,7 @@ expr(sema *s, ast_node *n, const ast_node *against)
 		n->unit = s->f->metrics[n->metric].unit;
 		n->set = s->f->metrics[n->metric].by != NULL;
 		n->by = n->metric;
-		return true;
+		return s->floor_of < 0 || floor_read(s, n);
 	case A_BASELINE:
 		n->type = TY_NUM;
 		if (n->name) {
@@ -643,6 +804,11 @@ expr(sema *s, ast_node *n, const ast_node *against)
 		set_of(n, n->arg[0]);
 		return ok;
 	case A_FOR:
+		if (s->floor_of >= 0) {
+			diag_error(s->d, n->span, "'for' in the floor of '%s': a floor is a condition on the values "
+				   "of each step", s->f->metrics[s->floor_of].name);
+			return false;
+		}
 		ok = expr(s, n->arg[0], NULL) && want(s, n->arg[0], TY_BOOL, " ('for' holds a condition, as in x > 1 for 5m)");
 		ok &= literal(s, n->arg[1], true, NULL);
 		n->type = TY_BOOL;
@@ -763,26 +929,46 @@ dialect(sema *s, ng_dialect chosen)
 	return chosen == NG_DIALECT_METRICSQL ? PQ_METRICSQL : PQ_PROMQL;
 }
 
-/* The longest `for` duration in a condition (the parser bounds its height). */
+/* The range of a `for` or of a step-history function, or -1. */
+static double
+range_of(const ast_node *n)
+{
+	if (n->kind == A_FOR && n->arg[1]->type == TY_DUR)
+		return n->arg[1]->num;
+	if (n->kind == A_CALL && FN_IS_HIST(n->fn) && n->nargs == fns[n->fn].nargs &&
+	    n->arg[n->nargs - 1]->type == TY_DUR)
+		return n->arg[n->nargs - 1]->num;
+	return -1;
+}
+
+/* The longest `for` or history range in a condition (the parser bounds its height). */
 static int64_t
 max_for(const ast_node *n, int64_t longest)
 {
-	if (n->kind == A_FOR && n->arg[1]->type == TY_DUR && n->arg[1]->num > longest)
-		longest = (int64_t)n->arg[1]->num;
+	if (range_of(n) > (double)longest)
+		longest = (int64_t)range_of(n);
 	for (int i = 0; i < n->nargs; i++)
 		longest = max_for(n->arg[i], longest);
 	return longest;
 }
 
-/* A `for` longer than the window can never hold: legal, but say so. */
+/* A `for` or a history longer than the window sees steps that are not evaluated: legal, but say so. */
 static void
 for_fits(sema *s, const ast_gate *g, const ast_node *n)
 {
-	if (n->kind == A_FOR && n->arg[1]->type == TY_DUR && n->arg[1]->num > (double)g->window) {
+	if (range_of(n) > (double)g->window) {
+		static const char *const what[] = {
+			[FN_MANNWHITNEY] = "it sees only the window's steps",
+			[FN_SHIFT] = "it sees only the window's steps",
+			[FN_RATIO_TEST] = "it sees only the window's steps",
+			[FN_BURN_RATE] = "it can never be known",
+			[FN_TIMES] = "the steps before the window count as unknown",
+		};
 		char w[32];
 		util_fmt_duration(w, sizeof w, g->window);
-		diag_warning(s->d, n->arg[1]->span, "this 'for' is longer than the window of gate '%s' (%s): "
-			     "it can never hold", g->name, w);
+		diag_warning(s->d, n->arg[n->nargs - 1]->span, "this %s is longer than the window of gate '%s' "
+			     "(%s): %s", n->kind == A_FOR ? "'for'" : "range", g->name, w,
+			     n->kind == A_FOR ? "it can never hold" : what[n->fn]);
 	}
 	for (int i = 0; i < n->nargs; i++)
 		for_fits(s, g, n->arg[i]);
@@ -808,6 +994,34 @@ unquantified(sema *s, const ast_node *n)
 	diag_error(s->d, n->span, "'%s' is by %s: this holds or not series by series; say which must hold: "
 		   "any(%.*s), or all(...), count(...) >= N, fraction(...) >= P%%", m->name, b.s, len, text);
 	free(b.s);
+}
+
+/*
+ * A metric's floor, `when COND`: typed once here, compiled where the
+ * metric is read.  A condition of one series, or of the metric's own
+ * identity, series by series.
+ */
+static void
+floor_check(sema *s, int i)
+{
+	ast_metric *m = &s->f->metrics[i];
+	ast_node *c = m->floor;
+
+	s->floor_of = i;
+	bool ok = expr(s, c, NULL);
+	s->floor_of = -1;
+	if (!ok)
+		return;
+	clear_relpct(c, false);
+	if (c->type != TY_BOOL) {
+		diag_error(s->d, c->span, "the floor of a metric is a condition, as in when requests >= 100");
+	} else if (c->set && (!m->by || !same_by(s, c->by, i))) {
+		sbuf b = { 0 };
+		by_text(s, c->by, &b);
+		diag_error(s->d, c->span, "the floor of '%s' reads '%s', by %s: a floor is of one series, or of "
+			   "the metric's own by", m->name, s->f->metrics[c->by].name, b.s);
+		free(b.s);
+	}
 }
 
 /* A rule named as an earlier one of its gate (those are in seen) is an error. */
@@ -860,8 +1074,9 @@ gate(sema *s, ast_gate *g)
 			continue;
 		clear_relpct(r->cond, false);
 		if (r->cond->type != TY_BOOL)
-			diag_error(s->d, r->cond->span, "the condition of a %s rule must be a comparison, "
-				   "as in error_rate > 5%%", ng_rule_kind_name((ng_rule_kind)r->kind));
+			diag_error(s->d, r->cond->span, "the condition of %s %s rule must be a comparison, "
+				   "as in error_rate > 5%%", r->kind == RULE_OBSERVE ? "an" : "a",
+				   ng_rule_kind_name((ng_rule_kind)r->kind));
 		else if (r->cond->set)
 			unquantified(s, r->cond);
 	}
@@ -892,7 +1107,7 @@ gate(sema *s, ast_gate *g)
 int
 sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline, ng_dialect chosen)
 {
-	sema s = { .f = f, .d = d, .any_baseline = any_baseline, .setv = sets };
+	sema s = { .f = f, .d = d, .any_baseline = any_baseline, .setv = sets, .floor_of = -1 };
 	names gates;
 	int j;
 
@@ -928,6 +1143,9 @@ sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseli
 			literal(&s, m->dflt, false, &self);
 		}
 	}
+	for (int i = 0; i < f->nmetrics; i++)
+		if (f->metrics[i].floor)
+			floor_check(&s, i);
 	for (int i = 0; i < f->ngates; i++) {
 		if ((j = names_add(&gates, f->gates[i].name, i)) >= 0) {
 			diag_error(d, f->gates[i].span, "duplicate gate '%s'", f->gates[i].name);

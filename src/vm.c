@@ -23,6 +23,8 @@ vm_init(vm *v, const program *p, int gate, const population *pops)
 	v->rule = xmalloc((size_t)g->nrules * sizeof *v->rule);
 	v->cmp = xmalloc((size_t)g->ncmp * sizeof *v->cmp);
 	v->q = xcalloc((size_t)g->nquant, sizeof *v->q);
+	v->h = xcalloc((size_t)g->nhist + 1, sizeof *v->h);
+	v->floor = xmalloc(((size_t)p->nmetrics + 1) * sizeof *v->floor);
 	v->stack = xmalloc((size_t)(g->stack + 1) * sizeof *v->stack);	/* test_vm.c: the spare stays unused */
 	vm_reset(v);
 }
@@ -44,6 +46,15 @@ vm_free(vm *v)
 		free(v->present[s].keys);
 		free(v->present[s].at);
 	}
+	for (int i = 0; i < v->g->nhist; i++) {
+		hist_ring_free(&v->h[i].one);
+		for (int k = 0; k < v->h[i].nkeyed; k++)
+			hist_ring_free(&v->h[i].keyed[k]);
+		free(v->h[i].keyed);
+	}
+	free(v->h);
+	hist_work_free(&v->work);
+	free(v->floor);
 	free(v->present);
 	free(v->fors);
 	free(v->keyed);
@@ -68,6 +79,15 @@ vm_reset(vm *v)
 		v->rule[i] = NAN;
 	for (int i = 0; i < v->g->ncmp; i++)
 		v->cmp[i][0] = v->cmp[i][1] = v->cmp[i][2] = NAN;
+	for (int i = 0; i < v->g->nhist; i++) {	/* histories start empty, and their memory is kept */
+		vm_hist *h = &v->h[i];
+		h->one = (hist_ring){ .v = h->one.v, .last = VM_NEVER };
+		for (int k = 0; k < h->nkeyed; k++)
+			h->keyed[k] = (hist_ring){ .v = h->keyed[k].v, .last = VM_NEVER };
+	}
+	for (int m = 0; m < v->p->nmetrics; m++)
+		v->floor[m] = NAN;
+	v->t0 = VM_NEVER;
 }
 
 /*
@@ -176,29 +196,70 @@ vm_across(int fn, const vm_quant *q)
 }
 
 /*
- * A comparison with count(C) or fraction(C) whose unknown series make it
- * a range [lo, hi] (quantifier qa - 1, on the left when qa > 0): known
- * when every value in the range gives the same answer.
+ * A comparison with count(C), fraction(C) or times(C) whose unknown
+ * series or steps make it a range: ntrue true of n, nunknown unknown (on
+ * the left when left).  Known when every value in the range gives the
+ * same answer.
  */
 static double
-compare_range(int op, const vm_quant *q, int fn, bool left, double other)
+compare_range(int op, int ntrue, int nunknown, int n, bool fraction, bool left, double other)
 {
-	int n = q->ntrue + q->nfalse + q->nunknown;
-	double lo = q->ntrue, hi = q->ntrue + q->nunknown;
+	double lo = ntrue, hi = ntrue + nunknown;
 
-	if (fn == FN_FRACTION)
+	if (fraction)
 		lo /= n, hi /= n;
 	if (isnan(other) || n == 0)
 		return NAN;
 	if (op == OP_EQ || op == OP_NE) {	/* open only if some count the range allows is other */
-		double k = fn == FN_FRACTION ? round(other * n) : other;
-		bool may = k == floor(k) && k >= q->ntrue && k <= q->ntrue + q->nunknown &&
-			   (fn == FN_FRACTION ? k / n == other : true);
+		double k = fraction ? round(other * n) : other;
+		bool may = k == floor(k) && k >= ntrue && k <= ntrue + nunknown && (fraction ? k / n == other : true);
 		return may ? NAN : truth(op == OP_NE);
 	}
 	double a = left ? vm_compare(op, lo, other) : vm_compare(op, other, lo);
 	double b = left ? vm_compare(op, hi, other) : vm_compare(op, other, hi);
 	return a == b ? a : NAN;	/* <, <=, >, >= are monotonic: the ends tell */
+}
+
+/* The range operand of a comparison (its QARG b, program.h), compared with other. */
+static double
+compare_qarg(const vm *v, int op, int64_t b, double other)
+{
+	int64_t qa = (b > 0 ? b : -b) - 1;
+
+	if (qa >= QARG_HIST) {
+		const hist_stat *st = &v->h[qa - QARG_HIST - v->g->hist0].st;
+		return compare_range(op, (int)st->ntrue, (int)st->nunknown, (int)st->steps, false, b > 0, other);
+	}
+	const vm_quant *q = &v->q[qa - v->g->quant0];
+	return compare_range(op, q->ntrue, q->nunknown, q->ntrue + q->nfalse + q->nunknown,
+			     v->p->quants[qa].fn == FN_FRACTION, b > 0, other);
+}
+
+/* The ring of history h for the current series. */
+static hist_ring *
+ring(vm *v, vm_hist *h)
+{
+	if (v->key == VM_NOKEY)
+		return &h->one;
+	int k = v->key + 1;
+	if (k >= h->nkeyed) {
+		int old = h->nkeyed;
+		h->keyed = util_grow_to(h->keyed, &h->nkeyed, k, sizeof *h->keyed, 16);
+		for (int j = old; j < h->nkeyed; j++)
+			h->keyed[j] = (hist_ring){ .last = VM_NEVER };
+	}
+	return &h->keyed[k];
+}
+
+void
+vm_hist_stat(vm *v, int h, int key, hist_stat *st)
+{
+	vm_hist *vh = &v->h[h];
+	int k = key + 1;
+	const hist_ring *r = key == VM_NOKEY ? &vh->one : k < vh->nkeyed ? &vh->keyed[k] : NULL;
+	hist_ring empty = { .last = VM_NEVER };
+
+	hist_stat_of(&v->p->hists[v->g->hist0 + h], r ? r : &empty, &v->work, st);
 }
 
 static void
@@ -303,6 +364,8 @@ tally(const vm *v, const prog_quant *pq, vm_quant *q, double c)
 	int at = 0;
 	for (int j = 0; j < pq->ncmp; j++) {
 		double cv = v->cmp[pq->cmp0 - g->cmp0 + j][2];
+		if (v->p->cmps[pq->cmp0 + j].floor >= 0)
+			continue;	/* a floor's: it gates the values, it does not decide */
 		if (cv == c || (isnan(cv) && isnan(c))) {
 			at = j;
 			break;
@@ -378,6 +441,9 @@ vm_step(vm *v, int64_t t)
 	const insn *in = &p->code[g->code];
 	const population *ps = v->pops;
 	double *sp = v->stack - 1;	/* points at the top */
+
+	if (v->t0 == VM_NEVER)
+		v->t0 = t;
 
 	for (;; in++) {
 		vmdispatch(in->op) {
@@ -456,13 +522,10 @@ vm_step(vm *v, int64_t t)
 			double y = *sp--, x = *sp;
 			v->cmp[in->a - g->cmp0][0] = x;
 			v->cmp[in->a - g->cmp0][1] = y;
-			if (in->b && (in->b > 0 ? isnan(x) : isnan(y))) {	/* count(C) with unknown series */
-				int qi = (int)(in->b > 0 ? in->b : -in->b) - 1;
-				*sp = compare_range(in->op, &v->q[qi - g->quant0], p->quants[qi].fn, in->b > 0,
-						    in->b > 0 ? y : x);
-			} else {
+			if (in->b && (in->b > 0 ? isnan(x) : isnan(y)))	/* count(C) with unknown series */
+				*sp = compare_qarg(v, in->op, in->b, in->b > 0 ? y : x);
+			else
 				*sp = vm_compare(in->op, x, y);
-			}
 			v->cmp[in->a - g->cmp0][2] = *sp;
 			vmbreak;
 		}
@@ -478,6 +541,22 @@ vm_step(vm *v, int64_t t)
 		}
 		vmcase(OP_NOT) {
 			*sp = isnan(*sp) ? NAN : truth(*sp == 0);
+			vmbreak;
+		}
+		vmcase(OP_MWU) vmcase(OP_SHIFT) vmcase(OP_RATIOTEST) vmcase(OP_BURN) vmcase(OP_TIMES) {
+			const prog_hist *ph = &p->hists[in->a];
+			vm_hist *h = &v->h[in->a - g->hist0];
+			sp -= ph->lanes - 1;	/* its lanes in, its value out */
+			*sp = hist_add(ph, ring(v, h), g->step, v->t0, t, sp, &v->work, &h->st);
+			vmbreak;
+		}
+		vmcase(OP_FLOOR) {
+			v->floor[in->a] = *sp--;
+			vmbreak;
+		}
+		vmcase(OP_FLOORED) {
+			if (v->floor[in->a] != 1)	/* too little traffic, or not known: no value */
+				*sp = NAN;
 			vmbreak;
 		}
 		vmcase(OP_FOR) {

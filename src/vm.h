@@ -8,6 +8,7 @@
 #ifndef NG_VM_H
 #define NG_VM_H
 
+#include "history.h"
 #include "population.h"
 #include "program.h"
 #include "series.h"
@@ -63,6 +64,14 @@ typedef struct vm_keyed {
 	int n;
 } vm_keyed;
 
+/* A history's rings: one, or one per series in a quantifier (by key + 1; 0 is VM_VIRTUAL's). */
+typedef struct vm_hist {
+	hist_ring one;
+	hist_ring *keyed;
+	int nkeyed;
+	hist_stat st;		/* at the last step, of the series that ran last */
+} vm_hist;
+
 typedef struct vm {
 	const program *p;
 	const prog_gate *g;
@@ -72,6 +81,10 @@ typedef struct vm {
 	double *rule;		/* per rule of the gate: 1, 0 or NaN */
 	double (*cmp)[3];	/* per comparison: its operands and its value at the last step */
 	vm_quant *q;		/* per quantifier of the gate */
+	vm_hist *h;		/* per history of the gate */
+	hist_work work;
+	double *floor;		/* per metric: its floor at this step (in a quantifier, the series'), NaN */
+	int64_t t0;		/* the first step run, or VM_NEVER */
 	vm_present *present;	/* per population (SERIES_OF) */
 	int key;		/* the series of the quantifier running, or VM_NOKEY */
 	int cur_s;		/* the population it ranges over alone, whose sample at t is cur_at; else -1 */
@@ -97,6 +110,8 @@ void vm_step(vm *v, int64_t t);
  */
 bool vm_load(const program *p, const population *pops, int s, int key, int64_t t, int64_t lookback, double *v,
 	     const sample **x);
+/* History h of the gate (from 0) as it stands, for series key (VM_NOKEY outside quantifiers): every number. */
+void vm_hist_stat(vm *v, int h, int key, hist_stat *st);
 /* A comparison opcode (OP_LT .. OP_NE) on x and y: 1, 0, or NaN (unknown) if either is NaN. */
 double vm_compare(int op, double x, double y);
 /* A quantifier's value after its pass: fn is an enum ast_fn, FN_ANY .. FN_SSUM. */

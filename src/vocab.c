@@ -18,6 +18,7 @@ static const char *const state_names[] = {
 };
 static const char *const rule_kind_names[] = {
 	[NG_RULE_ROLLBACK] = "rollback", [NG_RULE_NOGO] = "nogo", [NG_RULE_GO] = "go",
+	[NG_RULE_OBSERVE] = "observe",
 };
 static const char *const finding_names[] = {
 	[NG_FIND_NONE] = "none", [NG_FIND_UNKNOWN_METRIC] = "unknown-metric",
@@ -31,7 +32,7 @@ static const char *const dialect_names[] = {
 _Static_assert(NELEM(verdict_names) == NG_INCONCLUSIVE + 1, "a name for every verdict");
 _Static_assert(NELEM(verdict_rank) == NELEM(verdict_names), "a rank for every verdict");
 _Static_assert(NELEM(state_names) == NG_UNKNOWN + 1, "a name for every state");
-_Static_assert(NELEM(rule_kind_names) == NG_RULE_GO + 1, "a name for every rule kind");
+_Static_assert(NELEM(rule_kind_names) == NG_RULE_OBSERVE + 1, "a name for every rule kind");
 _Static_assert(NELEM(finding_names) == NG_FIND_CHURN + 1, "a name for every finding");
 _Static_assert(NELEM(dialect_names) == NG_DIALECT_METRICSQL + 1, "a name for every dialect");
 

@@ -107,14 +107,14 @@ done
 #    their .out and exit 1;
 #    tests/testrun/malformed/NAME.test.yaml fails with exactly NAME.err on stderr and the status in
 #    NAME.status (8, a malformed test file, when there is none); then --run, -v, --junit, usage
-ng test tests/rules tests/testrun/for.test.yaml tests/testrun/pop.test.yaml >"$tmp/out" 2>"$tmp/err"; rc=$?
+ng test tests/rules tests/testrun/for.test.yaml tests/testrun/pop.test.yaml tests/testrun/steps.test.yaml >"$tmp/out" 2>"$tmp/err"; rc=$?
 line=$(tail -n 1 "$tmp/out")
 p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 if [ -n "$p" ] && [ "$p" -gt 0 ] && [ "$f" -eq 0 ] && [ $rc -eq 0 ] && [ ! -s "$tmp/err" ]; then
 	pass=$((pass + p))
 else
-	bad "novagate test tests/rules tests/testrun/for.test.yaml tests/testrun/pop.test.yaml: exit $rc, '$line'"
+	bad "novagate test tests/rules tests/testrun/for.test.yaml tests/testrun/pop.test.yaml tests/testrun/steps.test.yaml: exit $rc, '$line'"
 	cat "$tmp/out" "$tmp/err" >&2
 fi
 for t in failing pop-failing; do

@@ -49,6 +49,20 @@ static const char gate_text[] =
 	"  nogo \"restarted\" when any(restarts > 0) || count(m > 1) >= 2\n"
 	"  go when all(memory < 300Mi) && count(memory) >= 3 && fraction(m < baseline * 2) >= 50% &&\n"
 	"    max(memory) < 1Gi && min(m) >= 0 && avg(restarts) < 1 && sum(m) < 100\n"
+	"}\n"
+	/* the functions over the last steps, per series too; floors of one series and per series; observe */
+	"metric errs = `ee` baseline `eb` default 0 when requests >= 10\n"
+	"metric reqs = `rr` baseline `rb`\n"
+	"metric lat by (pod) = `l` baseline `lb` when restarts < 1\n"
+	"gate stats {\n"
+	"  step 15s\n"
+	"  window 3m\n"
+	"  lookback 30s\n"
+	"  rollback \"slower\" when mannwhitney(p99, 3m) < 1% && shift(p99, 3m) > 10% * baseline(p99)\n"
+	"  rollback \"errors\" when ratio_test(errs, reqs, 2m) < 1% || burn_rate(errs / reqs, 99.9%, 1m) > 14.4\n"
+	"  nogo \"flaky\" when times(errs > 0, 1m) >= 3 || times(errs > 5) > 2 || any(times(lat > 1, 1m) >= 2)\n"
+	"  observe \"pods\" when any(mannwhitney(lat, 3m) < 5%) || count(shift(lat, 3m) > 0) >= 1\n"
+	"  go when errs < 1 && max(lat) < 2\n"
 	"}\n";
 
 #define NOW 1700000000000LL
