@@ -657,9 +657,10 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 	if (c->absent[si])
 		return;
 	const prog_metric *pm = &c->p->metrics[metric];
-	if (!baseline && pm->has_default) {
-		c->absent[si] = sb_fmt("metric '%s': the server has no series of %s, so its default does not "
-				       "apply: a typo in a metric name or a parameter's value?", pm->name, selector);
+	if (pm->has_default) {
+		c->absent[si] = sb_fmt("%s '%s': the server has no series of %s, so its default does not "
+				       "apply: a typo in a metric name or a parameter's value?",
+				       baseline ? "the baseline of metric" : "metric", pm->name, selector);
 		c->ps[si].nodefault = true;
 	} else {
 		c->absent[si] = sb_fmt("%s '%s': no series, and the server has none of %s: a typo in a metric "

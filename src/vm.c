@@ -110,16 +110,17 @@ member(const program *p, const population *pops, int s, int key)
 /*
  * A metric with `default` takes it at t when its series has no sample at
  * or before t (an error counter that does not exist until the first
- * error; with `by`, the series of an identity that another metric has):
- * what later samples say does not change an earlier step.  A series that
- * had samples and lost them stays unknown: a failing scrape must not read
- * as a healthy 0.  Nor does one whose selectors the server says match
- * nothing (a typo): nodefault.
+ * error; with `by`, the series of an identity that another metric has),
+ * and so does its baseline, a query of the same kind (the stable
+ * version's errors, before its first): what later samples say does not
+ * change an earlier step.  A series that had samples and lost them stays
+ * unknown: a failing scrape must not read as a healthy 0.  Nor does one
+ * whose selectors the server says match nothing (a typo): nodefault.
  */
 static bool
 default_stands(const program *p, const population *pops, int s, int64_t count, int64_t first, int64_t t)
 {
-	return !SERIES_IS_BASELINE(s) && p->metrics[SERIES_METRIC(s)].has_default && (count == 0 || first > t) &&
+	return p->metrics[SERIES_METRIC(s)].has_default && (count == 0 || first > t) &&
 	       !pops[s].nodefault;
 }
 

@@ -639,8 +639,17 @@ defaults(void)
 	gate_result_free(&r);
 	unmake(&w);
 
-	/* the default is the metric's, not its baseline's */
+	/* the default is its baseline's too: the stable version's errors before its first */
 	w = make("metric e = `x` baseline `y` default 0\ngate g {\n  go when e <= baseline(e)\n}\n");
+	r = run(&w, 0);
+	EXPECT(&w, &r, NG_GO, NULL);
+	T_CHECK(r.cmp[0][0] == 0 && r.cmp[0][1] == 0, "operands %g and %g, want 0 and 0", r.cmp[0][0], r.cmp[0][1]);
+	gate_result_free(&r);
+	unmake(&w);
+
+	/* ... and a baseline that had samples and lost them stays unknown, as the metric does */
+	w = make("metric e = `x` baseline `y` default 0\ngate g {\n  go when e <= baseline(e)\n}\n");
+	fill(&w, "e", true, -600 * S, -400 * S, 1);
 	r = run(&w, 0);
 	EXPECT(&w, &r, NG_INCONCLUSIVE, NULL);
 	T_CHECK(r.cmp[0][0] == 0 && isnan(r.cmp[0][1]), "operands %g and %g, want 0 and NaN", r.cmp[0][0], r.cmp[0][1]);
