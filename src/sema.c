@@ -462,6 +462,32 @@ paired(sema *s, const ast_node *call, const ast_node *n)
 	return ok;
 }
 
+/*
+ * ratio_test() adds up the counts of every step: a count over a range
+ * longer than the step counts each event range/step times, and makes p
+ * far too small.  Said of a metric whose query reads such a range.
+ */
+static void
+overlapping(sema *s, const ast_node *call, const ast_node *a)
+{
+	const ast_metric *m;
+	int64_t longest = 0, step = s->gate->step;
+
+	if (a->kind != A_METRIC || !(m = &s->f->metrics[a->metric])->q[0].pq)
+		return;
+	for (int i = 0; i < pq_nselectors(m->q[0].pq); i++)
+		if (pq_selector_at(m->q[0].pq, i)->range > longest)
+			longest = pq_selector_at(m->q[0].pq, i)->range;
+	if (longest <= step)
+		return;
+	char r[32], st[32];
+	util_fmt_duration(r, sizeof r, longest);
+	util_fmt_duration(st, sizeof st, step);
+	diag_warning(s->d, a->span, "'%s' counts over [%s] at a step of %s: %s() adds up every step's count, so "
+		     "each event counts %.3g times and p is too small; count over [%s]", m->name, r, st,
+		     fns[call->fn].name, (double)longest / (double)step, st);
+}
+
 /* The range of a step-history function, D of the last D: a duration literal. */
 static bool
 hist_range(sema *s, const ast_node *call, ast_node *r)
@@ -548,8 +574,11 @@ hist(sema *s, ast_node *n, int fn)
 	if (!ok)
 		return false;
 	n->unit = fn == FN_SHIFT ? n->arg[0]->unit : UNIT_NONE;
-	if (fn == FN_RATIO_TEST)	/* errors and requests meet series by series */
+	if (fn == FN_RATIO_TEST) {	/* errors and requests meet series by series */
+		overlapping(s, n, n->arg[0]);
+		overlapping(s, n, n->arg[1]);
 		return join_sets(s, n);
+	}
 	set_of(n, n->arg[0]);
 	return true;
 }
