@@ -372,8 +372,10 @@ is_count(double v)
  * requests of which K = ex + ey failed, nx of them the canary's.  Its pmf
  * is summed relative to the mode's, outward while the terms matter (they
  * fall monotonically each side of the mode); p = P(X >= ex) is the upper
- * part over the whole.  O(sd of X + the distance from the mode to ex)
- * steps; where the latter is large P underflows and the walk stops there.
+ * part over the whole.  Ratios of successive terms only: no lgamma of
+ * huge counts, whose differences lose digits.  O(sd of X) steps, and for
+ * an ex far above the mode, as many as take the terms 2^-1800 down (some
+ * 50 sd), past which p is 0.
  */
 double
 stats_fisher_greater(double ex, double nx, double ey, double ny)
@@ -391,18 +393,25 @@ stats_fisher_greater(double ex, double nx, double ey, double ny)
 	double lo = K > ny ? K - ny : 0, hi = K < nx ? K : nx;
 	double m = fmin(fmax(floor((K + 1) * (nx + 1) / (N + 2)), lo), hi);	/* the mode */
 	double t, total = 1, upper = m >= ex ? 1 : 0;
+	int shift = 0;	/* on the way to a far ex, t is scaled by 2^shift */
 
 	/* up: f(x + 1) / f(x) = (nx - x)(K - x) / ((x + 1)(ny - K + x + 1)) */
 	t = 1;
 	for (double x = m; x < hi; x++) {
 		t *= (nx - x) * (K - x) / ((x + 1) * (ny - K + x + 1));
-		total += t;
+		if (shift == 0)
+			total += t;	/* scaled, a term is far below total's last digit */
 		if (x + 1 >= ex) {
 			upper += t;
 			if (t <= FISHER_EPS * upper)
 				break;
-		} else if (t == 0)
-			break;	/* underflow on the way to ex: p is below the doubles */
+		} else if (t < 0x1p-900) {
+			/* Exactly, where subnormals would stall the walk; twice: p < 2^-1800 * 2^53 terms. */
+			if (shift)
+				return 0;
+			t *= 0x1p900;
+			shift = 900;
+		}
 	}
 	/* down: the same ratio, inverted */
 	t = 1;
@@ -414,5 +423,5 @@ stats_fisher_greater(double ex, double nx, double ey, double ny)
 		if (t <= FISHER_EPS * total)
 			break;
 	}
-	return upper >= total ? 1 : upper / total;
+	return shift ? ldexp(upper / total, -shift) : fmin(upper / total, 1);
 }

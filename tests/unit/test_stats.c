@@ -292,6 +292,8 @@ fisher_by_hand(void)
 
 	/* A 1e7-request canary at twice the baseline's 0.1%: p far below any threshold. */
 	T_CHECK(stats_fisher_greater(20000, 1e7, 10000, 1e7) < 1e-300, "2x at 1e7: p not tiny");
+	/* ten times the baseline's errors at 1e8: p is 0, found some 50 sd out, not 450,000 steps to ex */
+	T_CHECK(stats_fisher_greater(1e6, 1e8, 1e5, 1e8) == 0, "10x at 1e8: p is not 0");
 
 	T_CHECK(isnan(stats_fisher_greater(-1, 10, 0, 10)), "negative ex: want NaN");
 	T_CHECK(isnan(stats_fisher_greater(1, 10, -1, 10)), "negative ey: want NaN");
