@@ -40,10 +40,11 @@ void stats_mannwhitney(const double *x, int nx, const double *y, int ny, stats_s
 /*
  * The Hodges-Lehmann estimate of x minus y: the median of the nx*ny
  * differences x_i - y_j (the mean of the middle two when their number is
- * even), as numpy.median(numpy.subtract.outer(x, y)).  Exact, in
- * O((nx + ny) log(nx + ny)) time and O(nx + ny) space; NaN when a
- * difference is (the same infinity on both sides), and as numpy's mean the
- * middle two's sum may overflow to Inf.  nx, ny >= 1 (else NaN).
+ * even), as numpy.median(numpy.subtract.outer(x, y)).  Exact, without
+ * forming the differences: O(nx + ny) space, and time for a linear sort
+ * and a search of a few O(nx + ny) counts (3 to 16 seen, at most ~140).
+ * NaN when a difference is (the same infinity on both sides); as numpy's
+ * mean, the middle two's sum may overflow to Inf.  nx, ny >= 1 (else NaN).
  */
 double stats_hodges_lehmann(const double *x, int nx, const double *y, int ny, stats_scratch *s);
 
@@ -54,9 +55,10 @@ double stats_hodges_lehmann(const double *x, int nx, const double *y, int ny, st
  * more canary errors given the margins.  Counts are whole numbers with
  * 0 <= ex <= nx, 0 <= ey <= ny, nx + ny <= 2^53; NaN otherwise.  A table
  * with an empty row or column (nx or ny 0, no errors, all errors) is 1, as
- * scipy's, and so is ex 0.  A p below the doubles (~1e-308) is 0.  Exact to
- * ~1e-13 where scipy's (boost's) drifts by ~1e-8 at 1e7 requests and more;
- * time grows with the standard deviation of the errors, not their count.
+ * scipy's, and so is ex 0.  A p below 2^-1022 is a subnormal or 0.  Within
+ * ~1e-13 relative of the exact p, where scipy's (boost's) is off by ~5e-8 at
+ * 1e7 requests and more.  Time grows with the standard deviation of the
+ * errors, not their count: ~5 us at 1e7 requests and 0.1% errors.
  */
 double stats_fisher_greater(double ex, double nx, double ey, double ny);
 

@@ -188,6 +188,9 @@ def fisher_cases(rng):
         c.append(("large_better", int(nx * rate * f), nx, int(nx * rate), nx))
     for t in ((1, 10**6, 0, 10**8), (5, 10**6, 200, 10**8), (1000, 10**6, 90000, 10**8)):
         c.append(("large_unequal",) + t)
+    # the far tail: p just above the least normal double, and ten thousand standard deviations out (0)
+    for t in ((15950, 10**7, 10000, 10**7), (16000, 10**7, 10000, 10**7), (10**6, 10**8, 10**5, 10**8)):
+        c.append(("large_far_tail",) + t)
     return c
 
 

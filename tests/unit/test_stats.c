@@ -3,8 +3,8 @@
  * Fisher's exact test against the tables scipy, numpy and mpmath made
  * (tests/stats/README: every row), then by hand what a gate relies on:
  * all ties are not significant, a clearly worse canary is, one error in
- * three requests is not, invalid counts are NaN, counts past 2^31, and
- * scratch reused across sizes.
+ * three requests is not, invalid counts are NaN, counts past 2^31, U and
+ * the shift against every pair, and scratch reused across sizes.
  */
 #include "stats.h"
 #include "util.h"
@@ -292,6 +292,8 @@ fisher_by_hand(void)
 
 	/* A 1e7-request canary at twice the baseline's 0.1%: p far below any threshold. */
 	T_CHECK(stats_fisher_greater(20000, 1e7, 10000, 1e7) < 1e-300, "2x at 1e7: p not tiny");
+	/* ten times the baseline's errors at 1e8: p is 0, found some 50 sd out, not 450,000 steps to ex */
+	T_CHECK(stats_fisher_greater(1e6, 1e8, 1e5, 1e8) == 0, "10x at 1e8: p is not 0");
 
 	T_CHECK(isnan(stats_fisher_greater(-1, 10, 0, 10)), "negative ex: want NaN");
 	T_CHECK(isnan(stats_fisher_greater(1, 10, -1, 10)), "negative ey: want NaN");
@@ -331,6 +333,82 @@ past_int(void)
 	T_NUMEQ(stats_hodges_lehmann(x, N, y, N, &s), 0);
 	free(x);
 	free(y);
+	stats_scratch_free(&s);
+}
+
+/* --- against every pair ------------------------------------------------------ */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static double
+uniform(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (double)(rng_state >> 11) * 0x1p-53;
+}
+
+/*
+ * Samples of the kinds that lead the sort and the search different ways:
+ * ties, zeros of both signs, every scale, infinities, and values a few
+ * units in the last place apart (only the sort's low bytes order them).
+ */
+static double
+draw(int kind)
+{
+	double u = uniform();
+
+	switch (kind) {
+	case 0:		return u;
+	case 1:		return floor(u * 3);
+	case 2:		return u < 0.3 ? 0.0 : u < 0.5 ? -0.0 : u - 0.75;
+	case 3:		return ldexp(u, (int)(uniform() * 2000) - 1000) * (uniform() < 0.5 ? -1 : 1);
+	case 4:		return u < 0.05 ? INFINITY : round(u * 1000) / 1000;
+	case 5:		return u < 0.5 ? 1.0 : 2.0;
+	case 6:		return 1 + ldexp(floor(u * 256), -52 + 8 * (int)(uniform() * 6));
+	default:	return 1e308 * (1 + u * 0.7) * (uniform() < 0.5 ? -1 : 1);	/* differences overflow */
+	}
+}
+
+static int
+cmp_double(const void *p, const void *q)
+{
+	double u = *(const double *)p, v = *(const double *)q;
+
+	return (u > v) - (u < v);
+}
+
+/* U and the shift against every pair; sizes past 64 are radix-sorted, below by insertion. */
+static void
+by_brute_force(void)
+{
+	enum { MX = 150, MY = 100 };
+	static double x[MX], y[MY], d[MX * MY];
+	stats_scratch s = { 0 };
+	stats_mwu r;
+
+	for (int c = 0; c < 400; c++) {
+		int kind = c % 8, nx = 1 + (int)(uniform() * MX), ny = 1 + (int)(uniform() * (c % 3 ? 12 : MY));
+		int n = 0;
+		double u = 0;
+
+		for (int i = 0; i < nx; i++)
+			x[i] = draw(kind);
+		for (int j = 0; j < ny; j++)
+			y[j] = draw(kind == 4 ? 0 : kind);	/* infinities on one side only: no NaN */
+		for (int i = 0; i < nx; i++)
+			for (int j = 0; j < ny; j++) {
+				d[n++] = x[i] - y[j];
+				u += x[i] > y[j] ? 1 : x[i] == y[j] ? 0.5 : 0;
+			}
+		qsort(d, (size_t)n, sizeof *d, cmp_double);
+		double want = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+		double got = stats_hodges_lehmann(x, nx, y, ny, &s);
+		T_CHECK(same(got, want), "case %d (kind %d, %d vs %d): shift %.17g, want %.17g", c, kind, nx, ny, got, want);
+		stats_mannwhitney(x, nx, y, ny, &s, &r);
+		T_CHECK(r.u == u, "case %d (kind %d, %d vs %d): U %.17g, want %.17g", c, kind, nx, ny, r.u, u);
+	}
 	stats_scratch_free(&s);
 }
 
@@ -377,6 +455,7 @@ main(void)
 	hodges_lehmann_by_hand();
 	fisher_by_hand();
 	past_int();
+	by_brute_force();
 	scratch_reuse();
 	stats_scratch_free(&scratch);
 	return T_DONE();
