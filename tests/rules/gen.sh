@@ -14,6 +14,7 @@
 #                                relative amplitude WIGGLE (0.05 = +-5%); NAME may be
 #                                NAME{role="baseline"}
 #   set NAME FROM TO VALUE       VALUE, written as given, at offsets FROM..TO (seconds, <= 0)
+#   ramp NAME FROM TO V0 V1      a straight line at offsets FROM..TO: V0 at FROM, V1 at TO
 #   drop NAME FROM TO            no samples at offsets FROM..TO
 #   omit NAME                    no samples at all
 #
@@ -36,6 +37,14 @@ $1 == "series" && (NF == 3 || NF == 4) {
 	nop++; op[nop] = $1; on[nop] = $2; of[nop] = $3 + 0; ot[nop] = $4 + 0; ov[nop] = $5
 	if (of[nop] % step != 0 || ot[nop] % step != 0) {
 		bad = 1; print "gen: offset not on a step: " $0 > "/dev/stderr"; exit 1
+	}
+	next
+}
+$1 == "ramp" && NF == 6 {
+	if (!($2 in idx)) { bad = 1; print "gen: no series " $2 > "/dev/stderr"; exit 1 }
+	nop++; op[nop] = $1; on[nop] = $2; of[nop] = $3 + 0; ot[nop] = $4 + 0; ov[nop] = $5 + 0; ov1[nop] = $6 + 0
+	if (of[nop] % step != 0 || ot[nop] % step != 0 || ot[nop] <= of[nop]) {
+		bad = 1; print "gen: ramp not from one step to a later one: " $0 > "/dev/stderr"; exit 1
 	}
 	next
 }
@@ -64,7 +73,9 @@ END {
 				v = fmt(base[n] * (1 + wig[n] * sin(k * 0.9 + t))); keep = 1
 				for (o = 1; o <= nop; o++) {
 					if (on[o] != n || off < of[o] || off > ot[o]) continue
-					if (op[o] == "set") v = ov[o]; else keep = 0
+					if (op[o] == "set") v = ov[o]
+					else if (op[o] == "ramp") v = fmt(ov[o] + (ov1[o] - ov[o]) * (off - of[o]) / (ot[o] - of[o]))
+					else keep = 0
 				}
 				if (keep) printf "%s %s %.0f\n", n, v, START + (span + off) * 1000
 				k++
