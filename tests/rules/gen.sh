@@ -14,6 +14,7 @@
 #                                relative amplitude WIGGLE (0.05 = +-5%); NAME may be
 #                                NAME{role="baseline"}
 #   set NAME FROM TO VALUE       VALUE, written as given, at offsets FROM..TO (seconds, <= 0)
+#   ramp NAME FROM TO V0 V1      a straight line at offsets FROM..TO: V0 at FROM, V1 at TO
 #   drop NAME FROM TO            no samples at offsets FROM..TO
 #   omit NAME                    no samples at all
 #
@@ -36,6 +37,14 @@ $1 == "series" && (NF == 3 || NF == 4) {
 	nop++; op[nop] = $1; on[nop] = $2; of[nop] = $3 + 0; ot[nop] = $4 + 0; ov[nop] = $5
 	if (of[nop] % step != 0 || ot[nop] % step != 0) {
 		bad = 1; print "gen: offset not on a step: " $0 > "/dev/stderr"; exit 1
+	}
+	next
+}
+$1 == "ramp" && NF == 6 {
+	if (!($2 in idx)) { bad = 1; print "gen: no series " $2 > "/dev/stderr"; exit 1 }
+	nop++; op[nop] = $1; on[nop] = $2; of[nop] = $3 + 0; ot[nop] = $4 + 0; ov[nop] = $5 + 0; ov1[nop] = $6 + 0
+	if (of[nop] % step != 0 || ot[nop] % step != 0 || ot[nop] <= of[nop]) {
+		bad = 1; print "gen: ramp not from one step to a later one: " $0 > "/dev/stderr"; exit 1
 	}
 	next
 }
@@ -64,7 +73,9 @@ END {
 				v = fmt(base[n] * (1 + wig[n] * sin(k * 0.9 + t))); keep = 1
 				for (o = 1; o <= nop; o++) {
 					if (on[o] != n || off < of[o] || off > ot[o]) continue
-					if (op[o] == "set") v = ov[o]; else keep = 0
+					if (op[o] == "set") v = ov[o]
+					else if (op[o] == "ramp") v = fmt(ov[o] + (ov1[o] - ov[o]) * (off - of[o]) / (ot[o] - of[o]))
+					else keep = 0
 				}
 				if (keep) printf "%s %s %.0f\n", n, v, START + (span + off) * 1000
 				k++
@@ -1090,6 +1101,196 @@ mk blue-green/gateway_switch/db-latency-missing.prom $B gateway_switch inconclus
 # Scenario: the DB query histogram query returned nothing; everything else is healthy.
 $GW
 omit gateway_db_latency
+EOF
+
+###########################################################################################
+# rules/nova-backend.gate: gates phase4_canary (step 15s, window 15m: 61 evaluations),
+# phase5_half (step 30s, window 30m: 61 evaluations) and phase8_monitoring (step 15s, window 2h:
+# 481 evaluations). No crash_loops series but where a case needs one: no container waiting in
+# CrashLoopBackOff, the usual case, has none (default 0).
+N=rules/nova-backend.gate
+# the canary: 1 replica of each of the 11 services ("Deploy Canary (1 replica per service)")
+P4='auth-service-v1-0-0-7c4d9-k2x9p user-service-v1-0-0-5f8b6-m3q7t content-service-v1-0-0-6d2c8-r9w4z
+feed-service-v1-0-0-8a7e5-t5n2j media-service-v1-0-0-4b9f3-h8c6v messaging-service-v1-0-0-9e1a7-p4d3s
+search-service-v1-0-0-3c6d2-w7k5m streaming-service-v1-0-0-2f5e9-b6r8x notification-service-v1-0-0-7a3b4-g2m9q
+cdn-service-v1-0-0-5d8c1-j3t6w events-service-v1-0-0-6e2f8-n5v4k'
+CANARY4="span 1200 15
+series requests_1m 2400 0.05
+series error_rate 0.002 0.3
+series p95 0.21 0.05
+series p99 0.42 0.05
+$(pods cpu 0.35 0.1 $P4)
+$(pods memory 0.45 0.03 $P4)"
+
+mk nova-backend/phase4_canary/healthy.prom $N phase4_canary go 'metrics healthy for 15 minutes' 'error rate about 0.2% (<1%), p95 about 210 ms (<500ms) at all 61 steps; p99 about 420 ms, pods about 35% CPU and 45% memory: no observe rule true' <<EOF
+# Scenario: the 5% canary, 1 pod of each of the 11 services, healthy over 20 minutes: about 2400
+# requests a minute (floor 100), error rate about 0.2%, p95 about 210 ms, p99 about 420 ms, each
+# pod about 35% of its CPU limit and 45% of its memory limit, no crash loop.
+$CANARY4
+EOF
+
+mk nova-backend/phase4_canary/error-1.5pct-6m.prom $N phase4_canary rollback 'error rate > 1% for 5 minutes' 'error_rate 1.5% at 25 consecutive steps (at-10m..at-4m): for 5m (21 steps) holds at at-5m' <<EOF
+# Scenario: the error rate is 1.5% for 6 minutes, from at-10m to at-4m, then recovers. 21
+# consecutive evaluations above 1% are 5 minutes: the trigger fires at at-5m, and a rollback is
+# final.
+$CANARY4
+set error_rate -600 -240 0.015
+EOF
+
+mk nova-backend/phase4_canary/error-1.5pct-3m.prom $N phase4_canary no-go 'metrics healthy for 15 minutes' 'error_rate 1.5% for 3 minutes only (at-10m..at-7m, 13 steps): the for 5m never holds, but the canary was not healthy for 15 minutes' <<EOF
+# Scenario: the same 1.5% for 3 minutes, at-10m to at-7m (13 evaluations), then recovered. The
+# rollback trigger needs 5 minutes (21 evaluations): it never fires. The checkpoint, "Metrics
+# healthy for 15 minutes", is broken (error_rate < 1% held only for the last 6m45s): no-go,
+# the canary does not proceed to 50%, and it is no rollback either.
+$CANARY4
+set error_rate -600 -420 0.015
+EOF
+
+mk nova-backend/phase4_canary/p95-600ms-6m.prom $N phase4_canary rollback 'P95 latency > 500ms for 5 minutes' 'p95 600 ms at 25 consecutive steps (at-7m..at-1m): for 5m holds at at-2m' <<EOF
+# Scenario: the canary's p95 is 600 ms for 6 minutes, from at-7m to at-1m: the 21st consecutive
+# evaluation above 500 ms, at at-2m, fires the trigger.
+$CANARY4
+set p95 -420 -60 0.6
+EOF
+
+mk nova-backend/phase4_canary/quiet.prom $N phase4_canary inconclusive 'metrics healthy for 15 minutes' 'about 40 requests a minute, under the floor of 100: error_rate, p95 and p99 have no value at any step; the go rule and both rollback triggers are unknown' <<EOF
+# Scenario: the canary gets almost no traffic (about 40 requests a minute: the 5% split not in
+# place). Below the floor of 100 requests a minute its error rate and latencies are unknown at
+# every step, however they read (its error rate reads 2.5%, one request in 40): no rollback, no go.
+$CANARY4
+series requests_1m 40 0.1
+set error_rate -1200 0 0.025
+EOF
+
+mk nova-backend/phase4_canary/p99-over-1s.prom $N phase4_canary go 'metrics healthy for 15 minutes' 'p99 1.2 s for the last 5 minutes: the observe rule "P99 latency > 1000ms (INVESTIGATE)" is true, and never decides; p95 and the error rate are healthy' <<EOF
+# Scenario: the canary's p99 is 1.2 s for the last 5 minutes, its p95 still about 210 ms. P99 over
+# 1000 ms is "INVESTIGATE" in the checklist, not ROLLBACK: the observe rule is true and reported,
+# the verdict is go.
+$CANARY4
+set p99 -300 0 1.2
+EOF
+
+mk nova-backend/phase4_canary/cpu-over-80pct.prom $N phase4_canary go 'metrics healthy for 15 minutes' 'one pod, search-service-v1-0-0-3c6d2-w7k5m, at 88% of its CPU limit for the last 3 minutes: "CPU usage > 80% (MONITOR)" true, the verdict go' <<EOF
+# Scenario: one canary pod runs at 88% of its CPU limit for the last 3 minutes. CPU is "MONITOR":
+# reported (the observe rule names the pod), not a verdict.
+$CANARY4
+set cpu{pod="search-service-v1-0-0-3c6d2-w7k5m"} -180 0 0.88
+EOF
+
+mk nova-backend/phase4_canary/crash-loop.prom $N phase4_canary rollback 'pod crash loop' 'media-service-v1-0-0-4b9f3-h8c6v in CrashLoopBackOff at at-2m30s..at-1m30s: immediate rollback' <<EOF
+# Scenario: the media-service canary's container crashes and waits in CrashLoopBackOff from
+# at-2m30s to at-1m30s (between restarts it runs). "Any pod crash loop → ROLLBACK": at once.
+$CANARY4
+series crash_loops{pod="media-service-v1-0-0-4b9f3-h8c6v"} 0
+set crash_loops{pod="media-service-v1-0-0-4b9f3-h8c6v"} -150 -90 1
+EOF
+
+# 50/50: 3 replicas of each version; samples every 30 s, the gate's step. Per step of 30 s about
+# 12000 requests of each version (the canary's 2400 a minute at 5% is 24000 a minute at 50%).
+HALF="span 2100 30
+series requests_1m 24000 0.05
+series requests 12000 0.05
+series requests{role=\"baseline\"} 12000 0.05
+series errors 24 0.3
+series errors{role=\"baseline\"} 24 0.3
+series error_rate 0.002 0.3
+series p95 0.21 0.05
+series p95{role=\"baseline\"} 0.21 0.05"
+
+mk nova-backend/phase5_half/healthy.prom $N phase5_half go 'metrics stable for 30 minutes' 'both versions about 0.2% errors and p95 about 210 ms: neither comparison significant; about 12000 requests a step each' <<EOF
+# Scenario: both versions alike for 35 minutes: about 12000 requests a step of 30 s each, 0.2% of
+# them errors (about 24 a step), p95 about 210 ms with the same spread.
+$HALF
+EOF
+
+mk nova-backend/phase5_half/error-ratio-2.5x.prom $N phase5_half rollback 'error rate > old version by 2x' 'new version 0.5% errors against the old 0.2% (2.5x) at about 12000 requests a step: ratio_test p far below 1% from the first whole 10m, at-20m30s' <<EOF
+# Scenario: the new version fails 0.5% of its requests (about 60 a step), the old one 0.2% (about
+# 24), with plenty of traffic: over 10 minutes about 1200 errors in 240000 against about 480: 2.5
+# times, and Fisher's test far below 1%. The first step with 10 minutes of history, at-20m30s,
+# rolls back. (0.5% is under the critical 1%: only the comparison fires.)
+$HALF
+series errors 60 0.3
+series error_rate 0.005 0.3
+EOF
+
+mk nova-backend/phase5_half/two-errors-against-one.prom $N phase5_half go 'metrics stable for 30 minutes' '2 errors of about 228000 requests against 1 of 240000 in the last 10 minutes: 2.1x the old ratio, but ratio_test p 0.48: no rollback' <<EOF
+# Scenario: neither version errs but for 2 errors of the new version (at-2m30s, at-1m) and 1 of
+# the old (at-4m), in the last 10 minutes; the new version serves 11400 requests a step, the old
+# 12000. The new ratio is 2.1 times the old, but 2 events against 1 is chance (Fisher's one-sided p
+# 0.48): the statistical guard holds the rollback back.
+$HALF
+series requests 11400 0
+series requests{role="baseline"} 12000 0
+series errors 0
+series errors{role="baseline"} 0
+series error_rate 0
+set errors -150 -150 1
+set errors -60 -60 1
+set errors{role="baseline"} -240 -240 1
+EOF
+
+mk nova-backend/phase5_half/latency-1.6x.prom $N phase5_half rollback 'latency > old version by 1.5x' 'new p95 about 336 ms against the old 210 ms (1.6x): Mann-Whitney p far below 1%, shift about 125 ms > 50% of the old median, about 105 ms; fires at at-20m30s' <<EOF
+# Scenario: the new version's p95 is about 336 ms, 1.6 times the old version's 210 ms (each
+# +-5%), throughout: under the critical 500 ms, but more than 1.5x the old. At the first step with
+# 10 minutes of history, at-20m30s, every value of the new is above every value of the old.
+$HALF
+series p95 0.336 0.05
+EOF
+
+mk nova-backend/phase5_half/latency-1.05x.prom $N phase5_half go 'metrics stable for 30 minutes' 'new p95 about 220.5 ms against the old 210 ms (1.05x, each +-2%): Mann-Whitney p far below 1%, but the shift (about 10.4 ms) is under 50% of the old median (about 105 ms): no rollback' <<EOF
+# Scenario: the new version's p95 is about 220.5 ms against the old 210 ms, each +-2%: the two
+# never overlap, so the difference is significant, and harmless: 5%, not the checklist's 1.5x.
+$HALF
+series p95 0.2205 0.02
+series p95{role="baseline"} 0.21 0.02
+EOF
+
+mk nova-backend/phase5_half/split-lost.prom $N phase5_half no-go 'metrics stable for 30 minutes' 'the old version serves 30 requests a step from at-5m (the split lost): no trigger, but "both versions serving for 30 minutes" (50 a step) fails' <<EOF
+# Scenario: 5 minutes before the end the traffic split breaks: the old version gets 30 requests a
+# step of 30 s, none of them errors, under the floor of 50. Neither comparison fires (its last 10
+# minutes still hold plenty of the old version's requests); the 30 minutes of 50/50 are not
+# complete: no-go.
+$HALF
+set requests{role="baseline"} -270 0 30
+set errors{role="baseline"} -270 0 0
+EOF
+
+# 2-hour monitoring: all traffic on the new version (48000 requests a minute). Memory of three
+# pods, auth-service's 3 replicas: the other 30 pods of the 11 services behave alike and are left
+# out of the recording, to keep it small.
+P8='auth-service-v1-0-0-7c4d9-k2x9p auth-service-v1-0-0-7c4d9-q8w3n auth-service-v1-0-0-7c4d9-z5h7r'
+MON="span 7500 15
+series requests_1m 48000 0.05
+series error_rate 0.0015 0.3
+series p95 0.2 0.05
+$(pods memory 0.45 0.02 $P8)"
+
+mk nova-backend/phase8_monitoring/healthy.prom $N phase8_monitoring go 'monitoring stable for 2 hours' 'error rate about 0.15% (<0.5%) and p95 about 200 ms (<500ms) at all 481 steps; memory flat' <<EOF
+# Scenario: 2 hours 5 minutes after the full rollout, all well: error rate about 0.15%, p95 about
+# 200 ms, memory about 45% of the limit in each pod, flat.
+$MON
+EOF
+
+mk nova-backend/phase8_monitoring/error-0.6pct-10m.prom $N phase8_monitoring no-go 'monitoring stable for 2 hours' 'error_rate 0.6% from at-1h10m to at-1h: over the 0.5% of the 2 hours, under the critical 1%: not complete, no rollback' <<EOF
+# Scenario: the error rate rises to 0.6% for 10 minutes in the middle of the 2 hours, then back
+# to 0.15%. "No increase in error rate (< 0.5%)" fails: no-go; 0.6% is not the critical 1%.
+$MON
+set error_rate -4200 -3600 0.006
+EOF
+
+mk nova-backend/phase8_monitoring/memory-leak.prom $N phase8_monitoring go 'monitoring stable for 2 hours' 'auth-service-v1-0-0-7c4d9-q8w3n working set from 45% to 63% of its limit over the last hour: "memory growing (leak?)" true, reported; error rate and p95 healthy: go' <<EOF
+# Scenario: one pod's working set climbs steadily from 45% to 63% of its limit over the last hour,
+# 18 points an hour: "No memory leaks (memory usage stable)" is in doubt. The checklist gives no
+# threshold: the observe rule reports it, the verdict stays go.
+$MON
+ramp memory{pod="auth-service-v1-0-0-7c4d9-q8w3n"} -3600 0 0.45 0.63
+EOF
+
+mk nova-backend/phase8_monitoring/p95-600ms-6m.prom $N phase8_monitoring rollback 'P95 latency > 500ms for 5 minutes' 'p95 600 ms from at-1h30m to at-1h24m (25 steps): Phase 4 critical trigger, Phase 9 "critical metric exceeds threshold": fires at at-1h25m' <<EOF
+# Scenario: p95 at 600 ms for 6 minutes, 1h30m before the end. Phase 9's trigger, "critical metric
+# exceeds threshold", with Phase 4's "P95 latency > 500ms for 5 minutes": rollback at at-1h25m.
+$MON
+set p95 -5400 -5040 0.6
 EOF
 
 mv "$TSV.tmp" "$TSV"
