@@ -3,14 +3,17 @@
 # much memory it takes, next to other readers of the same files; and how
 # fast `novagate compile [--dump]` compiles (and prints) long gate files;
 # and the per-series case: many pods, each a series, through quantifiers
-# (bench/pods.gate on inputs of bench/genpods.c).
+# (bench/pods.gate on inputs of bench/genpods.c); and the statistics case:
+# the functions over the last steps (mannwhitney, shift, ratio_test, ...)
+# of bench/stats.gate and bench/podstats.gate on inputs of bench/genstats.c,
+# next to scipy making the same tests on the same values.
 # Run by `make bench` (NOVAGATE, BUILD set); see bench/README.md.
 #
 # Figures are printed, never asserted.  Fails only when a tool of its own
 # cannot be built, an input cannot be made, or novagate errs or gives a
 # verdict other than go on the (healthy) generated inputs, or does not
 # compile a generated gate file, or gives a verdict other than go on a
-# per-series input.
+# per-series input or an input of the statistics case.
 #
 # Knobs (environment):
 #   BENCH_SIZES="1000000 10000000"  samples per input; one input file each
@@ -26,6 +29,13 @@
 #   BENCH_POD_WINDOWS="10m 30m"     ... the gate's windows of the memory check
 #   BENCH_POD_PROMTOOL=500          ... pods of the promtool test rules comparison (empty: none)
 #   BENCH_PERF=0                    1: perf's top functions for each order of the per-series case
+#                                   and for the longest window of each gate of the statistics case
+#   BENCH_STATS="2h 6h"             statistics case: windows of bench/stats.gate, whose ranges stay
+#                                   2h, 1h, 5m (each at least 2h; empty: no statistics case)
+#   BENCH_STATS_PODS=1000           ... pods of its per-series variant, bench/podstats.gate (empty: none)
+#   BENCH_STATS_POD_WINDOWS="10m 20m"  ... that variant's windows; its range stays 10m (each at least 10m)
+#   BENCH_STATS_PEER_MAX=100000     ... the most tests the scipy peer makes for one row (more: not run)
+#   PYTHON=/usr/bin/python3         the Python of the peer, with scipy and numpy (Debian python3-scipy)
 set -u
 : "${NOVAGATE:=./novagate}" "${BUILD:=build}" "${CC:=cc}"
 : "${BENCH_SIZES:=1000000 10000000}" "${BENCH_RUNS:=3}" "${BENCH_INTERVAL:=15}" "${BENCH_PEERS:=1}"
@@ -33,8 +43,12 @@ set -u
 : "${PROMTOOL:=promtool}"
 : "${BENCH_PODS=5000}" "${BENCH_POD_SECONDS:=3600}" "${BENCH_POD_LONG=14400}" "${BENCH_POD_WINDOWS=10m 30m}"
 : "${BENCH_POD_PROMTOOL=500}" "${BENCH_PERF:=0}"
+: "${BENCH_STATS=2h 6h}" "${BENCH_STATS_PODS=1000}" "${BENCH_STATS_POD_WINDOWS=10m 20m}"
+: "${BENCH_STATS_PEER_MAX:=100000}" "${PYTHON:=/usr/bin/python3}"
 GATE=rules/canary.gate
 PODGATE=bench/pods.gate
+STATSGATE=bench/stats.gate
+PODSTATSGATE=bench/podstats.gate
 OUT=bench/out
 GOAL_RATE=20	# M samples/s
 GOAL_RSS=8	# MiB
@@ -52,6 +66,10 @@ for v in "$BENCH_PODS" "$BENCH_POD_LONG" "$BENCH_POD_PROMTOOL"; do
 	case $v in *[!0-9]* | 0) die "BENCH_PODS, BENCH_POD_LONG, BENCH_POD_PROMTOOL: a positive integer or empty" ;; esac
 done
 case $BENCH_POD_SECONDS in '' | *[!0-9]* | 0) die "BENCH_POD_SECONDS must be a positive integer" ;; esac
+case $BENCH_STATS_PODS in *[!0-9]* | 0) die "BENCH_STATS_PODS: a positive integer or empty" ;; esac
+case $BENCH_STATS_PEER_MAX in '' | *[!0-9]*) die "BENCH_STATS_PEER_MAX must be a whole number" ;; esac
+# One series a pod and the baseline, under the 10,000 series a check takes.
+[ -z "$BENCH_STATS_PODS" ] || [ "$BENCH_STATS_PODS" -le 9999 ] || die "BENCH_STATS_PODS: at most 9999"
 # Two series a pod, and a check takes at most 10,000 series (NG_MAX_SERIES_DEFAULT;
 # the command line cannot change it yet).
 [ -z "$BENCH_PODS" ] || [ "$BENCH_PODS" -le 5000 ] ||
@@ -65,9 +83,10 @@ t_start=$(date +%s)
 
 # --- the tools of the benchmark itself --------------------------------------
 mkdir -p "$OUT/bin" || die "cannot create $OUT"
-GEN=$OUT/bin/gen RSS=$OUT/bin/rss GENPODS=$OUT/bin/genpods
+GEN=$OUT/bin/gen RSS=$OUT/bin/rss GENPODS=$OUT/bin/genpods GENSTATS=$OUT/bin/genstats
 $CC -O2 -o "$GEN" bench/gen.c -lm || die "cannot build bench/gen.c with $CC"
 $CC -O2 -o "$GENPODS" bench/genpods.c -lm || die "cannot build bench/genpods.c with $CC"
+$CC -O2 -o "$GENSTATS" bench/genstats.c -lm || die "cannot build bench/genstats.c with $CC"
 $CC -O2 -o "$RSS" bench/rss.c || die "cannot build bench/rss.c with $CC"
 
 # --- inputs -----------------------------------------------------------------
@@ -156,6 +175,68 @@ make_gate() {
 	mv "$g.tmp" "$g" || die "cannot write $g"
 	printf '  %-28s generated (%s rules, %s lines, %s bytes)\n' "$g" "$1" \
 		"$(wc -l < "$g" | tr -d ' ')" "$(wc -c < "$g" | tr -d ' ')"
+}
+
+# --- the statistics case's inputs and gates --------------------------------
+# window_gate GATE WINDOW FROM: GATE with the window WINDOW instead of FROM,
+# as bench/out/<name>-wWINDOW.gate.
+window_gate() {
+	g=$OUT/$(basename "$1" .gate)-w$2.gate
+	sed "s/^  window $3\$/  window $2/" "$1" > "$g" || die "cannot write $g"
+	grep -q "^  window $2\$" "$g" || die "$1 has no line '  window $3'"
+	echo "$g"
+}
+
+# gate_window GATE: the window GATE is written with.
+gate_window() {
+	sed -n 's/^  window \([0-9hms]*\)$/\1/p' "$1" | head -n 1
+}
+
+# stats_hists GATE: GATE's histories, one a line: "OPCODE RANGE_SECONDS SOURCE"
+# (from its compiled code; times(C) without a range: 0).
+stats_hists() {
+	"$NOVAGATE" compile --dump "$1" > "$tmp/dump" 2>&1 || { cat "$tmp/dump" >&2; die "novagate compile --dump $1 failed"; }
+	awk '$2 ~ /^(MWU|SHIFT|RATIOTEST|BURN|TIMES)$/ && !seen[$3]++ { s = $0; sub(/^[^;]*; /, "", s); print $2, $4, s }' \
+		"$tmp/dump" | while read -r op r src; do echo "$op $(dur_secs "$r" || echo 0) $src"; done
+}
+
+# one_gate GATE WINDOW COND: GATE at WINDOW without its rollback rules, and
+# with `observe "one" when COND` if COND is not empty (an observe rule is
+# evaluated at every step, never decides), as bench/out/<name>-one.gate.
+one_gate() {
+	g=$OUT/$(basename "$1" .gate)-one.gate
+	awk -v w="$2" -v e="$3" '/^  window / { print "  window " w; next } /^  rollback / { next }
+		/^  go when/ && e != "" { print "  observe \"one\" when " e } { print }' "$1" > "$g" || die "cannot write $g"
+	echo "$g"
+}
+
+# stats_range GATE: the range of its first mannwhitney(), in seconds.
+stats_range() {
+	stats_hists "$1" | awk '$1 == "MWU" { print $2; exit }'
+}
+
+# stats_file KIND WINDOW: the name of genstats' input (KIND canary or pods).
+stats_file() {
+	case $1 in
+	canary) echo "$OUT/stats-canary-w$2.prom" ;;
+	*) echo "$OUT/stats-pods-$(label "$BENCH_STATS_PODS")-w$2.prom" ;;
+	esac
+}
+
+# make_stats KIND WINDOW RANGE_S: stats_file, made by genstats on every run
+# (it takes ms): the window, the range and the lookback (5m) of samples.
+make_stats() {
+	f=$(stats_file "$1" "$2")
+	secs=$(($(dur_secs "$2") + $3 + 300))
+	case $1 in
+	canary) set -- canary "$secs"; sn=6 ;;
+	*) set -- pods "$BENCH_STATS_PODS" "$secs"; sn=$((BENCH_STATS_PODS + 1)) ;;
+	esac
+	"$GENSTATS" "$@" > "$f.tmp" || { rm -f "$f.tmp"; die "genstats $* failed"; }
+	got=$(grep -vc '^#' "$f.tmp")
+	[ "$got" -eq $((sn * (secs / 15))) ] || { rm -f "$f.tmp"; die "genstats $* wrote $got samples"; }
+	mv "$f.tmp" "$f" || die "cannot write $f"
+	printf '  %-36s generated (%s samples, %s bytes)\n' "$f" "$got" "$(wc -c < "$f" | tr -d ' ')"
 }
 
 # --- measuring --------------------------------------------------------------
@@ -254,6 +335,27 @@ if [ -n "$BENCH_PODS" ]; then
 		[ -z "$BENCH_POD_LONG" ] || [ -z "$BENCH_POD_WINDOWS" ] || make_pods "$BENCH_PODS" "$BENCH_POD_LONG" "$o"
 	done
 	[ "$BENCH_PEERS" = 0 ] || [ -z "$BENCH_POD_PROMTOOL" ] || make_pods "$BENCH_POD_PROMTOOL" "$BENCH_POD_SECONDS" series
+fi
+# the statistics case: the ranges of the tests, from the gates' code; each window at least a range
+if [ -n "$BENCH_STATS" ]; then
+	srange=$(stats_range "$STATSGATE")
+	[ -n "$srange" ] || die "$STATSGATE has no mannwhitney()"
+	for w in $BENCH_STATS; do
+		if ! ws=$(dur_secs "$w") || [ $((ws % 15)) -ne 0 ] || [ "$ws" -lt "$srange" ]; then
+			die "BENCH_STATS: '$w' is not a whole number of 15s of at least $(dur_label "$srange")"
+		fi
+		make_stats canary "$w" "$srange"
+	done
+	if [ -n "$BENCH_STATS_PODS" ]; then
+		prange=$(stats_range "$PODSTATSGATE")
+		[ -n "$prange" ] || die "$PODSTATSGATE has no mannwhitney()"
+		for w in $BENCH_STATS_POD_WINDOWS; do
+			if ! ws=$(dur_secs "$w") || [ $((ws % 15)) -ne 0 ] || [ "$ws" -lt "$prange" ]; then
+				die "BENCH_STATS_POD_WINDOWS: '$w' is not a whole number of 15s of at least $(dur_label "$prange")"
+			fi
+			make_stats pods "$w" "$prange"
+		done
+	fi
 fi
 
 : > "$tmp/goals"
@@ -454,6 +556,241 @@ if [ -n "$BENCH_PODS" ]; then
 					sed -n '1,3p' "$tmp/perf.err"
 				fi
 			done
+		fi
+	fi
+fi
+
+# --- statistics over the last steps -------------------------------------------
+# bench/stats.gate (a canary against its baseline: mannwhitney, shift and
+# ratio_test over 2h, burn_rate over 1h and 5m, times over 5m) at each window
+# of BENCH_STATS, and bench/podstats.gate (a Mann-Whitney test a pod over
+# 10m, BENCH_STATS_PODS pods against one baseline) at each window of
+# BENCH_STATS_POD_WINDOWS, on inputs of bench/genstats.c.  Every history
+# takes its values at every evaluation, but a test (mannwhitney, shift,
+# ratio_test) is computed only once its range is whole: at the last
+# W - n + 1 of W evaluations, n the range's steps; and, for a history outside
+# a quantifier, once more at the last step for the report (a mannwhitney's
+# shift too).  The peer, scipy and numpy, makes as many tests, of the same
+# sizes, on the same values.
+
+# stats_tests HISTS EVALS PODS: "MWU HL FISHER", how many Mann-Whitney tests,
+# Hodges-Lehmann shifts and Fisher tests novagate computes (PODS 0: the
+# histories are in no quantifier).  The gates' step is 15s.
+stats_tests() {
+	awk -v w="$2" -v pods="$3" '
+		{
+			n = int(($2 + 14) / 15); whole = w - n + 1; if (whole < 0) whole = 0
+			rep = !pods && whole > 0; k = pods ? whole * pods : whole + rep
+		}
+		$1 == "MWU" { mw += k; hl += rep }
+		$1 == "SHIFT" { hl += k }
+		$1 == "RATIOTEST" { f += k }
+		END { print mw + 0, hl + 0, f + 0 }' "$1"
+}
+
+# stats_row NAME WINDOW EVALS N TESTS EVH: a row from $tmp/best; EVH is
+# evaluations x histories (x pods in a quantifier).  Leaves novagate's CPU
+# microseconds a test in $ng_us.
+stats_row() {
+	read -r s c k _ < "$tmp/best"
+	ng_us=$(awk -v c="$c" -v t="$5" 'BEGIN { printf "%.3f", t ? c / t * 1e6 : 0 }')
+	awk -v name="$1" -v w="$2" -v ev="$3" -v n="$4" -v t="$5" -v evh="$6" -v s="$s" -v c="$c" -v k="$k" 'BEGIN {
+		printf "  %-38s %6s %6d %7s %8d %8.3f %8.3f %8.2f %9s %8.1f %8s\n", name, w, ev, n, t, s, c,
+		       c / evh * 1e6, t ? sprintf("%.1f", c / t * 1e6) : "-", k / 1024, "1.00x" }'
+}
+
+# stats_peer NAME WINDOW N TESTS ARG...: run bench/statspeer.py ARG... (one
+# run) and print its row, its calls and its check; TESTS: how many it makes.
+stats_peer() {
+	p_name=$1 p_w=$2 p_n=$3 p_tests=$4
+	shift 4
+	if [ -z "$peer_ok" ]; then
+		row "$p_name" "skipped (not installed: $PYTHON with scipy and numpy)"
+		return
+	fi
+	if [ "$p_tests" -gt "$BENCH_STATS_PEER_MAX" ]; then
+		row "$p_name" "not run ($p_tests tests, more than BENCH_STATS_PEER_MAX=$BENCH_STATS_PEER_MAX)"
+		return
+	fi
+	measure 1 arg "$1" "$PYTHON" bench/statspeer.py "$@"
+	read -r _ _ k st < "$tmp/best"
+	if [ "$st" -ne 0 ]; then
+		row "$p_name" "failed (exit status $st: $(tail -n 1 "$tmp/err"))"
+		return
+	fi
+	cp "$tmp/out" "$tmp/peerout"
+	awk -v name="$p_name" -v w="$p_w" -v n="$p_n" -v k="$k" -v ng="$ng_us" '
+		$1 == "check" { sub(/^check /, ""); check = $0; next }
+		NF == 4 { calls[++nf] = $1; cnt[nf] = $2; s += $3; c += $4; cc[nf] = $4; t += $2 }
+		END {
+			label["mannwhitneyu"] = "mannwhitneyu"; label["shift"] = "median(subtract.outer)"
+			us = t ? c / t * 1e6 : 0
+			printf "  %-38s %6s %6s %7s %8d %8.3f %8.3f %8s %9.1f %8.1f %7.2fx\n", name, w, "-", n, t, s, c,
+			       "-", us, k / 1024, (ng > 0 ? us / ng : 0)
+			line = ""
+			for (i = 1; i <= nf; i++)
+				if (cnt[i])
+					line = line sprintf("%s%s %d x %.1f us", line == "" ? "" : ", ",
+							    calls[i] in label ? label[calls[i]] : calls[i], cnt[i], cc[i] / cnt[i] * 1e6)
+			printf "      %s (CPU a call, in-process)\n", line
+			if (check != "")
+				printf "      %s\n", check
+		}' "$tmp/out"
+}
+
+# perf_top GATE FILE: perf's top functions (self time) of a check.
+perf_top() {
+	if ! command -v perf > /dev/null 2>&1; then
+		echo "  perf: not installed"
+		return
+	fi
+	echo
+	echo "perf record novagate check $1 --input $2: the functions over 2% of the time (self)"
+	if perf record -F 4000 -o "$tmp/perf.data" "$NOVAGATE" check "$1" --input "$2" > /dev/null 2> "$tmp/perf.err"; then
+		perf report -i "$tmp/perf.data" --no-children --stdio --percent-limit 2 2> /dev/null |
+			awk '/^ *[0-9.]+%/ { printf "  %7s  %s\n", $1, $NF }' | head -n 20
+	else
+		sed -n '1,3p' "$tmp/perf.err"
+	fi
+}
+
+stats_head() {
+	printf '  %-38s %6s %6s %7s %8s %8s %8s %8s %9s %8s %8s\n' tool window evals n/side tests seconds "cpu s" \
+		"us/ev*h" "us/test" "peak MiB" "test/ng"
+}
+
+# stats_marginal TESTS_AND_CPU_FILE WHAT: from the first window to the last,
+# CPU seconds more over tests more.
+stats_marginal() {
+	awk -v what="$2" 'NR == 1 { t0 = $1; c0 = $2; w0 = $3 } { t1 = $1; c1 = $2; w1 = $3 }
+		END {
+			if (NR > 1 && t1 > t0)
+				printf "  marginal   %.1f us a test (%s): %s - %s, %.3f s more CPU for %d tests more\n",
+				       (c1 - c0) / (t1 - t0) * 1e6, what, w1, w0, c1 - c0, t1 - t0
+		}' "$1"
+}
+
+# stats_cost TESTS_AND_CPU_FILE N: at how many evaluations a test of N steps runs.
+stats_cost() {
+	awk -v n="$2" '{ line = line sprintf("%s%d of %d at %s", NR > 1 ? ", " : "", $4 - n + 1, $4, $3) }
+		END { printf "  cost       a test runs once its range is whole: at the last W - %d + 1 of W evaluations, %s\n", n, line }' "$1"
+}
+
+peer_ok=
+if [ -n "$BENCH_STATS" ] && [ "$BENCH_PEERS" != 0 ] &&
+   "$PYTHON" -c 'import numpy, scipy.stats' > /dev/null 2>&1; then
+	peer_ok=1
+fi
+if [ -n "$BENCH_STATS" ]; then
+	stats_hists "$STATSGATE" > "$tmp/hists"
+	nh=$(wc -l < "$tmp/hists" | tr -d ' ')
+	echo
+	printf '%s: the functions over the last steps, a canary against its baseline (bench/genstats.c, one sample every 15s)\n' \
+		"$STATSGATE"
+	awk '{
+		split("MWU mannwhitney SHIFT shift RATIOTEST ratio_test BURN burn_rate TIMES times", m, " ")
+		for (i = 1; i < 10; i += 2) if (m[i] == $1) f = m[i + 1]
+		r = $2 % 3600 == 0 ? $2 / 3600 "h" : $2 % 60 == 0 ? $2 / 60 "m" : $2 "s"
+		line = line sprintf("%s%s %s (%d steps)", NR > 1 ? ", " : "", f, $2 ? r : "since the window began",
+				    int(($2 + 14) / 15))
+	} END { printf "  histories  %d: %s\n", NR, line }' "$tmp/hists"
+	stats_head
+	: > "$tmp/smarg"
+	sw0=$(gate_window "$STATSGATE")
+	for w in $BENCH_STATS; do
+		g=$(window_gate "$STATSGATE" "$w" "$sw0")
+		f=$(stats_file canary "$w")
+		measure "$BENCH_RUNS" arg "$f" "$NOVAGATE" check "$g" --input "$f"
+		expect_go "check $g --input $f" stats
+		cp "$tmp/out" "$tmp/report.json"
+		ev=$(sed -n 's/.*"evaluations":\([0-9]*\).*/\1/p' "$tmp/out" | head -n 1)
+		sn=$(((srange + 14) / 15))
+		stats_tests "$tmp/hists" "$ev" 0 > "$tmp/tests"
+		read -r mw hl fx < "$tmp/tests"
+		row_t=$((mw + hl + fx))
+		stats_row "novagate check --input FILE" "$w" "$ev" "$sn/$sn" "$row_t" "$((ev * nh))"
+		read -r _ c _ _ < "$tmp/best"
+		echo "$row_t $c $w $ev" >> "$tmp/smarg"
+		: > "$tmp/peerout"
+		[ "$BENCH_PEERS" = 0 ] || stats_peer "scipy/numpy, the same tests (1 run)" "$w" "$sn/$sn" "$row_t" \
+			canary "$f" "$ev" "$sn" "$mw" "$hl" "$fx" "$tmp/report.json"
+	done
+	# Per function, at the last window: the CPU of a gate of that one
+	# function (an observe rule) less that of a gate of none, over its tests.
+	sg=$g whole=$((ev - sn + 1))
+	if [ "$whole" -lt 100 ]; then
+		echo "  per function: not measured (fewer than 100 tests a function at $w)"
+	else
+		: > "$tmp/split"
+		g=$(one_gate "$STATSGATE" "$w" "")
+		measure "$BENCH_RUNS" arg "$f" "$NOVAGATE" check "$g" --input "$f"
+		expect_go "check $g --input $f" stats
+		read -r _ c0 _ _ < "$tmp/best"
+		while read -r op _ hsrc; do
+			case $op in MWU | SHIFT | RATIOTEST) ;; *) continue ;; esac
+			g=$(one_gate "$STATSGATE" "$w" "$hsrc >= 0")
+			measure "$BENCH_RUNS" arg "$f" "$NOVAGATE" check "$g" --input "$f"
+			expect_go "check $g --input $f" stats
+			read -r _ c _ _ < "$tmp/best"
+			echo "$op $((whole + 1)) $c $hsrc" >> "$tmp/split"
+		done < "$tmp/hists"
+		printf '  per function at %s: the CPU of a gate of that one function (an observe rule) less a gate of none\n' "$w"
+		printf '  (%s s), over its tests; next to it the peer'"'"'s CPU a call from its row above\n' "$c0"
+		awk -v c0="$c0" '
+			FNR == NR { k++; op[k] = $1; n[k] = $2; c[k] = $3; s = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", s); src[k] = s
+				    if ($1 == "SHIFT") hl = ($3 - c0) / $2
+				    next }
+			NF == 4 { pn[$1] = $2; pcpu[$1] = $4 }
+			END {
+				peer["MWU"] = "mannwhitneyu"; peer["SHIFT"] = "shift"; peer["RATIOTEST"] = "fisher_exact"
+				label["mannwhitneyu"] = "scipy mannwhitneyu"; label["shift"] = "numpy median(subtract.outer)"
+				label["fisher_exact"] = "scipy fisher_exact"
+				for (i = 1; i <= k; i++) {
+					# a mannwhitney computes its shift once too, for the report
+					us = (c[i] - c0 - (op[i] == "MWU" ? hl : 0)) / n[i] * 1e6
+					p = peer[op[i]]
+					line = sprintf("    %-36s %5d tests %8.1f us", src[i], n[i], us)
+					if (pn[p] > 0)
+						line = line sprintf("    %-28s %8.1f us %7.1fx", label[p], pcpu[p] / pn[p] * 1e6,
+								    (us > 0 ? pcpu[p] / pn[p] * 1e6 / us : 0))
+					print line
+				}
+			}' "$tmp/split" "$tmp/peerout"
+	fi
+	stats_marginal "$tmp/smarg" "mannwhitney, shift, ratio_test at n $sn, with their steps"
+	stats_cost "$tmp/smarg" "$sn"
+	if [ "$BENCH_PERF" = 1 ]; then
+		perf_top "$sg" "$f"
+	fi
+
+	if [ -n "$BENCH_STATS_PODS" ] && [ -n "$BENCH_STATS_POD_WINDOWS" ]; then
+		stats_hists "$PODSTATSGATE" > "$tmp/hists"
+		nh=$(wc -l < "$tmp/hists" | tr -d ' ')
+		pw0=$(gate_window "$PODSTATSGATE")
+		sn=$(((prange + 14) / 15))
+		echo
+		printf '%s: per series: %s pods, each a series of lat, against one baseline, mannwhitney(lat, %s) a pod\n' \
+			"$PODSTATSGATE" "$BENCH_STATS_PODS" "$(dur_label "$prange")"
+		stats_head
+		: > "$tmp/smarg"
+		for w in $BENCH_STATS_POD_WINDOWS; do
+			g=$(window_gate "$PODSTATSGATE" "$w" "$pw0")
+			f=$(stats_file pods "$w")
+			measure "$BENCH_RUNS" arg "$f" "$NOVAGATE" check "$g" --input "$f"
+			expect_go "check $g --input $f" podstats
+			ev=$(sed -n 's/.*"evaluations":\([0-9]*\).*/\1/p' "$tmp/out" | head -n 1)
+			stats_tests "$tmp/hists" "$ev" "$BENCH_STATS_PODS" > "$tmp/tests"
+			read -r mw _ _ < "$tmp/tests"
+			stats_row "novagate check --input FILE" "$w" "$ev" "$sn/$sn" "$mw" "$((ev * nh * BENCH_STATS_PODS))"
+			read -r _ c _ _ < "$tmp/best"
+			echo "$mw $c $w $ev" >> "$tmp/smarg"
+			[ "$BENCH_PEERS" = 0 ] || stats_peer "scipy mannwhitneyu, the same (1 run)" "$w" "$sn/$sn" "$mw" \
+				pods "$f" "$ev" "$sn" "$mw"
+		done
+		stats_marginal "$tmp/smarg" "mannwhitney at n $sn, with its steps and the quantifier's"
+		stats_cost "$tmp/smarg" "$sn"
+		if [ "$BENCH_PERF" = 1 ]; then
+			perf_top "$g" "$f"
 		fi
 	fi
 fi
