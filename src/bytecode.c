@@ -70,7 +70,7 @@ operands(const program *p, const knote *kn, const insn *in, char *arg, size_t si
 		n += snprintf(arg + n, size - (size_t)n, " %s%c%lld", in->b > 0 ? "" : "right ",
 			      b >= QARG_HIST ? 'h' : 'q', b >= QARG_HIST ? b - QARG_HIST : b);
 	}
-	if (oi->b == OPND_DUR && n >= 0 && (size_t)n < size) {
+	if (oi->b == OPND_DUR && !(oi->a == OPND_METRIC && in->b == 0) && n >= 0 && (size_t)n < size) {
 		char dur[32];
 		if (oi->a == OPND_HIST && in->b == 0)	/* times(C): since the window began */
 			snprintf(dur, sizeof dur, "window");

@@ -25,6 +25,7 @@ typedef struct compiler {
 	int quant;		/* the quantifier being compiled, or -1 */
 	int floor;		/* the metric whose floor is being compiled, or -1 */
 	bool as_baseline;	/* compiling the baselines' side of mannwhitney() and the like */
+	int in_hist;		/* how deep in the operands of functions over the last steps */
 	int caphists;		/* p->hists' room */
 	int last_hist;		/* the history the last step-history function compiled to */
 	int *floormark;		/* by metric: 1 + the last gate, quantifier or history that compiled its floor */
@@ -229,7 +230,7 @@ cmp_slot(compiler *c, const ast_node *n, int op)
 		p->cmps = xrealloc(p->cmps, (size_t)(c->capcmps = c->capcmps ? 2 * c->capcmps : 16) *
 				   sizeof *p->cmps);
 	cmp = &p->cmps[p->ncmps];
-	*cmp = (prog_cmp){ .rule = c->rule, .floor = c->floor, .op = op, .quant = c->quant,
+	*cmp = (prog_cmp){ .rule = c->rule, .floor = c->floor, .inner = c->in_hist > 0, .op = op, .quant = c->quant,
 			   .source = cmp_source(c, n->span) };
 	metrics_read(n, cmp->metrics, &nm, 3);
 	cmp->metrics[nm] = -1;
@@ -283,6 +284,7 @@ hist(compiler *c, const ast_node *n)
 	bool ranged = n->fn != FN_TIMES || n->nargs == 2;
 	int64_t range = ranged ? (int64_t)n->arg[n->nargs - 1]->num : 0;
 
+	c->in_hist++;
 	for (int i = 0; i < nv; i++)
 		gen(c, n->arg[i]);
 	if (paired) {
@@ -291,6 +293,7 @@ hist(compiler *c, const ast_node *n)
 			gen(c, n->arg[i]);
 		c->as_baseline = false;
 	}
+	c->in_hist--;
 	prog_hist ph = {
 		.rule = c->rule, .source = cmp_source(c, n->span), .fn = n->fn, .lanes = paired ? 2 * nv : 1,
 		.steps = (int)((range + c->g->step - 1) / c->g->step), .range = range,
@@ -344,7 +347,7 @@ across(compiler *c, const ast_node *n)
 	int q = p->nquants++;
 	prog_quant *pq = &p->quants[q];
 	*pq = (prog_quant){ .rule = c->rule, .source = cmp_source(c, n->span), .fn = n->fn, .by = n->arg[0]->by,
-			    .cmp0 = p->ncmps, .for0 = p->nfor, .each = p->ncode, .outer = -1 };
+			    .cmp0 = p->ncmps, .for0 = p->nfor, .hist0 = p->nhists, .each = p->ncode, .outer = -1 };
 	drivers(n->arg[0], false, &pq->drivers, &pq->ndrivers);
 	if (!pq->ndrivers)	/* any(baseline(p99) > 1s): the baseline's series */
 		drivers(n->arg[0], true, &pq->drivers, &pq->ndrivers);
@@ -357,6 +360,7 @@ across(compiler *c, const ast_node *n)
 	pq->qend = p->ncode;
 	pq->ncmp = p->ncmps - pq->cmp0;
 	pq->nfor = p->nfor - pq->for0;
+	pq->nhist = p->nhists - pq->hist0;
 	emit(c, OP_QEND, q, 0, n->span);
 	c->g->nquant++;
 }
@@ -395,7 +399,7 @@ gen(compiler *c, const ast_node *n)
 		p->metrics[n->metric].bused |= b;
 		emit(c, OP_LOAD, SERIES_OF(n->metric, b), 0, n->span);
 		if (!b && p->metrics[n->metric].floored)
-			emit(c, OP_FLOORED, n->metric, 0, n->span);
+			emit(c, OP_FLOORED, n->metric, 0, n->span);	/* the sample of this step's */
 		break;
 	}
 	case A_CALL: {
@@ -414,8 +418,8 @@ gen(compiler *c, const ast_node *n)
 			gen(c, n->arg[0]);
 		p->metrics[s->metric].bused |= b;
 		emit(c, fnop[n->fn], SERIES_OF(s->metric, b), range, n->span);
-		if (!b && p->metrics[s->metric].floored)
-			emit(c, OP_FLOORED, s->metric, 0, n->span);
+		if (!b && p->metrics[s->metric].floored)	/* every sample of its range, of a step the floor held at */
+			emit(c, OP_FLOORED, s->metric, range, n->span);
 		break;
 	}
 	case A_NEG:

@@ -94,7 +94,16 @@ true_ones_decide(const program *p, const prog_gate *g, const prog_quant *pq, con
 }
 
 static void
-take_quant(const program *p, const prog_gate *g, int qi, const vm *v, const keyset *keys, int64_t t, int ntop,
+quant_result_clear(quant_result *qr)
+{
+	for (int j = 0; qr->top && j < qr->ntop; j++)
+		free(qr->top[j].hists);
+	free(qr->top);
+	qr->top = NULL;
+}
+
+static void
+take_quant(const program *p, const prog_gate *g, int qi, vm *v, const keyset *keys, int64_t t, int ntop,
 	   quant_result *qr)
 {
 	const prog_quant *pq = &p->quants[g->quant0 + qi];
@@ -105,7 +114,7 @@ take_quant(const program *p, const prog_gate *g, int qi, const vm *v, const keys
 	ranked *rk = xmalloc(((size_t)q->nkeys + 1) * sizeof *rk);
 	int n = 0;
 
-	free(qr->top);
+	quant_result_clear(qr);
 	*qr = (quant_result){ .value = value, .n = q->nkeys, .ntrue = q->ntrue, .nfalse = q->nfalse,
 			      .nunknown = q->nunknown, .at = t };
 	for (int i = 0; i < q->nkeys; i++) {
@@ -137,7 +146,12 @@ take_quant(const program *p, const prog_gate *g, int qi, const vm *v, const keys
 	for (int j = 0; j < qr->ntop; j++) {
 		int i = rk[j].i;
 		qr->top[j] = (quant_series){ q->keys[i], pq->ncmp ? pq->cmp0 + q->cmpi[i] : -1, q->val[i], q->cmp[i][0],
-					     q->cmp[i][1], q->since[i] };
+					     q->cmp[i][1], q->since[i], NULL };
+		if (pq->nhist) {	/* the numbers behind its statistics */
+			qr->top[j].hists = xmalloc((size_t)pq->nhist * sizeof *qr->top[j].hists);
+			for (int h = 0; h < pq->nhist; h++)
+				vm_hist_stat(v, pq->hist0 - g->hist0 + h, q->keys[i], &qr->top[j].hists[h]);
+		}
 	}
 	free(rk);
 }
@@ -263,8 +277,8 @@ gate_result_free(gate_result *r)
 	free(r->fired_at);
 	free(r->fired_cmp);
 	for (int q = 0; q < r->nquant; q++) {
-		free(r->quants[q].top);
-		free(r->fired_quants[q].top);
+		quant_result_clear(&r->quants[q]);
+		quant_result_clear(&r->fired_quants[q]);
 	}
 	free(r->quants);
 	free(r->fired_quants);

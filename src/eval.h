@@ -20,6 +20,7 @@ typedef struct quant_series {
 	int cmp;		/* the comparison of x and y (program-wide), or -1 */
 	double val, x, y;
 	int64_t since;
+	hist_stat *hists;	/* per history of the quantifier's body: this series' (prog_quant.nhist) */
 } quant_series;
 
 /* A quantifier at one step: its value, its counts, the series that decided it, worst first. */

@@ -48,12 +48,6 @@ put(const prog_hist *h, hist_ring *r, int64_t step, int64_t t0, int64_t t, const
 {
 	int64_t missing = r->last == NEVER ? (t - t0) / step : (t - r->last) / step - 1;
 
-	if (r->last == t) {	/* a history two calls share (compile.c): the same values again */
-		if (h->steps)
-			memcpy(&r->v[(size_t)((r->head + h->steps - 1) % h->steps) * (size_t)h->lanes], lanes,
-			       (size_t)h->lanes * sizeof *lanes);
-		return;
-	}
 	r->last = t;
 	if (h->steps == 0) {	/* times(C): counts since the window began */
 		double c = lanes[0];

@@ -98,6 +98,7 @@ typedef struct prog_rule {
 typedef struct prog_cmp {
 	int rule;		/* index into the program's rules; -1 in a floor */
 	int floor;		/* the metric whose floor it is in, or -1 */
+	bool inner;		/* in the operand of a function over the last steps (times(x > 1, 5m)) */
 	char *source;
 	int op;			/* its opcode, OP_LT .. OP_NE */
 	int quant;		/* the quantifier it is in (compared series by series), or -1 */
@@ -127,6 +128,7 @@ typedef struct prog_quant {
 	int by;			/* a metric whose `by` names the series */
 	int cmp0, ncmp;		/* its body's comparisons */
 	int for0, nfor;		/* its body's `for`s: one timer per series */
+	int hist0, nhist;	/* its body's histories: one per series */
 	int outer;		/* count(C) or fraction(C): the comparison it is a side of, or -1 */
 	bool outer_left;	/* ... its left side */
 } prog_quant;

@@ -153,6 +153,9 @@ labels_json(const report_data *rd, int key)
 	return o;
 }
 
+static json_t *stat_json(const program *p, const prog_hist *h, const hist_stat *st);
+static void stat_text(const prog_hist *h, const hist_stat *st, FILE *out);
+
 /* The quantifier's value: a condition's state, or a number (no value: null). */
 static json_t *
 quant_value(const prog_quant *pq, double v)
@@ -195,6 +198,12 @@ quant_json(const program *p, const report_data *rd, const prog_quant *pq, const 
 		}
 		if (pq->nfor)
 			json_object_set_new(so, "since", timestamp(qs->since));
+		if (pq->nhist) {	/* this series' statistics */
+			json_t *sa = json_array();
+			for (int h = 0; h < pq->nhist; h++)
+				json_array_append_new(sa, stat_json(p, &p->hists[pq->hist0 + h], &qs->hists[h]));
+			json_object_set_new(so, "statistics", sa);
+		}
 		json_array_append_new(a, so);
 	}
 	json_object_set_new(o, "deciding", a);
@@ -576,7 +585,10 @@ human_fors(const program *p, const prog_gate *g, const gate_result *r, int ri, F
 		fprintf(out, "      %-30s held %s of %s", pf->source, held, needs);
 		if (pr.data_from != VM_NEVER) {
 			util_fmt_time(from, sizeof from, pr.data_from);
-			fprintf(out, "; no data before %s", from);
+			if (pr.data_from > r->at)	/* the last step itself had none */
+				fputs("; no data at the last step", out);
+			else
+				fprintf(out, "; no data before %s", from);
 		}
 		fputc('\n', out);
 	}
@@ -632,6 +644,11 @@ human_series(const program *p, const report_data *rd, const prog_quant *pq, cons
 			fprintf(out, "  since %s", since);
 		}
 		fputc('\n', out);
+		for (int h = 0; h < pq->nhist; h++) {	/* its statistics, a line each under it */
+			fprintf(out, "%s  %-28s ", indent, p->hists[pq->hist0 + h].source);
+			stat_text(&p->hists[pq->hist0 + h], &qs->hists[h], out);
+			fputc('\n', out);
+		}
 	}
 	if (qr->ndeciding > qr->ntop)
 		fprintf(out, "%s... and %d more\n", indent, qr->ndeciding - qr->ntop);
@@ -655,13 +672,12 @@ fmt_unit(char *buf, size_t size, double v, int unit, bool sign)
 		snprintf(buf, size, "%s%.6g", plus, v);
 }
 
-/* One step-history function, a line: what it gave and from what. */
+/* What a step-history function gave and from what, for people. */
 static void
-human_stat(const prog_hist *h, const hist_stat *st, FILE *out)
+stat_text(const prog_hist *h, const hist_stat *st, FILE *out)
 {
 	char a[40], b[40];
 
-	fprintf(out, "      %-30s ", h->source);
 	switch (h->fn) {
 	case FN_MANNWHITNEY:
 	case FN_SHIFT:
@@ -684,8 +700,10 @@ human_stat(const prog_hist *h, const hist_stat *st, FILE *out)
 		fprintf(out, " against baseline %s of %s: ", a, b);
 		if (st->held < st->steps)
 			fprintf(out, "unknown: %lld of %lld steps evaluated", (long long)st->held, (long long)st->steps);
-		else if (isnan(st->p))
+		else if (st->count[1] <= 0 || st->count[3] <= 0)
 			fputs("unknown (a side without requests)", out);
+		else if (isnan(st->p))
+			fputs("unknown (more errors than requests)", out);
 		else
 			fprintf(out, "p = %.3g", st->p);
 		break;
@@ -702,6 +720,14 @@ human_stat(const prog_hist *h, const hist_stat *st, FILE *out)
 			fprintf(out, ", %lld unknown", (long long)st->nunknown);
 		break;
 	}
+}
+
+/* One step-history function, a line. */
+static void
+human_stat(const prog_hist *h, const hist_stat *st, FILE *out)
+{
+	fprintf(out, "      %-30s ", h->source);
+	stat_text(h, st, out);
 	fputc('\n', out);
 }
 

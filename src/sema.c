@@ -26,7 +26,7 @@ typedef struct sema {
 	names params, metrics, sets;
 	const param_set *setv;	/* --set values, by the index sets holds */
 	const ast_node *quant;	/* the quantifier being typed, or NULL */
-	const ast_node *hist;	/* the step-history function whose argument is typed, or NULL */
+	const ast_node *hist;	/* the times() or burn_rate() whose argument is typed, or NULL */
 	int floor_of;		/* the metric whose floor is typed, or -1 */
 } sema;
 
@@ -554,6 +554,15 @@ hist(sema *s, ast_node *n, int fn)
 			   "each step", name, s->f->metrics[s->floor_of].name);
 		return false;
 	}
+	if ((fn == FN_MANNWHITNEY || fn == FN_RATIO_TEST) && s->hist) {
+		diag_error(s->d, n->span, "%s() inside %s(): a test repeated at every step finds by chance what "
+			   "one test does not; test the whole range once, as in %s < 1%%", name, fns[s->hist->fn].name,
+			   fn == FN_MANNWHITNEY ? "mannwhitney(p99, 10m)" : "ratio_test(errors, requests, 10m)");
+		return false;
+	}
+	const ast_node *outer = s->hist;
+	if (fn == FN_TIMES || fn == FN_BURN_RATE)
+		s->hist = n;	/* what counts or averages its operand step by step */
 	if (fn == FN_TIMES) {
 		ok = expr(s, n->arg[0], NULL) &&
 		     want(s, n->arg[0], TY_BOOL, " (times() counts the steps a condition held, as in times(x > 1%, 5m))");
@@ -569,6 +578,7 @@ hist(sema *s, ast_node *n, int fn)
 		for (int i = 0; i < n->nargs - 1; i++)
 			ok &= expr(s, n->arg[i], NULL) && want(s, n->arg[i], TY_NUM, "") && paired(s, n, n->arg[i]);
 	}
+	s->hist = outer;
 	if (n->nargs == fns[fn].nargs)
 		ok &= hist_range(s, n, n->arg[n->nargs - 1]);
 	if (!ok)
@@ -981,15 +991,27 @@ max_for(const ast_node *n, int64_t longest)
 	return longest;
 }
 
-/* A `for` or a history longer than the window sees steps that are not evaluated: legal, but say so. */
+/*
+ * A `for` longer than the window can never hold, and a history of more
+ * steps than the window evaluates is never whole: legal, but say so.
+ */
+static bool
+too_long(const ast_gate *g, const ast_node *n)
+{
+	if (n->kind == A_FOR)
+		return range_of(n) > (double)g->window;
+	int64_t steps = ((int64_t)range_of(n) + g->step - 1) / g->step;
+	return range_of(n) > 0 && steps > g->window / g->step + 1;
+}
+
 static void
 for_fits(sema *s, const ast_gate *g, const ast_node *n)
 {
-	if (range_of(n) > (double)g->window) {
+	if (range_of(n) > 0 && too_long(g, n)) {
 		static const char *const what[] = {
-			[FN_MANNWHITNEY] = "it sees only the window's steps",
-			[FN_SHIFT] = "it sees only the window's steps",
-			[FN_RATIO_TEST] = "it sees only the window's steps",
+			[FN_MANNWHITNEY] = "it can never be known",
+			[FN_SHIFT] = "it can never be known",
+			[FN_RATIO_TEST] = "it can never be known",
 			[FN_BURN_RATE] = "it can never be known",
 			[FN_TIMES] = "the steps before the window count as unknown",
 		};

@@ -25,6 +25,7 @@ vm_init(vm *v, const program *p, int gate, const population *pops)
 	v->q = xcalloc((size_t)g->nquant, sizeof *v->q);
 	v->h = xcalloc((size_t)g->nhist + 1, sizeof *v->h);
 	v->floor = xmalloc(((size_t)p->nmetrics + 1) * sizeof *v->floor);
+	v->held = xcalloc((size_t)p->nmetrics + 1, sizeof *v->held);
 	v->stack = xmalloc((size_t)(g->stack + 1) * sizeof *v->stack);	/* test_vm.c: the spare stays unused */
 	vm_reset(v);
 }
@@ -55,6 +56,9 @@ vm_free(vm *v)
 	free(v->h);
 	hist_work_free(&v->work);
 	free(v->floor);
+	for (int m = 0; m < v->p->nmetrics; m++)
+		free(v->held[m].keyed);
+	free(v->held);
 	free(v->present);
 	free(v->fors);
 	free(v->keyed);
@@ -85,8 +89,12 @@ vm_reset(vm *v)
 		for (int k = 0; k < h->nkeyed; k++)
 			h->keyed[k] = (hist_ring){ .v = h->keyed[k].v, .last = VM_NEVER };
 	}
-	for (int m = 0; m < v->p->nmetrics; m++)
+	for (int m = 0; m < v->p->nmetrics; m++) {
 		v->floor[m] = NAN;
+		v->held[m].one = VM_NEVER;
+		for (int k = 0; k < v->held[m].nkeyed; k++)
+			v->held[m].keyed[k] = VM_NEVER;
+	}
 	v->t0 = VM_NEVER;
 }
 
@@ -361,17 +369,23 @@ tally(const vm *v, const prog_quant *pq, vm_quant *q, double c)
 	const prog_gate *g = v->g;
 	int i = q->i;
 
-	/* the comparison that decided the series: the first with the body's value (a false one of &&) */
-	int at = 0;
-	for (int j = 0; j < pq->ncmp; j++) {
+	/*
+	 * The comparison that decided the series: the first with the body's
+	 * value (a false one of &&), else the first.  Not a floor's, which gates
+	 * the values, nor one in times()'s operand, which is counted.
+	 */
+	int at = -1, first = -1;
+	for (int j = 0; j < pq->ncmp && at < 0; j++) {
 		double cv = v->cmp[pq->cmp0 - g->cmp0 + j][2];
-		if (v->p->cmps[pq->cmp0 + j].floor >= 0)
-			continue;	/* a floor's: it gates the values, it does not decide */
-		if (cv == c || (isnan(cv) && isnan(c))) {
+		if (v->p->cmps[pq->cmp0 + j].floor >= 0 || v->p->cmps[pq->cmp0 + j].inner)
+			continue;
+		if (first < 0)
+			first = j;
+		if (cv == c || (isnan(cv) && isnan(c)))
 			at = j;
-			break;
-		}
 	}
+	if (at < 0)
+		at = first < 0 ? 0 : first;
 	q->val[i] = c;
 	q->cmpi[i] = at;
 	q->cmp[i][0] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0 + at][0] : NAN;
@@ -423,6 +437,24 @@ timer(vm *v, int i)
 			kf->f[j] = fresh;
 	}
 	return &kf->f[k];
+}
+
+/* Where the floor of metric m last did not hold, for the current series. */
+static int64_t *
+unheld(vm *v, int m)
+{
+	vm_floors *f = &v->held[m];
+
+	if (v->key == VM_NOKEY)
+		return &f->one;
+	int k = v->key + 1;
+	if (k >= f->nkeyed) {
+		int old = f->nkeyed;
+		f->keyed = util_grow_to(f->keyed, &f->nkeyed, k, sizeof *f->keyed, 16);
+		for (int j = old; j < f->nkeyed; j++)
+			f->keyed[j] = VM_NEVER;
+	}
+	return &f->keyed[k];
 }
 
 #define vmdispatch(o)	switch (o)
@@ -547,16 +579,24 @@ vm_step(vm *v, int64_t t)
 		vmcase(OP_MWU) vmcase(OP_SHIFT) vmcase(OP_RATIOTEST) vmcase(OP_BURN) vmcase(OP_TIMES) {
 			const prog_hist *ph = &p->hists[in->a];
 			vm_hist *h = &v->h[in->a - g->hist0];
+			hist_ring *r = ring(v, h);
 			sp -= ph->lanes - 1;	/* its lanes in, its value out */
-			*sp = hist_add(ph, ring(v, h), g->step, v->t0, t, sp, &v->work, &h->st);
+			if (r->last == t)	/* its second use in the rule (compile.c): the same values, the same value */
+				*sp = h->st.value;
+			else
+				*sp = hist_add(ph, r, g->step, v->t0, t, sp, &v->work, &h->st);
 			vmbreak;
 		}
 		vmcase(OP_FLOOR) {
 			v->floor[in->a] = *sp--;
+			if (v->floor[in->a] != 1)
+				*unheld(v, in->a) = t;
 			vmbreak;
 		}
 		vmcase(OP_FLOORED) {
-			if (v->floor[in->a] != 1)	/* too little traffic, or not known: no value */
+			/* too little traffic now, or at a step of the range (before the window: not known) */
+			int64_t bad = in->b ? *unheld(v, in->a) : VM_NEVER;
+			if (v->floor[in->a] != 1 || (in->b && (t - in->b < v->t0 || (bad != VM_NEVER && bad > t - in->b))))
 				*sp = NAN;
 			vmbreak;
 		}

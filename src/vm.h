@@ -64,6 +64,16 @@ typedef struct vm_keyed {
 	int n;
 } vm_keyed;
 
+/*
+ * The latest step at which a metric's floor did not hold (VM_NEVER: it
+ * held at every step so far): one, or one per series (by key + 1).
+ */
+typedef struct vm_floors {
+	int64_t one;
+	int64_t *keyed;
+	int nkeyed;
+} vm_floors;
+
 /* A history's rings: one, or one per series in a quantifier (by key + 1; 0 is VM_VIRTUAL's). */
 typedef struct vm_hist {
 	hist_ring one;
@@ -84,6 +94,7 @@ typedef struct vm {
 	vm_hist *h;		/* per history of the gate */
 	hist_work work;
 	double *floor;		/* per metric: its floor at this step (in a quantifier, the series'), NaN */
+	vm_floors *held;	/* per metric: where its floor last did not hold, for the window functions */
 	int64_t t0;		/* the first step run, or VM_NEVER */
 	vm_present *present;	/* per population (SERIES_OF) */
 	int key;		/* the series of the quantifier running, or VM_NOKEY */
