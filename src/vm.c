@@ -244,19 +244,29 @@ compare_qarg(const vm *v, int op, int64_t b, double other)
 			     v->p->quants[qa].fn == FN_FRACTION, b > 0, other);
 }
 
+/* A per-series array a of *n elements grown to hold index k, its new elements copies of init. */
+static void *
+grow_keyed(void *a, int *n, int k, size_t size, const void *init)
+{
+	int old = *n;
+
+	a = util_grow_to(a, n, k, size, 16);
+	for (int j = old; j < *n; j++)
+		memcpy((char *)a + (size_t)j * size, init, size);
+	return a;
+}
+
 /* The ring of history h for the current series. */
 static hist_ring *
 ring(vm *v, vm_hist *h)
 {
+	static const hist_ring empty = { .last = VM_NEVER };
+
 	if (v->key == VM_NOKEY)
 		return &h->one;
 	int k = v->key + 1;
-	if (k >= h->nkeyed) {
-		int old = h->nkeyed;
-		h->keyed = util_grow_to(h->keyed, &h->nkeyed, k, sizeof *h->keyed, 16);
-		for (int j = old; j < h->nkeyed; j++)
-			h->keyed[j] = (hist_ring){ .last = VM_NEVER };
-	}
+	if (k >= h->nkeyed)
+		h->keyed = grow_keyed(h->keyed, &h->nkeyed, k, sizeof *h->keyed, &empty);
 	return &h->keyed[k];
 }
 
@@ -430,12 +440,8 @@ timer(vm *v, int i)
 		return &v->fors[i];
 	vm_keyed *kf = &v->keyed[i];
 	int k = v->key + 1;
-	if (k >= kf->n) {
-		int old = kf->n;
-		kf->f = util_grow_to(kf->f, &kf->n, k, sizeof *kf->f, 16);
-		for (int j = old; j < kf->n; j++)
-			kf->f[j] = fresh;
-	}
+	if (k >= kf->n)
+		kf->f = grow_keyed(kf->f, &kf->n, k, sizeof *kf->f, &fresh);
 	return &kf->f[k];
 }
 
@@ -443,17 +449,14 @@ timer(vm *v, int i)
 static int64_t *
 unheld(vm *v, int m)
 {
+	static const int64_t never = VM_NEVER;
 	vm_floors *f = &v->held[m];
 
 	if (v->key == VM_NOKEY)
 		return &f->one;
 	int k = v->key + 1;
-	if (k >= f->nkeyed) {
-		int old = f->nkeyed;
-		f->keyed = util_grow_to(f->keyed, &f->nkeyed, k, sizeof *f->keyed, 16);
-		for (int j = old; j < f->nkeyed; j++)
-			f->keyed[j] = VM_NEVER;
-	}
+	if (k >= f->nkeyed)
+		f->keyed = grow_keyed(f->keyed, &f->nkeyed, k, sizeof *f->keyed, &never);
 	return &f->keyed[k];
 }
 
