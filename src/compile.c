@@ -294,9 +294,10 @@ hist(compiler *c, const ast_node *n)
 		c->as_baseline = false;
 	}
 	c->in_hist--;
+	int steps = (int)((range + c->g->step - 1) / c->g->step), evals = (int)(c->g->window / c->g->step + 1);
 	prog_hist ph = {
-		.rule = c->rule, .source = cmp_source(c, n->span), .fn = n->fn, .lanes = paired ? 2 * nv : 1,
-		.steps = (int)((range + c->g->step - 1) / c->g->step), .range = range,
+		.rule = c->rule, .source = cmp_source(c, n->span), .fn = n->fn, .lanes = op_info[op[n->fn]].pops,
+		.steps = steps, .cap = steps < evals ? steps : evals, .range = range,
 		.slo = n->fn == FN_BURN_RATE ? n->arg[1]->num : 0, .unit = n->arg[0]->unit, .quant = c->quant,
 		.cmp = -1,
 	};
@@ -352,11 +353,14 @@ across(compiler *c, const ast_node *n)
 	if (!pq->ndrivers)	/* any(baseline(p99) > 1s): the baseline's series */
 		drivers(n->arg[0], true, &pq->drivers, &pq->ndrivers);
 	emit(c, OP_EACH, q, 0, n->span);
+	int in_hist = c->in_hist;	/* its body's comparisons are its own, even in times() */
 	c->quant = q;
+	c->in_hist = 0;
 	c->mark++;
 	floors(c, n->arg[0], true);	/* the body's series' floors, before the body reads them */
 	gen(c, n->arg[0]);
 	c->quant = -1;
+	c->in_hist = in_hist;
 	pq->qend = p->ncode;
 	pq->ncmp = p->ncmps - pq->cmp0;
 	pq->nfor = p->nfor - pq->for0;
@@ -584,7 +588,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 		p->metrics[i] = (prog_metric){
 			.name = am->name, .query = am->q[0].final, .bquery = am->q[1].final,
 			.has_default = am->dflt != NULL, .dflt = am->dflt ? am->dflt->num : 0,
-			.floored = am->floor != NULL,
+			.floored = am->floor != NULL, .floor_set = am->floor && am->floor->set,
 		};
 		for (const ast_label *l = am->by; l; l = l->next)
 			p->metrics[i].nby++;

@@ -28,7 +28,7 @@ margin(const program *p, const prog_quant *pq, const vm_quant *q, int i)
 {
 	double x = q->cmp[i][0], y = q->cmp[i][1];
 
-	if (!pq->ncmp)
+	if (q->cmpi[i] < 0)
 		return NAN;
 	switch (p->cmps[pq->cmp0 + q->cmpi[i]].op) {
 	case OP_GT: case OP_GE: return x - y;
@@ -145,7 +145,7 @@ take_quant(const program *p, const prog_gate *g, int qi, vm *v, const keyset *ke
 	qr->top = xmalloc(((size_t)qr->ntop + 1) * sizeof *qr->top);
 	for (int j = 0; j < qr->ntop; j++) {
 		int i = rk[j].i;
-		qr->top[j] = (quant_series){ q->keys[i], pq->ncmp ? pq->cmp0 + q->cmpi[i] : -1, q->val[i], q->cmp[i][0],
+		qr->top[j] = (quant_series){ q->keys[i], q->cmpi[i] >= 0 ? pq->cmp0 + q->cmpi[i] : -1, q->val[i], q->cmp[i][0],
 					     q->cmp[i][1], q->since[i], NULL };
 		if (pq->nhist) {	/* the numbers behind its statistics */
 			qr->top[j].hists = xmalloc((size_t)pq->nhist * sizeof *qr->top[j].hists);

@@ -1,7 +1,7 @@
 /*
  * history.c: the step-history functions over the rings of their last
  * steps.  What each gives, and when it is unknown, is novagate-gate(5)'s
- * "Statistics over the last steps"; the statistics are stats.c's.
+ * "STATISTICS OVER THE LAST STEPS"; the statistics are stats.c's.
  */
 #include "history.h"
 #include "util.h"
@@ -27,21 +27,32 @@ hist_work_free(hist_work *w)
 	stats_scratch_free(&w->s);
 }
 
-/* The slot of the next step, the oldest's once the ring is full. */
+/* times(): what a step's truth adds to the counts (sign -1: what it takes away). */
+static void
+count(hist_ring *r, double c, int sign)
+{
+	r->ntrue += sign * (c == 1);
+	r->nunknown += sign * (isnan(c) != 0);
+}
+
+/* The slot of the next step, the oldest's once the ring is full (its count taken away). */
 static double *
 next_slot(const prog_hist *h, hist_ring *r)
 {
 	double *at = &r->v[(size_t)r->head * (size_t)h->lanes];
 
-	r->head = (r->head + 1) % h->steps;
-	if (r->len < h->steps)
+	if (r->len == h->cap && h->fn == FN_TIMES)
+		count(r, at[0], -1);
+	r->head = (r->head + 1) % h->cap;
+	if (r->len < h->cap)
 		r->len++;
 	return at;
 }
 
 /*
  * Step t's lanes into the ring; the steps between the last one and t, at
- * which this series was not evaluated, are unknown.
+ * which this series was not evaluated, are unknown.  Before its first step
+ * a ring holds nothing, and a bounded one counts what it lacks (len).
  */
 static void
 put(const prog_hist *h, hist_ring *r, int64_t step, int64_t t0, int64_t t, const double *lanes)
@@ -50,22 +61,25 @@ put(const prog_hist *h, hist_ring *r, int64_t step, int64_t t0, int64_t t, const
 
 	r->last = t;
 	if (h->steps == 0) {	/* times(C): counts since the window began */
-		double c = lanes[0];
-		r->nunknown += missing + (isnan(c) ? 1 : 0);
-		r->ntrue += c == 1;
+		r->nunknown += missing;
 		r->nsteps += missing + 1;
+		count(r, lanes[0], 1);
 		return;
 	}
 	if (!r->v)
-		r->v = xmalloc((size_t)h->steps * (size_t)h->lanes * sizeof *r->v);
+		r->v = xmalloc((size_t)h->cap * (size_t)h->lanes * sizeof *r->v);
 	if (r->len == 0)
-		missing = 0;	/* before its first step, a bounded ring counts what it lacks (len) */
-	for (int64_t k = 0; k < missing && k < h->steps; k++) {
+		missing = 0;
+	for (int64_t k = 0; k < missing && k < h->cap; k++) {
 		double *at = next_slot(h, r);
 		for (int l = 0; l < h->lanes; l++)
 			at[l] = NAN;
+		if (h->fn == FN_TIMES)
+			count(r, NAN, 1);
 	}
 	memcpy(next_slot(h, r), lanes, (size_t)h->lanes * sizeof *lanes);
+	if (h->fn == FN_TIMES)
+		count(r, lanes[0], 1);
 }
 
 static void
@@ -112,59 +126,62 @@ counts(const prog_hist *h, const hist_ring *r, hist_stat *st)
 	}
 }
 
+/* mannwhitney(), shift(), ratio_test() at a step they test at, on a whole range. */
+static void
+test(const prog_hist *h, const hist_ring *r, hist_work *w, hist_stat *st, bool full)
+{
+	if (h->fn == FN_RATIO_TEST) {
+		counts(h, r, st);
+		if (st->count[1] > 0 && st->count[3] > 0)	/* no requests on a side: nothing to test */
+			st->value = st->p = stats_fisher_greater(st->count[0], st->count[1], st->count[2], st->count[3]);
+		return;
+	}
+	sides(h, r, w, st);
+	if (st->nx < HIST_MIN_VALUES || st->ny < HIST_MIN_VALUES)
+		return;	/* never a p-value from a handful of points */
+	if (h->fn == FN_MANNWHITNEY) {
+		stats_mwu m;
+		stats_mannwhitney(w->x, st->nx, w->y, st->ny, &w->s, &m);
+		st->u = m.u;
+		st->value = st->p = m.p;
+	}
+	if (h->fn == FN_SHIFT || full)
+		st->shift = stats_hodges_lehmann(w->x, st->nx, w->y, st->ny, &w->s);
+	if (h->fn == FN_SHIFT)
+		st->value = st->shift;
+}
+
 static double
-compute(const prog_hist *h, const hist_ring *r, hist_work *w, hist_stat *st, bool full)
+compute(const prog_hist *h, const hist_ring *r, bool at_test, hist_work *w, hist_stat *st, bool full)
 {
 	*st = (hist_stat){ .value = NAN, .u = NAN, .p = NAN, .shift = NAN, .mean = NAN,
-			   .steps = h->steps ? h->steps : r->nsteps, .held = h->steps ? r->len : r->nsteps };
-	/*
-	 * A test runs on a whole range only: one repeated at every step from the
-	 * first would find by chance what a single test does not (peeking), and
-	 * on the few values of the first steps.
-	 */
-	bool whole = r->len == h->steps;
+			   .steps = h->steps ? h->steps : r->nsteps, .held = h->steps ? r->len : r->nsteps,
+			   .tested = at_test && r->len == h->steps };
 	switch (h->fn) {
 	case FN_MANNWHITNEY:
 	case FN_SHIFT:
-		sides(h, r, w, st);
-		if (!whole || st->nx < HIST_MIN_VALUES || st->ny < HIST_MIN_VALUES)
-			break;	/* never a p-value from a handful of points */
-		if (h->fn == FN_MANNWHITNEY) {
-			stats_mwu m;
-			stats_mannwhitney(w->x, st->nx, w->y, st->ny, &w->s, &m);
-			st->u = m.u;
-			st->value = st->p = m.p;
-		}
-		if (h->fn == FN_SHIFT || full)
-			st->shift = stats_hodges_lehmann(w->x, st->nx, w->y, st->ny, &w->s);
-		if (h->fn == FN_SHIFT)
-			st->value = st->shift;
-		break;
 	case FN_RATIO_TEST:
-		counts(h, r, st);
-		if (whole && st->count[1] > 0 && st->count[3] > 0)	/* no requests on a side: nothing to test */
-			st->value = st->p = stats_fisher_greater(st->count[0], st->count[1], st->count[2], st->count[3]);
+		if (st->tested)
+			test(h, r, w, st, full);
+		else if (full && h->fn == FN_RATIO_TEST)
+			counts(h, r, st);	/* for the report: what it would test */
 		break;
 	case FN_BURN_RATE: {
 		double sum = 0;
+		if (r->len < h->steps)
+			break;	/* a step not evaluated may have burnt it all */
 		for (int i = 0; i < r->len; i++)
 			if (!isnan(r->v[i]))
 				sum += r->v[i], st->known++;
-		if (st->known == h->steps) {	/* a step without a ratio may have burnt it all */
+		if (st->known == h->steps) {	/* so may a step without a ratio */
 			st->mean = sum / (double)h->steps;
 			st->value = st->mean / (1 - h->slo);
 		}
 		break;
 	}
 	case FN_TIMES:
-		if (h->steps == 0) {
-			st->ntrue = r->ntrue;
-			st->nunknown = r->nunknown;
-		} else {
-			for (int i = 0; i < r->len; i++)
-				st->ntrue += r->v[i] == 1, st->nunknown += isnan(r->v[i]);
-			st->nunknown += h->steps - r->len;	/* not evaluated: before the window, or absent */
-		}
+		st->ntrue = r->ntrue;
+		st->nunknown = r->nunknown + (h->steps ? h->steps - r->len : 0);	/* + not evaluated */
 		st->value = st->nunknown ? NAN : (double)st->ntrue;
 		break;
 	}
@@ -172,15 +189,15 @@ compute(const prog_hist *h, const hist_ring *r, hist_work *w, hist_stat *st, boo
 }
 
 double
-hist_add(const prog_hist *h, hist_ring *r, int64_t step, int64_t t0, int64_t t, const double *lanes,
-	 hist_work *w, hist_stat *st)
+hist_add(const prog_hist *h, hist_ring *r, int64_t step, int64_t t0, int64_t t, bool at_test,
+	 const double *lanes, hist_work *w, hist_stat *st)
 {
 	put(h, r, step, t0, t, lanes);
-	return compute(h, r, w, st, false);
+	return compute(h, r, at_test, w, st, false);
 }
 
 void
-hist_stat_of(const prog_hist *h, const hist_ring *r, hist_work *w, hist_stat *st)
+hist_stat_of(const prog_hist *h, const hist_ring *r, bool at_test, hist_work *w, hist_stat *st)
 {
-	compute(h, r, w, st, true);
+	compute(h, r, at_test, w, st, true);
 }

@@ -494,7 +494,7 @@ judge_result(linter *l, int m, bool b, const ast_query *q, bool typo, const char
 	size_t now = series_at(r, l->at);
 	if (now == 0 && typo) {
 		;	/* said: the selector matches nothing, and check will not apply a default */
-	} else if (now == 0 && !b && pm->has_default) {
+	} else if (now == 0 && pm->has_default) {
 		char v[32];
 		ng_format_value(v, sizeof v, pm->dflt);
 		finding(l, NG_FIND_DEFAULT, m, q->span, "the query returns no series at %s: the default (%s) "

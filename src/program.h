@@ -72,6 +72,7 @@ typedef struct prog_metric {
 	bool bused;		/* some gate reads its baseline */
 	bool floored;		/* `when COND`: its values are unknown at a step where COND is not true */
 	const char *floor;	/* COND's text, or NULL */
+	bool floor_set;		/* ... series by series (of metrics with the same `by`) */
 	const char **by;	/* `by` labels, NULL terminated; NULL: one series */
 	int nby;
 	/*
@@ -96,7 +97,7 @@ typedef struct prog_rule {
 
 /* A comparison, kept so reports can show both sides at the last step. */
 typedef struct prog_cmp {
-	int rule;		/* index into the program's rules; -1 in a floor */
+	int rule;		/* index into the program's rules; -1 in a floor of one series */
 	int floor;		/* the metric whose floor it is in, or -1 */
 	bool inner;		/* in the operand of a function over the last steps (times(x > 1, 5m)) */
 	char *source;
@@ -144,6 +145,7 @@ typedef struct prog_hist {
 	int fn;			/* enum ast_fn, FN_MANNWHITNEY .. FN_TIMES */
 	int lanes;		/* values a step: 2 (canary, baseline), 4 (errors, requests, and baselines'), 1 */
 	int steps;		/* the last steps it covers, the range's; 0: each since the window began */
+	int cap;		/* the steps a ring holds: steps, or the window's evaluations if fewer */
 	int64_t range;		/* D, ms; 0 for times(C) */
 	double slo;		/* burn_rate() */
 	int unit;		/* enum unit of its values (shift()'s, mannwhitney()'s metric's) */

@@ -436,7 +436,7 @@ plan(ng_feed *f, int64_t at, fetch *x)
 			*add_query(x, i, NULL) = (prom_query){ .what = s->what, .query = s->query, .start = c,
 							       .end = ce < end ? ce : end, .step = s->step };
 		}
-		if (to_probe(s, x) && !s->baseline && f->gf->metrics[s->metric].has_default)
+		if (to_probe(s, x) && f->gf->metrics[s->metric].has_default)	/* a baseline takes the default too */
 			plan_probes(f, i, x);
 	}
 }

@@ -60,6 +60,16 @@ static const char *const cmpops[] = {
 	[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=",
 };
 
+/* Whether a gate reads metric m's own values (and so evaluates its floor). */
+static bool
+reads_values(const program *p, const prog_gate *g, int m)
+{
+	for (int i = g->read0; i < g->read0 + g->nread; i++)
+		if (p->reads[i].series == SERIES_OF(m, false))
+			return true;
+	return false;
+}
+
 /* The metrics a gate reads (value or baseline), as the compiler recorded them. */
 static void
 gate_metrics(const program *p, const prog_gate *g, bool *used)
@@ -323,6 +333,8 @@ stat_json(const program *p, const prog_hist *h, const hist_stat *st)
 	json_object_set_new(o, "range", h->range ? duration(h->range) : json_null());
 	json_object_set_new(o, "steps", json_integer(st->steps));
 	json_object_set_new(o, "steps_evaluated", json_integer(st->held));
+	if (h->fn == FN_MANNWHITNEY || h->fn == FN_SHIFT || h->fn == FN_RATIO_TEST)
+		json_object_set_new(o, "tested", json_boolean(st->tested));
 	json_object_set_new(o, "value", value_json(st->value, !isnan(st->value)));
 	switch (h->fn) {
 	case FN_MANNWHITNEY:
@@ -500,7 +512,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 		json_object_set_new(mo, "defaulted", json_boolean(has && when == VM_NEVER));
 		if (pm->floor)	/* of one series: its state at the last step; series by series: not one */
 			json_object_set_new(mo, "floor", json_pack("{s:s,s:o}", "condition", pm->floor, "state",
-								   p->ast->metrics[m].floor->set ? json_null() :
+								   pm->floor_set || !reads_values(p, g, m) ? json_null() :
 								   json_string(state(r->floor[m]))));
 		else
 			json_object_set_new(mo, "floor", json_null());
@@ -672,6 +684,19 @@ fmt_unit(char *buf, size_t size, double v, int unit, bool sign)
 		snprintf(buf, size, "%s%.6g", plus, v);
 }
 
+/* Whether a test tested at the step; if not, say why it has no value. */
+static bool
+tested_here(const hist_stat *st, FILE *out)
+{
+	if (st->tested)
+		return true;
+	if (st->held < st->steps)
+		fprintf(out, "unknown: %lld of %lld steps evaluated", (long long)st->held, (long long)st->steps);
+	else
+		fputs("unknown: not a step it tests at (the window's last, and every range before it)", out);
+	return false;
+}
+
 /* What a step-history function gave and from what, for people. */
 static void
 stat_text(const prog_hist *h, const hist_stat *st, FILE *out)
@@ -682,9 +707,9 @@ stat_text(const prog_hist *h, const hist_stat *st, FILE *out)
 	case FN_MANNWHITNEY:
 	case FN_SHIFT:
 		fmt_unit(a, sizeof a, st->shift, h->unit, true);
-		if (st->held < st->steps)
-			fprintf(out, "unknown: %lld of %lld steps evaluated", (long long)st->held, (long long)st->steps);
-		else if (st->nx < HIST_MIN_VALUES || st->ny < HIST_MIN_VALUES)
+		if (!tested_here(st, out))
+			break;
+		if (st->nx < HIST_MIN_VALUES || st->ny < HIST_MIN_VALUES)
 			fprintf(out, "unknown: n %d/%d, it needs %d a side", st->nx, st->ny, HIST_MIN_VALUES);
 		else if (h->fn == FN_MANNWHITNEY)
 			fprintf(out, "canary > baseline: p = %.3g, shift %s (n %d/%d)", st->p, a, st->nx, st->ny);
@@ -698,9 +723,9 @@ stat_text(const prog_hist *h, const hist_stat *st, FILE *out)
 		fmtnum(a, sizeof a, st->count[2], true);
 		fmtnum(b, sizeof b, st->count[3], true);
 		fprintf(out, " against baseline %s of %s: ", a, b);
-		if (st->held < st->steps)
-			fprintf(out, "unknown: %lld of %lld steps evaluated", (long long)st->held, (long long)st->steps);
-		else if (st->count[1] <= 0 || st->count[3] <= 0)
+		if (!tested_here(st, out))
+			break;
+		if (st->count[1] <= 0 || st->count[3] <= 0)
 			fputs("unknown (a side without requests)", out);
 		else if (isnan(st->p))
 			fputs("unknown (more errors than requests)", out);
@@ -846,7 +871,7 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 				fmtnum(bv, sizeof bv, b, bhas);
 				fprintf(out, "  (baseline %s)", bv);
 			}
-			if (pm->floor && r->floor[m] != 1)
+			if (pm->floor && r->floor[m] != 1 && reads_values(p, g, m))
 				fprintf(out, " (floor %s: %s, so unknown)", pm->floor, state(r->floor[m]));
 			if (has && when == VM_NEVER)
 				fputs(" (default)", out);

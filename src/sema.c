@@ -408,8 +408,9 @@ across(sema *s, ast_node *n, int fn)
 		return false;
 	}
 	if (s->floor_of >= 0) {
-		diag_error(s->d, n->span, "%s() in the floor of '%s': a floor holds series by series, as its "
-			   "metric does", fns[fn].name, s->f->metrics[s->floor_of].name);
+		diag_error(s->d, n->span, "%s() in the floor of '%s': a floor is a condition on the values of "
+			   "each step%s", fns[fn].name, s->f->metrics[s->floor_of].name,
+			   s->f->metrics[s->floor_of].by ? ", series by series" : "");
 		return false;
 	}
 	n->fn = fn;
@@ -486,6 +487,20 @@ overlapping(sema *s, const ast_node *call, const ast_node *a)
 	diag_warning(s->d, a->span, "'%s' counts over [%s] at a step of %s: %s() adds up every step's count, so "
 		     "each event counts %.3g times and p is too small; count over [%s]", m->name, r, st,
 		     fns[call->fn].name, (double)longest / (double)step, st);
+}
+
+/* An operand compared with the baselines reads a metric: a constant has no baseline to compare with. */
+static bool
+reads_metric(sema *s, const ast_node *call, const ast_node *a)
+{
+	int ms[1], nm = 0;
+
+	metrics_of(s, a, ms, &nm, 1);
+	if (nm)
+		return true;
+	diag_error(s->d, a->span, "%s() compares a metric's values with its baseline's: this reads no metric",
+		   fns[call->fn].name);
+	return false;
 }
 
 /* The range of a step-history function, D of the last D: a duration literal. */
@@ -576,7 +591,8 @@ hist(sema *s, ast_node *n, int fn)
 		}
 	} else {
 		for (int i = 0; i < n->nargs - 1; i++)
-			ok &= expr(s, n->arg[i], NULL) && want(s, n->arg[i], TY_NUM, "") && paired(s, n, n->arg[i]);
+			ok &= expr(s, n->arg[i], NULL) && want(s, n->arg[i], TY_NUM, "") && paired(s, n, n->arg[i]) &&
+			      reads_metric(s, n, n->arg[i]);
 	}
 	s->hist = outer;
 	if (n->nargs == fns[fn].nargs)
@@ -968,58 +984,56 @@ dialect(sema *s, ng_dialect chosen)
 	return chosen == NG_DIALECT_METRICSQL ? PQ_METRICSQL : PQ_PROMQL;
 }
 
-/* The range of a `for` or of a step-history function, or -1. */
+/*
+ * The range of a `for`, of a step-history function, or of a window
+ * function of a floored metric (known only where the floor held at every
+ * step of it), or -1.
+ */
 static double
-range_of(const ast_node *n)
+range_of(const sema *s, const ast_node *n)
 {
 	if (n->kind == A_FOR && n->arg[1]->type == TY_DUR)
 		return n->arg[1]->num;
-	if (n->kind == A_CALL && FN_IS_HIST(n->fn) && n->nargs == fns[n->fn].nargs &&
-	    n->arg[n->nargs - 1]->type == TY_DUR)
+	if (n->kind != A_CALL || FN_IS_ACROSS(n->fn) || n->nargs != fns[n->fn].nargs || !fns[n->fn].range ||
+	    n->arg[n->nargs - 1]->type != TY_DUR)
+		return -1;
+	const ast_node *series = n->arg[fns[n->fn].phi ? 1 : 0];
+	if (FN_IS_HIST(n->fn) ||
+	    (series->kind == A_METRIC && series->metric >= 0 && s->f->metrics[series->metric].floor))
 		return n->arg[n->nargs - 1]->num;
 	return -1;
 }
 
-/* The longest `for` or history range in a condition (the parser bounds its height). */
+/* The longest range of range_of() in a condition (the parser bounds its height): the default window's. */
 static int64_t
-max_for(const ast_node *n, int64_t longest)
+max_for(const sema *s, const ast_node *n, int64_t longest)
 {
-	if (range_of(n) > (double)longest)
-		longest = (int64_t)range_of(n);
+	if (range_of(s, n) > (double)longest)
+		longest = (int64_t)range_of(s, n);
 	for (int i = 0; i < n->nargs; i++)
-		longest = max_for(n->arg[i], longest);
+		longest = max_for(s, n->arg[i], longest);
 	return longest;
 }
 
 /*
- * A `for` longer than the window can never hold, and a history of more
+ * A `for` longer than the window can never hold, and a range of more
  * steps than the window evaluates is never whole: legal, but say so.
  */
-static bool
-too_long(const ast_gate *g, const ast_node *n)
-{
-	if (n->kind == A_FOR)
-		return range_of(n) > (double)g->window;
-	int64_t steps = ((int64_t)range_of(n) + g->step - 1) / g->step;
-	return range_of(n) > 0 && steps > g->window / g->step + 1;
-}
-
 static void
 for_fits(sema *s, const ast_gate *g, const ast_node *n)
 {
-	if (range_of(n) > 0 && too_long(g, n)) {
-		static const char *const what[] = {
-			[FN_MANNWHITNEY] = "it can never be known",
-			[FN_SHIFT] = "it can never be known",
-			[FN_RATIO_TEST] = "it can never be known",
-			[FN_BURN_RATE] = "it can never be known",
-			[FN_TIMES] = "the steps before the window count as unknown",
-		};
+	double r = range_of(s, n);
+	int64_t steps = ((int64_t)r + g->step - 1) / g->step;
+
+	if (r > 0 && (n->kind == A_FOR ? r > (double)g->window : steps > g->window / g->step + 1)) {
 		char w[32];
 		util_fmt_duration(w, sizeof w, g->window);
 		diag_warning(s->d, n->arg[n->nargs - 1]->span, "this %s is longer than the window of gate '%s' "
 			     "(%s): %s", n->kind == A_FOR ? "'for'" : "range", g->name, w,
-			     n->kind == A_FOR ? "it can never hold" : what[n->fn]);
+			     n->kind == A_FOR ? "it can never hold" :
+			     n->fn == FN_TIMES ? "the steps before the window count as unknown" :
+			     FN_IS_HIST(n->fn) ? "it can never be known" :
+			     "it can never be known, since its metric's floor must hold at every step of it");
 	}
 	for (int i = 0; i < n->nargs; i++)
 		for_fits(s, g, n->arg[i]);
@@ -1138,7 +1152,7 @@ gate(sema *s, ast_gate *g)
 	if (!g->set[SET_WINDOW])
 		for (int i = 0; i < g->nrules; i++)
 			if (g->rules[i].cond)
-				longest_for = max_for(g->rules[i].cond, longest_for);
+				longest_for = max_for(s, g->rules[i].cond, longest_for);
 	g->window = g->set[SET_WINDOW] ? (int64_t)g->set[SET_WINDOW]->num : longest_for > g->step ? longest_for : g->step;
 	/* whole steps, rounded up, so that a `for` as long as the window can hold */
 	int64_t steps = (g->window + g->step - 1) / g->step;

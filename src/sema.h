@@ -10,9 +10,9 @@
  * every metric has a baseline from elsewhere (a recorded baseline file);
  * dialect: the queries' language, NG_DIALECT_FILE for the file's own.
  */
+int sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline, ng_dialect dialect);
+
 /* A function's name as the language spells it (enum ast_fn). */
 const char *sema_fn_name(int fn);
-
-int sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseline, ng_dialect dialect);
 
 #endif

@@ -244,6 +244,18 @@ compare_qarg(const vm *v, int op, int64_t b, double other)
 			     v->p->quants[qa].fn == FN_FRACTION, b > 0, other);
 }
 
+/*
+ * Whether t is a step the tests of h test at: the window's last, and each
+ * a whole range before it, so that their ranges do not overlap.
+ */
+static bool
+at_test(const vm *v, const prog_hist *h, int64_t t)
+{
+	int64_t last = v->t0 + v->g->window;	/* eval.c runs the window's steps from t0 */
+
+	return h->steps && (last - t) / v->g->step % h->steps == 0;
+}
+
 /* A per-series array a of *n elements grown to hold index k, its new elements copies of init. */
 static void *
 grow_keyed(void *a, int *n, int k, size_t size, const void *init)
@@ -278,7 +290,8 @@ vm_hist_stat(vm *v, int h, int key, hist_stat *st)
 	const hist_ring *r = key == VM_NOKEY ? &vh->one : k < vh->nkeyed ? &vh->keyed[k] : NULL;
 	hist_ring empty = { .last = VM_NEVER };
 
-	hist_stat_of(&v->p->hists[v->g->hist0 + h], r ? r : &empty, &v->work, st);
+	hist_stat_of(&v->p->hists[v->g->hist0 + h], r ? r : &empty, at_test(v, &v->p->hists[v->g->hist0 + h], v->t),
+		     &v->work, st);
 }
 
 static void
@@ -395,11 +408,11 @@ tally(const vm *v, const prog_quant *pq, vm_quant *q, double c)
 			at = j;
 	}
 	if (at < 0)
-		at = first < 0 ? 0 : first;
+		at = first;	/* -1: none decides, as in any(times(x > 1, 5m) >= 3) of no comparison of its own */
 	q->val[i] = c;
 	q->cmpi[i] = at;
-	q->cmp[i][0] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0 + at][0] : NAN;
-	q->cmp[i][1] = pq->ncmp ? v->cmp[pq->cmp0 - g->cmp0 + at][1] : NAN;
+	q->cmp[i][0] = at >= 0 ? v->cmp[pq->cmp0 - g->cmp0 + at][0] : NAN;
+	q->cmp[i][1] = at >= 0 ? v->cmp[pq->cmp0 - g->cmp0 + at][1] : NAN;
 	q->since[i] = VM_NEVER;
 	if (pq->nfor) {
 		const vm_keyed *kf = &v->keyed[pq->for0 - g->for0];
@@ -452,7 +465,7 @@ unheld(vm *v, int m)
 	static const int64_t never = VM_NEVER;
 	vm_floors *f = &v->held[m];
 
-	if (v->key == VM_NOKEY)
+	if (v->key == VM_NOKEY || !v->p->metrics[m].floor_set)	/* of one series: the gate's, before its rules */
 		return &f->one;
 	int k = v->key + 1;
 	if (k >= f->nkeyed)
@@ -480,6 +493,7 @@ vm_step(vm *v, int64_t t)
 
 	if (v->t0 == VM_NEVER)
 		v->t0 = t;
+	v->t = t;
 
 	for (;; in++) {
 		vmdispatch(in->op) {
@@ -587,7 +601,7 @@ vm_step(vm *v, int64_t t)
 			if (r->last == t)	/* its second use in the rule (compile.c): the same values, the same value */
 				*sp = h->st.value;
 			else
-				*sp = hist_add(ph, r, g->step, v->t0, t, sp, &v->work, &h->st);
+				*sp = hist_add(ph, r, g->step, v->t0, t, at_test(v, ph, t), sp, &v->work, &h->st);
 			vmbreak;
 		}
 		vmcase(OP_FLOOR) {
@@ -597,9 +611,13 @@ vm_step(vm *v, int64_t t)
 			vmbreak;
 		}
 		vmcase(OP_FLOORED) {
-			/* too little traffic now, or at a step of the range (before the window: not known) */
+			/*
+			 * Too little traffic now, or at a step of the range (t - b, t]: the
+			 * earliest is t - (b - 1) / step steps back, not known before t0.
+			 */
 			int64_t bad = in->b ? *unheld(v, in->a) : VM_NEVER;
-			if (v->floor[in->a] != 1 || (in->b && (t - in->b < v->t0 || (bad != VM_NEVER && bad > t - in->b))))
+			if (v->floor[in->a] != 1 ||
+			    (in->b && (t - (in->b - 1) / g->step * g->step < v->t0 || (bad != VM_NEVER && bad > t - in->b))))
 				*sp = NAN;
 			vmbreak;
 		}

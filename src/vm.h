@@ -96,6 +96,7 @@ typedef struct vm {
 	double *floor;		/* per metric: its floor at this step (in a quantifier, the series'), NaN */
 	vm_floors *held;	/* per metric: where its floor last did not hold, for the window functions */
 	int64_t t0;		/* the first step run, or VM_NEVER */
+	int64_t t;		/* the last one */
 	vm_present *present;	/* per population (SERIES_OF) */
 	int key;		/* the series of the quantifier running, or VM_NOKEY */
 	int cur_s;		/* the population it ranges over alone, whose sample at t is cur_at; else -1 */
