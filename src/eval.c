@@ -19,6 +19,23 @@ fired_values(const program *p, const prog_gate *g, const vm *v, int rule, gate_r
 	}
 }
 
+static void take_quant(const program *p, const prog_gate *g, int qi, vm *v, const keyset *keys, int64_t t,
+		       int ntop, quant_result *qr);
+
+/* What made rollback rule `rule` fire at t: its comparisons, histories and quantifiers then. */
+static void
+fired_state(const program *p, const prog_gate *g, vm *v, int rule, const keyset *keys, int64_t t, int ntop,
+	    gate_result *r)
+{
+	fired_values(p, g, v, rule, r);
+	for (int h = 0; h < g->nhist; h++)
+		if (p->hists[g->hist0 + h].rule == rule && p->hists[g->hist0 + h].quant < 0)
+			vm_hist_stat(v, h, VM_NOKEY, &r->fired_hists[h]);
+	for (int q = 0; q < g->nquant; q++)
+		if (p->quants[g->quant0 + q].rule == rule)
+			take_quant(p, g, q, v, keys, t, ntop, &r->fired_quants[q]);
+}
+
 /*
  * How far series i of a quantifier is into its body's first comparison
  * holding: > 0 true by that much, < 0 false by that much (NaN unknown).
@@ -199,14 +216,7 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 				/* a rollback is for good: since is when it first fired */
 				if (is_true && r->since[i] == VM_NEVER) {
 					r->since[i] = r->fired_at[i] = t;
-					fired_values(p, g, &v, g->rule0 + i, r);
-					for (int h = 0; h < g->nhist; h++)
-						if (p->hists[g->hist0 + h].rule == g->rule0 + i &&
-						    p->hists[g->hist0 + h].quant < 0)
-							vm_hist_stat(&v, h, VM_NOKEY, &r->fired_hists[h]);
-					for (int q = 0; q < g->nquant; q++)
-						if (p->quants[g->quant0 + q].rule == g->rule0 + i)
-							take_quant(p, g, q, &v, keys, t, ntop, &r->fired_quants[q]);
+					fired_state(p, g, &v, g->rule0 + i, keys, t, ntop, r);
 				}
 				if (is_true && fired < 0)
 					fired = i;

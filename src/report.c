@@ -313,7 +313,6 @@ fors_json(const program *p, const prog_gate *g, int ri, const gate_result *r)
 	return a;
 }
 
-
 /* Canary and baseline, as the statistics' JSON pairs them. */
 static json_t *
 sides_json(double canary, double baseline)
