@@ -13,7 +13,8 @@
 # cannot be built, an input cannot be made, or novagate errs or gives a
 # verdict other than go on the (healthy) generated inputs, or does not
 # compile a generated gate file, or gives a verdict other than go on a
-# per-series input or an input of the statistics case.
+# per-series input or an input of the statistics case, or (under gdb) makes
+# other tests than the bench counts there.
 #
 # Knobs (environment):
 #   BENCH_SIZES="1000000 10000000"  samples per input; one input file each
@@ -30,11 +31,15 @@
 #   BENCH_POD_PROMTOOL=500          ... pods of the promtool test rules comparison (empty: none)
 #   BENCH_PERF=0                    1: perf's top functions for each order of the per-series case
 #                                   and for the longest window of each gate of the statistics case
-#   BENCH_STATS="2h 6h"             statistics case: windows of bench/stats.gate, whose ranges stay
-#                                   2h, 1h, 5m (each at least 2h; empty: no statistics case)
+#   BENCH_STATS="2h 24h 720h"       statistics case: windows of bench/stats.gate, whose ranges stay
+#                                   2h, 1h, 5m (each at least 2h; empty: no statistics case); the
+#                                   last is also the one of the per-function figures (100 tests
+#                                   a function or more: 48000 steps, 200h, or longer)
 #   BENCH_STATS_PODS=1000           ... pods of its per-series variant, bench/podstats.gate (empty: none)
-#   BENCH_STATS_POD_WINDOWS="10m 20m"  ... that variant's windows; its range stays 10m (each at least 10m)
+#   BENCH_STATS_POD_WINDOWS="10m 1h"   ... that variant's windows; its range stays 10m (each at least 10m)
 #   BENCH_STATS_PEER_MAX=100000     ... the most tests the scipy peer makes for one row (more: not run)
+#   BENCH_STATS_GDB=1               ... count novagate's tests under gdb (when installed), fail unless
+#                                   they are the bench's count; 0: not counted
 #   PYTHON=/usr/bin/python3         the Python of the peer, with scipy and numpy (Debian python3-scipy)
 set -u
 : "${NOVAGATE:=./novagate}" "${BUILD:=build}" "${CC:=cc}"
@@ -43,8 +48,8 @@ set -u
 : "${PROMTOOL:=promtool}"
 : "${BENCH_PODS=5000}" "${BENCH_POD_SECONDS:=3600}" "${BENCH_POD_LONG=14400}" "${BENCH_POD_WINDOWS=10m 30m}"
 : "${BENCH_POD_PROMTOOL=500}" "${BENCH_PERF:=0}"
-: "${BENCH_STATS=2h 6h}" "${BENCH_STATS_PODS=1000}" "${BENCH_STATS_POD_WINDOWS=10m 20m}"
-: "${BENCH_STATS_PEER_MAX:=100000}" "${PYTHON:=/usr/bin/python3}"
+: "${BENCH_STATS=2h 24h 720h}" "${BENCH_STATS_PODS=1000}" "${BENCH_STATS_POD_WINDOWS=10m 1h}"
+: "${BENCH_STATS_PEER_MAX:=100000}" "${BENCH_STATS_GDB:=1}" "${PYTHON:=/usr/bin/python3}"
 GATE=rules/canary.gate
 PODGATE=bench/pods.gate
 STATSGATE=bench/stats.gate
@@ -68,6 +73,7 @@ done
 case $BENCH_POD_SECONDS in '' | *[!0-9]* | 0) die "BENCH_POD_SECONDS must be a positive integer" ;; esac
 case $BENCH_STATS_PODS in *[!0-9]* | 0) die "BENCH_STATS_PODS: a positive integer or empty" ;; esac
 case $BENCH_STATS_PEER_MAX in '' | *[!0-9]*) die "BENCH_STATS_PEER_MAX must be a whole number" ;; esac
+case $BENCH_STATS_GDB in 0 | 1) ;; *) die "BENCH_STATS_GDB must be 0 or 1" ;; esac
 # One series a pod and the baseline, under the 10,000 series a check takes.
 [ -z "$BENCH_STATS_PODS" ] || [ "$BENCH_STATS_PODS" -le 9999 ] || die "BENCH_STATS_PODS: at most 9999"
 # Two series a pod, and a check takes at most 10,000 series (NG_MAX_SERIES_DEFAULT;
@@ -195,16 +201,16 @@ gate_window() {
 # stats_hists GATE: GATE's histories, one a line: "OPCODE RANGE_SECONDS SOURCE"
 # (from its compiled code; times(C) without a range: 0).
 stats_hists() {
-	"$NOVAGATE" compile --dump "$1" > "$tmp/dump" 2>&1 || { cat "$tmp/dump" >&2; die "novagate compile --dump $1 failed"; }
+	"$NOVAGATE" compile --dump "$1" < /dev/null > "$tmp/dump" 2>&1 || { cat "$tmp/dump" >&2; die "novagate compile --dump $1 failed"; }
 	awk '$2 ~ /^(MWU|SHIFT|RATIOTEST|BURN|TIMES)$/ && !seen[$3]++ { s = $0; sub(/^[^;]*; /, "", s); print $2, $4, s }' \
 		"$tmp/dump" | while read -r op r src; do echo "$op $(dur_secs "$r" || echo 0) $src"; done
 }
 
-# one_gate GATE WINDOW COND: GATE at WINDOW without its rollback rules, and
-# with `observe "one" when COND` if COND is not empty (an observe rule is
-# evaluated at every step, never decides), as bench/out/<name>-one.gate.
+# one_gate GATE WINDOW COND TAG: GATE at WINDOW without its rollback rules,
+# and with `observe "one" when COND` if COND is not empty (an observe rule is
+# evaluated at every step, never decides), as bench/out/<name>-TAG.gate.
 one_gate() {
-	g=$OUT/$(basename "$1" .gate)-one.gate
+	g=$OUT/$(basename "$1" .gate)-$4.gate
 	awk -v w="$2" -v e="$3" '/^  window / { print "  window " w; next } /^  rollback / { next }
 		/^  go when/ && e != "" { print "  observe \"one\" when " e } { print }' "$1" > "$g" || die "cannot write $g"
 	echo "$g"
@@ -566,26 +572,70 @@ fi
 # of BENCH_STATS, and bench/podstats.gate (a Mann-Whitney test a pod over
 # 10m, BENCH_STATS_PODS pods against one baseline) at each window of
 # BENCH_STATS_POD_WINDOWS, on inputs of bench/genstats.c.  Every history
-# takes its values at every evaluation, but a test (mannwhitney, shift,
-# ratio_test) is computed only once its range is whole: at the last
-# W - n + 1 of W evaluations, n the range's steps; and, for a history outside
-# a quantifier, once more at the last step for the report (a mannwhitney's
-# shift too).  The peer, scipy and numpy, makes as many tests, of the same
-# sizes, on the same values.
+# takes its values at every evaluation (O(1) a step); burn_rate sums its
+# ring at every step (O(n) a step, n the range's steps), times() counts as
+# it goes (O(1)).  A test (mannwhitney, shift, ratio_test) runs only at the
+# window's last step and at every step a whole range before it, on disjoint
+# ranges, while its range is whole: of W evaluations, steps k (0-based, the
+# last k = W - 1) with (W - 1 - k) % n == 0 and k >= n - 1, floor(W / n) of
+# them; at other steps it does no work.  The report then recomputes, at the
+# last step, each history outside a quantifier (a mannwhitney its shift
+# too), and of one in a quantifier those of the deciding series it shows
+# (--top, 5); also at the step a rollback fired, which a go never has.  The
+# peer, scipy and numpy, makes as many tests, of the same sizes, on the same
+# values, at the same steps; under gdb (BENCH_STATS_GDB=1) the bench counts
+# novagate's calls of the three tests and fails if they are not as many.
+
+STATS_TOP=5	# novagate check's --top, not passed: the deciding series of a quantifier its report shows
 
 # stats_tests HISTS EVALS PODS: "MWU HL FISHER", how many Mann-Whitney tests,
 # Hodges-Lehmann shifts and Fisher tests novagate computes (PODS 0: the
-# histories are in no quantifier).  The gates' step is 15s.
+# histories are in no quantifier; else in one whose PODS series all decide,
+# as the gates' any() false, or true of every pod).  The gates' step is 15s.
 stats_tests() {
-	awk -v w="$2" -v pods="$3" '
+	awk -v w="$2" -v pods="$3" -v top="$STATS_TOP" '
 		{
-			n = int(($2 + 14) / 15); whole = w - n + 1; if (whole < 0) whole = 0
-			rep = !pods && whole > 0; k = pods ? whole * pods : whole + rep
+			n = int(($2 + 14) / 15); t = n > 0 && w >= n ? int(w / n) : 0
+			rep = !t ? 0 : !pods ? 1 : pods < top ? pods : top	# the report at the last step
+			k = t * (pods ? pods : 1) + rep
 		}
 		$1 == "MWU" { mw += k; hl += rep }
 		$1 == "SHIFT" { hl += k }
 		$1 == "RATIOTEST" { f += k }
 		END { print mw + 0, hl + 0, f + 0 }' "$1"
+}
+
+# stats_count GATE FILE MWU HL FISHER: with BENCH_STATS_GDB=1 and gdb, count
+# the calls of stats_mannwhitney, stats_hodges_lehmann and
+# stats_fisher_greater in `novagate check GATE --input FILE` under gdb's
+# breakpoints; dies unless they are MWU HL FISHER.  Counted checks are added
+# to $tmp/counted; when gdb cannot count (no symbols, no ptrace), says why
+# once and counts no more.
+stats_count() {
+	[ "$stats_gdb" = 1 ] || return 0
+	gdb -q -batch -nx -x "$tmp/count.gdb" --args "$NOVAGATE" check "$1" --input "$2" < /dev/null > "$tmp/gdb.out" 2>&1
+	# breakpoints 1, 2, 3 in count.gdb's order (by number: one of several locations names no function)
+	got=$(awk '/^[0-9]+ +breakpoint +keep/ { b = $1; nb++ } /already hit/ { h[b] = $4 }
+		/^\[Inferior 1 .* exited/ { ran = 1 }
+		END { if (nb == 3 && ran) print h[1] + 0, h[2] + 0, h[3] + 0 }' "$tmp/gdb.out")
+	if [ -z "$got" ]; then
+		echo "  tests      not counted under gdb: $(grep -m 1 -iv '^warning' "$tmp/gdb.out" | cut -c1-100)"
+		stats_gdb=0
+		return 0
+	fi
+	[ "$got" = "$3 $4 $5" ] ||
+		die "novagate check $1 --input $2 under gdb: $got calls of stats_mannwhitney, stats_hodges_lehmann," \
+		    "stats_fisher_greater; the bench counts $3 $4 $5 (stats_tests, bench/statspeer.py)"
+	echo "$got" >> "$tmp/counted"
+}
+
+# stats_counted WHAT: the line of what stats_count counted, then none again.
+stats_counted() {
+	[ -s "$tmp/counted" ] &&
+		awk -v what="$1" '{ mw += $1; hl += $2; f += $3; n++ }
+			END { printf "  tests      counted under gdb (breakpoints on the three tests) in %d checks of %s: %d + %d + %d, as the bench counts\n",
+			      n, what, mw, hl, f }' "$tmp/counted"
+	: > "$tmp/counted"
 }
 
 # stats_row NAME WINDOW EVALS N TESTS EVH: a row from $tmp/best; EVH is
@@ -604,6 +654,7 @@ stats_row() {
 stats_peer() {
 	p_name=$1 p_w=$2 p_n=$3 p_tests=$4
 	shift 4
+	: > "$tmp/peerout"
 	if [ -z "$peer_ok" ]; then
 		row "$p_name" "skipped (not installed: $PYTHON with scipy and numpy)"
 		return
@@ -638,6 +689,108 @@ stats_peer() {
 		}' "$tmp/out"
 }
 
+# stats_ref OPCODE SOURCE: an expression that reads at every step what the
+# history SOURCE reads (mannwhitney(X, R), shift(X, R): X and its baseline;
+# ratio_test(E, N, R): E, N and their baselines; burn_rate(X, SLO, R): X;
+# times(C, R): C), without a history.
+stats_ref() {
+	awk -v op="$1" -v s="$2" 'BEGIN {
+		sub(/^[a-z_]+\(/, "", s); sub(/\)$/, "", s)
+		n = 0; d = 0; a = ""
+		for (i = 1; i <= length(s); i++) {
+			ch = substr(s, i, 1)
+			if (ch == "(") d++
+			else if (ch == ")") d--
+			if (ch == "," && d == 0) { arg[++n] = a; a = ""; continue }
+			a = a ch
+		}
+		arg[++n] = a
+		for (i = 1; i <= n; i++) { sub(/^ +/, "", arg[i]); sub(/ +$/, "", arg[i]) }
+		if (op == "MWU" || op == "SHIFT") print arg[1] " >= baseline(" arg[1] ")"
+		else if (op == "RATIOTEST") print arg[1] " + " arg[2] " >= baseline(" arg[1] ") + baseline(" arg[2] ")"
+		else if (op == "BURN") print arg[1] " >= 0"
+		else print arg[1]
+	}'
+}
+
+# stats_split GATE NAME WINDOW FILE PODS EVALS: per function, at WINDOW on
+# FILE, from GATE's histories in $tmp/hists (NAME: the gate's name in the
+# report): the CPU of GATE cut down to one observe rule of that function
+# (`observe "one" when mannwhitney(p99, 2h) >= 0`, in any() when PODS > 0:
+# evaluated at every step, never deciding) less that of GATE cut down to an
+# observe rule reading the same operands at every step without a history
+# (stats_ref), over its tests (a test with its share of its history's
+# upkeep, n steps) or, for burn_rate and times, over the evaluations; next
+# to it the peer's CPU a call, from $tmp/peerout.  The two gates run in
+# turn, BENCH_RUNS times but at least 15, and the difference is the median
+# of the pairs': the CPU of a run of either swings by half on a loaded
+# machine, and the best of a few is one lucky run.
+stats_split() {
+	s_gate=$1 s_name=$2 s_w=$3 s_f=$4 s_pods=$5 s_ev=$6
+	s_runs=$BENCH_RUNS
+	[ "$s_runs" -ge 15 ] || s_runs=15
+	: > "$tmp/split"
+	while read -r op _ hsrc; do
+		e="$hsrc >= 0" r=$(stats_ref "$op" "$hsrc")
+		[ "$s_pods" = 0 ] || { e="any($e)" r="any($r)"; }
+		gr=$(one_gate "$s_gate" "$s_w" "$r" ref)
+		g=$(one_gate "$s_gate" "$s_w" "$e" one)
+		# the two gates in turn, so that the machine's load weighs on both alike
+		: > "$tmp/runs.ref"
+		: > "$tmp/runs.one"
+		s_i=0
+		while [ "$s_i" -lt "$s_runs" ]; do
+			s_i=$((s_i + 1))
+			for s_x in ref one; do
+				[ "$s_x" = ref ] && s_g=$gr || s_g=$g
+				measure 1 arg "$s_f" "$NOVAGATE" check "$s_g" --input "$s_f"
+				expect_go "check $s_g --input $s_f" "$s_name"
+				cat "$tmp/runs" >> "$tmp/runs.$s_x"
+			done
+		done
+		d=$(paste "$tmp/runs.ref" "$tmp/runs.one" | awk '{ print $6 - $2 }' | sort -g |
+			awk '{ d[NR] = $1 } END { print NR % 2 ? d[(NR + 1) / 2] : (d[NR / 2] + d[NR / 2 + 1]) / 2 }')
+		stats_hists "$g" > "$tmp/hists1"
+		stats_tests "$tmp/hists1" "$s_ev" "$s_pods" > "$tmp/tests1"
+		read -r mw hl fx < "$tmp/tests1"
+		stats_count "$g" "$s_f" "$mw" "$hl" "$fx"
+		echo "$op $mw $hl $fx $d $hsrc" >> "$tmp/split"
+	done < "$tmp/hists"
+	printf '  per function at %s: the CPU of a gate of that one function (an observe rule) less a gate reading\n' "$s_w"
+	printf '  its operands at every step without it (the median of %d pairs of runs); over its tests (a test with its n steps\n' \
+		"$s_runs"
+	printf '  of upkeep) or over the %d evaluations%s; next to it the peer'"'"'s CPU a call from its row above\n' \
+		"$s_ev" "$([ "$s_pods" = 0 ] || echo " x $s_pods pods")"
+	awk -v ev="$s_ev" -v pods="$s_pods" '
+		FNR == NR { k++; op[k] = $1; mw[k] = $2; hl[k] = $3; f[k] = $4; d[k] = $5
+			    s = $0; for (j = 0; j < 5; j++) sub(/^[^ ]+ /, "", s); src[k] = s
+			    if ($1 == "SHIFT") hlus = $5 / $3
+			    next }
+		NF == 4 { pn[$1] = $2; pcpu[$1] = $4 }
+		END {
+			peer["MWU"] = "mannwhitneyu"; peer["SHIFT"] = "shift"; peer["RATIOTEST"] = "fisher_exact"
+			label["mannwhitneyu"] = "scipy mannwhitneyu"; label["shift"] = "numpy median(subtract.outer)"
+			label["fisher_exact"] = "scipy fisher_exact"
+			for (i = 1; i <= k; i++) {
+				if (op[i] == "BURN" || op[i] == "TIMES") {
+					printf "    %-40s %6d steps %7.3f us a step%s\n", src[i], ev * (pods ? pods : 1),
+					       d[i] / (ev * (pods ? pods : 1)) * 1e6,
+					       op[i] == "BURN" ? " (its ring summed)" : " (its counts kept)"
+					continue
+				}
+				n = op[i] == "MWU" ? mw[i] : op[i] == "SHIFT" ? hl[i] : f[i]
+				# a mannwhitney computes its shift too, for the report
+				us = (d[i] - (op[i] == "MWU" ? hl[i] * hlus : 0)) / n * 1e6
+				p = peer[op[i]]
+				line = sprintf("    %-40s %6d tests %7.1f us", src[i], n, us)
+				if (pn[p] > 0)
+					line = line sprintf("    %-28s %8.1f us %7.1fx", label[p], pcpu[p] / pn[p] * 1e6,
+							    (us > 0 ? pcpu[p] / pn[p] * 1e6 / us : 0))
+				print line
+			}
+		}' "$tmp/split" "$tmp/peerout"
+}
+
 # perf_top GATE FILE: perf's top functions (self time) of a check.
 perf_top() {
 	if ! command -v perf > /dev/null 2>&1; then
@@ -659,27 +812,38 @@ stats_head() {
 		"us/ev*h" "us/test" "peak MiB" "test/ng"
 }
 
-# stats_marginal TESTS_AND_CPU_FILE WHAT: from the first window to the last,
-# CPU seconds more over tests more.
+# stats_marginal EVALS_AND_CPU_FILE WHAT: from the first window to the last,
+# CPU seconds more over evaluations (x pods) more.
 stats_marginal() {
-	awk -v what="$2" 'NR == 1 { t0 = $1; c0 = $2; w0 = $3 } { t1 = $1; c1 = $2; w1 = $3 }
+	awk -v what="$2" 'NR == 1 { e0 = $1; c0 = $2; w0 = $3 } { e1 = $1; c1 = $2; w1 = $3 }
 		END {
-			if (NR > 1 && t1 > t0)
-				printf "  marginal   %.1f us a test (%s): %s - %s, %.3f s more CPU for %d tests more\n",
-				       (c1 - c0) / (t1 - t0) * 1e6, what, w1, w0, c1 - c0, t1 - t0
+			if (NR > 1 && e1 > e0)
+				printf "  marginal   %.2f us %s: %s - %s, %.3f s more CPU for %d more\n",
+				       (c1 - c0) / (e1 - e0) * 1e6, what, w1, w0, c1 - c0, e1 - e0
 		}' "$1"
 }
 
-# stats_cost TESTS_AND_CPU_FILE N: at how many evaluations a test of N steps runs.
+# stats_cost EVALS_AND_CPU_FILE N: at how many evaluations a test of N steps runs.
 stats_cost() {
-	awk -v n="$2" '{ line = line sprintf("%s%d of %d at %s", NR > 1 ? ", " : "", $4 - n + 1, $4, $3) }
-		END { printf "  cost       a test runs once its range is whole: at the last W - %d + 1 of W evaluations, %s\n", n, line }' "$1"
+	awk -v n="$2" '{ line = line sprintf("%s%d of %d at %s", NR > 1 ? ", " : "", $4 >= n ? int($4 / n) : 0, $4, $3) }
+		END { printf "  cost       a test runs at the last step and every %d before it, its range whole: floor(W / %d) of W evaluations,\n             %s\n", n, n, line }' "$1"
 }
 
 peer_ok=
 if [ -n "$BENCH_STATS" ] && [ "$BENCH_PEERS" != 0 ] &&
    "$PYTHON" -c 'import numpy, scipy.stats' > /dev/null 2>&1; then
 	peer_ok=1
+fi
+stats_gdb=0
+: > "$tmp/counted"
+if [ -n "$BENCH_STATS" ] && [ "$BENCH_STATS_GDB" = 1 ]; then
+	if command -v gdb > /dev/null 2>&1; then
+		stats_gdb=1
+		for fn in stats_mannwhitney stats_hodges_lehmann stats_fisher_greater; do
+			printf 'break %s\ncommands\nsilent\ncontinue\nend\n' "$fn"
+		done > "$tmp/count.gdb"
+		printf 'run\ninfo breakpoints\n' >> "$tmp/count.gdb"
+	fi
 fi
 if [ -n "$BENCH_STATS" ]; then
 	stats_hists "$STATSGATE" > "$tmp/hists"
@@ -694,9 +858,11 @@ if [ -n "$BENCH_STATS" ]; then
 		line = line sprintf("%s%s %s (%d steps)", NR > 1 ? ", " : "", f, $2 ? r : "since the window began",
 				    int(($2 + 14) / 15))
 	} END { printf "  histories  %d: %s\n", NR, line }' "$tmp/hists"
+	[ "$BENCH_STATS_GDB" = 1 ] && [ "$stats_gdb" = 0 ] && echo "  tests      not counted under gdb: gdb not installed"
 	stats_head
 	: > "$tmp/smarg"
 	sw0=$(gate_window "$STATSGATE")
+	sn=$(((srange + 14) / 15))
 	for w in $BENCH_STATS; do
 		g=$(window_gate "$STATSGATE" "$w" "$sw0")
 		f=$(stats_file canary "$w")
@@ -704,60 +870,26 @@ if [ -n "$BENCH_STATS" ]; then
 		expect_go "check $g --input $f" stats
 		cp "$tmp/out" "$tmp/report.json"
 		ev=$(sed -n 's/.*"evaluations":\([0-9]*\).*/\1/p' "$tmp/out" | head -n 1)
-		sn=$(((srange + 14) / 15))
 		stats_tests "$tmp/hists" "$ev" 0 > "$tmp/tests"
 		read -r mw hl fx < "$tmp/tests"
 		row_t=$((mw + hl + fx))
 		stats_row "novagate check --input FILE" "$w" "$ev" "$sn/$sn" "$row_t" "$((ev * nh))"
 		read -r _ c _ _ < "$tmp/best"
-		echo "$row_t $c $w $ev" >> "$tmp/smarg"
+		echo "$ev $c $w $ev" >> "$tmp/smarg"
+		stats_count "$g" "$f" "$mw" "$hl" "$fx"
 		: > "$tmp/peerout"
 		[ "$BENCH_PEERS" = 0 ] || stats_peer "scipy/numpy, the same tests (1 run)" "$w" "$sn/$sn" "$row_t" \
 			canary "$f" "$ev" "$sn" "$mw" "$hl" "$fx" "$tmp/report.json"
 	done
-	# Per function, at the last window: the CPU of a gate of that one
-	# function (an observe rule) less that of a gate of none, over its tests.
-	sg=$g whole=$((ev - sn + 1))
-	if [ "$whole" -lt 100 ]; then
-		echo "  per function: not measured (fewer than 100 tests a function at $w)"
+	# per function, at the last window
+	sg=$g
+	if [ $((ev / sn)) -lt 100 ]; then
+		echo "  per function: not measured (fewer than 100 tests a function at $w: $((ev / sn)))"
 	else
-		: > "$tmp/split"
-		g=$(one_gate "$STATSGATE" "$w" "")
-		measure "$BENCH_RUNS" arg "$f" "$NOVAGATE" check "$g" --input "$f"
-		expect_go "check $g --input $f" stats
-		read -r _ c0 _ _ < "$tmp/best"
-		while read -r op _ hsrc; do
-			case $op in MWU | SHIFT | RATIOTEST) ;; *) continue ;; esac
-			g=$(one_gate "$STATSGATE" "$w" "$hsrc >= 0")
-			measure "$BENCH_RUNS" arg "$f" "$NOVAGATE" check "$g" --input "$f"
-			expect_go "check $g --input $f" stats
-			read -r _ c _ _ < "$tmp/best"
-			echo "$op $((whole + 1)) $c $hsrc" >> "$tmp/split"
-		done < "$tmp/hists"
-		printf '  per function at %s: the CPU of a gate of that one function (an observe rule) less a gate of none\n' "$w"
-		printf '  (%s s), over its tests; next to it the peer'"'"'s CPU a call from its row above\n' "$c0"
-		awk -v c0="$c0" '
-			FNR == NR { k++; op[k] = $1; n[k] = $2; c[k] = $3; s = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", s); src[k] = s
-				    if ($1 == "SHIFT") hl = ($3 - c0) / $2
-				    next }
-			NF == 4 { pn[$1] = $2; pcpu[$1] = $4 }
-			END {
-				peer["MWU"] = "mannwhitneyu"; peer["SHIFT"] = "shift"; peer["RATIOTEST"] = "fisher_exact"
-				label["mannwhitneyu"] = "scipy mannwhitneyu"; label["shift"] = "numpy median(subtract.outer)"
-				label["fisher_exact"] = "scipy fisher_exact"
-				for (i = 1; i <= k; i++) {
-					# a mannwhitney computes its shift once too, for the report
-					us = (c[i] - c0 - (op[i] == "MWU" ? hl : 0)) / n[i] * 1e6
-					p = peer[op[i]]
-					line = sprintf("    %-36s %5d tests %8.1f us", src[i], n[i], us)
-					if (pn[p] > 0)
-						line = line sprintf("    %-28s %8.1f us %7.1fx", label[p], pcpu[p] / pn[p] * 1e6,
-								    (us > 0 ? pcpu[p] / pn[p] * 1e6 / us : 0))
-					print line
-				}
-			}' "$tmp/split" "$tmp/peerout"
+		stats_split "$STATSGATE" stats "$w" "$f" 0 "$ev"
 	fi
-	stats_marginal "$tmp/smarg" "mannwhitney, shift, ratio_test at n $sn, with their steps"
+	stats_counted "$STATSGATE"
+	stats_marginal "$tmp/smarg" "an evaluation (reading, 6 histories, burn_rate's sums, the tests' share)"
 	stats_cost "$tmp/smarg" "$sn"
 	if [ "$BENCH_PERF" = 1 ]; then
 		perf_top "$sg" "$f"
@@ -778,16 +910,26 @@ if [ -n "$BENCH_STATS" ]; then
 			f=$(stats_file pods "$w")
 			measure "$BENCH_RUNS" arg "$f" "$NOVAGATE" check "$g" --input "$f"
 			expect_go "check $g --input $f" podstats
+			cp "$tmp/out" "$tmp/report.json"
 			ev=$(sed -n 's/.*"evaluations":\([0-9]*\).*/\1/p' "$tmp/out" | head -n 1)
 			stats_tests "$tmp/hists" "$ev" "$BENCH_STATS_PODS" > "$tmp/tests"
-			read -r mw _ _ < "$tmp/tests"
-			stats_row "novagate check --input FILE" "$w" "$ev" "$sn/$sn" "$mw" "$((ev * nh * BENCH_STATS_PODS))"
+			read -r mw hl fx < "$tmp/tests"
+			stats_row "novagate check --input FILE" "$w" "$ev" "$sn/$sn" "$((mw + hl))" "$((ev * nh * BENCH_STATS_PODS))"
 			read -r _ c _ _ < "$tmp/best"
-			echo "$mw $c $w $ev" >> "$tmp/smarg"
-			[ "$BENCH_PEERS" = 0 ] || stats_peer "scipy mannwhitneyu, the same (1 run)" "$w" "$sn/$sn" "$mw" \
-				pods "$f" "$ev" "$sn" "$mw"
+			echo "$((ev * BENCH_STATS_PODS)) $c $w $ev" >> "$tmp/smarg"
+			stats_count "$g" "$f" "$mw" "$hl" "$fx"
+			: > "$tmp/peerout"
+			[ "$BENCH_PEERS" = 0 ] || stats_peer "scipy/numpy, the same tests (1 run)" "$w" "$sn/$sn" "$((mw + hl))" \
+				pods "$f" "$ev" "$sn" "$mw" "$hl" "$tmp/report.json"
 		done
-		stats_marginal "$tmp/smarg" "mannwhitney at n $sn, with its steps and the quantifier's"
+		s_per=$((ev / sn))	# tests a pod
+		if [ $((s_per * BENCH_STATS_PODS)) -lt 100 ]; then
+			echo "  per function: not measured (fewer than 100 tests at $w)"
+		else
+			stats_split "$PODSTATSGATE" podstats "$w" "$f" "$BENCH_STATS_PODS" "$ev"
+		fi
+		stats_counted "$PODSTATSGATE"
+		stats_marginal "$tmp/smarg" "an evaluation of a pod (reading, its history, the quantifiers, the tests' share)"
 		stats_cost "$tmp/smarg" "$sn"
 		if [ "$BENCH_PERF" = 1 ]; then
 			perf_top "$g" "$f"
