@@ -38,7 +38,7 @@ typedef struct watcher {
 	int64_t ok_t;			/* of the last fetch that succeeded; t0 - tick before */
 	char *errline;
 	ng_diags *held;			/* the last fetch's diagnostics, its errors not yet printed */
-	bool by;			/* a metric is declared with `by`: lines name the series that decided */
+	bool by;			/* a metric with `by`, or statistics: lines name what decided, from the report */
 	json_t *report;			/* while lines are said: check's JSON report of each gate, by name */
 } watcher;
 
@@ -173,6 +173,16 @@ decided_quants(const watcher *w, int g)
 	return json_is_array(q) && json_array_size(q) ? q : NULL;
 }
 
+/* The decided rule's statistics in the check's report (mannwhitney() and the others), or NULL. */
+static json_t *
+decided_stats(const watcher *w, int g)
+{
+	json_t *r = json_object_get(w->report, ng_gatefile_gate_name(w->gf, g));
+	json_t *s = json_object_get(json_object_get(r, "decided_by"), "statistics");
+
+	return json_is_array(s) && json_array_size(s) ? s : NULL;
+}
+
 /* A report's labels {"pod": "a"} as {pod="a"}; (default) for none (a default standing in). */
 static void
 human_labels(const json_t *labels)
@@ -272,6 +282,14 @@ human_line(const watcher *w, int g, const char *verdict, const note *n)
 	printf("%s", ev && gi.nrules ? "]" : "");
 	if (ev)
 		human_deciding(w, g);
+	const json_t *st = ev ? decided_stats(w, g) : NULL, *h;
+	size_t i;
+	json_array_foreach(st, i, h) {	/* the decided rule's statistics: their values, as check's report has them */
+		const json_t *at = json_object_get(h, "fired") ? json_object_get(h, "fired") : h;
+		printf(" (%s = ", json_string_value(json_object_get(h, "source")));
+		human_number(json_object_get(at, "value"));
+		putchar(')');
+	}
 	for (int m = 0; ev && m < ng_gatefile_nmetrics(w->gf); m++) {
 		if (!reads(w, g, m, false) && !reads(w, g, m, true))
 			continue;
@@ -316,10 +334,12 @@ json_line(const watcher *w, int g, const char *verdict, const note *n)
 	int d = ev ? ng_check_decided(w->c, g) : -1;
 	if (d >= 0 && ng_gatefile_rule_info(w->gf, g, d, &ri) == 0) {
 		json_t *dj = rule_json(&ri);
-		json_t *q = decided_quants(w, g);
+		json_t *q = decided_quants(w, g), *st = decided_stats(w, g);
 		json_object_set_new(dj, "since", since_json(w, g, -1));
 		if (q)	/* the series that decided, as in check's decided_by */
 			json_object_set(dj, "quantifiers", q);
+		if (st)	/* and the statistics it decided on */
+			json_object_set(dj, "statistics", st);
 		json_object_set_new(j, "decided_by", dj);
 	}
 	ng_gatefile_gate_info(w->gf, g, &gi);
@@ -611,6 +631,10 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 	w.reads = gate_reads(gf);
 	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++)
 		w.by |= ng_gatefile_metric_by(gf, m, 0) != NULL;
+	for (int g = 0; g < ng_gatefile_ngates(gf); g++) {
+		ng_gate_info gi;
+		w.by |= ng_gatefile_gate_info(gf, g, &gi) == 0 && gi.nstatistics > 0;
+	}
 	w.held = ng_diags_new();
 
 	live_stop = 0;

@@ -178,6 +178,7 @@ const char *ng_gatefile_prometheus(const ng_gatefile *gf);
 typedef struct ng_gate_info {
 	int64_t step_ms, window_ms, lookback_ms;
 	int nrules;
+	int nstatistics;	/* the functions over the last steps its rules use (mannwhitney(), ...): the report's */
 } ng_gate_info;
 /* 0, or -1 when there is no such gate. */
 int ng_gatefile_gate_info(const ng_gatefile *gf, int gate, ng_gate_info *info);

@@ -703,7 +703,7 @@ ng_gatefile_gate_info(const ng_gatefile *gf, int gate, ng_gate_info *info)
 	if (gate < 0 || gate >= gf->ngates)
 		return -1;
 	const prog_gate *g = &gf->gates[gate];
-	*info = (ng_gate_info){ g->step, g->window, g->lookback, g->nrules };
+	*info = (ng_gate_info){ g->step, g->window, g->lookback, g->nrules, g->nhist };
 	return 0;
 }
 

@@ -286,14 +286,16 @@ d' ]; then ok; else bad "prom: by: escaped labels: replay differs"; diff "$pdir/
 	}
 	# every step's line is what check --at that step gives: instants, values, rule states, since
 	watch_grid() {
-		for wg in ws wmix; do
+		for wg in ws wmix wstat; do
 			ngt watch "$pdir/$wg.gate" --prometheus "$F/saw" --max-duration 2600ms >"$pdir/grid.json" 2>"$pdir/err"
 			rc=$? n=0 diff=
 			while read -r line; do
 				wat=$(printf '%s\n' "$line" | jq -r .at) wgate=$(printf '%s\n' "$line" | jq -r .gate)
-				wl=$(printf '%s\n' "$line" | jq -c '[.verdict, .decided_by.since, [.rules[] | [.state, .since]], .metrics]')
+				wl=$(printf '%s\n' "$line" | jq -c '[.verdict, .decided_by.since, [.rules[] | [.state, .since]], .metrics,
+					[.decided_by.statistics[]? | .value]]')
 				cl=$(ngt check "$pdir/$wg.gate" --gate "$wgate" --prometheus "$F/saw" --at "$wat" 2>/dev/null | jq -c '[.verdict,
-					.decided_by.since, [.rules[] | [.state, .since]], [.metrics[] | {name, value, baseline: .baseline.value}]]')
+					.decided_by.since, [.rules[] | [.state, .since]], [.metrics[] | {name, value, baseline: .baseline.value}],
+					[.decided_by.statistics[]? | .value]]')
 				[ "$wl" = "$cl" ] || diff="$diff
 $wgate at $wat: watch $wl, check $cl"
 				n=$((n + 1))
@@ -373,6 +375,17 @@ at $wat: watch $wl, check $cl"
 	  lookback 1s
 	  nogo "high" when a >= 2
 	  go when a < 2 && b < baseline
+	}
+	EOF
+	cat >"$pdir/wstat.gate" <<-'EOF'
+	metric a = `4` baseline `3`
+	gate g {
+	  step 500ms
+	  window 5s
+	  lookback 1s
+	  rollback "worse" when mannwhitney(a, 5s) < 1%
+	  observe "a high" when a > 3
+	  go when mannwhitney(a, 5s) >= 1% && a > 0
 	}
 	EOF
 	cat >"$pdir/wmix.gate" <<-'EOF'
