@@ -28,40 +28,10 @@
 #include <string.h>
 
 #define T0	INT64_C(1700000000000)	/* 2023-11-14T22:13:20Z */
-#define OUTSZ	(1 << 20)
 #define TAU	6.283185307179586
 
-static char out[OUTSZ + 256];
-static size_t outn;
-
-static void
-flush(void)
-{
-	if (outn && fwrite(out, 1, outn, stdout) != outn) {
-		perror("gen: write");
-		exit(1);
-	}
-	outn = 0;
-}
-
-static void
-puts_(const char *s, size_t n)
-{
-	memcpy(out + outn, s, n);
-	outn += n;
-}
-
-static void
-putu(uint64_t v)
-{
-	char b[24];
-	int i = sizeof b;
-
-	do
-		b[--i] = (char)('0' + v % 10);
-	while (v /= 10);
-	puts_(b + i, sizeof b - (size_t)i);
-}
+#define GENOUT_NAME "gen"
+#include "genout.h"
 
 /* x >= 0 with 6 significant digits, trailing zeros dropped: what %g prints
  * for 1e-4 <= x < 1e6; from 1e6 up the whole number (memory is in bytes,

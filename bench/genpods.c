@@ -39,42 +39,10 @@
 #include <string.h>
 
 #define T0	INT64_C(1700000000000)	/* 2023-11-14T22:13:20Z */
-#define OUTSZ	(1 << 20)
 #define MI	1048576.0
 
-static char out[OUTSZ + 256];
-static size_t outn;
-
-static void
-flush(void)
-{
-	if (outn && fwrite(out, 1, outn, stdout) != outn) {
-		perror("genpods: write");
-		exit(1);
-	}
-	outn = 0;
-}
-
-static void
-puts_(const char *s, size_t n)
-{
-	memcpy(out + outn, s, n);
-	outn += n;
-	if (outn >= OUTSZ)
-		flush();
-}
-
-static void
-putu(uint64_t v)
-{
-	char b[24];
-	int i = sizeof b;
-
-	do
-		b[--i] = (char)('0' + v % 10);
-	while (v /= 10);
-	puts_(b + i, sizeof b - (size_t)i);
-}
+#define GENOUT_NAME "genpods"
+#include "genout.h"
 
 /* A cpu value in [0, 10): 4 digits after the point, trailing zeros dropped. */
 static void

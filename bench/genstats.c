@@ -40,41 +40,9 @@
 #include <string.h>
 
 #define T0	INT64_C(1700000000000)	/* 2023-11-14T22:13:20Z */
-#define OUTSZ	(1 << 20)
 
-static char out[OUTSZ + 256];
-static size_t outn;
-
-static void
-flush(void)
-{
-	if (outn && fwrite(out, 1, outn, stdout) != outn) {
-		perror("genstats: write");
-		exit(1);
-	}
-	outn = 0;
-}
-
-static void
-puts_(const char *s, size_t n)
-{
-	memcpy(out + outn, s, n);
-	outn += n;
-	if (outn >= OUTSZ)
-		flush();
-}
-
-static void
-putu(uint64_t v)
-{
-	char b[24];
-	int i = sizeof b;
-
-	do
-		b[--i] = (char)('0' + v % 10);
-	while (v /= 10);
-	puts_(b + i, sizeof b - (size_t)i);
-}
+#define GENOUT_NAME "genstats"
+#include "genout.h"
 
 /* 0 < x < 1e6 with 6 significant digits (bench/gen.c's putg, without its
  * integers from 1e6 up). */

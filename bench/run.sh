@@ -109,7 +109,7 @@ label() {	# 10000000 -> 10M
 make_input() {
 	n=$1
 	f=$OUT/canary-$(label "$n").prom
-	want="gen=$(cksum < bench/gen.c | cut -d' ' -f1) samples=$n interval=$BENCH_INTERVAL"
+	want="gen=$(cat bench/gen.c bench/genout.h | cksum | cut -d' ' -f1) samples=$n interval=$BENCH_INTERVAL"
 	if [ -f "$f" ] && [ -f "$f.stamp" ] &&
 	   [ "$(cat "$f.stamp")" = "$want bytes=$(wc -c < "$f" | tr -d ' ')" ]; then
 		printf '  %-28s reused (%s samples)\n' "$f" "$n"
@@ -151,7 +151,7 @@ pods_file() {
 # and its stamp matches (as make_input).  Two series a pod, one sample every 15s.
 make_pods() {
 	f=$(pods_file "$1" "$2" "$3")
-	want="genpods=$(cksum < bench/genpods.c | cut -d' ' -f1) pods=$1 seconds=$2 order=$3"
+	want="genpods=$(cat bench/genpods.c bench/genout.h | cksum | cut -d' ' -f1) pods=$1 seconds=$2 order=$3"
 	if [ -f "$f" ] && [ -f "$f.stamp" ] &&
 	   [ "$(cat "$f.stamp")" = "$want bytes=$(wc -c < "$f" | tr -d ' ')" ]; then
 		printf '  %-36s reused (%s samples)\n' "$f" "$((2 * $1 * ($2 / 15)))"
