@@ -343,25 +343,26 @@ if [ -n "$BENCH_PODS" ]; then
 	[ "$BENCH_PEERS" = 0 ] || [ -z "$BENCH_POD_PROMTOOL" ] || make_pods "$BENCH_POD_PROMTOOL" "$BENCH_POD_SECONDS" series
 fi
 # the statistics case: the ranges of the tests, from the gates' code; each window at least a range
-if [ -n "$BENCH_STATS" ]; then
-	srange=$(stats_range "$STATSGATE")
-	[ -n "$srange" ] || die "$STATSGATE has no mannwhitney()"
-	for w in $BENCH_STATS; do
-		if ! ws=$(dur_secs "$w") || [ $((ws % 15)) -ne 0 ] || [ "$ws" -lt "$srange" ]; then
-			die "BENCH_STATS: '$w' is not a whole number of 15s of at least $(dur_label "$srange")"
+# stats_inputs KNOB KIND GATE WINDOW...: make_stats KIND for each window, each checked against GATE's range
+stats_inputs() {
+	knob=$1 kind=$2 sgate=$3
+	shift 3
+	range=$(stats_range "$sgate")
+	[ -n "$range" ] || die "$sgate has no mannwhitney()"
+	for w in "$@"; do
+		if ! ws=$(dur_secs "$w") || [ $((ws % 15)) -ne 0 ] || [ "$ws" -lt "$range" ]; then
+			die "$knob: '$w' is not a whole number of 15s of at least $(dur_label "$range")"
 		fi
-		make_stats canary "$w" "$srange"
+		make_stats "$kind" "$w" "$range"
 	done
-	if [ -n "$BENCH_STATS_PODS" ]; then
-		prange=$(stats_range "$PODSTATSGATE")
-		[ -n "$prange" ] || die "$PODSTATSGATE has no mannwhitney()"
-		for w in $BENCH_STATS_POD_WINDOWS; do
-			if ! ws=$(dur_secs "$w") || [ $((ws % 15)) -ne 0 ] || [ "$ws" -lt "$prange" ]; then
-				die "BENCH_STATS_POD_WINDOWS: '$w' is not a whole number of 15s of at least $(dur_label "$prange")"
-			fi
-			make_stats pods "$w" "$prange"
-		done
-	fi
+}
+if [ -n "$BENCH_STATS" ]; then
+	# shellcheck disable=SC2086 # the windows are words
+	stats_inputs BENCH_STATS canary "$STATSGATE" $BENCH_STATS
+	srange=$range
+	# shellcheck disable=SC2086
+	[ -z "$BENCH_STATS_PODS" ] || stats_inputs BENCH_STATS_POD_WINDOWS pods "$PODSTATSGATE" $BENCH_STATS_POD_WINDOWS
+	prange=$range
 fi
 
 : > "$tmp/goals"
