@@ -402,7 +402,7 @@ gen(compiler *c, const ast_node *n)
 		bool b = n->kind == A_BASELINE || c->as_baseline;
 		p->metrics[n->metric].bused |= b;
 		emit(c, OP_LOAD, SERIES_OF(n->metric, b), 0, n->span);
-		if (!b && p->metrics[n->metric].floored)
+		if (!b && p->metrics[n->metric].floor)
 			emit(c, OP_FLOORED, n->metric, 0, n->span);	/* the sample of this step's */
 		break;
 	}
@@ -422,7 +422,7 @@ gen(compiler *c, const ast_node *n)
 			gen(c, n->arg[0]);
 		p->metrics[s->metric].bused |= b;
 		emit(c, fnop[n->fn], SERIES_OF(s->metric, b), range, n->span);
-		if (!b && p->metrics[s->metric].floored)	/* every sample of its range, of a step the floor held at */
+		if (!b && p->metrics[s->metric].floor)	/* every sample of its range, of a step the floor held at */
 			emit(c, OP_FLOORED, s->metric, range, n->span);
 		break;
 	}
@@ -588,7 +588,7 @@ program_compile_ex(const char *path, char *text, size_t len, param_set *sets, in
 		p->metrics[i] = (prog_metric){
 			.name = am->name, .query = am->q[0].final, .bquery = am->q[1].final,
 			.has_default = am->dflt != NULL, .dflt = am->dflt ? am->dflt->num : 0,
-			.floored = am->floor != NULL, .floor_set = am->floor && am->floor->set,
+			.floor_set = am->floor && am->floor->set,
 		};
 		for (const ast_label *l = am->by; l; l = l->next)
 			p->metrics[i].nby++;

@@ -70,8 +70,7 @@ typedef struct prog_metric {
 	bool has_default;
 	double dflt;
 	bool bused;		/* some gate reads its baseline */
-	bool floored;		/* `when COND`: its values are unknown at a step where COND is not true */
-	const char *floor;	/* COND's text, or NULL */
+	const char *floor;	/* `when COND`, its text, or NULL: its values are unknown where COND is not true */
 	bool floor_set;		/* ... series by series (of metrics with the same `by`) */
 	const char **by;	/* `by` labels, NULL terminated; NULL: one series */
 	int nby;

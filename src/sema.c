@@ -503,22 +503,32 @@ reads_metric(sema *s, const ast_node *call, const ast_node *a)
 	return false;
 }
 
+/* The range of a function, a duration literal longer than 0 (example: one to write). */
+static bool
+range_literal(sema *s, const ast_node *call, ast_node *r, const char *example)
+{
+	if (r->kind != A_NUM) {
+		diag_error(s->d, r->span, "the range of %s() must be a duration literal, as in %s", fns[call->fn].name,
+			   example);
+		return false;
+	}
+	if (!literal(s, r, true, NULL))
+		return false;
+	if (r->num <= 0) {
+		diag_error(s->d, r->span, "the range of %s() must be longer than 0", fns[call->fn].name);
+		return false;
+	}
+	return true;
+}
+
 /* The range of a step-history function, D of the last D: a duration literal. */
 static bool
 hist_range(sema *s, const ast_node *call, ast_node *r)
 {
 	const char *name = fns[call->fn].name;
 
-	if (r->kind != A_NUM) {
-		diag_error(s->d, r->span, "the range of %s() must be a duration literal, as in 10m", name);
+	if (!range_literal(s, call, r, "10m"))
 		return false;
-	}
-	if (!literal(s, r, true, NULL))
-		return false;
-	if (r->num <= 0) {
-		diag_error(s->d, r->span, "the range of %s() must be longer than 0", name);
-		return false;
-	}
 	int64_t step = s->gate->step, steps = ((int64_t)r->num + step - 1) / step;
 	if (steps > HIST_MAX_STEPS) {
 		char st[32];
@@ -657,18 +667,8 @@ call(sema *s, ast_node *n)
 		a = 1;
 	}
 	ok &= series_arg(s, n, n->arg[a]);
-	if (fns[fn].range) {
-		ast_node *r = n->arg[a + 1];
-		if (r->kind != A_NUM) {
-			diag_error(s->d, r->span, "the range of %s() must be a duration literal, as in 5m", fns[fn].name);
-			return false;
-		}
-		ok &= literal(s, r, true, NULL);
-		if (ok && r->num <= 0) {
-			diag_error(s->d, r->span, "the range of %s() must be longer than 0", fns[fn].name);
-			ok = false;
-		}
-	}
+	if (fns[fn].range && !range_literal(s, n, n->arg[a + 1], "5m"))
+		return false;
 	if (fn != FN_RATE)	/* per second: no unit of the metric's */
 		n->unit = n->arg[a]->unit;
 	if (fns[fn].phi)	/* quantile(PHI, M, D): a set either way, and one identity */
