@@ -134,6 +134,13 @@ enum rule_kind {
 	RULE_OBSERVE = NG_RULE_OBSERVE	/* evaluated and reported, never part of the verdict */
 };
 
+/* Whether a rule of kind k takes part in the verdict: every kind but observe. */
+static inline bool
+ast_rule_decides(enum rule_kind k)
+{
+	return k != RULE_OBSERVE;
+}
+
 /* "rollback", "nogo", "go" or "observe", as the language spells the rule. */
 const char *ast_rule_kind_name(enum rule_kind k);
 

@@ -259,7 +259,7 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 		r->decided_since = r->since[g->go - g->rule0];
 	/* a go needs every rule known: a nogo or rollback that cannot be told may be true */
 	for (int i = 0; r->verdict == NG_GO && i < g->nrules; i++)
-		if (isnan(r->state[i]) && p->rules[g->rule0 + i].kind != RULE_OBSERVE) {
+		if (isnan(r->state[i]) && ast_rule_decides(p->rules[g->rule0 + i].kind)) {
 			r->verdict = NG_INCONCLUSIVE;
 			r->decided = g->rule0 + i;
 			r->decided_since = VM_NEVER;

@@ -467,7 +467,7 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 	json_object_set_new(o, "rules", rules);
 	json_t *unknown = json_array();	/* the rules that could not be told at the last step */
 	for (int i = 0; i < g->nrules; i++)
-		if (isnan(r->state[i]) && p->rules[g->rule0 + i].kind != RULE_OBSERVE) {
+		if (isnan(r->state[i]) && ast_rule_decides(p->rules[g->rule0 + i].kind)) {	/* what keeps it from a go */
 			const prog_rule *pr = &p->rules[g->rule0 + i];
 			json_array_append_new(unknown, json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
 		}
