@@ -1364,8 +1364,11 @@ static void
 fmt_node(const pq_query *q, const pq_node *n, sbuf *b)
 {
 	switch (n->kind) {
-	case PN_NUM:
-		fmt_number(b, n->num);
+	case PN_NUM:	/* "+Inf ^ 2" would read back as +(Inf ^ 2): the sign is the unary's */
+		if (isinf(n->num) && n->num > 0)
+			sb_add(b, "Inf", 3);
+		else
+			fmt_number(b, n->num);
 		break;
 	case PN_STR:
 		quote(b, n->str);

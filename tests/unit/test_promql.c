@@ -342,6 +342,8 @@ test_format(void)
 	FORMATS("-1^2", "-(1 ^ 2)");
 	FORMATS("-1 * 2", "-1 * 2");
 	FORMATS("-a ^ 2", "-(a ^ 2)");
+	FORMATS("Inf ^ 2 + -Inf ^ 2", "(Inf ^ 2) + -(Inf ^ 2)");	/* not "+Inf ^ 2", which reads back as +(Inf ^ 2) */
+	FORMATS("(-Inf) ^ 2 + NaN", "((-Inf) ^ 2) + NaN");
 	FORMATS("a or b and c", "a or (b and c)");
 	FORMATS("a > bool 1 + 2", "a > bool (1 + 2)");
 	FORMATS("((a))", "a");
