@@ -260,6 +260,39 @@ ng_errcode ng_check_read_file(ng_check *c, const char *path, int64_t now_ms, ng_
 ng_errcode ng_check_read_mem(ng_check *c, const char *buf, size_t len, const char *name, int64_t now_ms,
 			     ng_diags *d);
 /*
+ * Samples as they come (watch --input): text input given piece by piece,
+ * each line read as soon as it is whole, as ng_check_read_fd reads it, its
+ * sample pushed into a check.  The samples' own timestamps are the time:
+ * a sample without one is malformed here, and a sample later than a read's
+ * limit is held back, not pushed, so that the caller can evaluate the
+ * steps before it first.  The input is text format 0.0.4, or OpenMetrics
+ * if name ends in .om.txt (nothing can be looked ahead at).  A reader keeps
+ * what it was given and has not read, at most a line of it once read.
+ */
+typedef struct ng_reader ng_reader;
+/* A reader into c (which must outlive it) of input named name in diagnostics. */
+ng_reader *ng_reader_new(ng_check *c, const char *name);
+void ng_reader_free(ng_reader *r);
+/* The next len bytes of input, copied; len 0: the input has ended. */
+void ng_reader_write(ng_reader *r, const void *buf, size_t len);
+/*
+ * Push the held sample, if it is not later than until, then the samples of
+ * the whole lines given (after the end, of every line), until one later
+ * than until is held back.  A sample at or before done (the last step
+ * evaluated; INT64_MIN: none) is late: it is pushed all the same, for the
+ * steps after; the first is warned about in d, ng_reader_late() counts
+ * them.  NG_OK (a sample held, or everything given read), or NG_EINPUT,
+ * the error at FILE:LINE:COL in d, and the reader reads no more: a
+ * malformed line, a sample without a timestamp, a sample or series the
+ * check refuses (out of time order, a second series ...).  At the end,
+ * ng_check_read_fd's warning when no sample the gates read came.
+ */
+ng_errcode ng_reader_read(ng_reader *r, int64_t done, int64_t until, ng_diags *d);
+/* Whether a sample is held back, and its time. */
+bool ng_reader_held(const ng_reader *r, int64_t *t_ms);
+/* How many samples came late. */
+int64_t ng_reader_late(const ng_reader *r);
+/*
  * Whether an evaluated gate reads the series (a metric's values or its
  * baseline); if so, the step of a grid (ending at the evaluation time) that
  * holds every evaluated gate's steps, and how far before the evaluation time

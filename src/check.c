@@ -6,6 +6,7 @@
 #include "novagate.h"
 
 #include "error.h"
+#include "check_text.h"
 #include "eval.h"
 #include "names.h"
 #include "population.h"
@@ -533,15 +534,14 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 	return h < 0 ? TEXT_ERROR : h;
 }
 
-static int
-on_sample(void *ctx, const text_sample *s)
+int
+check_text_series(ng_check *c, const text_sample *s, double *v)
 {
-	ng_check *c = ctx;
 	bool stale;
 	int h = text_series(c, s, &stale);
 
 	if (h == TEXT_ERROR)
-		return NG_EINPUT;
+		return CHECK_TEXT_ERROR;
 	if (s->name_id && s->labels_id && h != TEXT_RECORD) {
 		c->tname = s->name_id;
 		c->tlabels = s->labels_id;
@@ -551,11 +551,18 @@ on_sample(void *ctx, const text_sample *s)
 		c->tname = 0;
 	}
 	if (h == TEXT_RECORD || h == c->unread)
-		return 0;	/* no sample, or none read: its timestamp does not matter */
-	int64_t t = s->has_ts ? s->ts_ms : c->now;
-	int r = ng_check_push_to(c, h, t, stale ? series_stale_nan() : s->value);
+		return CHECK_TEXT_NONE;	/* no sample, or none read: its timestamp does not matter */
+	*v = stale ? series_stale_nan() : s->value;
+	return h;
+}
+
+int
+check_text_push(ng_check *c, int h, int64_t t, double v, unsigned line)
+{
+	int r = ng_check_push_to(c, h, t, v);
+
 	if (r == NG_PUSH_RANGE) {
-		return err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, s->line, 1),
+		return err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, line, 1),
 			       "timestamp %lld is out of range (years 1 to 9999 in ms)", (long long)t);
 	}
 	if (r < 0) {
@@ -565,7 +572,7 @@ on_sample(void *ctx, const text_sample *s)
 		char a[40], b[40];
 		util_fmt_time(a, sizeof a, t);
 		util_fmt_time(b, sizeof b, series_newest(&pm->s)->t);
-		err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, s->line, 1),
+		err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, line, 1),
 			"sample of %s%s%s at %s is not after the previous one (%s); "
 			"a series' samples must be in time order",
 			SERIES_IS_BASELINE(hd->s) ? "the baseline of " : "", name, pm->labels, a, b);
@@ -575,8 +582,28 @@ on_sample(void *ctx, const text_sample *s)
 	return 0;
 }
 
-static ng_errcode
-read_done(ng_check *c, int r)
+static int
+on_sample(void *ctx, const text_sample *s)
+{
+	ng_check *c = ctx;
+	double v;
+	int h = check_text_series(c, s, &v);
+
+	if (h < 0)
+		return h == CHECK_TEXT_ERROR ? NG_EINPUT : 0;
+	return check_text_push(c, h, s->has_ts ? s->ts_ms : c->now, v, s->line);
+}
+
+void
+check_text_begin(ng_check *c, const char *name, int64_t now, ng_diags *d)
+{
+	c->path = name;
+	c->now = now;
+	c->diags = d;
+}
+
+ng_errcode
+check_text_done(ng_check *c, int r)
 {
 	if (r == TEXT_EBAD)
 		return NG_EINPUT;
@@ -591,10 +618,8 @@ read_done(ng_check *c, int r)
 ng_errcode
 ng_check_read_fd(ng_check *c, int fd, const char *name, int64_t now, ng_diags *d)
 {
-	c->path = name;
-	c->now = now;
-	c->diags = d;
-	return read_done(c, text_read_fd(fd, name, TEXT_AUTO, on_sample, c, d));
+	check_text_begin(c, name, now, d);
+	return check_text_done(c, text_read_fd(fd, name, TEXT_AUTO, on_sample, c, d));
 }
 
 ng_errcode
@@ -612,10 +637,8 @@ ng_check_read_file(ng_check *c, const char *path, int64_t now, ng_diags *d)
 ng_errcode
 ng_check_read_mem(ng_check *c, const char *buf, size_t len, const char *name, int64_t now, ng_diags *d)
 {
-	c->path = name;
-	c->now = now;
-	c->diags = d;
-	return read_done(c, text_read_mem(buf, len, name, TEXT_AUTO, on_sample, c, d));
+	check_text_begin(c, name, now, d);
+	return check_text_done(c, text_read_mem(buf, len, name, TEXT_AUTO, on_sample, c, d));
 }
 
 ng_verdict

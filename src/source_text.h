@@ -76,6 +76,27 @@ int text_read_mem(const char *buf, size_t len, const char *path,
 		  enum text_format fmt, text_sample_fn fn, void *ctx, ng_diags *diags);
 
 /*
+ * Input given piece by piece as it comes (watch --input): each line is
+ * read as soon as it is whole, as text_read_fd would read it.  TEXT_AUTO,
+ * which cannot look ahead here, reads OpenMetrics if the path ends in
+ * .om.txt, else 0.0.4, and fails at the end should the input end in a
+ * '# EOF' line.  The stream keeps the bytes of its partial line, at most
+ * a line's worth.
+ */
+typedef struct text_stream text_stream;
+text_stream *text_stream_new(const char *path, enum text_format fmt, text_sample_fn fn, void *ctx);
+void text_stream_free(text_stream *s);
+/* Append n bytes (copied); n 0: the input has ended. */
+void text_stream_write(text_stream *s, const char *p, size_t n);
+/*
+ * Read the lines that are whole (after the end, every line, and check the
+ * end): 0 when none is left, else as text_read_fd with its diagnostic in
+ * diags.  After a callback's nonzero return the next call goes on with
+ * the next line.
+ */
+int text_stream_read(text_stream *s, ng_diags *diags);
+
+/*
  * For tests and fuzzing.  text_read_mem_slow reads every line with the
  * general parser, never the fast path for runs of one family's samples: the
  * two must agree on every sample, error and line.  (A sample without a

@@ -60,6 +60,7 @@ typedef struct text_reader {
 	void *ctx;
 	bool om;		/* OpenMetrics, else 0.0.4 */
 	bool guess;		/* TEXT_AUTO could not tell: read as 0.0.4 */
+	bool stream;		/* ... because the input is a stream (text_stream) */
 	bool lasteof;		/* guess: the last non-blank line was "# EOF" */
 	bool eofword;		/* OpenMetrics: "# EOF" seen */
 	bool lastnl;		/* the input ended with a newline */

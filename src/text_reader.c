@@ -1,7 +1,8 @@
 /*
  * text_reader.c: the drivers of the exposition-format reader.  An fd is
  * read into a buffer of BUFSZ that grows only for a line longer than that;
- * memory is read where it lies.  Both split the input into lines for
+ * memory is read where it lies; a stream keeps what it is given until its
+ * lines are whole.  All split the input into lines for
  * text_line(), guess the format when asked to, and check the end of the
  * input.  The fast path, fastline(), takes the run of one family's samples
  * that makes up most long inputs, and its label cache, text_lcache(), is
@@ -202,8 +203,9 @@ finish(text_reader *r)
 		r->line = "# EOF";
 		r->linelen = 5;
 		return text_bad(r, r->line, 5, "input ends in \"# EOF\" like OpenMetrics, but was read as "
-				"text format 0.0.4 (it came from a pipe too long to look ahead): "
-				"give the format");
+				"text format 0.0.4 (%s): give the format", r->stream ?
+				"a stream is read as it comes, as OpenMetrics only if its name ends in .om.txt" :
+				"it came from a pipe too long to look ahead");
 	}
 	return 0;
 }
@@ -322,13 +324,57 @@ guess_fd(text_reader *r)
 	return 0;
 }
 
+/*
+ * Every whole line of buf[beg, end) to text_line(), runs of one family's
+ * samples to fastline() first: 0 when no whole line is left, else the
+ * first nonzero return.  The line that returned it is read: a stream goes
+ * on with the next one.
+ */
+static int
+whole_lines(text_reader *r)
+{
+	char *nl;
+	size_t n;
+	int rc = 0;
+
+	r->buf[r->end] = '\n';	/* stops fastline() at the end; within the slack */
+	for (;;) {
+		if (r->fastok) {	/* no search for the '\n': the line's parse finds it */
+			r->beg = (size_t)(fastlines(r, r->buf + r->beg, r->buf + r->end, &rc) - r->buf);
+			if (rc)
+				return rc;
+			if (r->scan < r->beg)
+				r->scan = r->beg;
+		}
+		if (!(nl = memchr(r->buf + r->scan, '\n', r->end - r->scan)))
+			break;
+		n = (size_t)(nl - (r->buf + r->beg));
+		rc = text_line(r, r->buf + r->beg, n);
+		r->beg = r->scan = r->beg + n + 1;
+		if (rc)
+			return rc;
+	}
+	r->scan = r->end;
+	return 0;
+}
+
+/* What is left at the end: a last line without its newline. */
+static int
+last_line(text_reader *r)
+{
+	size_t b = r->beg;
+
+	r->lastnl = b == r->end;
+	r->beg = r->end;
+	r->buf[r->end] = '\n';	/* within the slack */
+	return r->lastnl ? 0 : text_line(r, r->buf + b, r->end - b);
+}
+
 int
 text_read_fd(int fd, const char *path, enum text_format fmt,
 	     text_sample_fn fn, void *ctx, ng_diags *diags)
 {
 	text_reader r;
-	char *nl;
-	size_t n;
 	int rc = 0;
 
 	init(&r, path, fmt, fn, ctx, diags);
@@ -337,37 +383,97 @@ text_read_fd(int fd, const char *path, enum text_format fmt,
 	r.cap = BUFSZ;
 	if (fmt == TEXT_AUTO && (rc = guess_fd(&r)))
 		goto out;
-	for (;;) {
-		r.buf[r.end] = '\n';	/* stops fastline() at the end; within the slack */
-		for (;;) {
-			if (r.fastok) {	/* no search for the '\n': the line's parse finds it */
-				r.beg = (size_t)(fastlines(&r, r.buf + r.beg, r.buf + r.end, &rc) - r.buf);
-				if (rc)
-					goto out;
-				if (r.scan < r.beg)
-					r.scan = r.beg;
-			}
-			if (!(nl = memchr(r.buf + r.scan, '\n', r.end - r.scan)))
-				break;
-			n = (size_t)(nl - (r.buf + r.beg));
-			if ((rc = text_line(&r, r.buf + r.beg, n)))
-				goto out;
-			r.beg = r.scan = r.beg + n + 1;
-		}
-		r.scan = r.end;
-		if (r.eof)
-			break;
-		if ((rc = fill(&r)))
-			goto out;
-	}
-	r.lastnl = r.beg == r.end;
-	r.buf[r.end] = '\n';	/* within the slack */
-	if (!r.lastnl && (rc = text_line(&r, r.buf + r.beg, r.end - r.beg)))
-		goto out;
-	rc = finish(&r);
+	while (!(rc = whole_lines(&r)) && !r.eof && !(rc = fill(&r)))
+		;
+	if (!rc && !(rc = last_line(&r)))
+		rc = finish(&r);
 out:
 	fini(&r);
 	return rc;
+}
+
+/* --- a stream: bytes as they come ---------------------------------------- */
+
+struct text_stream {
+	text_reader r;
+	bool last;		/* the end: last_line() has run */
+	bool done;		/* finish() has run */
+};
+
+text_stream *
+text_stream_new(const char *path, enum text_format fmt, text_sample_fn fn, void *ctx)
+{
+	text_stream *s = xcalloc(1, sizeof *s);
+	text_reader *r = &s->r;
+
+	init(r, path, fmt, fn, ctx, NULL);
+	if (fmt == TEXT_AUTO) {	/* nothing to look ahead at: the name says, else 0.0.4 */
+		r->om = om_path(path);
+		r->guess = r->stream = !r->om;
+	}
+	r->buf = xcalloc(1, BUFSZ + SLACK);
+	r->cap = BUFSZ;
+	return s;
+}
+
+void
+text_stream_free(text_stream *s)
+{
+	if (!s)
+		return;
+	fini(&s->r);
+	free(s);
+}
+
+void
+text_stream_write(text_stream *s, const char *p, size_t n)
+{
+	text_reader *r = &s->r;
+
+	if (n == 0 || r->eof) {
+		r->eof = true;
+		return;
+	}
+	if (r->beg > 0) {	/* keep the partial line only */
+		memmove(r->buf, r->buf + r->beg, r->end - r->beg);
+		r->end -= r->beg;
+		r->scan -= r->beg;
+		r->beg = 0;
+	}
+	if (r->end + n > r->cap) {
+		size_t nc = r->cap;
+		while (nc < r->end + n)
+			nc *= 2;
+		r->buf = xrealloc(r->buf, nc + SLACK);
+		memset(r->buf + r->end, 0, nc + SLACK - r->end);	/* read ahead, never undefined */
+		r->cap = nc;
+	}
+	memcpy(r->buf + r->end, p, n);
+	r->end += n;
+}
+
+int
+text_stream_read(text_stream *s, ng_diags *diags)
+{
+	text_reader *r = &s->r;
+	int rc;
+
+	r->diags = diags;
+	if (!s->last) {
+		if ((rc = whole_lines(r)))
+			return rc;
+		if (r->end - r->beg > MAXLINE)
+			return toolong(r, r->buf + r->beg, r->end - r->beg);
+		if (!r->eof)
+			return 0;
+		s->last = true;
+		if ((rc = last_line(r)))
+			return rc;
+	}
+	if (s->done)
+		return 0;
+	s->done = true;
+	return finish(r);
 }
 
 /* slow: every line through text_line(), none through fastline() */
