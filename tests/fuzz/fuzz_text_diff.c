@@ -3,7 +3,9 @@
  * the exposition reader's fast path (fastline() and its label cache) and
  * with every line through the general parser (text_read_mem_slow), and
  * aborts unless both give the same samples (name, labels, value bit for
- * bit, timestamp, line), the same status and the same diagnostic.  Within
+ * bit, timestamp, line), the same status and the same diagnostic; and, for
+ * a format given, read as a stream in pieces of 1 to 64 bytes (the second
+ * byte says) as against the rest of the input read at once.  Within
  * each read, two samples with the same nonzero name_id must have the same
  * name, and with the same nonzero labels_id the same labels.  The first byte
  * picks the format.  `make fuzz` runs it (tests/fuzz/corpus/text_diff/).
@@ -127,9 +129,27 @@ check_ids(const reading *rd, int labels)
 	free(ix);
 }
 
-/* Read the input one way: its samples, its diagnostic, its status. */
+/* As watch --input reads: a stream given pieces of piece bytes, read after each. */
 static int
-read_one(const char *buf, size_t len, enum text_format fmt, int slow, reading *rd, char **diag, size_t *dlen)
+read_stream(const char *buf, size_t len, enum text_format fmt, size_t piece, reading *rd, ng_diags *d)
+{
+	text_stream *s = text_stream_new("fuzz", fmt, keep, rd);
+	size_t o = 0, n;
+	int rc;
+
+	do {
+		n = len - o < piece ? len - o : piece;
+		text_stream_write(s, buf + o, n);
+		o += n;
+		rc = text_stream_read(s, d);
+	} while (!rc && n);
+	text_stream_free(s);
+	return rc;
+}
+
+/* Read the input one way (0 fast, 1 slow, else a stream in pieces of how - 1 bytes): its samples, its diagnostic, its status. */
+static int
+read_one(const char *buf, size_t len, enum text_format fmt, size_t how, reading *rd, char **diag, size_t *dlen)
 {
 	FILE *err = open_memstream(diag, dlen);
 	ng_diags *d = ng_diags_new();
@@ -137,7 +157,10 @@ read_one(const char *buf, size_t len, enum text_format fmt, int slow, reading *r
 
 	if (!err)
 		abort();
-	rc = (slow ? text_read_mem_slow : text_read_mem)(buf, len, "fuzz", fmt, keep, rd, d);
+	if (how > 1)
+		rc = read_stream(buf, len, fmt, how - 1, rd, d);
+	else
+		rc = (how ? text_read_mem_slow : text_read_mem)(buf, len, "fuzz", fmt, keep, rd, d);
 	ng_diags_render(d, NULL, err);	/* compared as the user sees them */
 	ng_diags_free(d);
 	fclose(err);
@@ -168,6 +191,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (x->has_ts && x->ts != y->ts) || !same_text(x->name, x->namelen, y->name, y->namelen) ||
 		    !same_text(x->labels, x->labelslen, y->labels, y->labelslen))
 			abort();
+	}
+	/* a stream, when the format is given (TEXT_AUTO looks ahead in memory, not in a stream) */
+	if (fmt != TEXT_AUTO && size > 1) {
+		reading st = { 0 };
+		char *dst = NULL;
+		size_t nst = 0;
+		int c = read_one((const char *)data + 2, size - 2, fmt, 2 + data[1] % 64, &st, &dst, &nst);
+		clear(&fast);
+		free(dfast);
+		fast = (reading){ 0 };
+		dfast = NULL;
+		a = read_one((const char *)data + 2, size - 2, fmt, 0, &fast, &dfast, &nfast);
+		if (a != c || !same_text(dfast, nfast, dst, nst) || fast.n != st.n)
+			abort();
+		for (size_t i = 0; i < fast.n; i++) {
+			const flat *x = &fast.s[i], *y = &st.s[i];
+			if (x->line != y->line || x->value != y->value || x->has_ts != y->has_ts ||
+			    (x->has_ts && x->ts != y->ts) || !same_text(x->name, x->namelen, y->name, y->namelen) ||
+			    !same_text(x->labels, x->labelslen, y->labels, y->labelslen))
+				abort();
+		}
+		clear(&st);
+		free(dst);
 	}
 	clear(&fast);
 	clear(&slow);

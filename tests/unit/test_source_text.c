@@ -1,7 +1,8 @@
 /*
  * test_source_text.c: the text-format reader against Prometheus' own test
  * material (tests/conformance/exposition, one test per file), then by
- * hand: numbers bit for bit against strtod, reads split anywhere, and the
+ * hand: numbers bit for bit against strtod, reads split anywhere, a stream
+ * given in pieces (each conformance file is read as one too), and the
  * exact text of diagnostics.
  */
 #include "source_text.h"
@@ -188,6 +189,43 @@ run_fd(int fd, const char *path, enum text_format fmt, coll *c, char **diag)
 	return rc;
 }
 
+/*
+ * The reader of a stream, given text in pieces of piece bytes (each a heap
+ * copy of its exact length) and read after each, as watch --input does; a
+ * callback's STOP is gone on from at once.
+ */
+#define STOP 77
+static int
+run_stream(const char *text, size_t len, const char *path, enum text_format fmt, size_t piece, coll *c,
+	   char **diag)
+{
+	size_t dlen, o = 0, n;
+	FILE *f = open_memstream(diag, &dlen);
+	text_stream *s = text_stream_new(path, fmt, collect, c);
+	int rc;
+
+	if (!f)
+		abort();
+	ng_diags *d = ng_diags_new();
+	do {
+		n = len - o < piece ? len - o : piece;
+		char *p = malloc(n ? n : 1);
+		if (!p)
+			abort();
+		memcpy(p, text + o, n);
+		text_stream_write(s, p, n);
+		free(p);
+		o += n;
+		while ((rc = text_stream_read(s, d)) == STOP)
+			;
+	} while (!rc && n);
+	text_stream_free(s);
+	ng_diags_render(d, NULL, f);
+	ng_diags_free(d);
+	fclose(f);
+	return rc;
+}
+
 /* Parse a string, from a heap copy of its exact length (so that ASan sees
  * any read past it); keep the samples in *c, the diagnostic in *diag if asked. */
 static int
@@ -349,13 +387,13 @@ match(const coll *c, json_t *root, char *why, size_t whysz)
 static void
 check_valid(const char *dir, const char *name)
 {
-	char path[4096], jpath[4200], why[512] = "", *d1 = NULL, *d2 = NULL, *text;
+	char path[4096], jpath[4200], why[512] = "", *d1 = NULL, *d2 = NULL, *d3 = NULL, *text;
 	enum text_format fmt = format_of(name);
 	json_error_t jerr;
 	json_t *root;
-	coll a, b;
+	coll a, b, st;
 	size_t len;
-	int fd, rc1, rc2;
+	int fd, rc1, rc2, rc3;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	snprintf(jpath, sizeof jpath, "%s.expected.json", path);
@@ -369,13 +407,19 @@ check_valid(const char *dir, const char *name)
 	rc1 = run_fd(fd, name, fmt, &a, &d1);
 	close(fd);
 	rc2 = run_mem(text, len, name, fmt, &b, &d2);
+	coll_init(&st);
+	st.stop = STOP;
+	st.stop_after = 1;	/* every sample stops the stream, which goes on */
+	rc3 = run_stream(text, len, name, fmt, 7, &st, &d3);
 	root = json_load_file(jpath, JSON_ALLOW_NUL, &jerr);
-	if (rc1 || rc2)
-		snprintf(why, sizeof why, "rejected (%d, %d): %s", rc1, rc2, d1);
+	if (rc1 || rc2 || rc3)
+		snprintf(why, sizeof why, "rejected (%d, %d, %d): %s", rc1, rc2, rc3, *d1 ? d1 : d3);
 	else if (!root)
 		snprintf(why, sizeof why, "%.300s: %.200s", jpath, jerr.text);
 	else if (!coll_equal(&a, &b))
 		snprintf(why, sizeof why, "read from fd and from memory differ");
+	else if (!coll_equal(&a, &st))
+		snprintf(why, sizeof why, "read from fd and as a stream in pieces differ");
 	else if (!a.terminated)
 		snprintf(why, sizeof why, "a string is not NUL-terminated");
 	else
@@ -384,8 +428,10 @@ check_valid(const char *dir, const char *name)
 	json_decref(root);
 	coll_free(&a);
 	coll_free(&b);
+	coll_free(&st);
 	free(d1);
 	free(d2);
+	free(d3);
 	free(text);
 }
 
@@ -401,12 +447,12 @@ static const char *const accepted_invalid[] = {
 static void
 check_invalid(const char *dir, const char *name)
 {
-	char path[4096], prefix[4200], *d1 = NULL, *d2 = NULL, *text;
+	char path[4096], prefix[4200], *d1 = NULL, *d2 = NULL, *d3 = NULL, *text;
 	enum text_format fmt = format_of(name);
 	bool accept = false;
-	coll a, b;
+	coll a, b, st;
 	size_t len;
-	int fd, rc1, rc2;
+	int fd, rc1, rc2, rc3;
 
 	for (size_t i = 0; i < sizeof accepted_invalid / sizeof accepted_invalid[0]; i++)
 		accept |= strcmp(name, accepted_invalid[i]) == 0;
@@ -422,17 +468,20 @@ check_invalid(const char *dir, const char *name)
 	rc1 = run_fd(fd, name, fmt, &a, &d1);
 	close(fd);
 	rc2 = run_mem(text, len, name, fmt, &b, &d2);
+	rc3 = run_stream(text, len, name, fmt, 5, (coll_init(&st), &st), &d3);
 	if (accept)
-		T_CHECK(rc1 == 0 && rc2 == 0 && a.n == 2 && !*d1,
+		T_CHECK(rc1 == 0 && rc2 == 0 && rc3 == 0 && a.n == 2 && !*d1,
 			"invalid/%s: meant to be accepted: rc %d, %zu samples, %s", name, rc1, a.n, d1);
 	else
-		T_CHECK(rc1 == TEXT_EBAD && rc2 == TEXT_EBAD && strncmp(d1, prefix, strlen(prefix)) == 0 &&
-			strstr(d1, ": error: ") && strcmp(d1, d2) == 0,
-			"invalid/%s: rc %d/%d, diagnostic \"%s\" / \"%s\"", name, rc1, rc2, d1, d2);
+		T_CHECK(rc1 == TEXT_EBAD && rc2 == TEXT_EBAD && rc3 == TEXT_EBAD && strncmp(d1, prefix, strlen(prefix)) == 0 &&
+			strstr(d1, ": error: ") && strcmp(d1, d2) == 0 && strcmp(d1, d3) == 0,
+			"invalid/%s: rc %d/%d/%d, diagnostic \"%s\" / \"%s\" / \"%s\"", name, rc1, rc2, rc3, d1, d2, d3);
 	coll_free(&a);
 	coll_free(&b);
+	coll_free(&st);
 	free(d1);
 	free(d2);
+	free(d3);
 	free(text);
 }
 
@@ -1151,6 +1200,52 @@ callback_stop(void)
 	free(d);
 }
 
+/* A stream: pieces of any size, the end of a line in the next piece, and what TEXT_AUTO cannot see. */
+static void
+streams(void)
+{
+	static const char text[] = "# TYPE a gauge\na{x=\"1\"} 1 10\na{x=\"1\"} 2 20\nb 3 30\nb 4";
+	coll m, c;
+	char *dm, *d;
+	int rc;
+
+	run_mem(text, sizeof text - 1, "s", TEXT_PROM, (coll_init(&m), &m), &dm);
+	for (size_t piece = 1; piece <= sizeof text; piece++) {
+		rc = run_stream(text, sizeof text - 1, "s", TEXT_PROM, piece, (coll_init(&c), &c), &d);
+		T_CHECK(rc == 0 && !*d && coll_equal(&m, &c) && c.n == 4 && c.s[3].ts_ms == 0 && !c.s[3].has_ts,
+			"a stream in pieces of %zu: rc %d, %zu samples, %s", piece, rc, c.n, d);
+		coll_free(&c);
+		free(d);
+	}
+	coll_free(&m);
+	free(dm);
+
+	/* TEXT_AUTO: 0.0.4, but OpenMetrics by the name, and an error at an end in # EOF */
+	rc = run_stream("a 1 2\n# EOF\n", 12, "s.om.txt", TEXT_AUTO, 4, (coll_init(&c), &c), &d);
+	T_CHECK(rc == 0 && c.n == 1 && c.s[0].ts_ms == 2000, "auto stream named .om.txt: rc %d %s", rc, d);
+	coll_free(&c);
+	free(d);
+	rc = run_stream("a 1 2\n# EOF\n", 12, "-", TEXT_AUTO, 4, (coll_init(&c), &c), &d);
+	T_CHECK(rc == TEXT_EBAD && c.n == 1 && c.s[0].ts_ms == 2 &&
+		has(d, "-:2:1: error: input ends in \"# EOF\" like OpenMetrics, but was read as text format "
+		    "0.0.4 (a stream is read as it comes"), "auto stream ending in # EOF: rc %d %s", rc, d);
+	coll_free(&c);
+	free(d);
+
+	/* a line too long, though no piece is */
+	size_t n = 1024 * 1024 + 10;
+	char *big = malloc(n + 8);
+	if (!big)
+		abort();
+	memcpy(big, "a 1 2\n", 6);
+	memset(big + 6, 'x', n - 6);
+	rc = run_stream(big, n, "s", TEXT_PROM, 65536, (coll_init(&c), &c), &d);
+	T_CHECK(rc == TEXT_EBAD && c.n == 1 && has(d, "s:2:1: error: line too long"), "a stream's line too long: %.60s", d);
+	coll_free(&c);
+	free(d);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -1166,5 +1261,6 @@ main(void)
 	openmetrics();
 	descriptors();
 	callback_stop();
+	streams();
 	return T_DONE();
 }
