@@ -17,7 +17,7 @@ static const char usage_text[] =
 	"                      [--at TIME] [--format json|human] [--baseline FILE.json] [-v]\n"
 	"                      [--prometheus URL] [SERVER OPTIONS] [--on-error fail|inconclusive]\n"
 	"                      [--max-series N (10000)] [--series N (5)]\n"
-	"       novagate watch FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
+	"       novagate watch FILE.gate [--prometheus URL|--input FILE|-] [--gate NAME] [--set NAME=VALUE]...\n"
 	"                      [--format json|human] [--baseline FILE.json] [--max-duration D]\n"
 	"                      [--tolerate D (4 steps)] [--on-error fail|inconclusive] [SERVER OPTIONS] [-v]\n"
 	"                      [--max-series N (10000)] [--series N (5)]\n"
@@ -342,9 +342,9 @@ cmd_run(cli_opts *o)
 		return usage("--dump goes with compile");
 	if (o->lookback)
 		return usage("--lookback goes with lint (a gate's lookback is set in the gate file)");
-	if (o->input && !check)
+	if (o->input && !check && !watch)
 		return usage("%s reads a server, not --input", cmd);
-	if (o->input && (o->url || o->server_opts || o->on_error_inconclusive))
+	if (o->input && (o->url || o->server_opts || o->on_error_inconclusive || (watch && o->tolerate >= 0)))
 		return usage("--input and the server options (--prometheus, --header, --on-error ...) "
 			     "exclude each other");
 	if (o->has_at && watch)

@@ -5,52 +5,14 @@
  * --max-duration or a server fault that lasts longer than --tolerate.  One
  * line a step and gate, JSON or for people.  Each step gives what check
  * --at that step gives: the same instants, samples, rule states and since
- * times.
+ * times.  The lines are said here for --input too (watch_input.c).
  */
-#include "live.h"
+#include "watch.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-typedef struct watcher {
-	const cli_opts *o;
-	const ng_gatefile *gf;
-	int gate;
-	ng_prom *pc;
-	ng_check *c;
-	ng_feed *f;
-	live_sink sink;			/* c's handles of f's series */
-	ng_baseline *bf;
-	/*
-	 * A series the feed steps on a coarser grid than the watch (gates of
-	 * different steps): fetched on from one step to the next, its points
-	 * would not end at every step as check --at's do.  Then every step has
-	 * a check and a feed of its own.
-	 */
-	bool fresh;
-	bool *reads;			/* [(gate * nmetrics + metric) * 2 + baseline]: the gate reads it */
-	int64_t t0, tick, last_k;	/* evaluation k is at t0 + k * tick, the last at last_k */
-	int64_t tolerate;		/* ms of failed fetches in a row ridden out */
-	int64_t started;		/* monotonic, for --max-duration */
-	int64_t t;			/* of the last evaluation; INT64_MIN before */
-	int64_t ok_t;			/* of the last fetch that succeeded; t0 - tick before */
-	char *errline;
-	ng_diags *held;			/* the last fetch's diagnostics, its errors not yet printed */
-	bool by;			/* a metric with `by`, or statistics: lines name what decided, from the report */
-	json_t *report;			/* while lines are said: check's JSON report of each gate, by name */
-} watcher;
-
-/* What one line says beyond the gate's own verdict and rules. */
-typedef struct note {
-	const char *verdict;		/* NULL: the gate's own (inconclusive before an evaluation) */
-	bool final;
-	const char *reason;		/* why it is final */
-	ng_errcode fault;		/* NG_OK, or the fault that ends the watch ("error"), with msg */
-	ng_errcode tolerated;		/* NG_OK, or the fault this step rode out ("source_error"), with msg */
-	const char *msg;
-} note;
 
 static bool
 reads(const watcher *w, int g, int m, bool b)
@@ -378,8 +340,8 @@ json_line(const watcher *w, int g, const char *verdict, const note *n)
 }
 
 /* One line for each gate watched: its verdict at w->t, its rules' states, the series that decided. */
-static void
-say(watcher *w, const note *n)
+void
+watch_say(watcher *w, const note *n)
 {
 	w->report = w->t != INT64_MIN && w->by ? report_of(w) : json_object();
 	for (int g = 0; g < ng_gatefile_ngates(w->gf); g++) {
@@ -398,11 +360,10 @@ say(watcher *w, const note *n)
 	fflush(stdout);
 }
 
-/* The end before the verdict is final: a line with the verdict so far, and status. */
-static int
-finish(watcher *w, const char *why, int status)
+int
+watch_finish(watcher *w, const char *why, int status)
 {
-	say(w, &(note){ .final = true, .reason = why });
+	watch_say(w, &(note){ .final = true, .reason = why });
 	return status;
 }
 
@@ -414,8 +375,8 @@ nap(int64_t ms)
 	nanosleep(&ts, NULL);	/* a signal cuts it short */
 }
 
-static const char *
-signal_reason(void)
+const char *
+watch_signal_reason(void)
 {
 	return live_stop == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)";
 }
@@ -433,7 +394,7 @@ wait_for(const watcher *w, int64_t *k, const char **why)
 	for (;;) {
 		int64_t now = cli_now_ms() - o->delay, left = w->t0 + *k * w->tick - now;
 		if (live_stop) {
-			*why = signal_reason();
+			*why = watch_signal_reason();
 			return EXIT_INTERRUPTED;
 		}
 		if (o->max_duration && cli_mono_ms() - w->started >= o->max_duration) {
@@ -526,9 +487,9 @@ fetch(watcher *w, int64_t t)
 	return rc;
 }
 
-/* A recorded baseline up to t; a fresh check has it all again from the file. */
-static int
-baseline(watcher *w, int64_t t)
+/* A fresh check has it all again from the file. */
+int
+watch_baseline(watcher *w, int64_t t)
 {
 	int st;
 
@@ -552,7 +513,7 @@ step(watcher *w, int64_t k)
 	char failed[40], of[40];
 
 	if (rc < 0)
-		return finish(w, signal_reason(), EXIT_INTERRUPTED);
+		return watch_finish(w, watch_signal_reason(), EXIT_INTERRUPTED);
 	if (rc && !live_is_fault(rc)) {
 		print_errors(w);
 		return cli_exit_status(rc);
@@ -564,15 +525,15 @@ step(watcher *w, int64_t k)
 	}
 	if (rc == 0)
 		w->ok_t = t;
-	if ((st = baseline(w, t)) != 0)
+	if ((st = watch_baseline(w, t)) != 0)
 		return st;
 	/* a failed fetch is missing data: the samples there are give the verdict */
 	ng_verdict v = ng_check_eval(w->c, t);
 	w->t = t;
 	if (over) {
 		print_errors(w);
-		say(w, &(note){ .verdict = ng_verdict_name(NG_INCONCLUSIVE), .final = true, .reason = "source error",
-				.fault = rc, .msg = w->errline });
+		watch_say(w, &(note){ .verdict = ng_verdict_name(NG_INCONCLUSIVE), .final = true,
+				      .reason = "source error", .fault = rc, .msg = w->errline });
 		return EXIT_INCONCLUSIVE;
 	}
 	if (rc) {
@@ -590,11 +551,41 @@ step(watcher *w, int64_t k)
 	if (v == NG_ROLLBACK || k >= w->last_k) {
 		n.final = true;
 		n.reason = v == NG_ROLLBACK ? "rollback" : "window elapsed";
-		say(w, &n);
+		watch_say(w, &n);
 		return cli_verdict_status(v);
 	}
-	say(w, &n);
+	watch_say(w, &n);
 	return ferror(stdout) ? cli_verdict_status(v) : -1;
+}
+
+/* A watch of a server: the feed, then a step at each time of the grid from now on. */
+static int
+watch_server(watcher *w)
+{
+	int st = -1;
+
+	live_sink_init(&w->sink, w->c);
+	w->tolerate = w->o->tolerate >= 0 ? w->o->tolerate : 4 * w->tick;
+	w->t0 = live_now_at(w->o, w->c);
+	w->ok_t = w->t0 - w->tick;
+	w->f = new_feed(w, w->c);
+	for (int i = 0; i < ng_feed_nseries(w->f); i++) {
+		int m;
+		bool b;
+		const char *q;
+		int64_t step, from;
+		ng_feed_series(w->f, i, &m, &b, &q, &step, &from);
+		w->fresh |= step != w->tick;
+	}
+	w->held = ng_diags_new();
+	for (int64_t k = 0; st < 0; k++) {
+		const char *why;
+		if ((st = wait_for(w, &k, &why)) != 0)
+			st = watch_finish(w, why, st);
+		else
+			st = step(w, k);
+	}
+	return st;
 }
 
 int
@@ -607,27 +598,14 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 
 	if (o->baseline && (st = cli_baseline_load(o->baseline, &w.bf)) != 0)
 		return st;
-	if (!(w.pc = live_client(o, gf, &st))) {
+	if (!o->input && !(w.pc = live_client(o, gf, &st))) {
 		ng_baseline_free(w.bf);
 		return st;
 	}
 	w.c = new_check(&w);
-	live_sink_init(&w.sink, w.c);
 	ng_check_grid(w.c, &w.tick, &window);	/* windows are whole steps already */
 	w.last_k = (window + w.tick - 1) / w.tick;
-	w.tolerate = o->tolerate >= 0 ? o->tolerate : 4 * w.tick;
-	w.t0 = live_now_at(o, w.c);
-	w.ok_t = w.t0 - w.tick;
 	w.started = cli_mono_ms();
-	w.f = new_feed(&w, w.c);
-	for (int i = 0; i < ng_feed_nseries(w.f); i++) {
-		int m;
-		bool b;
-		const char *q;
-		int64_t step, from;
-		ng_feed_series(w.f, i, &m, &b, &q, &step, &from);
-		w.fresh |= step != w.tick;
-	}
 	w.reads = gate_reads(gf);
 	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++)
 		w.by |= ng_gatefile_metric_by(gf, m, 0) != NULL;
@@ -635,20 +613,12 @@ live_watch(const cli_opts *o, const ng_gatefile *gf, int gate)
 		ng_gate_info gi;
 		w.by |= ng_gatefile_gate_info(gf, g, &gi) == 0 && gi.nstatistics > 0;
 	}
-	w.held = ng_diags_new();
 
 	live_stop = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	st = -1;
-	for (int64_t k = 0; st < 0; k++) {
-		const char *why;
-		if ((st = wait_for(&w, &k, &why)) != 0)
-			st = finish(&w, why, st);
-		else
-			st = step(&w, k);
-	}
+	st = o->input ? watch_input(&w) : watch_server(&w);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	int wr = live_flush_stdout();

@@ -222,6 +222,11 @@ done
 #     alert instance of m > 0.5 with for: D firing; skipped without promtool
 . tests/diff/diff.sh
 
+# 11. watch --input (tests/stream/stream.sh): samples through a FIFO that the writer holds open and
+#     writes with pauses: each line before the end, a rollback's exit while the input goes on,
+#     --max-duration and SIGTERM of a quiet input; each line is what check --at its step gives
+. tests/stream/stream.sh
+
 # README and novagate(1): their gate-test examples pass.  They name
 # ../../rules/canary.gate, so they run two folders below a link to rules/.
 mkdir -p "$tmp/ex/a/b" && ln -sf "$PWD/rules" "$tmp/ex/rules"
