@@ -49,7 +49,7 @@ if [ "$quiet" -eq 0 ] && [ $first -eq 0 ] && [ $second -eq 0 ] && [ $rc -eq 0 ] 
    [ "$(jq -r '[.at, .verdict, .final, .reason // "-"] | join(" ")' "$sdir/out" | tr '\n' ',')" = \
      "2023-11-14T22:13:20Z go false -,2023-11-14T22:13:30Z go false -,2023-11-14T22:13:40Z go true end of input," ]
 then ok; else
-	bad "stream: watch --input - through a pipe with pauses: exit $rc, lines before the end: $quiet/$first/$second (want 0/0/0)"
+	bad "stream: watch --input - through a pipe with pauses: exit $rc, $quiet lines too soon, waits for lines 1 and 2: $first/$second (want 0/0)"
 	cat "$sdir/out" "$sdir/err" >&2; fi
 
 # 2. a rollback ends the watch at once, though the writer goes on writing and holds the pipe open
@@ -75,7 +75,7 @@ if [ $rc -eq 2 ] && [ "$(wc -l <"$sdir/out")" -eq 2 ] &&
 sopen
 at 0 0.01 0.2 >&3
 at 1 0.02 0.2 >&3
-(exec 3>&-; sng watch "$SG" --input - --max-duration 1s <"$sdir/in" >"$sdir/out" 2>"$sdir/err") &
+(exec 3>&-; sng watch "$SG" --input - --max-duration 2s <"$sdir/in" >"$sdir/out" 2>"$sdir/err") &
 spid=$!
 wait "$spid"; rc=$?
 exec 3>&-
