@@ -481,7 +481,18 @@ ng_check_push(ng_check *c, int metric, bool baseline, int64_t t, double v)
 	return ng_check_push_to(c, c->plain[s], t, v);
 }
 
-static int
+/*
+ * The per-sample work of text input, run on every sample of a long input:
+ * inline both in on_sample() and in check_text_series() (a stream's,
+ * reader.c), whatever the compiler would weigh of two callers.
+ */
+#ifdef __GNUC__
+#define PER_SAMPLE static inline __attribute__((always_inline))
+#else
+#define PER_SAMPLE static inline
+#endif
+
+PER_SAMPLE int
 metric_of(ng_check *c, const char *name, size_t len)
 {
 	const program *p = c->p;
@@ -501,7 +512,7 @@ enum { TEXT_RECORD = -1, TEXT_ERROR = -2 };
  * is no sample (__absent__, ng_check_absent); TEXT_ERROR after an error in
  * c->diags.
  */
-static int
+PER_SAMPLE int
 text_series(ng_check *c, const text_sample *s, bool *stale)
 {
 	const text_label *absent = NULL;
@@ -534,8 +545,9 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 	return h < 0 ? TEXT_ERROR : h;
 }
 
-int
-check_text_series(ng_check *c, const text_sample *s, double *v)
+/* check_text_series() */
+PER_SAMPLE int
+sample_series(ng_check *c, const text_sample *s, double *v)
 {
 	bool stale;
 	int h = text_series(c, s, &stale);
@@ -556,30 +568,40 @@ check_text_series(ng_check *c, const text_sample *s, double *v)
 	return h;
 }
 
+/* Why ng_check_push_to() refused a sample (r < 0): out of the years, or of time order. */
+static int
+refused(ng_check *c, int h, int64_t t, int r, unsigned line)
+{
+	if (r == NG_PUSH_RANGE) {
+		return err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, line, 1),
+			       "timestamp %lld is out of range (years 1 to 9999 in ms)", (long long)t);
+	}
+	const handle *hd = &c->h[h];
+	const pop_member *pm = &c->ps[hd->s].m[hd->m];
+	const char *name = c->p->metrics[SERIES_METRIC(hd->s)].name;
+	char a[40], b[40];
+	util_fmt_time(a, sizeof a, t);
+	util_fmt_time(b, sizeof b, series_newest(&pm->s)->t);
+	err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, line, 1),
+		"sample of %s%s%s at %s is not after the previous one (%s); "
+		"a series' samples must be in time order",
+		SERIES_IS_BASELINE(hd->s) ? "the baseline of " : "", name, pm->labels, a, b);
+	err_set_metric(c->diags, name);
+	return NG_EINPUT;
+}
+
+int
+check_text_series(ng_check *c, const text_sample *s, double *v)
+{
+	return sample_series(c, s, v);
+}
+
 int
 check_text_push(ng_check *c, int h, int64_t t, double v, unsigned line)
 {
 	int r = ng_check_push_to(c, h, t, v);
 
-	if (r == NG_PUSH_RANGE) {
-		return err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, line, 1),
-			       "timestamp %lld is out of range (years 1 to 9999 in ms)", (long long)t);
-	}
-	if (r < 0) {
-		const handle *hd = &c->h[h];
-		const pop_member *pm = &c->ps[hd->s].m[hd->m];
-		const char *name = c->p->metrics[SERIES_METRIC(hd->s)].name;
-		char a[40], b[40];
-		util_fmt_time(a, sizeof a, t);
-		util_fmt_time(b, sizeof b, series_newest(&pm->s)->t);
-		err_add(c->diags, NG_SEV_ERROR, NG_EINPUT, ERR_LINE(c->path, line, 1),
-			"sample of %s%s%s at %s is not after the previous one (%s); "
-			"a series' samples must be in time order",
-			SERIES_IS_BASELINE(hd->s) ? "the baseline of " : "", name, pm->labels, a, b);
-		err_set_metric(c->diags, name);
-		return NG_EINPUT;
-	}
-	return 0;
+	return r < 0 ? refused(c, h, t, r, line) : 0;
 }
 
 static int
@@ -587,11 +609,13 @@ on_sample(void *ctx, const text_sample *s)
 {
 	ng_check *c = ctx;
 	double v;
-	int h = check_text_series(c, s, &v);
+	int h = sample_series(c, s, &v), r;
+	int64_t t = s->has_ts ? s->ts_ms : c->now;
 
 	if (h < 0)
 		return h == CHECK_TEXT_ERROR ? NG_EINPUT : 0;
-	return check_text_push(c, h, s->has_ts ? s->ts_ms : c->now, v, s->line);
+	r = ng_check_push_to(c, h, t, v);
+	return r < 0 ? refused(c, h, t, r, s->line) : 0;
 }
 
 void
