@@ -28,6 +28,10 @@ static const char usage_text[] =
 	"       novagate lint FILE.gate [--prometheus URL] [--set NAME=VALUE]... [--at TIME]\n"
 	"                      [--lookback D (1h)] [--max-series N (10000)] [--format human|json]\n"
 	"                      [SERVER OPTIONS] [-v]\n"
+	"       novagate serve FILE.gate... [--listen ADDR:PORT (127.0.0.1:9464)] [--prometheus URL]\n"
+	"                      [--auth-token-file FILE] [--on-error fail|inconclusive] [--workers N (4)]\n"
+	"                      [--max-connections N (64)] [--request-timeout D (10s)] [--idle-timeout D (30s)]\n"
+	"                      [--max-series N (10000)] [--series N (5)] [SERVER OPTIONS] [-v]\n"
 	"       novagate compile [--dump] [--set NAME=VALUE]... FILE.gate\n"
 	"       novagate test [--run REGEX] [--junit FILE] [-v] FILE|DIR...\n"
 	"       novagate --help | --version\n"
@@ -112,6 +116,12 @@ static const struct opt {
 	{ "delay", A_DELAY, OFF(delay), true, 0 },
 	{ "max-series", A_COUNT, OFF(max_series), false, 0 },
 	{ "series", A_COUNT, OFF(report_series), false, 0 },
+	{ "listen", A_STR, OFF(listen), false, 0 },
+	{ "auth-token-file", A_STR, OFF(auth_file), false, 0 },
+	{ "workers", A_COUNT, OFF(workers), false, 0 },
+	{ "max-connections", A_COUNT, OFF(max_connections), false, 0 },
+	{ "request-timeout", A_DURATION, OFF(request_timeout), false, 0 },
+	{ "idle-timeout", A_DURATION, OFF(idle_timeout), false, 0 },
 };
 #undef OFF
 #define NOPTS (sizeof opts / sizeof *opts)
@@ -230,9 +240,12 @@ parse_opts(int argc, char **argv, cli_opts *o)
 	}
 	/* getopt_long moved the operands to the end */
 	for (; optind < argc; optind++) {
-		if (o->file)
+		if (o->file && strcmp(o->cmd, "serve") != 0)
 			return usage("one gate file at a time: '%s'", argv[optind]);
-		o->file = argv[optind];
+		if (!o->file)
+			o->file = argv[optind];
+		o->files = ng_realloc(o->files, (size_t)(o->nfiles + 1) * sizeof *o->files);
+		o->files[o->nfiles++] = argv[optind];
 	}
 	if (!o->file)
 		return usage("no gate file given");
@@ -249,6 +262,14 @@ compile(const cli_opts *o, bool any_baseline, ng_gatefile **gf)
 	return cli_done(d, ng_compile_file(o->file, &co, gf, d));
 }
 
+/* Options of serve's own, which no other command takes. */
+static bool
+serve_opts(const cli_opts *o)
+{
+	return o->listen || o->auth_file || o->workers || o->max_connections || o->request_timeout ||
+	       o->idle_timeout;
+}
+
 static int
 cmd_compile(cli_opts *o)
 {
@@ -257,7 +278,7 @@ cmd_compile(cli_opts *o)
 
 	if (o->input || o->gate || o->has_at || o->baseline || o->url || o->server_opts ||
 	    o->on_error_inconclusive || o->max_duration || o->tolerate >= 0 || o->lookback || o->human || o->json ||
-	    o->max_series || o->report_series)
+	    o->max_series || o->report_series || serve_opts(o))
 		return usage("compile takes only --dump, --set and --dialect");
 	if ((status = compile(o, false, &gf)) != 0)
 		return status;
@@ -318,7 +339,7 @@ cmd_lint(cli_opts *o)
 	ng_gatefile *gf;
 
 	if (o->input || o->gate || o->baseline || o->dump || o->on_error_inconclusive || o->max_duration ||
-	    o->tolerate >= 0 || o->report_series)
+	    o->tolerate >= 0 || o->report_series || serve_opts(o))
 		return usage("lint takes --prometheus, the server options, --set, --at, --lookback, --dialect "
 			     "and --format");
 	if (!o->lookback)
@@ -331,6 +352,17 @@ cmd_lint(cli_opts *o)
 }
 
 static int
+cmd_serve(cli_opts *o)
+{
+	if (o->input || o->gate || o->has_at || o->baseline || o->dump || o->lookback || o->max_duration ||
+	    o->tolerate >= 0 || o->human || o->json || o->nsets)
+		return usage("serve takes gate files, --listen, --prometheus and the server options, "
+			     "--auth-token-file, --on-error, --workers, --max-connections, --request-timeout, "
+			     "--idle-timeout, --max-series, --series and --dialect (parameters come with each request)");
+	return serve_main(o);
+}
+
+static int
 cmd_run(cli_opts *o)
 {
 	const char *cmd = o->cmd;
@@ -338,6 +370,9 @@ cmd_run(cli_opts *o)
 	bool record = strcmp(cmd, "record") == 0, base = strcmp(cmd, "baseline") == 0;
 	int status, gate = -1;
 
+	if (serve_opts(o))
+		return usage("--listen, --auth-token-file, --workers, --max-connections, --request-timeout and "
+			     "--idle-timeout go with serve");
 	if (o->dump)
 		return usage("--dump goes with compile");
 	if (o->lookback)
@@ -405,7 +440,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "test") == 0)
 		return cli_test(argc - 1, argv + 1);
-	static const char *const cmds[] = { "check", "compile", "watch", "record", "baseline", "lint" };
+	static const char *const cmds[] = { "check", "compile", "watch", "record", "baseline", "lint", "serve" };
 	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
 		if (strcmp(argv[1], cmds[i]) == 0)
 			o.cmd = cmds[i];
@@ -414,9 +449,12 @@ main(int argc, char **argv)
 	ng_prom_opts_init(&o.prom);
 	r = parse_opts(argc - 1, argv + 1, &o);
 	if (r == 0)
-		r = strcmp(o.cmd, "compile") == 0 ? cmd_compile(&o) : strcmp(o.cmd, "lint") == 0 ? cmd_lint(&o)
-										       : cmd_run(&o);
+		r = strcmp(o.cmd, "compile") == 0 ? cmd_compile(&o)
+		    : strcmp(o.cmd, "lint") == 0  ? cmd_lint(&o)
+		    : strcmp(o.cmd, "serve") == 0 ? cmd_serve(&o)
+						  : cmd_run(&o);
 	free(o.sets);
 	free(o.headers);
+	free(o.files);
 	return r;
 }
