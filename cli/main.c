@@ -30,7 +30,7 @@ static const char usage_text[] =
 	"                      [SERVER OPTIONS] [-v]\n"
 	"       novagate serve FILE.gate... [--listen ADDR:PORT (127.0.0.1:9464)] [--prometheus URL]\n"
 	"                      [--auth-token-file FILE] [--on-error fail|inconclusive] [--workers N (4)]\n"
-	"                      [--max-connections N (64)] [--request-timeout D (10s)] [--idle-timeout D (30s)]\n"
+	"                      [--max-connections N (64)] [--request-timeout D (30s)] [--idle-timeout D (10s)]\n"
 	"                      [--max-series N (10000)] [--series N (5)] [SERVER OPTIONS] [-v]\n"
 	"       novagate compile [--dump] [--set NAME=VALUE]... FILE.gate\n"
 	"       novagate test [--run REGEX] [--junit FILE] [-v] FILE|DIR...\n"

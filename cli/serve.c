@@ -316,8 +316,10 @@ static enum MHD_Result
 answer_result(request *rq)
 {
 	size_t len;
-	const char *body = serve_result_body(rq->res, &len);
-	int status = serve_result_status(rq->res), v = serve_result_verdict(rq->res);
+	const char *body;
+	int status, v;
+
+	serve_result_get(S.e, rq->res, &status, &body, &len, &v);
 
 	pthread_mutex_lock(&S.mu);
 	rq->cn->waiting = false;
@@ -332,11 +334,13 @@ evaluate(request *rq)
 {
 	if (rq->q.nsets > 1)
 		qsort(rq->q.sets, (size_t)rq->q.nsets, sizeof *rq->q.sets, by_name);
+	bool ready;
+
 	rq->w = (serve_waiter){ w_suspend, w_resume, rq, NULL };
-	rq->res = serve_eval_ask(S.e, &rq->q, &rq->w);
+	rq->res = serve_eval_ask(S.e, &rq->q, &rq->w, &ready);
 	if (!rq->res)
 		return fail(rq, 503, "busy: too many evaluations asked for at once");
-	if (!serve_result_ready(rq->res))
+	if (!ready)
 		return MHD_YES;	/* suspended; the handler is called again when it is ready */
 	return answer_result(rq);
 }
@@ -402,8 +406,11 @@ finish(request *rq, const char *url)
 			return r;
 		if (rq->too_big)
 			return fail(rq, 413, "the body is larger than %d bytes", MAX_BODY);
-		if (MHD_lookup_connection_value(rq->c, MHD_GET_ARGUMENT_KIND, "at") || !flagger_params(rq))
-			return fail(rq, 400, "%s", rq->err ? rq->err : "Flagger's webhooks take no query string");
+		if (MHD_get_connection_values(rq->c, MHD_GET_ARGUMENT_KIND, NULL, NULL) > 0)
+			return fail(rq, 400, "Flagger's route takes no query string: parameters come in the "
+					     "webhook's metadata");
+		if (!flagger_params(rq))
+			return fail(rq, 400, "%s", rq->err ? rq->err : "a bad payload");
 		return evaluate(rq);
 	}
 	default:
@@ -606,16 +613,6 @@ reap(int64_t timeout)
 	pthread_mutex_unlock(&S.mu);
 }
 
-static void
-mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	(void)cls;
-	fputs("novagate: serve: http: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	if (!*fmt || fmt[strlen(fmt) - 1] != '\n')
-		fputc('\n', stderr);
-}
-
 /* --- start and stop --- */
 
 static int
@@ -781,9 +778,9 @@ serve_main(const cli_opts *o)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	S.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME,
-			       0, NULL, NULL, handle, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-			       MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
+	S.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
+				       MHD_USE_ERROR_LOG,
+			       0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
 			       (unsigned)(o->max_connections ? o->max_connections : DEFAULT_CONNECTIONS),
 			       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)((idle + 999) / 1000),
 			       MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,

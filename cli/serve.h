@@ -74,18 +74,15 @@ const char *serve_eval_file(const serve_eval *e, int gate);
 char *serve_eval_list(const serve_eval *e);
 
 /*
- * The result of a question.  With w NULL, or when the answer is at hand,
- * returns it (a reference: serve_result_drop).  Otherwise queues w to be
- * woken when it is, and returns it all the same, not yet ready: call
- * serve_result_ready() after the wake.  NULL when too many questions wait
+ * The result of a question (a reference: serve_result_drop).  When it is
+ * at hand, *ready is true.  Otherwise w has been suspended and will be
+ * resumed when the result is ready.  NULL when too many questions wait
  * already (the server is busy).
  */
-serve_result *serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w);
-bool serve_result_ready(serve_result *r);
-/* A ready result: HTTP status, body (JSON), and the verdict (-1: none). */
-int serve_result_status(const serve_result *r);
-const char *serve_result_body(const serve_result *r, size_t *len);
-int serve_result_verdict(const serve_result *r);
+serve_result *serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w, bool *ready);
+/* A ready result: HTTP status, body (JSON, len bytes), and the verdict (-1: none). */
+void serve_result_get(serve_eval *e, const serve_result *r, int *status, const char **body, size_t *len,
+		      int *verdict);
 void serve_result_drop(serve_eval *e, serve_result *r);
 
 /* --- counters (serve_metrics.c) --- */

@@ -14,11 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RESULTS 512		/* questions kept or in flight; beyond: busy */
+#define MAX_INFLIGHT 256	/* questions queued or being evaluated; beyond: busy */
+#define MAX_KEPT 1024		/* results kept, ready or not; beyond: the oldest ready one goes */
+#define NBUCKETS 1024		/* of the table of results by key */
 #define DEFAULT_WORKERS 4
 
 struct serve_result {
-	serve_result *next;		/* in e->results */
+	serve_result *hnext;		/* in its bucket of e->table */
+	serve_result *older, *newer;	/* in e->oldest .. e->newest */
+	unsigned hash;
 	serve_result *qnext;		/* in the queue */
 	char *key;
 	int gate;
@@ -48,8 +52,9 @@ struct serve_eval {
 	int ngates;
 	pthread_mutex_t mu;
 	pthread_cond_t work;
-	serve_result *results;
-	int nresults;
+	serve_result *table[NBUCKETS];	/* the results kept, by key */
+	serve_result *oldest, *newest;
+	int nkept, inflight;
 	serve_result *qhead, *qtail;
 	bool stopping;
 	int nworkers, started;
@@ -328,13 +333,21 @@ evaluate(serve_eval *e, int w, serve_result *r)
 static void
 unlist(serve_eval *e, serve_result *r)
 {
-	for (serve_result **p = &e->results; *p; p = &(*p)->next)
+	for (serve_result **p = &e->table[r->hash % NBUCKETS]; *p; p = &(*p)->hnext)
 		if (*p == r) {
-			*p = r->next;
-			r->listed = false;
-			e->nresults--;
-			return;
+			*p = r->hnext;
+			break;
 		}
+	if (r->older)
+		r->older->newer = r->newer;
+	else
+		e->oldest = r->newer;
+	if (r->newer)
+		r->newer->older = r->older;
+	else
+		e->newest = r->older;
+	r->listed = false;
+	e->nkept--;
 }
 
 static void
@@ -381,6 +394,7 @@ worker(void *arg)
 		if (ng_gatefile_gate_info(gf, gi, &info) == 0)
 			step = info.step_ms;
 		r->ready = true;
+		e->inflight--;
 		r->until = cli_mono_ms() + step;
 		if (r->status != 200 && r->status != 400)
 			unlist(e, r);	/* a fault: the next question asks again */
@@ -437,9 +451,9 @@ serve_eval_free(serve_eval *e)
 	if (!e)
 		return;
 	serve_eval_stop(e);
-	while (e->results) {
-		serve_result *r = e->results;
-		e->results = r->next;
+	while (e->oldest) {
+		serve_result *r = e->oldest;
+		unlist(e, r);
 		result_free(r);
 	}
 	for (int w = 0; e->pc && w < e->nworkers; w++)
@@ -494,24 +508,34 @@ key_of(const serve_ask *q, int64_t at)
 	return s;
 }
 
-/* Drop the ready results whose step is over and that nobody holds. */
-static void
-expire(serve_eval *e, int64_t now)
+/* FNV-1a */
+static unsigned
+hash_of(const char *s)
 {
-	for (serve_result **p = &e->results; *p;) {
-		serve_result *r = *p;
-		if (r->ready && r->until <= now && r->refs == 0) {
-			*p = r->next;
-			e->nresults--;
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Room for one more result: the oldest that is ready and held by nobody goes; false when none is. */
+static bool
+room(serve_eval *e)
+{
+	if (e->nkept < MAX_KEPT)
+		return true;
+	for (serve_result *r = e->oldest; r; r = r->newer)
+		if (r->ready && r->refs == 0) {
+			unlist(e, r);
 			result_free(r);
-		} else {
-			p = &r->next;
+			return true;
 		}
-	}
+	return false;
 }
 
 serve_result *
-serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w)
+serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w, bool *ready)
 {
 	int64_t at = instant(e, q), now = cli_mono_ms();
 	char *key = key_of(q, at);
@@ -519,29 +543,36 @@ serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w)
 
 	if (!key)
 		return NULL;
+	unsigned h = hash_of(key);
 	pthread_mutex_lock(&e->mu);
-	for (r = e->results; r; r = r->next)
-		if (strcmp(r->key, key) == 0 && (!r->ready || r->until > now))
+	for (r = e->table[h % NBUCKETS]; r; r = r->hnext)
+		if (r->hash == h && strcmp(r->key, key) == 0 && (!r->ready || r->until > now))
 			break;
 	if (r) {
 		free(key);
 		serve_metrics_shared();
 	} else {
-		expire(e, now);
-		if (e->nresults >= MAX_RESULTS || e->stopping) {
+		if (e->inflight >= MAX_INFLIGHT || e->stopping || !room(e)) {
 			pthread_mutex_unlock(&e->mu);
 			free(key);
 			return NULL;
 		}
 		r = ng_realloc(NULL, sizeof *r);
-		*r = (serve_result){ .key = key, .gate = q->gate, .at = at, .nsets = q->nsets, .listed = true,
+		*r = (serve_result){ .key = key, .hash = h, .gate = q->gate, .at = at, .nsets = q->nsets, .listed = true,
 				     .refs = 1 /* the worker's */ };
 		r->sets = ng_realloc(NULL, (size_t)(q->nsets ? q->nsets : 1) * sizeof *r->sets);
 		for (int i = 0; i < q->nsets; i++)
 			r->sets[i] = (ng_param){ dup(q->sets[i].name), dup(q->sets[i].value) };
-		r->next = e->results;
-		e->results = r;
-		e->nresults++;
+		r->hnext = e->table[h % NBUCKETS];
+		e->table[h % NBUCKETS] = r;
+		r->older = e->newest;
+		if (e->newest)
+			e->newest->newer = r;
+		else
+			e->oldest = r;
+		e->newest = r;
+		e->nkept++;
+		e->inflight++;
 		if (e->qtail)
 			e->qtail->qnext = r;
 		else
@@ -550,7 +581,8 @@ serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w)
 		pthread_cond_signal(&e->work);
 	}
 	r->refs++;
-	if (!r->ready && w) {
+	*ready = r->ready;	/* read here, under e->mu: after, a worker may be writing it */
+	if (!r->ready) {
 		w->next = r->waiters;
 		r->waiters = w;
 		w->suspend(w->ctx);	/* under e->mu: the worker cannot resume it first */
@@ -559,29 +591,15 @@ serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w)
 	return r;
 }
 
-bool
-serve_result_ready(serve_result *r)
+void
+serve_result_get(serve_eval *e, const serve_result *r, int *status, const char **body, size_t *len, int *verdict)
 {
-	return r->ready;
-}
-
-int
-serve_result_status(const serve_result *r)
-{
-	return r->status;
-}
-
-const char *
-serve_result_body(const serve_result *r, size_t *len)
-{
+	pthread_mutex_lock(&e->mu);	/* the worker wrote them under it */
+	*status = r->status;
+	*body = r->body;
 	*len = r->len;
-	return r->body;
-}
-
-int
-serve_result_verdict(const serve_result *r)
-{
-	return r->verdict;
+	*verdict = r->verdict;
+	pthread_mutex_unlock(&e->mu);
 }
 
 void
@@ -590,7 +608,7 @@ serve_result_drop(serve_eval *e, serve_result *r)
 	pthread_mutex_lock(&e->mu);
 	bool last = --r->refs == 0;
 	if (last && r->listed)
-		last = false;	/* kept for the rest of its step; expire() frees it */
+		last = false;	/* kept for the rest of its step; room() frees it */
 	pthread_mutex_unlock(&e->mu);
 	if (last)
 		result_free(r);

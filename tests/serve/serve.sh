@@ -18,6 +18,7 @@ fi
 serve_start() {
 	name=$1
 	shift
+	rm -f "$sdir/$name.err"	# not the last one's, read before this one writes
 	ngs --listen 127.0.0.1:0 "$@" 2>"$sdir/$name.err" &
 	SPID=$!
 	i=0
@@ -167,6 +168,9 @@ serve_flagger() {
 	want "flagger: unknown metadata" 400 POST /v1/flagger/rollout/canary -d '{"metadata":{"verison":"v2"}}'
 	body_has "flagger: unknown metadata: message" .error "$pdir/canary.gate declares no parameter 'verison'"
 	want "flagger: a query string" 400 POST "/v1/flagger/rollout/canary?at=1" -d '{}'
+	want "flagger: parameters in the query string" 400 POST "/v1/flagger/rollout/canary?set.case=x" -d '{}'
+	body_has "flagger: parameters in the query string: message" .error \
+		"Flagger's route takes no query string: parameters come in the webhook's metadata"
 	head -c 70000 /dev/zero | tr '\0' ' ' >"$sdir/big"
 	want "flagger: a body too large" 413 POST /v1/flagger/rollout/canary --data-binary @"$sdir/big"
 	want "flagger: chunked, too large" 413 POST /v1/flagger/rollout/canary -H 'Transfer-Encoding: chunked' --data-binary @"$sdir/big"
@@ -214,6 +218,12 @@ serve_faults() {
 	done
 	if [ "$sts" = " 200 200 502 502 502 200" ]; then ok; else bad "serve: fault3: a server that heals: $sts"; fi
 	serve_stop fault3
+	# more questions in one step than results are kept: the oldest ready ones make room, none is refused
+	serve_start many "$sdir/one.gate" --prometheus "$F/ok" || return
+	curl -s -o /dev/null -w '%{http_code}\n' --max-time 120 "$S/v1/gates/one/verdict?at=17000[00000-01199]" >"$sdir/many.st"
+	if [ "$(sort "$sdir/many.st" | uniq -c | awk '{ print $1 ":" $2 }')" = "1200:200" ]; then ok; else
+		bad "serve: 1200 questions: $(sort "$sdir/many.st" | uniq -c | tr '\n' ' ')"; fi
+	serve_stop many
 }
 
 # Many askers of one question, one evaluation; a slow server, a slow client, a client that leaves.
@@ -288,8 +298,11 @@ serve_flood() {
 		eval "rss$round=$(rss_kb)"
 	done
 	want "flood: still up" 200 GET /healthz
-	# bounded: the second flood leaves no more behind than the first (8 MiB of slack for the allocator)
-	if [ "$rss2" -gt 0 ] && [ "$rss2" -lt $((rss1 + 8192)) ] && [ "$rss2" -lt 262144 ]; then ok; else
+	# bounded: the second flood leaves no more behind than the first (8 MiB of slack for the allocator;
+	# AddressSanitizer keeps what is freed in quarantine, so not there)
+	if [ -n "${SANFLAGS:-}" ]; then
+		:
+	elif [ "$rss2" -gt 0 ] && [ "$rss2" -lt $((rss1 + 8192)) ] && [ "$rss2" -lt 262144 ]; then ok; else
 		bad "serve: flood: RSS $rss1 kB after one, $rss2 kB after two"; fi
 	hit GET /metrics >/dev/null
 	if grep -q '^novagate_http_requests_total{route="/v1/gates/{gate}/verdict",code="200"} ' "$sdir/body" &&
