@@ -15,7 +15,8 @@
 #      query, so for them (and Argo's URL as it is) a serve of a copy of the gate whose case is
 #      its default runs with --delay, how long ago the case was, so that its "now" is on the
 #      gate's grid a step after the last sample; each answer is compared with check at the
-#      instant the answer gives.
+#      instant the answer gives.  Then the same exchanges with Prometheus down: 502, or with
+#      --on-error inconclusive a 200 inconclusive.
 expython=/usr/bin/python3	# Debian's, whose PyYAML is python3-yaml
 [ -x "$expython" ] || expython=python3
 expy="$expython tests/examples/examples.py"
@@ -256,6 +257,26 @@ examples_live() {
 				head -c 300 "$body" >&2; echo >&2; fi
 		done <"$ed/answers"
 		ex_alive
+		ex_unserve
+	done
+
+	# a Prometheus that does not answer: a 502 (Argo: Error; Flagger: a failed check, no rollback,
+	# no promotion), or with --on-error inconclusive a 200 inconclusive, mapped as one
+	dead=$($expython -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	for mode in fail inconclusive; do
+		ex_serve "$ed/dead-$mode.log" "$G" --prometheus "http://127.0.0.1:$dead" --retries 0 --on-error $mode || continue
+		$expy flagger "$FC" "$ex_base" "$ed/out" >"$ed/hooks" 2>&1
+		$expy argo-web "$AW" "$ex_base" --arg "version=$version" --arg "novagate-token=$tok" "$ed/out" >"$ed/web" 2>&1
+		while read -r name type phase status; do
+			want=502
+			[ $mode = inconclusive ] && want=$(ex_flagger "$type" inconclusive)
+			if [ "$status" = "$want" ]; then ok; else
+				bad "examples: Prometheus down, --on-error $mode: Flagger's $type hook $name ($phase): HTTP $status, want $want"; fi
+		done <"$ed/hooks"
+		want="502 Error"
+		[ $mode = inconclusive ] && want="200 Inconclusive"
+		if [ -s "$ed/web" ] && [ "$(cut -d ' ' -f 2,3 "$ed/web" | sort -u)" = "$want" ]; then ok; else
+			bad "examples: Prometheus down, --on-error $mode: Argo's web metric: $(cat "$ed/web"), want $want"; fi
 		ex_unserve
 	done
 }
