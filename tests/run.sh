@@ -167,6 +167,11 @@ for c in self:3 double:3 shared:301; do
 		bad "novagate test of aliases ($t): exit $rc (want 8, 124 is a timeout), $n errors (want at most $max lines)"; fi
 done
 
+# 6b. examples/ (tests/examples/examples.sh): the YAML parses and has what its orchestrator
+#     requires, the CI jobs' novagate lines run; it defines examples_live, which prom.sh calls with
+#     its Prometheus to replay the Argo Rollouts and Flagger exchanges against novagate serve
+. tests/examples/examples.sh
+
 # 7. live sources (tests/prom/prom.sh): a misbehaving API of our own (fault statuses, retries, auth,
 #    no credential printed, watch), then a real Prometheus and VictoriaMetrics on 127.0.0.1 loaded
 #    with the recorded inputs of tests/rules/: the same verdicts as --input, record replays exactly,

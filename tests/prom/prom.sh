@@ -792,6 +792,7 @@ if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1;
 			preflight prometheus "$P"
 			populations prometheus "$P"
 			serve_tests "$P" "$F"
+			examples_live "$P"
 		else
 			bad "prom: prometheus did not become ready"; tail -n 20 "$pdir/prometheus.log" >&2
 		fi
