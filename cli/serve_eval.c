@@ -16,6 +16,7 @@
 
 #define MAX_INFLIGHT 256	/* questions queued or being evaluated; beyond: busy */
 #define MAX_KEPT 1024		/* results kept, ready or not; beyond: the oldest ready one goes */
+#define MAX_KEPT_BYTES (64 << 20)	/* and their bodies (a gate of many series has large reports) */
 #define NBUCKETS 1024		/* of the table of results by key */
 #define DEFAULT_WORKERS 4
 
@@ -55,6 +56,7 @@ struct serve_eval {
 	serve_result *table[NBUCKETS];	/* the results kept, by key */
 	serve_result *oldest, *newest;
 	int nkept, inflight;
+	size_t kept_bytes;
 	serve_result *qhead, *qtail;
 	bool stopping;
 	int nworkers, started;
@@ -348,6 +350,7 @@ unlist(serve_eval *e, serve_result *r)
 		e->newest = r->older;
 	r->listed = false;
 	e->nkept--;
+	e->kept_bytes -= r->ready ? r->len : 0;
 }
 
 static void
@@ -395,6 +398,7 @@ worker(void *arg)
 			step = info.step_ms;
 		r->ready = true;
 		e->inflight--;
+		e->kept_bytes += r->len;
 		r->until = cli_mono_ms() + step;
 		if (r->status != 200 && r->status != 400)
 			unlist(e, r);	/* a fault: the next question asks again */
@@ -519,19 +523,18 @@ hash_of(const char *s)
 	return h;
 }
 
-/* Room for one more result: the oldest that is ready and held by nobody goes; false when none is. */
+/* Room for one more result: the oldest that are ready and held by nobody go; false when none can. */
 static bool
 room(serve_eval *e)
 {
-	if (e->nkept < MAX_KEPT)
-		return true;
-	for (serve_result *r = e->oldest; r; r = r->newer)
+	for (serve_result *r = e->oldest, *next; r && (e->nkept >= MAX_KEPT || e->kept_bytes > MAX_KEPT_BYTES); r = next) {
+		next = r->newer;
 		if (r->ready && r->refs == 0) {
 			unlist(e, r);
 			result_free(r);
-			return true;
 		}
-	return false;
+	}
+	return e->nkept < MAX_KEPT;
 }
 
 serve_result *
