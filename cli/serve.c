@@ -606,6 +606,8 @@ reap(int64_t timeout)
 	pthread_mutex_unlock(&S.mu);
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
