@@ -30,7 +30,13 @@ cli_shell(int i)
 int
 cli_completion(const char *shell, FILE *out)
 {
-	shells[cli_value_index(cli_shell, shell)].put(out);	/* main.c took only these */
+	int i = cli_value_index(cli_shell, shell);
+
+	if (i < 0) {
+		fprintf(stderr, "novagate: no completion for %s\n", shell);	/* main.c lets none through */
+		return EXIT_USAGE;
+	}
+	shells[i].put(out);
 	if (fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "novagate: cannot write the completion script\n");
 		return EXIT_IO;
@@ -112,27 +118,7 @@ put_bash(FILE *out)
 			fprintf(out, "%s--%s", sep, cli_options[i].name);
 			sep = " ";
 		}
-	fputs("'\n\t\treturn\n\tfi\n\tcase $prev in\n", out);
-	/* the options that take an argument, grouped by how it completes */
-	for (size_t i = 0; i < cli_noptions; i++) {
-		const cli_option *op = &cli_options[i];
-		if (!cli_has_arg(op))
-			continue;
-		bash_action(buf, sizeof buf, op->values, op->arg);
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = cli_has_arg(&cli_options[j]) &&
-			       strcmp(bash_action(other, sizeof other, cli_options[j].values, cli_options[j].arg), buf) == 0;
-		if (seen)
-			continue;
-		fprintf(out, "\t--%s", op->name);
-		for (size_t j = i + 1; j < cli_noptions; j++)
-			if (cli_has_arg(&cli_options[j]) &&
-			    strcmp(bash_action(other, sizeof other, cli_options[j].values, cli_options[j].arg), buf) == 0)
-				fprintf(out, "|--%s", cli_options[j].name);
-		fprintf(out, ")\n\t\t%s\n\t\treturn ;;\n", buf);
-	}
-	fputs("\tesac\n\tcase ${COMP_WORDS[1]} in\n", out);
+	fputs("'\n\t\treturn\n\tfi\n\tcase ${COMP_WORDS[1]} in\n", out);
 	for (int c = 0; c < NCMDS; c++) {
 		const cli_operand_kind *k = &cli_operands[cli_commands[c].operand];
 		fprintf(out, "\t%s)\n\t\topts='", cli_commands[c].name);
@@ -145,6 +131,31 @@ put_bash(FILE *out)
 		fprintf(out, "'\n\t\toperand=(%s) ;;\n", bash_action(buf, sizeof buf, k->values, k->arg));
 	}
 	fputs("\t*)\n\t\treturn ;;\n\tesac\n"
+	      "\t# the argument of an option the command takes\n"
+	      "\tif [[ \" $opts \" == *\" $prev \"* ]]; then\n"
+	      "\t\tcase $prev in\n",
+	      out);
+	/* the options that take an argument, grouped by how it completes */
+	for (size_t i = 0; i < cli_noptions; i++) {
+		const cli_option *op = &cli_options[i];
+		if (!cli_has_arg(op))
+			continue;
+		bash_action(buf, sizeof buf, op->values, op->arg);
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = cli_has_arg(&cli_options[j]) &&
+			       strcmp(bash_action(other, sizeof other, cli_options[j].values, cli_options[j].arg), buf) == 0;
+		if (seen)
+			continue;
+		fprintf(out, "\t\t--%s", op->name);
+		for (size_t j = i + 1; j < cli_noptions; j++)
+			if (cli_has_arg(&cli_options[j]) &&
+			    strcmp(bash_action(other, sizeof other, cli_options[j].values, cli_options[j].arg), buf) == 0)
+				fprintf(out, "|--%s", cli_options[j].name);
+		fprintf(out, ")\n\t\t\t%s\n\t\t\treturn ;;\n", buf);
+	}
+	fputs("\t\tesac\n"
+	      "\tfi\n"
 	      "\tif [[ $cur == -* ]]; then\n"
 	      "\t\t_novagate_words \"$opts\"\n"
 	      "\telse\n"

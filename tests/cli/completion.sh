@@ -28,6 +28,7 @@ novagate check --gate ''
 novagate check $tmp/c/
 novagate check --input $tmp/c/
 novagate check --baseline $tmp/c/
+novagate record --format $tmp/c/
 novagate serve $tmp/c/a.gate $tmp/c/
 novagate test --junit $tmp/c/b
 novagate test $tmp/c/
