@@ -26,7 +26,7 @@ const cli_operand_kind cli_operands[] = {
 #define SERVED (RUNS | C_LINT | C_SERVE)			/* read a server */
 #define COMPILES (SERVED | C_COMPILE)				/* compile gate files of the command line */
 #define ALL ((1u << NCMDS) - 1)
-#define SAMPLES "writes samples, not verdicts"				/* why record and baseline take no ... */
+#define SAMPLES "writes samples, not verdicts"	/* why record and baseline take no --format ... */
 
 /* In --help's order; a server option's place is that of [SERVER OPTIONS]. */
 #define OFF(field) offsetof(cli_opts, field)
