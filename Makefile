@@ -248,11 +248,12 @@ endif
 # use: jq and mandoc read outputs and man pages, valgrind runs `make
 # valgrind`, a real Prometheus and VictoriaMetrics answer the live tests,
 # curl and openssl serve the fault and TLS tests, python3-yaml reads the
-# YAML of examples/ (tests/examples/examples.py).
+# YAML of examples/ (tests/examples/examples.py), zsh checks `novagate
+# completion zsh`.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	      libmicrohttpd-dev
-TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl python3-yaml
+TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl python3-yaml zsh
 define install-missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \

@@ -16,11 +16,11 @@
 #include "novagate.h"
 
 typedef struct cli_opts {
-	const char *cmd;			/* "check", "watch", "record", "baseline", "compile", "lint" */
+	const char *cmd;			/* a name of cli_commands (options.h) */
 	const char *file, *input, *gate, *baseline;
 	ng_param *sets;
 	int nsets;
-	bool has_at, human, json, dump, verbose;	/* json: --format json given */
+	bool has_at, human, dump, verbose;	/* human: --format human, else the command's format */
 	ng_dialect dialect;			/* --dialect */
 	int64_t lookback;			/* lint --lookback, ms */
 	int64_t at;
@@ -41,6 +41,8 @@ typedef struct cli_opts {
 	const char *listen, *auth_file;		/* --listen, --auth-token-file */
 	int workers, max_connections;		/* 0: the defaults */
 	int64_t request_timeout, idle_timeout;	/* ms; 0: the defaults */
+	/* test */
+	const char *run, *junit;		/* --run, --junit */
 } cli_opts;
 
 /* The server's URL: --prometheus, NOVAGATE_PROMETHEUS_URL, the file's `prometheus`; or NULL. */

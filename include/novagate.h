@@ -138,6 +138,8 @@ typedef enum ng_dialect {
 } ng_dialect;
 /* The dialect named s ("promql", "metricsql"); false when s names none. */
 bool ng_dialect_parse(const char *s, ng_dialect *d);
+/* The name ng_dialect_parse() knows d by; NULL for NG_DIALECT_FILE and past the last dialect. */
+const char *ng_dialect_name(ng_dialect d);
 
 typedef struct ng_compile_opts {
 	const ng_param *sets;		/* parameter values; each must name a parameter of the file */
