@@ -71,8 +71,8 @@ serve_usage() {
 	want_exit "serve: no file" 4 "no gate file given" -- serve
 	want_exit "serve: a gate twice" 4 "gate 'canary' is in both" -- serve "$pdir/canary.gate" "$pdir/video-ranking.gate" --prometheus "$1"
 	want_exit "serve: --listen" 4 "--listen takes ADDR:PORT" -- serve "$pdir/canary.gate" --listen nowhere --prometheus "$1"
-	want_exit "serve: --set" 4 "parameters come with each request" -- serve "$pdir/canary.gate" --set case=x --prometheus "$1"
-	want_exit "serve: options of serve elsewhere" 4 "go with serve" -- check "$pdir/canary.gate" --listen :1 --input /dev/null
+	want_exit "serve: --set" 4 "serve takes parameters with each request" -- serve "$pdir/canary.gate" --set case=x --prometheus "$1"
+	want_exit "serve: options of serve elsewhere" 4 "check takes no --listen: it goes with serve" -- check "$pdir/canary.gate" --listen :1 --input /dev/null
 	want_exit "serve: a token file missing" 7 "cannot read --auth-token-file" -- serve "$pdir/canary.gate" --prometheus "$1" \
 		--auth-token-file "$sdir/nosuch"
 	printf 'x.gate:1:1: not a gate\n' >"$sdir/broken.gate"
