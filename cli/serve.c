@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -210,7 +211,7 @@ set_param(request *rq, const char *name, const char *value)
 
 /* GET /v1/gates/{gate}/verdict?set.NAME=VALUE&at=TIME */
 static enum MHD_Result
-query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+query_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen, const char *value, size_t vlen)
 {
 	request *rq = cls;
 	char k[80];
@@ -218,6 +219,10 @@ query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value
 	(void)kind;
 	if (rq->err)
 		return MHD_NO;
+	if (strlen(key) != klen || (value && strlen(value) != vlen)) {	/* a %00 would cut it short */
+		set_err(rq, "a NUL byte in the query string");
+		return MHD_NO;
+	}
 	if (strcmp(key, "at") == 0) {
 		if (rq->q.has_at || !value || !ng_parse_time(value, &rq->q.at)) {
 			clean(k, sizeof k, value ? value : "", value ? strlen(value) : 0);
@@ -323,6 +328,7 @@ answer_result(request *rq)
 
 	pthread_mutex_lock(&S.mu);
 	rq->cn->waiting = false;
+	rq->cn->since = cli_mono_ms();	/* the answer's time to go out is not the client's delay */
 	pthread_mutex_unlock(&S.mu);
 	if (rq->route == ROUTE_FLAGGER && status == 200 && v >= 0 && !(hooks[rq->hook].ok & (1u << v)))
 		status = HOOK_NOT;
@@ -338,8 +344,12 @@ evaluate(request *rq)
 
 	rq->w = (serve_waiter){ w_suspend, w_resume, rq, NULL };
 	rq->res = serve_eval_ask(S.e, &rq->q, &rq->w, &ready);
-	if (!rq->res)
-		return fail(rq, 503, "busy: too many evaluations asked for at once");
+	if (!rq->res) {
+		pthread_mutex_lock(&S.mu);
+		bool draining = S.draining;
+		pthread_mutex_unlock(&S.mu);
+		return fail(rq, 503, draining ? "shutting down" : "busy: too many evaluations asked for at once");
+	}
 	if (!ready)
 		return MHD_YES;	/* suspended; the handler is called again when it is ready */
 	return answer_result(rq);
@@ -395,7 +405,7 @@ finish(request *rq, const char *url)
 		const char *g = url + strlen("/v1/gates/");
 		if ((rq->q.gate = gate_of(rq, g, strlen(g) - strlen("/verdict"), &r)) < 0)
 			return r;
-		MHD_get_connection_values(rq->c, MHD_GET_ARGUMENT_KIND, query_arg, rq);
+		MHD_get_connection_values_n(rq->c, MHD_GET_ARGUMENT_KIND, query_arg, rq);
 		if (rq->err)
 			return fail(rq, 400, "%s", rq->err);
 		return evaluate(rq);
@@ -466,7 +476,7 @@ authorized(struct MHD_Connection *c)
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	unsigned char diff = 0;
 
-	if (!h || strncmp(h, "Bearer ", 7) != 0)
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)	/* the scheme's case does not matter (RFC 7235) */
 		return false;
 	h += 7;
 	size_t n = strlen(h);
@@ -714,9 +724,9 @@ wait_for_signal(const sigset_t *set, int64_t timeout)
 	}
 }
 
-/* Wait until the requests begun are answered, at most bound ms. */
+/* Wait until the requests begun are answered, at most bound ms, closing slow connections meanwhile. */
 static void
-settle(int64_t bound)
+settle(int64_t bound, int64_t timeout)
 {
 	int64_t start = cli_mono_ms();
 
@@ -726,17 +736,19 @@ settle(int64_t bound)
 		pthread_mutex_unlock(&S.mu);
 		if (active == 0 || cli_mono_ms() - start > bound)
 			return;
+		reap(timeout);
 		struct timespec t = { 0, 20 * 1000000L };
 		nanosleep(&t, NULL);
 	}
 }
 
 /*
- * Stop taking connections and answer the requests begun (their evaluations
- * finish), bounded by the time an evaluation may take; then the workers stop.
+ * Stop taking connections and questions; answer the requests begun: those
+ * whose evaluation runs get it, bounded by the time one may take, after
+ * which its queries are abandoned (a fault, 502); then the workers stop.
  */
 static void
-drain(int64_t bound)
+drain(int64_t bound, int64_t timeout)
 {
 	pthread_mutex_lock(&S.mu);
 	S.draining = true;
@@ -744,9 +756,11 @@ drain(int64_t bound)
 	MHD_socket fd = MHD_quiesce_daemon(S.d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
-	settle(bound);
-	serve_eval_stop(S.e);	/* what was still queued is evaluated: its requests resume */
-	settle(5000);
+	serve_eval_drain(S.e);
+	settle(bound, timeout);
+	live_stop = SIGTERM;
+	serve_eval_stop(S.e);	/* every waiter resumed */
+	settle(5000, timeout);
 }
 
 int
@@ -778,8 +792,7 @@ serve_main(const cli_opts *o)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	S.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
-				       MHD_USE_ERROR_LOG,
+	S.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME,	/* no MHD_USE_ERROR_LOG: a line a client that leaves */
 			       0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
 			       (unsigned)(o->max_connections ? o->max_connections : DEFAULT_CONNECTIONS),
 			       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)((idle + 999) / 1000),
@@ -800,7 +813,7 @@ serve_main(const cli_opts *o)
 		serve_eval_ngates(S.e) == 1 ? "" : "s", shown);
 	int sig = wait_for_signal(&set, rto);
 	fprintf(stderr, "novagate: %s: answering the requests begun, then stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	drain(rto + o->prom.timeout * (o->prom.retries + 1) + 5000);
+	drain(o->prom.timeout * (o->prom.retries + 1) + 5000, rto);
 	MHD_stop_daemon(S.d);
 	serve_eval_free(S.e);
 	serve_metrics_free();

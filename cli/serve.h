@@ -58,7 +58,9 @@ typedef struct serve_waiter {
 int serve_eval_new(const cli_opts *o, serve_eval **out);
 /* Start the workers (after the daemon is up); 0 or -1. */
 int serve_eval_start(serve_eval *e);
-/* Finish the evaluations queued and running (their waiters resumed), and stop the workers. */
+/* SIGTERM: no more questions; those queued are answered 503 at once, those running finish. */
+void serve_eval_drain(serve_eval *e);
+/* serve_eval_drain(), and wait for the workers to end (every waiter resumed). */
 void serve_eval_stop(serve_eval *e);
 /* serve_eval_stop(), and free: after the last request holding a result is done. */
 void serve_eval_free(serve_eval *e);

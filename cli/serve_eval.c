@@ -32,6 +32,7 @@ struct serve_result {
 	int64_t at;
 	int refs;
 	bool ready, listed;
+	bool fault;			/* the server's: never kept, even as an inconclusive verdict */
 	int64_t until;			/* monotonic ms: answered from until then */
 	int status, verdict;
 	char *body;
@@ -61,7 +62,9 @@ struct serve_eval {
 	bool stopping;
 	int nworkers, started;
 	pthread_t *threads;
-	ng_prom **pc;			/* one client a worker */
+	int nservers;			/* the distinct servers the files name (or --prometheus) */
+	int *server;			/* each file's, an index of them */
+	ng_prom **pc;			/* [worker * nservers + server]: a client a worker and server */
 };
 
 static char *
@@ -107,6 +110,51 @@ compile(const serve_eval *e, int file, const ng_param *sets, int nsets, ng_gatef
 	return ng_compile(e->o->files[file], e->text[file], e->len[file], &co, gf, d);
 }
 
+/*
+ * The clients: each file's server is its own (--prometheus,
+ * $NOVAGATE_PROMETHEUS_URL, else the file's `prometheus`), and each worker
+ * has a client of each.  ng_prom_new is not thread-safe: all of them now.
+ */
+static int
+clients(serve_eval *e)
+{
+	const char **urls = ng_realloc(NULL, (size_t)e->nfiles * sizeof *urls);
+	int first[64], st = 0;	/* a file of each server, for live_client */
+
+	e->server = ng_realloc(NULL, (size_t)e->nfiles * sizeof *e->server);
+	for (int i = 0; i < e->nfiles; i++) {
+		const char *u = live_url(e->o, e->gf[i]);
+		if (!u) {
+			fprintf(stderr, "novagate: serve needs a server for %s: --prometheus URL, NOVAGATE_PROMETHEUS_URL "
+				"or `prometheus \"URL\"` in it\n", e->o->files[i]);
+			free(urls);
+			return EXIT_USAGE;
+		}
+		int j = 0;
+		while (j < e->nservers && strcmp(urls[j], u) != 0)
+			j++;
+		if (j == e->nservers) {
+			if (j == (int)(sizeof first / sizeof *first)) {
+				fprintf(stderr, "novagate: serve: more than %d servers\n", j);
+				free(urls);
+				return EXIT_USAGE;
+			}
+			first[j] = i;
+			urls[e->nservers++] = u;
+		}
+		e->server[i] = j;
+	}
+	free(urls);
+	e->nworkers = e->o->workers ? e->o->workers : DEFAULT_WORKERS;
+	size_t n = (size_t)e->nworkers * (size_t)e->nservers;
+	e->pc = ng_realloc(NULL, n * sizeof *e->pc);
+	for (size_t k = 0; k < n; k++)
+		e->pc[k] = NULL;
+	for (size_t k = 0; k < n && st == 0; k++)
+		e->pc[k] = live_client(e->o, e->gf[first[k % (size_t)e->nservers]], &st);
+	return st;
+}
+
 int
 serve_eval_new(const cli_opts *o, serve_eval **out)
 {
@@ -141,14 +189,7 @@ serve_eval_new(const cli_opts *o, serve_eval **out)
 		}
 	}
 	/* the clients: ng_prom_new is not thread-safe, so all of them now */
-	e->nworkers = o->workers ? o->workers : DEFAULT_WORKERS;
-	e->pc = ng_realloc(NULL, (size_t)e->nworkers * sizeof *e->pc);
-	for (int w = 0; w < e->nworkers; w++)
-		e->pc[w] = NULL;
-	for (int w = 0; w < e->nworkers && st == 0; w++)
-		if (!(e->pc[w] = live_client(o, e->gf[0], &st)))
-			break;
-	return st;
+	return st ? st : clients(e);
 }
 
 int
@@ -286,7 +327,7 @@ evaluate(serve_eval *e, int w, serve_result *r)
 	if (o->report_series)
 		ng_check_set_report_series(c, o->report_series);
 	ng_check_set_at(c, r->at);
-	ng_feed *f = ng_feed_new(e->pc[w], gf, c, NG_FEED_CHECK);
+	ng_feed *f = ng_feed_new(e->pc[w * e->nservers + e->server[g->file]], gf, c, NG_FEED_CHECK);
 	ng_feed_set_max_series(f, live_max_series(o));
 	live_sink sink;
 	live_sink_init(&sink, c);
@@ -311,6 +352,7 @@ evaluate(serve_eval *e, int w, serve_result *r)
 		serve_metrics_verdict(r->gate, v);
 	} else {
 		ng_errcode code = rc > 0 ? (ng_errcode)rc : NG_ECONNECT;	/* -1: stopped */
+		r->fault = true;
 		fprintf(stderr, "novagate: serve: gate %s at %lld: %s\n", serve_eval_gate_name(e, r->gate),
 			(long long)(r->at / 1000), errline && *errline ? errline : ng_errcode_name(code));
 		json_t *j = live_fault_json(serve_eval_file(e, r->gate), serve_eval_gate_name(e, r->gate), r->at, code,
@@ -332,6 +374,17 @@ evaluate(serve_eval *e, int w, serve_result *r)
 	ng_diags_free(d);
 }
 
+/* What a result kept takes: its body, key and values. */
+static size_t
+footprint(const serve_result *r)
+{
+	size_t n = sizeof *r + r->len + strlen(r->key);
+
+	for (int i = 0; i < r->nsets; i++)
+		n += strlen(r->sets[i].name) + strlen(r->sets[i].value) + 2;
+	return n;
+}
+
 static void
 unlist(serve_eval *e, serve_result *r)
 {
@@ -350,7 +403,7 @@ unlist(serve_eval *e, serve_result *r)
 		e->newest = r->older;
 	r->listed = false;
 	e->nkept--;
-	e->kept_bytes -= r->ready ? r->len : 0;
+	e->kept_bytes -= r->ready ? footprint(r) : 0;
 }
 
 static void
@@ -387,8 +440,15 @@ worker(void *arg)
 			break;
 		if (!(e->qhead = r->qnext))
 			e->qtail = NULL;
+		bool stopping = e->stopping;
 		pthread_mutex_unlock(&e->mu);
-		evaluate(e, w, r);
+		if (stopping) {	/* queued when SIGTERM came: answered at once, not evaluated */
+			r->verdict = -1;
+			r->fault = true;
+			set_body(r, 503, json_pack("{s:s}", "error", "shutting down"));
+		} else {
+			evaluate(e, w, r);
+		}
 		pthread_mutex_lock(&e->mu);
 		int64_t step = 0;
 		int gi;
@@ -398,9 +458,9 @@ worker(void *arg)
 			step = info.step_ms;
 		r->ready = true;
 		e->inflight--;
-		e->kept_bytes += r->len;
+		e->kept_bytes += footprint(r);
 		r->until = cli_mono_ms() + step;
-		if (r->status != 200 && r->status != 400)
+		if (r->fault || (r->status != 200 && r->status != 400))
 			unlist(e, r);	/* a fault: the next question asks again */
 		serve_waiter *ws = r->waiters;
 		r->waiters = NULL;
@@ -438,12 +498,18 @@ serve_eval_start(serve_eval *e)
 }
 
 void
-serve_eval_stop(serve_eval *e)
+serve_eval_drain(serve_eval *e)
 {
 	pthread_mutex_lock(&e->mu);
 	e->stopping = true;
 	pthread_cond_broadcast(&e->work);
 	pthread_mutex_unlock(&e->mu);
+}
+
+void
+serve_eval_stop(serve_eval *e)
+{
+	serve_eval_drain(e);
 	for (int w = 0; w < e->started; w++)
 		pthread_join(e->threads[w], NULL);
 	e->started = 0;
@@ -460,8 +526,8 @@ serve_eval_free(serve_eval *e)
 		unlist(e, r);
 		result_free(r);
 	}
-	for (int w = 0; e->pc && w < e->nworkers; w++)
-		ng_prom_free(e->pc[w]);
+	for (int k = 0; e->pc && k < e->nworkers * e->nservers; k++)
+		ng_prom_free(e->pc[k]);
 	for (int i = 0; i < e->nfiles; i++) {
 		ng_gatefile_free(e->gf[i]);
 		free(e->text[i]);
@@ -469,6 +535,7 @@ serve_eval_free(serve_eval *e)
 	pthread_mutex_destroy(&e->mu);
 	pthread_cond_destroy(&e->work);
 	free(e->pc);
+	free(e->server);
 	free(e->threads);
 	free(e->gf);
 	free(e->text);

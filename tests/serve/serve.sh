@@ -194,6 +194,7 @@ serve_auth() {
 }
 
 # Faults of the server: 502 naming the fault, or inconclusive under --on-error inconclusive; never a verdict.
+# serve_faults FAULTS PROMETHEUS
 serve_faults() {
 	F=$1 G=$pdir/f.gate
 	serve_start fault "$G" --prometheus "$F/500" --retries 0 || return
@@ -202,6 +203,16 @@ serve_faults() {
 	want "fault: flagger rollout" 502 POST /v1/flagger/rollout/g -d '{}'
 	want "fault: flagger confirm-promotion" 502 POST /v1/flagger/confirm-promotion/g -d '{}'
 	serve_stop fault
+	# a server's credentials are in no answer and no log line
+	serve_start fault1 "$G" --prometheus "http://scott:t1ger-pw@${F#http://}/500" --retries 0 \
+		--header 'Authorization-Extra: h3ader-secret' || return
+	hit GET "/v1/gates/g/verdict?at=1700000000" >"$sdir/st"
+	cp "$sdir/body" "$sdir/cred.body"
+	hit GET /v1/gates >/dev/null
+	cat "$sdir/body" >>"$sdir/cred.body"
+	serve_stop fault1
+	if [ "$(cat "$sdir/st")" = 502 ] && ! grep -qE 't1ger-pw|h3ader-secret' "$sdir/cred.body" "$sdir/fault1.err"; then ok; else
+		bad "serve: a credential was answered or logged (status $(cat "$sdir/st"))"; cat "$sdir/cred.body" "$sdir/fault1.err" >&2; fi
 	serve_start fault2 "$G" --prometheus "$F/500" --retries 0 --on-error inconclusive || return
 	want "fault: inconclusive" 200 GET "/v1/gates/g/verdict?at=1700000000"
 	body_has "fault: inconclusive, why" '[.verdict, .error.kind] | join(" ")' "inconclusive http"
@@ -218,6 +229,28 @@ serve_faults() {
 	done
 	if [ "$sts" = " 200 200 502 502 502 200" ]; then ok; else bad "serve: fault3: a server that heals: $sts"; fi
 	serve_stop fault3
+	# nor as an inconclusive verdict
+	serve_start fault4 "$sdir/one.gate" --prometheus "$F/blink-serve-ic" --retries 0 --on-error inconclusive || return
+	vs=
+	for t in 1700000000 1700000015 1700000030 1700000030 1700000030 1700000030; do
+		hit GET "/v1/gates/one/verdict?at=$t" >/dev/null
+		vs="$vs $(jq -r .verdict "$sdir/body")"
+	done
+	if [ "$vs" = " go go inconclusive inconclusive inconclusive go" ]; then ok; else bad "serve: fault4: an inconclusive fault kept: $vs"; fi
+	serve_stop fault4
+	# each file's own server: a gate is evaluated against its file's `prometheus`, not the first file's
+	printf '%s\n' "prometheus \"$F/ok\"" 'metric a = `0.5`' 'gate ga {' '  go when a < 1' '}' >"$sdir/a.gate"
+	printf '%s\n' "prometheus \"$2\"" 'metric x = `vector(7)`' 'gate gb {' '  rollback "high" when x > 2' '  go when x < 2' '}' >"$sdir/b.gate"
+	saved=${NOVAGATE_PROMETHEUS_URL-}
+	unset NOVAGATE_PROMETHEUS_URL
+	serve_start servers "$sdir/a.gate" "$sdir/b.gate" || return
+	want "each file's server: a" 200 GET "/v1/gates/ga/verdict?at=1700000000"
+	body_has "each file's server: a's verdict" .verdict go
+	want "each file's server: b" 200 GET "/v1/gates/gb/verdict?at=1700000000"
+	body_has "each file's server: b's verdict" .verdict rollback
+	want "each file's server: b, Flagger's confirm-promotion" 412 POST /v1/flagger/confirm-promotion/gb -d '{}'
+	serve_stop servers
+	if [ -n "$saved" ]; then export NOVAGATE_PROMETHEUS_URL="$saved"; fi
 	# more questions in one step than results are kept: the oldest ready ones make room, none is refused
 	serve_start many "$sdir/one.gate" --prometheus "$F/ok" || return
 	curl -s -o /dev/null -w '%{http_code}\n' --max-time 120 "$S/v1/gates/one/verdict?at=17000[00000-01199]" >"$sdir/many.st"
@@ -324,7 +357,7 @@ serve_tests() {
 	serve_stop main
 	serve_flagger "$1"
 	serve_auth "$1"
-	serve_faults "$2"
+	serve_faults "$2" "$1"
 	serve_load "$2"
 	serve_flood "$1"
 }
