@@ -32,7 +32,7 @@
 typedef struct conn {
 	int fd;
 	int64_t since;			/* monotonic ms: opened, or its last answer sent */
-	bool waiting;			/* suspended on an evaluation: not the client's delay */
+	struct request *rq;		/* suspended on an evaluation (not the client's delay), or NULL */
 	struct conn *prev, *next;
 } conn;
 
@@ -45,6 +45,7 @@ typedef struct request {
 	char *body;
 	size_t len;
 	bool too_big;
+	bool gone;			/* its client left while it waited: closed when resumed */
 	int hook;			/* ROUTE_FLAGGER: index in hooks[] */
 	serve_ask q;
 	char *err;			/* a 400 found while reading the query string */
@@ -304,10 +305,7 @@ w_suspend(void *ctx)
 {
 	request *rq = ctx;
 
-	pthread_mutex_lock(&S.mu);
-	rq->cn->waiting = true;
-	pthread_mutex_unlock(&S.mu);
-	MHD_suspend_connection(rq->c);
+	MHD_suspend_connection(rq->c);	/* under the results' lock: never S.mu, which the reaper takes first */
 }
 
 static void
@@ -327,7 +325,7 @@ answer_result(request *rq)
 	serve_result_get(S.e, rq->res, &status, &body, &len, &v);
 
 	pthread_mutex_lock(&S.mu);
-	rq->cn->waiting = false;
+	rq->cn->rq = NULL;
 	rq->cn->since = cli_mono_ms();	/* the answer's time to go out is not the client's delay */
 	pthread_mutex_unlock(&S.mu);
 	if (rq->route == ROUTE_FLAGGER && status == 200 && v >= 0 && !(hooks[rq->hook].ok & (1u << v)))
@@ -343,6 +341,9 @@ evaluate(request *rq)
 	bool ready;
 
 	rq->w = (serve_waiter){ w_suspend, w_resume, rq, NULL };
+	pthread_mutex_lock(&S.mu);
+	rq->cn->since = cli_mono_ms();	/* whole: from now on the wait is the server's */
+	pthread_mutex_unlock(&S.mu);
 	rq->res = serve_eval_ask(S.e, &rq->q, &rq->w, &ready);
 	if (!rq->res) {
 		pthread_mutex_lock(&S.mu);
@@ -350,8 +351,12 @@ evaluate(request *rq)
 		pthread_mutex_unlock(&S.mu);
 		return fail(rq, 503, draining ? "shutting down" : "busy: too many evaluations asked for at once");
 	}
-	if (!ready)
+	if (!ready) {
+		pthread_mutex_lock(&S.mu);
+		rq->cn->rq = rq;	/* for the reaper, which looks for clients that leave */
+		pthread_mutex_unlock(&S.mu);
 		return MHD_YES;	/* suspended; the handler is called again when it is ready */
+	}
 	return answer_result(rq);
 }
 
@@ -546,6 +551,11 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	}
 	if (rq->queued)
 		return MHD_YES;
+	pthread_mutex_lock(&S.mu);
+	bool gone = rq->gone;
+	pthread_mutex_unlock(&S.mu);
+	if (gone)
+		return MHD_NO;			/* resumed by the reaper: nobody to answer */
 	if (rq->res)
 		return answer_result(rq);	/* resumed: its evaluation is ready */
 	return finish(rq, url);
@@ -569,7 +579,8 @@ completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTermi
 	S.active--;
 	if (rq->cn) {
 		rq->cn->since = cli_mono_ms();
-		rq->cn->waiting = false;
+		if (rq->cn->rq == rq)
+			rq->cn->rq = NULL;
 	}
 	pthread_mutex_unlock(&S.mu);
 	free(rq->q.sets);
@@ -608,18 +619,43 @@ notify(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_ConnectionNotif
 	pthread_mutex_unlock(&S.mu);
 }
 
-/* Close the connections that took longer than --request-timeout to send a request. */
+/* Whether the client of a connection has closed it or reset it (a request it pipelined is not). */
+static bool
+left(int fd)
+{
+	char c;
+	ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/*
+ * Close the connections that took longer than --request-timeout to send a
+ * request, and let go of the requests whose client left while they waited
+ * for an evaluation: a question nobody waits for any more is not evaluated.
+ */
 static void
 reap(int64_t timeout)
 {
 	int64_t now = cli_mono_ms();
 
 	pthread_mutex_lock(&S.mu);
-	for (conn *cn = S.conns; cn; cn = cn->next)
-		if (!cn->waiting && cn->fd >= 0 && now - cn->since > timeout) {
+	for (conn *cn = S.conns; cn; cn = cn->next) {
+		if (cn->fd < 0)
+			continue;
+		if (cn->rq) {
+			/* completed() clears cn->rq under S.mu before it frees the request: it is alive here */
+			request *rq = cn->rq;
+			if (left(cn->fd) && serve_eval_leave(S.e, rq->res, &rq->w)) {
+				rq->gone = true;
+				cn->rq = NULL;
+				MHD_resume_connection(rq->c);	/* the worker will not: it is no waiter now */
+			}
+		} else if (now - cn->since > timeout) {
 			shutdown(cn->fd, SHUT_RDWR);	/* the daemon sees it and closes the connection */
 			cn->since = now;		/* once */
 		}
+	}
 	pthread_mutex_unlock(&S.mu);
 }
 

@@ -82,6 +82,12 @@ char *serve_eval_list(const serve_eval *e);
  * already (the server is busy).
  */
 serve_result *serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w, bool *ready);
+/*
+ * A waiter that leaves (its client closed the connection): true when it
+ * was still waiting, and is not resumed by a worker now.  A question
+ * nobody waits for any more that no worker has begun is dropped.
+ */
+bool serve_eval_leave(serve_eval *e, serve_result *r, serve_waiter *w);
 /* A ready result: HTTP status, body (JSON, len bytes), and the verdict (-1: none). */
 void serve_result_get(serve_eval *e, const serve_result *r, int *status, const char **body, size_t *len,
 		      int *verdict);

@@ -31,7 +31,7 @@ struct serve_result {
 	int nsets;
 	int64_t at;
 	int refs;
-	bool ready, listed;
+	bool ready, listed, started;
 	bool fault;			/* the server's: never kept, even as an inconclusive verdict */
 	int64_t until;			/* monotonic ms: answered from until then */
 	int status, verdict;
@@ -440,6 +440,7 @@ worker(void *arg)
 			break;
 		if (!(e->qhead = r->qnext))
 			e->qtail = NULL;
+		r->started = true;
 		bool stopping = e->stopping;
 		pthread_mutex_unlock(&e->mu);
 		if (stopping) {	/* queued when SIGTERM came: answered at once, not evaluated */
@@ -659,6 +660,37 @@ serve_eval_ask(serve_eval *e, const serve_ask *q, serve_waiter *w, bool *ready)
 	}
 	pthread_mutex_unlock(&e->mu);
 	return r;
+}
+
+bool
+serve_eval_leave(serve_eval *e, serve_result *r, serve_waiter *w)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&e->mu);
+	for (serve_waiter **p = &r->waiters; *p; p = &(*p)->next)
+		if (*p == w) {
+			*p = w->next;
+			found = true;
+			break;
+		}
+	if (found && !r->waiters && !r->started) {	/* nobody asks it any more: out of the queue */
+		serve_result *prev = NULL;
+		for (serve_result *q = e->qhead; q && q != r; q = q->qnext)
+			prev = q;
+		if (prev)
+			prev->qnext = r->qnext;
+		else
+			e->qhead = r->qnext;
+		if (e->qtail == r)
+			e->qtail = prev;
+		e->inflight--;
+		if (r->listed)
+			unlist(e, r);
+		r->refs--;	/* the worker's; the leaving request drops its own */
+	}
+	pthread_mutex_unlock(&e->mu);
+	return found;
 }
 
 void

@@ -299,6 +299,22 @@ serve_load() {
 	if curl -s -o /dev/null --max-time 2 "$S/healthz"; then bad "serve: still answering after SIGTERM"; else ok; fi
 }
 
+# Clients that leave while their questions wait: the questions nobody asks any more are not evaluated
+serve_leavers() {
+	F=$1
+	serve_start leavers "$sdir/one.gate" --prometheus "$F/slow" --workers 1 --max-connections 100 || return
+	curl -s --parallel --parallel-max 40 --max-time 1 -o /dev/null -w '%{http_code}\n' \
+		"$S/v1/gates/one/verdict?at=17000[00000-00039]" >"$sdir/leavers.st"
+	sleep 0.6	# the reaper's look at them
+	got=$(hit GET "/v1/gates/one/verdict?at=1800000000")
+	hit GET /metrics >/dev/null
+	n=$(awk '$1 == "novagate_evaluation_duration_seconds_count" { print $2 }' "$sdir/body")
+	c=$(awk '$1 == "novagate_open_connections" { print $2 }' "$sdir/body")
+	if [ "$got" = 200 ] && [ "$n" -le 3 ] && [ "$c" -le 2 ]; then ok; else
+		bad "serve: 40 clients that left: the next question $got, $n evaluations, $c connections open"; fi
+	serve_stop leavers
+}
+
 # A flood: good and malformed requests at once; every one answered, the good ones right, memory bounded.
 serve_flood() {
 	P=$1
@@ -359,5 +375,6 @@ serve_tests() {
 	serve_auth "$1"
 	serve_faults "$2" "$1"
 	serve_load "$2"
+	serve_leavers "$2"
 	serve_flood "$1"
 }
