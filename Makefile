@@ -29,6 +29,7 @@ AR      ?= ar
 OBJCOPY ?= objcopy
 
 PKGS    := libcurl jansson yaml-0.1
+CLI_PKGS := libmicrohttpd	# novagate serve; the library does without
 comma   := ,
 
 CFLAGS  ?= -O2 -g
@@ -62,17 +63,20 @@ endif
 $(CONFIG_MK): Makefile $(if $(and $(filter deps deps-build,$(MAKECMDGOALS)),$(if $(MAKE_RESTARTS),,1)),$(filter deps deps-build,$(MAKECMDGOALS)))
 	@mkdir -p $(@D)
 	@cflags=$$($(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) && \
-	libs=$$($(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) || { \
-		echo "novagate: pkg-config cannot find $(PKGS) (Debian: $(BUILD_PKGS)): run 'make deps-build' or 'make deps'" >&2; \
+	libs=$$($(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) && \
+	clicflags=$$($(PKG_CONFIG) --cflags $(CLI_PKGS) 2>/dev/null) && \
+	clilibs=$$($(PKG_CONFIG) --libs $(CLI_PKGS) 2>/dev/null) || { \
+		echo "novagate: pkg-config cannot find $(PKGS) $(CLI_PKGS) (Debian: $(BUILD_PKGS)): run 'make deps-build' or 'make deps'" >&2; \
 		exit 1; }; \
-	printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\n' "$$cflags" "$$libs" >$@.tmp && \
+	printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\nCLI_PKG_CFLAGS := %s\nCLI_PKG_LIBS := %s\n' \
+		"$$cflags" "$$libs" "$$clicflags" "$$clilibs" >$@.tmp && \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 STD_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 ALL_CFLAGS  = $(STD_CFLAGS) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
 # The command line sees the public header alone, and links the library as
 # an embedder does: a use of anything else fails to compile or to link.
-CLI_CFLAGS  = $(STD_CFLAGS) -Iinclude -Icli $(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
+CLI_CFLAGS  = $(STD_CFLAGS) -pthread -Iinclude -Icli $(PKG_CFLAGS) $(CLI_PKG_CFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) -ldl -lm
 
@@ -110,7 +114,7 @@ novagate: $(BUILD)/novagate
 	$(Q)cp $< $@
 
 $(BUILD)/novagate: $(CLIOBJS) $(LIBA)
-	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(CLIOBJS) $(LIBA) $(LIBS)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -pthread -o $@ $(CLIOBJS) $(LIBA) $(CLI_PKG_LIBS) $(LIBS)
 
 # One relocatable object whose only global symbols are the API's (ng_*), so
 # that the engine's internal names cannot clash with an embedder's.
@@ -243,10 +247,13 @@ endif
 # build (BUILD_PKGS, also `make deps-build` alone), and the tools the tests
 # use: jq and mandoc read outputs and man pages, valgrind runs `make
 # valgrind`, a real Prometheus and VictoriaMetrics answer the live tests,
-# curl and openssl serve the fault and TLS tests.
+# curl and openssl serve the fault and TLS tests, python3-yaml reads the
+# YAML of examples/ (tests/examples/examples.py), zsh checks `novagate
+# completion zsh`.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BUILD_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev
-TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl
+BUILD_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
+	      libmicrohttpd-dev
+TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl python3-yaml zsh
 define install-missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \

@@ -7,6 +7,9 @@
 # the functions over the last steps (mannwhitney, shift, ratio_test, ...)
 # of bench/stats.gate and bench/podstats.gate on inputs of bench/genstats.c,
 # next to scipy making the same tests on the same values.
+# And how many verdicts a second `novagate serve` answers, cached and not,
+# against a real Prometheus (bench/serve.sh), next to a `novagate check`
+# process a decision and to Prometheus answering the same queries alone.
 # Run by `make bench` (NOVAGATE, BUILD set); see bench/README.md.
 #
 # Figures are printed, never asserted.  Fails only when a tool of its own
@@ -14,7 +17,9 @@
 # verdict other than go on the (healthy) generated inputs, or does not
 # compile a generated gate file, or gives a verdict other than go on a
 # per-series input or an input of the statistics case, or (under gdb) makes
-# other tests than the bench counts there.
+# other tests than the bench counts there; or (the serve case) serve or
+# Prometheus does not start, serve's answer is not check's report, or a
+# cached question, or Prometheus alone, gets an answer other than 200.
 #
 # Knobs (environment):
 #   BENCH_SIZES="1000000 10000000"  samples per input; one input file each
@@ -41,6 +46,14 @@
 #   BENCH_STATS_GDB=1               ... count novagate's tests under gdb (when installed), fail unless
 #                                   they are the bench's count; 0: not counted
 #   PYTHON=/usr/bin/python3         the Python of the peer, with scipy and numpy (Debian python3-scipy)
+#   BENCH_SERVE=1                   the serve case (bench/serve.sh): novagate serve against a real
+#                                   Prometheus, cached and uncached, next to a check process a decision
+#                                   and Prometheus alone; 0: none (skipped when Prometheus is missing)
+#   BENCH_SERVE_CONNS="1 32"        ... the connections of each row
+#   BENCH_SERVE_SECONDS=3           ... how long each cached row and each row of Prometheus alone runs
+#   BENCH_SERVE_UNCACHED=250        ... the distinct questions of each uncached row (all of them at most 510)
+#   BENCH_SERVE_CHECKS=30           ... the check processes of the peer's row
+#   PROMETHEUS=prometheus           ... the Prometheus to run
 set -u
 : "${NOVAGATE:=./novagate}" "${BUILD:=build}" "${CC:=cc}"
 : "${BENCH_SIZES:=1000000 10000000}" "${BENCH_RUNS:=3}" "${BENCH_INTERVAL:=15}" "${BENCH_PEERS:=1}"
@@ -50,6 +63,8 @@ set -u
 : "${BENCH_POD_PROMTOOL=500}" "${BENCH_PERF:=0}"
 : "${BENCH_STATS=2h 24h 720h}" "${BENCH_STATS_PODS=1000}" "${BENCH_STATS_POD_WINDOWS=10m 1h}"
 : "${BENCH_STATS_PEER_MAX:=100000}" "${BENCH_STATS_GDB:=1}" "${PYTHON:=/usr/bin/python3}"
+: "${BENCH_SERVE:=1}" "${BENCH_SERVE_CONNS:=1 32}" "${BENCH_SERVE_SECONDS:=3}" "${BENCH_SERVE_UNCACHED:=250}"
+: "${BENCH_SERVE_CHECKS:=30}" "${PROMETHEUS:=prometheus}"
 GATE=rules/canary.gate
 PODGATE=bench/pods.gate
 STATSGATE=bench/stats.gate
@@ -81,19 +96,41 @@ case $BENCH_STATS_GDB in 0 | 1) ;; *) die "BENCH_STATS_GDB must be 0 or 1" ;; es
 [ -z "$BENCH_PODS" ] || [ "$BENCH_PODS" -le 5000 ] ||
 	die "BENCH_PODS=$BENCH_PODS: more than 5000 pods is more than the 10,000 series a check takes"
 [ -z "$BENCH_POD_PROMTOOL" ] || [ "$BENCH_POD_PROMTOOL" -le 5000 ] || die "BENCH_POD_PROMTOOL: at most 5000"
+case $BENCH_SERVE in 0 | 1) ;; *) die "BENCH_SERVE must be 0 or 1" ;; esac
+nconns=0
+for c in $BENCH_SERVE_CONNS; do
+	case $c in '' | *[!0-9]* | 0) die "BENCH_SERVE_CONNS: '$c' is not a positive integer" ;; esac
+	[ "$c" -le 1024 ] || die "BENCH_SERVE_CONNS: at most 1024 connections"
+	nconns=$((nconns + 1))
+done
+[ "$nconns" -gt 0 ] || [ "$BENCH_SERVE" = 0 ] || die "BENCH_SERVE_CONNS: none"
+case $BENCH_SERVE_SECONDS in '' | *[!0-9.]*) die "BENCH_SERVE_SECONDS must be a positive number" ;; esac
+case $BENCH_SERVE_UNCACHED in '' | *[!0-9]* | 0) die "BENCH_SERVE_UNCACHED must be a positive integer" ;; esac
+case $BENCH_SERVE_CHECKS in '' | *[!0-9]* | 0) die "BENCH_SERVE_CHECKS must be a positive integer" ;; esac
+# serve keeps a result for its step and answers 503 beyond 512 kept (bench/serve.sh)
+[ $((nconns * BENCH_SERVE_UNCACHED)) -le 510 ] ||
+	die "BENCH_SERVE_UNCACHED x the connections of BENCH_SERVE_CONNS: at most 510 questions (serve keeps 512 results)"
 
 tmp=$(mktemp -d) || die "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT
+serve_pid='' prom_pid=''
+# the servers of the serve case (bench/serve.sh), stopped by their PIDs
+serve_stop() {
+	for p in $serve_pid $prom_pid; do kill "$p" 2> /dev/null; done
+	for p in $serve_pid $prom_pid; do wait "$p" 2> /dev/null; done
+	serve_pid='' prom_pid=''
+}
+trap 'serve_stop; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 t_start=$(date +%s)
 
 # --- the tools of the benchmark itself --------------------------------------
 mkdir -p "$OUT/bin" || die "cannot create $OUT"
-GEN=$OUT/bin/gen RSS=$OUT/bin/rss GENPODS=$OUT/bin/genpods GENSTATS=$OUT/bin/genstats
+GEN=$OUT/bin/gen RSS=$OUT/bin/rss GENPODS=$OUT/bin/genpods GENSTATS=$OUT/bin/genstats HTTPLOAD=$OUT/bin/httpload
 $CC -O2 -o "$GEN" bench/gen.c -lm || die "cannot build bench/gen.c with $CC"
 $CC -O2 -o "$GENPODS" bench/genpods.c -lm || die "cannot build bench/genpods.c with $CC"
 $CC -O2 -o "$GENSTATS" bench/genstats.c -lm || die "cannot build bench/genstats.c with $CC"
 $CC -O2 -o "$RSS" bench/rss.c || die "cannot build bench/rss.c with $CC"
+$CC -O2 -o "$HTTPLOAD" bench/httpload.c || die "cannot build bench/httpload.c with $CC"
 
 # --- inputs -----------------------------------------------------------------
 label() {	# 10000000 -> 10M
@@ -971,6 +1008,13 @@ for n in $BENCH_RULES; do
 			       name, s * 1000, c * 1000, s / n * 1e6, k / 1024, s / bs, n / bn }'
 	done
 done
+
+# --- serve ------------------------------------------------------------------
+if [ "$BENCH_SERVE" = 1 ]; then
+	# shellcheck source=bench/serve.sh
+	. bench/serve.sh
+	serve_case
+fi
 
 # --- goals ------------------------------------------------------------------
 echo

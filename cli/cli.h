@@ -29,8 +29,8 @@ void cli_print_diags(const ng_diags *d);
 /* The end of one library call: its diagnostics printed, d freed, rc as an exit status. */
 int cli_done(ng_diags *d, ng_errcode rc);
 
-/* novagate test ...; argv[0] is "test".  The exit status. */
-int cli_test(int argc, char **argv);
+/* novagate test [--run ONLY] [--junit FILE] [-v] PATH...: the exit status. */
+int cli_test(const char *only, const char *junit, bool verbose, const char *const *paths, int npaths);
 
 /* Wall-clock time (for --at's default and samples without a timestamp), and a monotonic one, ms. */
 int64_t cli_now_ms(void);

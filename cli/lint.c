@@ -64,7 +64,7 @@ live_lint(const cli_opts *o, const ng_gatefile *gf)
 	if (rc) {
 		st = cli_done(d, rc);
 	} else {
-		if (o->json)
+		if (!o->human)
 			print_json(o, d, at, stdout);
 		else
 			print_human(d, nfindings, stdout);

@@ -16,11 +16,11 @@
 #include "novagate.h"
 
 typedef struct cli_opts {
-	const char *cmd;			/* "check", "watch", "record", "baseline", "compile", "lint" */
+	const char *cmd;			/* a name of cli_commands (options.h) */
 	const char *file, *input, *gate, *baseline;
 	ng_param *sets;
 	int nsets;
-	bool has_at, human, json, dump, verbose;	/* json: --format json given */
+	bool has_at, human, dump, verbose;	/* human: --format human, else the command's format */
 	ng_dialect dialect;			/* --dialect */
 	int64_t lookback;			/* lint --lookback, ms */
 	int64_t at;
@@ -35,6 +35,14 @@ typedef struct cli_opts {
 	int64_t tolerate;			/* watch --tolerate, ms; -1: four steps of the grid */
 	int max_series;				/* --max-series; 0: NG_MAX_SERIES_DEFAULT */
 	int report_series;			/* --series: deciding series a report names; 0: 5 */
+	/* serve */
+	const char **files;			/* every gate file operand (file is the first) */
+	int nfiles;
+	const char *listen, *auth_file;		/* --listen, --auth-token-file */
+	int workers, max_connections;		/* 0: the defaults */
+	int64_t request_timeout, idle_timeout;	/* ms; 0: the defaults */
+	/* test */
+	const char *run, *junit;		/* --run, --junit */
 } cli_opts;
 
 /* The server's URL: --prometheus, NOVAGATE_PROMETHEUS_URL, the file's `prometheus`; or NULL. */
@@ -46,6 +54,7 @@ int live_watch(const cli_opts *o, const ng_gatefile *gf, int gate);	/* watch.c *
 int live_record(const cli_opts *o, const ng_gatefile *gf, int gate);	/* record.c */
 int live_baseline(const cli_opts *o, const ng_gatefile *gf, int gate);	/* record.c */
 int live_lint(const cli_opts *o, const ng_gatefile *gf);		/* lint.c */
+int serve_main(const cli_opts *o);					/* serve.c */
 
 /* --- shared by them (server.c) --- */
 
@@ -98,6 +107,8 @@ int64_t live_now_at(const cli_opts *o, const ng_check *c);
 json_t *live_timestamp(int64_t t);
 json_t *live_error_json(ng_errcode rc, const char *msg);
 void live_put_line(json_t *o, FILE *out);
+/* --on-error inconclusive: the report of a gate the server's fault left inconclusive. */
+json_t *live_fault_json(const char *file, const char *gate, int64_t at, ng_errcode rc, const char *msg);
 /* 0, or EXIT_IO (said on stderr) when standard output cannot be written. */
 int live_flush_stdout(void);
 

@@ -9,35 +9,11 @@
 
 #include "cli.h"
 #include "live.h"
+#include "options.h"
 
 #define VERSION "0.1.0"
 
-static const char usage_text[] =
-	"usage: novagate check FILE.gate [--input FILE|-] [--gate NAME] [--set NAME=VALUE]...\n"
-	"                      [--at TIME] [--format json|human] [--baseline FILE.json] [-v]\n"
-	"                      [--prometheus URL] [SERVER OPTIONS] [--on-error fail|inconclusive]\n"
-	"                      [--max-series N (10000)] [--series N (5)]\n"
-	"       novagate watch FILE.gate [--prometheus URL|--input FILE|-] [--gate NAME] [--set NAME=VALUE]...\n"
-	"                      [--format json|human] [--baseline FILE.json] [--max-duration D]\n"
-	"                      [--tolerate D (4 steps)] [--on-error fail|inconclusive] [SERVER OPTIONS] [-v]\n"
-	"                      [--max-series N (10000)] [--series N (5)]\n"
-	"       novagate record FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
-	"                      [--at TIME] [--max-series N (10000)] [SERVER OPTIONS] [-v] > run.prom\n"
-	"       novagate baseline FILE.gate [--prometheus URL] [--gate NAME] [--set NAME=VALUE]...\n"
-	"                      [--at TIME] [--max-series N (10000)] [SERVER OPTIONS] [-v] > baseline.json\n"
-	"       novagate lint FILE.gate [--prometheus URL] [--set NAME=VALUE]... [--at TIME]\n"
-	"                      [--lookback D (1h)] [--max-series N (10000)] [--format human|json]\n"
-	"                      [SERVER OPTIONS] [-v]\n"
-	"       novagate compile [--dump] [--set NAME=VALUE]... FILE.gate\n"
-	"       novagate test [--run REGEX] [--junit FILE] [-v] FILE|DIR...\n"
-	"       novagate --help | --version\n"
-	"every command that compiles: --dialect promql|metricsql (else the file's dialect, else promql)\n"
-	"server: --prometheus URL, else $NOVAGATE_PROMETHEUS_URL, else the file's prometheus \"URL\";\n"
-	"        basic auth from user:password@ in the URL or $NOVAGATE_PROMETHEUS_USER and\n"
-	"        $NOVAGATE_PROMETHEUS_PASSWORD\n"
-	"SERVER OPTIONS: --bearer-token-file FILE  --header 'NAME: VALUE' (repeatable)  --ca-file FILE\n"
-	"        --cert-file FILE  --key-file FILE  --insecure  --timeout D (30s)  --connect-timeout D (5s)\n"
-	"        --retries N (2)  --max-response SIZE (64Mi)  --delay D (0s: evaluate at now - D)\n";
+static int command = -1;	/* the command's index in cli_commands, once known */
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -53,85 +29,38 @@ usage(const char *fmt, ...)
 		fputc('\n', stderr);
 		va_end(ap);
 	}
-	fputs(usage_text, stderr);
+	cli_usage(stderr, command);
 	return EXIT_USAGE;
 }
 
-/* How an option's argument is read. */
-enum argkind {
-	A_STR,		/* the text, kept */
-	A_TRUE,		/* no argument: a bool set */
-	A_SET,		/* NAME=VALUE, appended to sets */
-	A_HEADER,	/* 'Name: value', appended to headers */
-	A_AT,		/* a time */
-	A_FORMAT,	/* json | human */
-	A_DIALECT,	/* promql | metricsql */
-	A_ON_ERROR,	/* fail | inconclusive */
-	A_DURATION,	/* a duration above zero */
-	A_DELAY,	/* a duration, zero allowed */
-	A_RETRIES,	/* 0 to 10 */
-	A_SIZE,		/* bytes, with an SI or IEC suffix */
-	A_COUNT,	/* a whole number from 1 to 100000000 */
-	A_HELP,
-};
-
-/* The one list of options: name, argument, where it goes, and whether it is about the server. */
-#define OFF(field) offsetof(cli_opts, field)
-static const struct opt {
-	const char *name;
-	enum argkind kind;
-	size_t off;
-	bool server;
-	char letter;		/* its one-letter spelling, if any */
-} opts[] = {
-	{ "input", A_STR, OFF(input), false, 0 },
-	{ "gate", A_STR, OFF(gate), false, 0 },
-	{ "set", A_SET, 0, false, 0 },
-	{ "at", A_AT, 0, false, 0 },
-	{ "format", A_FORMAT, 0, false, 0 },
-	{ "dump", A_TRUE, OFF(dump), false, 0 },
-	{ "dialect", A_DIALECT, 0, false, 0 },
-	{ "lookback", A_DURATION, OFF(lookback), false, 0 },
-	{ "help", A_HELP, 0, false, 0 },
-	{ "verbose", A_TRUE, OFF(verbose), false, 'v' },
-	{ "baseline", A_STR, OFF(baseline), false, 0 },
-	{ "on-error", A_ON_ERROR, 0, false, 0 },
-	{ "max-duration", A_DURATION, OFF(max_duration), false, 0 },
-	{ "tolerate", A_DELAY, OFF(tolerate), false, 0 },
-	{ "prometheus", A_STR, OFF(url), false, 0 },
-	{ "bearer-token-file", A_STR, OFF(prom.bearer_file), true, 0 },
-	{ "header", A_HEADER, 0, true, 0 },
-	{ "ca-file", A_STR, OFF(prom.ca_file), true, 0 },
-	{ "cert-file", A_STR, OFF(prom.cert_file), true, 0 },
-	{ "key-file", A_STR, OFF(prom.key_file), true, 0 },
-	{ "insecure", A_TRUE, OFF(prom.insecure), true, 0 },
-	{ "timeout", A_DURATION, OFF(prom.timeout), true, 0 },
-	{ "connect-timeout", A_DURATION, OFF(prom.connect_timeout), true, 0 },
-	{ "retries", A_RETRIES, OFF(prom.retries), true, 0 },
-	{ "max-response", A_SIZE, OFF(prom.max_response), true, 0 },
-	{ "delay", A_DELAY, OFF(delay), true, 0 },
-	{ "max-series", A_COUNT, OFF(max_series), false, 0 },
-	{ "series", A_COUNT, OFF(report_series), false, 0 },
-};
-#undef OFF
-#define NOPTS (sizeof opts / sizeof *opts)
-#define OPT_VAL 256	/* getopt_long's value of opts[i] is OPT_VAL + i */
+#define OPT_VAL 256	/* getopt_long's value of cli_options[i] is OPT_VAL + i */
 
 static void *
-field(cli_opts *o, const struct opt *op)
+field(cli_opts *o, const cli_option *op)
 {
 	return (char *)o + op->off;
 }
 
+/* The usage exit status, said: arg is none of op's words. */
+static int
+bad_word(const cli_option *op, const char *arg)
+{
+	char buf[256];
+
+	cli_words(buf, sizeof buf, op->values, -1, ", ", " or ");
+	return usage("--%s takes %s, not '%s'", op->name, buf, arg);
+}
+
 /* Apply one option; 0, or the usage exit status (said). */
 static int
-apply(cli_opts *o, const struct opt *op, char *arg)
+apply(cli_opts *o, const cli_option *op, char *arg)
 {
 	char *end;
 	double v;
 	bool pct;
+	int i;
 
-	o->server_opts |= op->server;
+	o->server_opts |= (op->flags & O_SERVER) != 0;
 	switch (op->kind) {
 	case A_STR:
 		*(const char **)field(o, op) = arg;
@@ -158,19 +87,18 @@ apply(cli_opts *o, const struct opt *op, char *arg)
 		o->has_at = true;
 		return 0;
 	case A_FORMAT:
-		if (strcmp(arg, "json") != 0 && strcmp(arg, "human") != 0)
-			return usage("--format takes json or human, not '%s'", arg);
-		o->human = strcmp(arg, "human") == 0;
-		o->json = !o->human;
+		if ((i = cli_value_index(op->values, arg)) < 0)
+			return bad_word(op, arg);
+		o->human = i == FMT_HUMAN;
 		return 0;
 	case A_DIALECT:
 		if (!ng_dialect_parse(arg, &o->dialect))
-			return usage("--dialect takes promql or metricsql, not '%s'", arg);
+			return bad_word(op, arg);
 		return 0;
 	case A_ON_ERROR:
-		if (strcmp(arg, "inconclusive") != 0 && strcmp(arg, "fail") != 0)
-			return usage("--on-error takes fail or inconclusive, not '%s'", arg);
-		o->on_error_inconclusive = strcmp(arg, "inconclusive") == 0;
+		if ((i = cli_value_index(op->values, arg)) < 0)
+			return bad_word(op, arg);
+		o->on_error_inconclusive = i > 0;	/* fail first */
 		return 0;
 	case A_DURATION:
 	case A_DELAY: {
@@ -200,42 +128,91 @@ apply(cli_opts *o, const struct opt *op, char *arg)
 		return 0;
 	}
 	case A_HELP:
-		fputs(usage_text, stdout);
+		cli_usage(stdout, command);
+		exit(0);
+	case A_VERSION:
+		puts("novagate " VERSION);
 		exit(0);
 	}
 	return 0;
 }
 
+/* An option the command does not take: where it goes instead, and maybe why. */
+static int
+not_taken(const cli_option *op, bool letter)
+{
+	char with[256], spelt[64];
+	const char *cmd = cli_commands[command].name;
+	bool why = op->why && (op->why_to & (1u << command));
+
+	if (letter)
+		snprintf(spelt, sizeof spelt, "-%c", op->letter);
+	else
+		snprintf(spelt, sizeof spelt, "--%s", op->name);
+	cli_command_list(with, sizeof with, op->cmds);
+	return usage("%s takes no %s: it goes with %s%s%s%s%s", cmd, spelt, with, why ? "; " : "", why ? cmd : "",
+		     why ? " " : "", why ? op->why : "");
+}
+
 static int
 parse_opts(int argc, char **argv, cli_opts *o)
 {
-	static struct option longopts[NOPTS + 1];
+	static struct option longopts[CLI_MAX_OPTIONS + 1];
+	char shorts[CLI_MAX_OPTIONS + 1];
+	size_t n = 0, ns = 0;
+	unsigned bit = 1u << command;
+	bool format = false;
 	int c, r;
 
-	for (size_t i = 0; i < NOPTS; i++)
-		longopts[i] = (struct option){ opts[i].name,
-					       opts[i].kind == A_TRUE || opts[i].kind == A_HELP ? no_argument
-												 : required_argument,
-					       NULL, OPT_VAL + (int)i };
+	for (size_t i = 0; i < cli_noptions; i++) {
+		const cli_option *op = &cli_options[i];
+		if (!(op->cmds & ~(unsigned)C_TOP))
+			continue;	/* novagate --version alone */
+		longopts[n++] = (struct option){ op->name, cli_has_arg(op) ? required_argument : no_argument, NULL,
+						 OPT_VAL + (int)i };
+		if (op->letter)
+			shorts[ns++] = op->letter;
+	}
+	longopts[n] = (struct option){ 0 };
+	shorts[ns] = '\0';
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
-		for (size_t i = 0; i < NOPTS; i++)
-			if (opts[i].letter && c == opts[i].letter)
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		bool letter = false;
+		for (size_t i = 0; i < cli_noptions; i++)
+			if (cli_options[i].letter && c == cli_options[i].letter) {
 				c = OPT_VAL + (int)i;
-		if (c < OPT_VAL || c >= OPT_VAL + (int)NOPTS)
+				letter = true;
+			}
+		if (c < OPT_VAL || c >= OPT_VAL + (int)cli_noptions)
 			return usage("unknown or incomplete option '%s'", argv[optind - 1]);
-		if ((r = apply(o, &opts[c - OPT_VAL], optarg)) != 0)
+		const cli_option *op = &cli_options[c - OPT_VAL];
+		if (!(op->cmds & bit))
+			return not_taken(op, letter);
+		format |= op->kind == A_FORMAT;
+		if ((r = apply(o, op, optarg)) != 0)
 			return r;
 	}
+	if (!format)
+		o->human = cli_commands[command].format == FMT_HUMAN;
 	/* getopt_long moved the operands to the end */
+	const cli_operand_kind *k = &cli_operands[cli_commands[command].operand];
+	char buf[256];
 	for (; optind < argc; optind++) {
-		if (o->file)
-			return usage("one gate file at a time: '%s'", argv[optind]);
-		o->file = argv[optind];
+		if (o->file && !k->many)
+			return usage("%s: '%s'", k->second, argv[optind]);
+		if (k->values && cli_value_index(k->values, argv[optind]) < 0)
+			return usage("%s takes %s, not '%s'", o->cmd, cli_words(buf, sizeof buf, k->values, -1, ", ", " or "),
+				     argv[optind]);
+		if (!o->file)
+			o->file = argv[optind];
+		o->files = ng_realloc(o->files, (size_t)(o->nfiles + 1) * sizeof *o->files);
+		o->files[o->nfiles++] = argv[optind];
 	}
+	if (!o->file && k->values)
+		return usage("%s: %s", k->missing, cli_words(buf, sizeof buf, k->values, -1, ", ", " or "));
 	if (!o->file)
-		return usage("no gate file given");
+		return usage("%s", k->missing);
 	return 0;
 }
 
@@ -255,10 +232,6 @@ cmd_compile(cli_opts *o)
 	int status;
 	ng_gatefile *gf;
 
-	if (o->input || o->gate || o->has_at || o->baseline || o->url || o->server_opts ||
-	    o->on_error_inconclusive || o->max_duration || o->tolerate >= 0 || o->lookback || o->human || o->json ||
-	    o->max_series || o->report_series)
-		return usage("compile takes only --dump, --set and --dialect");
 	if ((status = compile(o, false, &gf)) != 0)
 		return status;
 	if (o->dump)
@@ -317,10 +290,6 @@ cmd_lint(cli_opts *o)
 	int status;
 	ng_gatefile *gf;
 
-	if (o->input || o->gate || o->baseline || o->dump || o->on_error_inconclusive || o->max_duration ||
-	    o->tolerate >= 0 || o->report_series)
-		return usage("lint takes --prometheus, the server options, --set, --at, --lookback, --dialect "
-			     "and --format");
 	if (!o->lookback)
 		o->lookback = 3600000;
 	if ((status = compile(o, false, &gf)) != 0)
@@ -330,36 +299,17 @@ cmd_lint(cli_opts *o)
 	return status;
 }
 
+/* check, watch, record, baseline: what the table of options cannot say was said by parse_opts */
 static int
 cmd_run(cli_opts *o)
 {
-	const char *cmd = o->cmd;
-	bool check = strcmp(cmd, "check") == 0, watch = strcmp(cmd, "watch") == 0;
-	bool record = strcmp(cmd, "record") == 0, base = strcmp(cmd, "baseline") == 0;
+	bool check = command == CMD_CHECK, watch = command == CMD_WATCH, record = command == CMD_RECORD;
+	bool base = command == CMD_BASELINE;
 	int status, gate = -1;
 
-	if (o->dump)
-		return usage("--dump goes with compile");
-	if (o->lookback)
-		return usage("--lookback goes with lint (a gate's lookback is set in the gate file)");
-	if (o->input && !check && !watch)
-		return usage("%s reads a server, not --input", cmd);
 	if (o->input && (o->url || o->server_opts || o->on_error_inconclusive || (watch && o->tolerate >= 0)))
 		return usage("--input and the server options (--prometheus, --header, --on-error ...) "
 			     "exclude each other");
-	if (o->has_at && watch)
-		return usage("watch evaluates from now on; check --at evaluates a past window");
-	if (o->max_duration && !watch)
-		return usage("--max-duration goes with watch");
-	if (o->tolerate >= 0 && !watch)
-		return usage("--tolerate goes with watch");
-	if (o->report_series && !check && !watch)
-		return usage("--series goes with check and watch (how many series a report names)");
-	if ((record || base) && (o->on_error_inconclusive || o->human))
-		return usage("%s writes samples, not verdicts: no --on-error or --format", cmd);
-	if ((record || base) && o->baseline)
-		return usage("%s records what the server has; give --baseline to the check that replays it", cmd);
-
 	/* record and baseline read no baselines of metrics without a query: they may come from a file */
 	ng_gatefile *gf;
 	if ((status = compile(o, o->baseline || base || record, &gf)) != 0)
@@ -395,28 +345,49 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		return usage(NULL);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(usage_text, stdout);
-		return 0;
+	for (size_t i = 0; i < cli_noptions; i++) {
+		const cli_option *op = &cli_options[i];
+		char letter[3] = { '-', op->letter, '\0' };
+		bool named = strncmp(argv[1], "--", 2) == 0 && strcmp(argv[1] + 2, op->name) == 0;
+		if ((op->cmds & C_TOP) && (named || (op->letter && strcmp(argv[1], letter) == 0)))
+			return apply(&o, op, NULL);	/* novagate --help, --version */
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		puts("novagate " VERSION);
-		return 0;
-	}
-	if (strcmp(argv[1], "test") == 0)
-		return cli_test(argc - 1, argv + 1);
-	static const char *const cmds[] = { "check", "compile", "watch", "record", "baseline", "lint" };
-	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
-		if (strcmp(argv[1], cmds[i]) == 0)
-			o.cmd = cmds[i];
-	if (!o.cmd)
+	for (int c = 0; c < NCMDS; c++)
+		if (strcmp(argv[1], cli_commands[c].name) == 0)
+			command = c;
+	if (command < 0)
 		return usage("unknown command '%s'", argv[1]);
+	o.cmd = cli_commands[command].name;
 	ng_prom_opts_init(&o.prom);
 	r = parse_opts(argc - 1, argv + 1, &o);
 	if (r == 0)
-		r = strcmp(o.cmd, "compile") == 0 ? cmd_compile(&o) : strcmp(o.cmd, "lint") == 0 ? cmd_lint(&o)
-										       : cmd_run(&o);
+		switch ((enum cli_cmd)command) {
+		case CMD_COMPILE:
+			r = cmd_compile(&o);
+			break;
+		case CMD_LINT:
+			r = cmd_lint(&o);
+			break;
+		case CMD_SERVE:
+			r = serve_main(&o);
+			break;
+		case CMD_TEST:
+			r = cli_test(o.run, o.junit, o.verbose, o.files, o.nfiles);
+			break;
+		case CMD_COMPLETION:
+			r = cli_completion(o.file, stdout);
+			break;
+		case CMD_CHECK:
+		case CMD_WATCH:
+		case CMD_RECORD:
+		case CMD_BASELINE:
+			r = cmd_run(&o);
+			break;
+		case NCMDS:
+			break;
+		}
 	free(o.sets);
 	free(o.headers);
+	free(o.files);
 	return r;
 }

@@ -256,6 +256,19 @@ live_shot_close(live_shot *s)
 	ng_prom_free(s->pc);
 }
 
+json_t *
+live_fault_json(const char *file, const char *gate, int64_t at, ng_errcode rc, const char *msg)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "gate", json_string(gate));
+	json_object_set_new(j, "file", json_string(file));
+	json_object_set_new(j, "verdict", json_string(ng_verdict_name(NG_INCONCLUSIVE)));
+	json_object_set_new(j, "at", live_timestamp(at));
+	json_object_set_new(j, "error", live_error_json(rc, msg));
+	return j;
+}
+
 /* --on-error inconclusive: every gate inconclusive, with the fault. */
 static void
 report_fault(const cli_opts *o, const ng_gatefile *gf, int gate, int64_t at, ng_errcode rc, const char *msg)
@@ -263,17 +276,10 @@ report_fault(const cli_opts *o, const ng_gatefile *gf, int gate, int64_t at, ng_
 	for (int g = 0; g < ng_gatefile_ngates(gf); g++) {
 		if (gate >= 0 && g != gate)
 			continue;
-		if (o->human) {
+		if (o->human)
 			printf("%s: inconclusive: the server failed: %s\n", ng_gatefile_gate_name(gf, g), msg);
-			continue;
-		}
-		json_t *j = json_object();
-		json_object_set_new(j, "gate", json_string(ng_gatefile_gate_name(gf, g)));
-		json_object_set_new(j, "file", json_string(o->file));
-		json_object_set_new(j, "verdict", json_string(ng_verdict_name(NG_INCONCLUSIVE)));
-		json_object_set_new(j, "at", live_timestamp(at));
-		json_object_set_new(j, "error", live_error_json(rc, msg));
-		live_put_line(j, stdout);
+		else
+			live_put_line(live_fault_json(o->file, ng_gatefile_gate_name(gf, g), at, rc, msg), stdout);
 	}
 	fflush(stdout);
 }

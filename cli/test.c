@@ -4,19 +4,17 @@
  * *.test.yaml under the directories named, in name order.  Results on
  * stdout, ending "N passed, N failed"; errors on stderr.  Exit: 0, 1 (a
  * test failed), or the status of the first file's error, which beats
- * failures.
+ * failures.  main.c parses the options, from the table of options.h.
  */
 #include "cli.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const char usage_text[] =
-	"usage: novagate test [--run REGEX] [--junit FILE] [-v] FILE|DIR...\n";
+#include "options.h"
 
 typedef struct filelist {
 	char **v;
@@ -95,7 +93,7 @@ collect(const char *dir, filelist *out)
 
 /* The files the operands name; 0 or an exit status (said). */
 static int
-operands(char **argv, int argc, filelist *files)
+operands(const char *const *argv, int argc, filelist *files)
 {
 	for (int i = 0; i < argc; i++) {
 		struct stat st;
@@ -117,14 +115,6 @@ operands(char **argv, int argc, filelist *files)
 		}
 	}
 	return 0;
-}
-
-static int
-usage(const char *msg, const char *arg)
-{
-	fprintf(stderr, "novagate: %s%s%s%s\n", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
-	fputs(usage_text, stderr);
-	return EXIT_USAGE;
 }
 
 static int
@@ -174,52 +164,19 @@ run(ng_tester *t, const filelist *files, const char *junit)
 }
 
 int
-cli_test(int argc, char **argv)
+cli_test(const char *only, const char *junit, bool verbose, const char *const *paths, int npaths)
 {
-	static const struct option longopts[] = {
-		{ "run", required_argument, NULL, 'r' },
-		{ "junit", required_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	ng_tester_opts o = { 0 };
-	const char *junit = NULL;
-	int c;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			o.run = optarg;
-			break;
-		case 'j':
-			junit = optarg;
-			break;
-		case 'v':
-			o.verbose = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			return usage("unknown or incomplete option", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return usage("test needs test files or directories", NULL);
-	o.junit = junit != NULL;
-
+	ng_tester_opts o = { .run = only, .junit = junit != NULL, .verbose = verbose };
 	ng_diags *d = ng_diags_new();
 	ng_tester *t;
 	int rc = cli_done(d, ng_tester_new(&o, &t, d));
+
 	if (rc) {
-		fputs(usage_text, stderr);
+		cli_usage(stderr, CMD_TEST);
 		return rc;
 	}
 	filelist files = { 0 };
-	int status = operands(argv + optind, argc - optind, &files);
+	int status = operands(paths, npaths, &files);
 	if (!status)
 		status = run(t, &files, junit);
 	for (int i = 0; i < files.n; i++)

@@ -138,6 +138,8 @@ typedef enum ng_dialect {
 } ng_dialect;
 /* The dialect named s ("promql", "metricsql"); false when s names none. */
 bool ng_dialect_parse(const char *s, ng_dialect *d);
+/* The name ng_dialect_parse() knows d by; NULL for NG_DIALECT_FILE and past the last dialect. */
+const char *ng_dialect_name(ng_dialect d);
 
 typedef struct ng_compile_opts {
 	const ng_param *sets;		/* parameter values; each must name a parameter of the file */
@@ -173,6 +175,9 @@ const char *ng_gatefile_metric_query(const ng_gatefile *gf, int metric, bool bas
 bool ng_gatefile_metric_has_baseline(const ng_gatefile *gf, int metric);
 /* The file's `prometheus "URL"`, or NULL. */
 const char *ng_gatefile_prometheus(const ng_gatefile *gf);
+/* The file's parameters (`param NAME = "VALUE"`): the name of parameter i, its value in the file in *value. */
+int ng_gatefile_nparams(const ng_gatefile *gf);
+const char *ng_gatefile_param(const ng_gatefile *gf, int i, const char **value);	/* NULL past the last */
 
 /* A gate's settings (ms) and how many rules it has. */
 typedef struct ng_gate_info {
@@ -377,6 +382,12 @@ typedef struct ng_prom ng_prom;
  */
 ng_errcode ng_prom_new(const ng_prom_opts *o, ng_prom **out, ng_diags *d);
 void ng_prom_free(ng_prom *pc);
+/*
+ * Threads: a compiled ng_gatefile is only read, by any number of threads at
+ * once; an ng_check, ng_feed or ng_prom is one thread's at a time.
+ * ng_prom_new() and ng_prom_free() themselves (libcurl's global set-up) are
+ * not thread-safe: make the clients before starting threads.
+ */
 /* The server URL without user, password or query string, for messages. */
 const char *ng_prom_url(const ng_prom *pc);
 /*

@@ -871,6 +871,22 @@ ng_gatefile_prometheus(const ng_gatefile *gf)
 	return gf->prometheus;
 }
 
+int
+ng_gatefile_nparams(const ng_gatefile *gf)
+{
+	return gf->ast->nparams;
+}
+
+const char *
+ng_gatefile_param(const ng_gatefile *gf, int i, const char **value)
+{
+	if (i < 0 || i >= gf->ast->nparams)
+		return NULL;
+	if (value)
+		*value = gf->ast->params[i].value;
+	return gf->ast->params[i].name;
+}
+
 double
 ng_stale_nan(void)
 {

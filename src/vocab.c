@@ -70,6 +70,12 @@ ng_dialect_parse(const char *s, ng_dialect *d)
 	return false;
 }
 
+const char *
+ng_dialect_name(ng_dialect d)
+{
+	return d != NG_DIALECT_FILE && (unsigned)d < NELEM(dialect_names) ? dialect_names[d] : NULL;
+}
+
 bool
 ng_verdict_worse(ng_verdict v, ng_verdict w)
 {

@@ -71,6 +71,19 @@ for g in tests/check/*.gate; do
 		bad "$g: output differs"; diff "$base.out" "$tmp/out" >&2; fi
 done
 
+# 3c. completion cannot drift (tests/completion/drift.bash, run by bash for compgen): the options of
+#     cli/options.c's table, those each command's parser takes, --help shows and bash and zsh offer
+#     are the same; each check counts.  zsh's is skipped with a notice when zsh is not installed.
+bash tests/completion/drift.bash "$NOVAGATE" "$tmp" >"$tmp/drift" 2>&1
+while IFS= read -r line; do
+	case $line in
+	ok:*) ok ;;
+	notice:* | ' '*) echo "$line" >&2 ;;
+	*) bad "completion: $line" ;;
+	esac
+done <"$tmp/drift"
+grep -q '^ok: each option of the table' "$tmp/drift" || bad "completion: tests/completion/drift.bash did not finish"
+
 # 4. the gates in rules/ on their recorded inputs
 if [ -f tests/rules/verdicts.tsv ]; then
 	while IFS='	' read -r gatefile input gate verdict rule note; do
@@ -166,6 +179,11 @@ for c in self:3 double:3 shared:301; do
 	if [ $rc -eq 8 ] && [ "$(wc -l <"$tmp/err")" -le $((max + 1)) ]; then ok; else
 		bad "novagate test of aliases ($t): exit $rc (want 8, 124 is a timeout), $n errors (want at most $max lines)"; fi
 done
+
+# 6b. examples/ (tests/examples/examples.sh): the YAML parses and has what its orchestrator
+#     requires, the CI jobs' novagate lines run; it defines examples_live, which prom.sh calls with
+#     its Prometheus to replay the Argo Rollouts and Flagger exchanges against novagate serve
+. tests/examples/examples.sh
 
 # 7. live sources (tests/prom/prom.sh): a misbehaving API of our own (fault statuses, retries, auth,
 #    no credential printed, watch), then a real Prometheus and VictoriaMetrics on 127.0.0.1 loaded

@@ -19,3 +19,13 @@ run lint rules/canary.gate --lookback 0s --prometheus http://127.0.0.1:9
 (unset NOVAGATE_PROMETHEUS_URL; run lint rules/canary.gate)
 run check rules/canary.gate --input tests/rules/canary/healthy.prom --tolerate 30s
 run watch rules/canary.gate --prometheus http://127.0.0.1:9 --tolerate soon
+# an option the command does not take: where it goes, and sometimes why not here
+run record rules/canary.gate --format json
+run baseline rules/canary.gate --baseline "$tmp/b.json"
+run serve rules/canary.gate --set zone=eu
+run compile rules/canary.gate -v
+run test --dialect promql tests/rules
+run check rules/canary.gate --version
+run completion
+run completion fish
+run completion bash zsh

@@ -70,6 +70,9 @@ no_secret() {
 	ok
 }
 
+# novagate serve (called with Prometheus below)
+. tests/serve/serve.sh
+
 # --- 1. faults -------------------------------------------------------------
 if ! ${CC:-cc} -O1 -o "$pdir/faultsrv" tests/prom/faultsrv.c -lpthread 2>"$pdir/cc.err"; then
 	bad "prom: tests/prom/faultsrv.c does not build"; cat "$pdir/cc.err" >&2
@@ -788,6 +791,8 @@ if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1;
 			want_exit "baseline: unreadable" 7 "nosuch.json" -- check "$B" --prometheus "$P" --baseline "$pdir/nosuch.json"
 			preflight prometheus "$P"
 			populations prometheus "$P"
+			serve_tests "$P" "$F"
+			examples_live "$P"
 		else
 			bad "prom: prometheus did not become ready"; tail -n 20 "$pdir/prometheus.log" >&2
 		fi

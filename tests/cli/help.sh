@@ -1,0 +1,3 @@
+# --help: every command's usage, written from the table of cli/options.c; test's alone.
+"$NOVAGATE_CMD" --help; echo "exit $?"
+"$NOVAGATE_CMD" test --help; echo "exit $?"
