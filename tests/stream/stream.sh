@@ -19,8 +19,8 @@ fi
 # until FILE has N lines, up to 60 s
 slines() {
 	i=0
-	while [ "$(wc -l <"$1")" -lt "$2" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
-	[ "$(wc -l <"$1")" -ge "$2" ]
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+	[ "$(cat "$1" 2>/dev/null | wc -l)" -ge "$2" ]
 }
 # the samples of step I (10 s apart from 1700000000000 ms): err ERR, lat LAT
 at() { printf 'err %s %s000\nlat %s %s000\n' "$2" "$((1700000000 + $1 * 10))" "$3" "$((1700000000 + $1 * 10))"; }
@@ -28,7 +28,7 @@ at() { printf 'err %s %s000\nlat %s %s000\n' "$2" "$((1700000000 + $1 * 10))" "$
 # ends only when fd 3 is closed (novagate is started without it: a function's redirection would
 # leave the shell a copy)
 sopen() {
-	rm -f "$sdir/in"
+	rm -f "$sdir/in" "$sdir/out" "$sdir/err"	# not the last case's, read before this one writes
 	mkfifo "$sdir/in" && exec 3<>"$sdir/in"
 }
 
@@ -38,7 +38,7 @@ sopen
 spid=$!
 at 0 0.01 0.2 >&3
 sleep 0.3
-quiet=$(wc -l <"$sdir/out")	# no later sample yet: step 0 may still get samples
+quiet=$(cat "$sdir/out" 2>/dev/null | wc -l)	# no later sample yet: step 0 may still get samples
 at 1 0.02 0.3 >&3
 slines "$sdir/out" 1; first=$?
 at 2 0.03 0.4 >&3
@@ -59,7 +59,7 @@ spid=$!
 at 0 0.6 0.2 >&3
 at 1 0.7 0.2 >&3
 i=2
-while ! grep -q '"final":true' "$sdir/out" && [ $i -lt 1200 ]; do	# fires at step 1 when step 2 begins
+while ! grep -q '"final":true' "$sdir/out" 2>/dev/null && [ $i -lt 1200 ]; do	# fires at step 1 when step 2 begins
 	at $i 0.7 0.2 >&3
 	sleep 0.05
 	i=$((i + 1))
