@@ -340,6 +340,8 @@ typedef struct ng_report_opts {
 	bool human, color, sparklines;
 } ng_report_opts;
 void ng_check_report_ex(const ng_check *c, const ng_report_opts *o, FILE *out);
+/* The SGR escape a coloured report writes a verdict in ("\033[1;32m" for go); "\033[0m" ends it. */
+const char *ng_verdict_sgr(ng_verdict v);
 
 /*
  * After ng_check_eval, for a gate it evaluated (else -1): the verdict; the

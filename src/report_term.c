@@ -28,14 +28,20 @@ static const char *const ops[] = {
 };
 
 const char *
-report_verdict_sgr(const report_data *rd, ng_verdict v)
+ng_verdict_sgr(ng_verdict v)
 {
 	static const char *const sgr[] = {
 		[NG_GO] = "\033[1;32m", [NG_NOGO] = "\033[1;31m", [NG_ROLLBACK] = "\033[1;7;31m",
 		[NG_INCONCLUSIVE] = "\033[1;33m",
 	};
 
-	return rd->color ? sgr[v] : "";
+	return (unsigned)v < sizeof sgr / sizeof *sgr ? sgr[v] : "";
+}
+
+const char *
+report_verdict_sgr(const report_data *rd, ng_verdict v)
+{
+	return rd->color ? ng_verdict_sgr(v) : "";
 }
 
 const char *
