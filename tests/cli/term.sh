@@ -1,6 +1,6 @@
 # --format human on a terminal (a pseudo-terminal of script(1)): colour and sparklines; into a pipe
-# (script runs $NOVAGATE itself: under NG_VALGRIND=1 the pty runs go without valgrind)
 # plain unless --color always.  Each run: its exit, escapes or not, sparkline blocks or not.
+# (script runs $NOVAGATE itself: under NG_VALGRIND=1 the pty runs go without valgrind)
 pty() { env "$@" script -qfec "$NOVAGATE check rules/canary.gate --input tests/rules/canary/error-spike-1m.prom --format human $TERM_ARGS" /dev/null </dev/null | tr -d '\r'; }
 seen() {
 	o=$(cat); esc=$(printf '\033')
