@@ -21,6 +21,7 @@ typedef struct cli_opts {
 	ng_param *sets;
 	int nsets;
 	bool has_at, human, dump, verbose;	/* human: --format human, else the command's format */
+	int color;				/* --color: a cli_color */
 	ng_dialect dialect;			/* --dialect */
 	int64_t lookback;			/* lint --lookback, ms */
 	int64_t at;
@@ -55,6 +56,9 @@ int live_record(const cli_opts *o, const ng_gatefile *gf, int gate);	/* record.c
 int live_baseline(const cli_opts *o, const ng_gatefile *gf, int gate);	/* record.c */
 int live_lint(const cli_opts *o, const ng_gatefile *gf);		/* lint.c */
 int serve_main(const cli_opts *o);					/* serve.c */
+
+/* How check writes its report: --format, and for people --color, NO_COLOR, a terminal (color.c). */
+ng_report_opts cli_report_opts(const cli_opts *o);
 
 /* --- shared by them (server.c) --- */
 

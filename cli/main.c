@@ -91,6 +91,11 @@ apply(cli_opts *o, const cli_option *op, char *arg)
 			return bad_word(op, arg);
 		o->human = i == FMT_HUMAN;
 		return 0;
+	case A_COLOR:
+		if ((i = cli_value_index(op->values, arg)) < 0)
+			return bad_word(op, arg);
+		*(int *)field(o, op) = i;
+		return 0;
 	case A_DIALECT:
 		if (!ng_dialect_parse(arg, &o->dialect))
 			return bad_word(op, arg);
@@ -270,7 +275,8 @@ check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 	cli_print_diags(d);
 	if (rc == NG_OK) {
 		status = (int)ng_check_eval(c, at);
-		ng_check_report(c, o->human, stdout);
+		ng_report_opts ro = cli_report_opts(o);
+		ng_check_report_ex(c, &ro, stdout);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "novagate: cannot write the report\n");
 			status = cli_exit_status(NG_EIO);

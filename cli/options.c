@@ -40,6 +40,8 @@ const cli_option cli_options[] = {
 	  .arg = "TIME", .why = "evaluates from now on", .why_to = C_WATCH | C_SERVE },
 	{ .name = "format", .kind = A_FORMAT, .cmds = C_CHECK | C_WATCH | C_LINT,
 	  .values = cli_format, .why = SAMPLES, .why_to = C_RECORD | C_BASELINE },
+	{ .name = "color", .kind = A_COLOR, .off = OFF(color), .cmds = C_CHECK | C_WATCH,
+	  .values = cli_color, .why = SAMPLES, .why_to = C_RECORD | C_BASELINE },
 	{ .name = "baseline", .kind = A_STR, .off = OFF(baseline), .cmds = C_CHECK | C_WATCH,
 	  .arg = "FILE.json", .why_to = C_RECORD | C_BASELINE,
 	  .why = "records what the server has: give --baseline to the check that replays it" },
@@ -112,6 +114,15 @@ const char *
 cli_on_error(int i)
 {
 	static const char *const w[] = { "fail", "inconclusive" };
+
+	return i >= 0 && (size_t)i < sizeof w / sizeof *w ? w[i] : NULL;
+}
+
+/* auto: colour on a terminal unless NO_COLOR is set (cli/color.c) */
+const char *
+cli_color(int i)
+{
+	static const char *const w[] = { [COLOR_AUTO] = "auto", [COLOR_NEVER] = "never", [COLOR_ALWAYS] = "always" };
 
 	return i >= 0 && (size_t)i < sizeof w / sizeof *w ? w[i] : NULL;
 }

@@ -19,6 +19,8 @@ enum cli_operand { OPD_GATE, OPD_GATES, OPD_TESTS, OPD_SHELL };
 
 /* The words of --format, in the order of cli_format(). */
 enum cli_format { FMT_JSON, FMT_HUMAN };
+/* The words of --color, in the order of cli_color(): the default first. */
+enum cli_color { COLOR_AUTO, COLOR_NEVER, COLOR_ALWAYS };
 
 /*
  * The commands, in --help's order: name, operand, the --format it writes
@@ -78,6 +80,7 @@ enum cli_argkind {
 	A_FORMAT,	/* one of cli_format() */
 	A_DIALECT,	/* one of ng_dialect_name() */
 	A_ON_ERROR,	/* one of cli_on_error() */
+	A_COLOR,	/* one of cli_color() */
 	A_DURATION,	/* a duration above zero */
 	A_DELAY,	/* a duration, zero allowed */
 	A_RETRIES,	/* 0 to 10 */
@@ -111,6 +114,7 @@ extern const size_t cli_noptions;
 
 const char *cli_format(int i);
 const char *cli_on_error(int i);
+const char *cli_color(int i);
 const char *cli_dialect(int i);		/* ng_dialect_name()'s */
 const char *cli_shell(int i);		/* completion.c's */
 

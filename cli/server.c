@@ -310,7 +310,8 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 		st = cli_exit_status(rc);
 	} else if (st == 0) {
 		ng_verdict v = ng_check_eval(s.c, s.at);
-		ng_check_report(s.c, o->human, stdout);
+		ng_report_opts ro = cli_report_opts(o);
+		ng_check_report_ex(s.c, &ro, stdout);
 		st = live_flush_stdout();
 		st = st ? st : cli_verdict_status(v);
 	}

@@ -227,7 +227,11 @@ human_line(const watcher *w, int g, const char *verdict, const note *n)
 
 	if (ev)
 		ng_format_time(ts, sizeof ts, w->t);
-	printf("%s %s: %s", ts, ng_gatefile_gate_name(w->gf, g), verdict);
+	const char *sgr = "";	/* --color: the verdict as check's report colours it */
+	for (int v = NG_GO; cli_report_opts(w->o).color && v <= NG_INCONCLUSIVE; v++)
+		if (strcmp(verdict, ng_verdict_name((ng_verdict)v)) == 0)
+			sgr = ng_verdict_sgr((ng_verdict)v);
+	printf("%s %s: %s%s%s", ts, ng_gatefile_gate_name(w->gf, g), sgr, verdict, *sgr ? "\033[0m" : "");
 	if (n->final)
 		printf(" (final: %s)", n->reason ? n->reason : "");
 	if (n->fault)

@@ -329,6 +329,19 @@ int64_t ng_check_samples(const ng_check *c, int metric, bool baseline);
 ng_verdict ng_check_eval(ng_check *c, int64_t at_ms);
 /* Report the last evaluation: JSON Lines, or a summary for people. */
 void ng_check_report(const ng_check *c, bool human, FILE *out);
+/*
+ * How a report is written.  color and sparklines apply to the summary for
+ * people only, and the caller decides them (the library looks at no
+ * terminal nor environment): color, ANSI SGR escapes; sparklines, a line of
+ * each metric's values over the window with its first threshold, and under
+ * it the steps its rule was true or pending.  All false: ng_check_report().
+ */
+typedef struct ng_report_opts {
+	bool human, color, sparklines;
+} ng_report_opts;
+void ng_check_report_ex(const ng_check *c, const ng_report_opts *o, FILE *out);
+/* The SGR escape a coloured report writes a verdict in ("\033[1;32m" for go); "\033[0m" ends it. */
+const char *ng_verdict_sgr(ng_verdict v);
 
 /*
  * After ng_check_eval, for a gate it evaluated (else -1): the verdict; the

@@ -734,10 +734,17 @@ ng_check_verdict(const ng_check *c, int gate)
 void
 ng_check_report(const ng_check *c, bool human, FILE *out)
 {
-	const report_data view = { c->ps, (const char *const *)c->absent, &c->keys, c->ntop };
+	ng_check_report_ex(c, &(ng_report_opts){ .human = human }, out);
+}
+
+void
+ng_check_report_ex(const ng_check *c, const ng_report_opts *o, FILE *out)
+{
+	const report_data view = { c->ps, (const char *const *)c->absent, &c->keys, c->ntop, o->color,
+				   o->sparklines };
 
 	for (int i = 0; i < c->nres; i++) {
-		if (human)
+		if (o->human)
 			report_human(c->p, &c->res[i], &view, out);
 		else
 			report_json(c->p, &c->res[i], &view, out);

@@ -19,6 +19,21 @@ fired_values(const program *p, const prog_gate *g, const vm *v, int rule, gate_r
 	}
 }
 
+/* Rule ri at step t, for the report's spans. */
+static unsigned char
+step_state(const program *p, const prog_gate *g, const vm *v, int ri, int64_t t)
+{
+	const prog_rule *rule = &p->rules[ri];
+	double s = v->rule[ri - g->rule0];
+
+	if (s == 1)
+		return STEP_TRUE;
+	for (int k = rule->for0 - g->for0; k < rule->for0 - g->for0 + rule->nfor; k++)
+		if (p->fors[g->for0 + k].quant < 0 && v->fors[k].seen == t && v->fors[k].since != VM_NEVER)
+			return STEP_PENDING;
+	return isnan(s) ? STEP_UNKNOWN : STEP_FALSE;
+}
+
 static void take_quant(const program *p, const prog_gate *g, int qi, vm *v, const keyset *keys, int64_t t,
 		       int ntop, quant_result *qr);
 
@@ -203,6 +218,7 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 	r->hists = xcalloc((size_t)g->nhist + 1, sizeof *r->hists);
 	r->fired_hists = xcalloc((size_t)g->nhist + 1, sizeof *r->fired_hists);
 	r->floor = xmalloc(((size_t)p->nmetrics + 1) * sizeof *r->floor);
+	r->steps = xmalloc((size_t)r->evaluations * (size_t)g->nrules + 1);
 
 	vm_init(&v, p, gate, pops);
 	for (int64_t k = 0; k <= steps; k++) {
@@ -211,6 +227,8 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 		for (int i = 0; i < g->nrules; i++) {
 			const prog_rule *pr = &p->rules[g->rule0 + i];
 			bool is_true = v.rule[i] == 1;
+
+			r->steps[k * g->nrules + i] = step_state(p, g, &v, g->rule0 + i, t);
 
 			if (pr->kind == RULE_ROLLBACK) {
 				/* a rollback is for good: since is when it first fired */
@@ -295,4 +313,5 @@ gate_result_free(gate_result *r)
 	free(r->hists);
 	free(r->fired_hists);
 	free(r->floor);
+	free(r->steps);
 }

@@ -54,7 +54,11 @@ typedef struct gate_result {
 	hist_stat *hists;	/* per history of the gate outside quantifiers, at the last step */
 	hist_stat *fired_hists;	/* ... at the step its rollback fired (steps 0: not) */
 	double *floor;		/* per metric: its floor at the last step (of one series), NaN none */
+	unsigned char *steps;	/* per evaluation, per rule of the gate: a step_state, the rule at that step */
 } gate_result;
+
+/* A rule at one step; pending: not true, but a `for` of its own (not a quantifier's) is timing a run. */
+enum step_state { STEP_FALSE, STEP_TRUE, STEP_UNKNOWN, STEP_PENDING };
 
 /*
  * The window ending at at; ntop: how many deciding series a quantifier

@@ -562,8 +562,8 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 	by_metric_free(&bm);
 }
 
-static void
-fmtnum(char *buf, size_t size, double v, bool present)
+void
+report_fmtnum(char *buf, size_t size, double v, bool present)
 {
 	if (!present)
 		snprintf(buf, size, "-");
@@ -607,7 +607,8 @@ human_fors(const program *p, const prog_gate *g, const gate_result *r, int ri, F
 
 /* A metric with `by`: how many series, and the highest of them. */
 static void
-human_by(const program *p, const prog_gate *g, const report_data *rd, int m, int64_t at, FILE *out)
+human_by(const program *p, const prog_gate *g, const report_data *rd, int m, int64_t at, int first,
+	 const gate_result *r, FILE *out)
 {
 	int n;
 	member_value *mv = members_now(p, g, rd, m, at, &n);
@@ -618,11 +619,15 @@ human_by(const program *p, const prog_gate *g, const report_data *rd, int m, int
 	fprintf(out, "    %-20s %d series by (%s)%s\n", p->metrics[m].name, n, by.s, n ? ", the highest:" : "");
 	for (int i = 0; i < n && i < rd->ntop; i++) {
 		char v[32];
-		fmtnum(v, sizeof v, mv[i].v, true);
+		report_fmtnum(v, sizeof v, mv[i].v, true);
 		fprintf(out, "      %-24s %s\n", rd->keys->text[rd->pops[SERIES_OF(m, false)].m[mv[i].i].key], v);
 	}
 	if (n > rd->ntop)
 		fprintf(out, "      ... and %d more\n", n - rd->ntop);
+	if (rd->spark && n) {	/* of the highest series alone */
+		int key = rd->pops[SERIES_OF(m, false)].m[mv[0].i].key;
+		report_spark(p, r, rd, m, key, rd->keys->text[key], first, out);
+	}
 	free(by.s);
 	free(mv);
 }
@@ -639,12 +644,12 @@ human_series(const program *p, const report_data *rd, const prog_quant *pq, cons
 		if (pq->fn <= FN_FRACTION && pq->fn != FN_PRESENT) {
 			fprintf(out, " %s", state(qs->val));
 		} else {
-			fmtnum(v, sizeof v, qs->val, !isnan(qs->val));
+			report_fmtnum(v, sizeof v, qs->val, !isnan(qs->val));
 			fprintf(out, " %s", v);
 		}
 		if (qs->cmp >= 0) {
-			fmtnum(l, sizeof l, qs->x, !isnan(qs->x));
-			fmtnum(rr, sizeof rr, qs->y, !isnan(qs->y));
+			report_fmtnum(l, sizeof l, qs->x, !isnan(qs->x));
+			report_fmtnum(rr, sizeof rr, qs->y, !isnan(qs->y));
 			fprintf(out, "  %s %s %s", l, cmpops[p->cmps[qs->cmp].op], rr);
 			if (pq->ncmp > 1)	/* which of its comparisons */
 				fprintf(out, "  (%s)", p->cmps[qs->cmp].source);
@@ -716,11 +721,11 @@ stat_text(const prog_hist *h, const hist_stat *st, FILE *out)
 			fprintf(out, "%s (n %d/%d)", a, st->nx, st->ny);
 		break;
 	case FN_RATIO_TEST:
-		fmtnum(a, sizeof a, st->count[0], true);
-		fmtnum(b, sizeof b, st->count[1], true);
+		report_fmtnum(a, sizeof a, st->count[0], true);
+		report_fmtnum(b, sizeof b, st->count[1], true);
 		fprintf(out, "canary %s of %s", a, b);
-		fmtnum(a, sizeof a, st->count[2], true);
-		fmtnum(b, sizeof b, st->count[3], true);
+		report_fmtnum(a, sizeof a, st->count[2], true);
+		report_fmtnum(b, sizeof b, st->count[3], true);
 		fprintf(out, " against baseline %s of %s: ", a, b);
 		if (!tested_here(st, out))
 			break;
@@ -785,11 +790,11 @@ human_quants(const program *p, const report_data *rd, const gate_result *r, int 
 		} else if (isnan(qr->value) && qr->nunknown && (pq->fn == FN_COUNT || pq->fn == FN_FRACTION)) {
 			double d = pq->fn == FN_FRACTION ? qr->n : 1;	/* what the unknown series leave open */
 			char lo[32], hi[32];
-			fmtnum(lo, sizeof lo, qr->ntrue / d, true);
-			fmtnum(hi, sizeof hi, (qr->ntrue + qr->nunknown) / d, true);
+			report_fmtnum(lo, sizeof lo, qr->ntrue / d, true);
+			report_fmtnum(hi, sizeof hi, (qr->ntrue + qr->nunknown) / d, true);
 			snprintf(v, sizeof v, "%s..%s", lo, hi);
 		} else {
-			fmtnum(v, sizeof v, qr->value, !isnan(qr->value));
+			report_fmtnum(v, sizeof v, qr->value, !isnan(qr->value));
 		}
 		fprintf(out, "      %-30s %s", pq->source, v);
 		if (pq->fn <= FN_FRACTION && pq->fn != FN_PRESENT)
@@ -818,10 +823,10 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 	util_fmt_time(from, sizeof from, r->from);
 	util_fmt_time(at, sizeof at, r->at);
 	util_fmt_duration(step, sizeof step, g->step);
-	fprintf(out, "%s: ", g->name);
+	fprintf(out, "%s: %s", g->name, report_verdict_sgr(rd, r->verdict));
 	for (const char *w = ng_verdict_name(r->verdict); *w; w++)	/* shouted, for people */
 		fputc(toupper((unsigned char)*w), out);
-	fprintf(out, " at %s\n", at);
+	fprintf(out, "%s at %s\n", report_sgr_reset(rd), at);
 	fprintf(out, "  window   %s .. %s, %d evaluations every %s\n", from, at, r->evaluations, step);
 	fprintf(out, "  decided  %s%s%s%s when %s  (%s:%u)", ast_rule_kind_name(dr->kind), dr->name ? " \"" : "",
 		dr->name ? dr->name : "", dr->name ? "\"" : "", dr->source, p->path, dr->line);
@@ -858,16 +863,17 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 		if (!used[m])
 			continue;
 		double x;
+		int first = bm.from[m] < bm.from[m + 1] ? bm.at[bm.from[m]] : -1;	/* its threshold */
 		if (pm->by) {
-			human_by(p, g, rd, m, r->at, out);
+			human_by(p, g, rd, m, r->at, first, r, out);
 		} else {
 			bool has = eval_value(p, g, rd->pops, m, false, VM_NOKEY, r->at, &x, &when);
-			fmtnum(v, sizeof v, x, has);
+			report_fmtnum(v, sizeof v, x, has);
 			fprintf(out, "    %-20s %s", pm->name, v);
 			if (pm->bquery || pm->bused) {
 				double b;
 				bool bhas = eval_value(p, g, rd->pops, m, true, VM_NOKEY, r->at, &b, &bwhen);
-				fmtnum(bv, sizeof bv, b, bhas);
+				report_fmtnum(bv, sizeof bv, b, bhas);
 				fprintf(out, "  (baseline %s)", bv);
 			}
 			if (pm->floor && r->floor[m] != 1 && reads_values(p, g, m))
@@ -877,6 +883,8 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 			else if (!has && rd->pops[SERIES_OF(m, false)].nodefault)
 				fputs(" (no series: the default does not apply)", out);
 			fputc('\n', out);
+			if (rd->spark)
+				report_spark(p, r, rd, m, VM_NOKEY, NULL, first, out);
 		}
 		for (int j = bm.from[m]; j < bm.from[m + 1]; j++) {	/* listed once, under its first metric */
 			int ci = bm.at[j];
@@ -885,8 +893,8 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 			char l[32], rr[32];
 			if (c->quant >= 0)
 				continue;	/* series by series: under its rule */
-			fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
-			fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
+			report_fmtnum(l, sizeof l, lr[0], !isnan(lr[0]));
+			report_fmtnum(rr, sizeof rr, lr[1], !isnan(lr[1]));
 			fprintf(out, "      %-34s %s %s %s  %s", c->source, l, cmpops[c->op], rr,
 				state(lr[2]));
 			if (c->rule < 0)
@@ -895,8 +903,8 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 				const double *fl = r->fired_cmp[ci - g->cmp0];
 				char fired[40];
 				util_fmt_time(fired, sizeof fired, r->fired_at[c->rule - g->rule0]);
-				fmtnum(l, sizeof l, fl[0], !isnan(fl[0]));
-				fmtnum(rr, sizeof rr, fl[1], !isnan(fl[1]));
+				report_fmtnum(l, sizeof l, fl[0], !isnan(fl[0]));
+				report_fmtnum(rr, sizeof rr, fl[1], !isnan(fl[1]));
 				fprintf(out, "; at %s, when it fired: %s %s %s", fired, l, cmpops[c->op], rr);
 			}
 			fputc('\n', out);

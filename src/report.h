@@ -16,9 +16,23 @@ typedef struct report_data {
 	const char *const *absent;
 	const keyset *keys;
 	int ntop;		/* series a metric with `by` lists */
+	bool color, spark;	/* of the summary for people: ng_report_opts */
 } report_data;
 
 void report_json(const program *p, const gate_result *r, const report_data *rd, FILE *out);
 void report_human(const program *p, const gate_result *r, const report_data *rd, FILE *out);
+/* A number for people: "-" when absent, whole numbers whole, else 6 digits. */
+void report_fmtnum(char *buf, size_t size, double v, bool present);
+
+/* report_term.c: for a terminal.  SGR escapes of a verdict, and the reset (both "" without colour). */
+const char *report_verdict_sgr(const report_data *rd, ng_verdict v);
+const char *report_sgr_reset(const report_data *rd);
+/*
+ * Metric m's sparkline over r's window, of the series key (VM_NOKEY: of one
+ * series) labelled label (NULL: none); cmp: the comparison whose threshold
+ * it marks and whose rule's spans it shows, or -1.
+ */
+void report_spark(const program *p, const gate_result *r, const report_data *rd, int m, int key,
+		  const char *label, int cmp, FILE *out);
 
 #endif
