@@ -312,6 +312,8 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 		ng_verdict v = ng_check_eval(s.c, s.at);
 		ng_check_report(s.c, o->human, stdout);
 		st = live_flush_stdout();
+		if (!st && o->report)
+			st = cli_report_html(s.c, o->report);
 		st = st ? st : cli_verdict_status(v);
 	}
 	live_shot_close(&s);

@@ -12,6 +12,7 @@
 #include "population.h"
 #include "program.h"
 #include "report.h"
+#include "html.h"
 #include "sbuf.h"
 #include "series.h"
 #include "source_text.h"
@@ -742,6 +743,14 @@ ng_check_report(const ng_check *c, bool human, FILE *out)
 		else
 			report_json(c->p, &c->res[i], &view, out);
 	}
+}
+
+void
+ng_check_report_html(const ng_check *c, FILE *out)
+{
+	const report_data view = { c->ps, (const char *const *)c->absent, &c->keys, c->ntop };
+
+	report_html(c->p, c->res, c->nres, &view, out);
 }
 
 int
