@@ -249,7 +249,7 @@ endif
 # valgrind`, a real Prometheus and VictoriaMetrics answer the live tests,
 # curl and openssl serve the fault and TLS tests, python3-yaml reads the
 # YAML of examples/ (tests/examples/examples.py), zsh checks `novagate
-# completion zsh`.
+# completion zsh`, chromium renders the HTML reports (tests/html).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	      libmicrohttpd-dev
