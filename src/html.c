@@ -208,6 +208,7 @@ typedef struct threshold {
 	bool left;		/* the threshold is the comparison's left side */
 	bool dashed;		/* read from the baseline */
 	bool lane;		/* of one series: its states step by step */
+	bool in_for;		/* true before its `for` held: pending */
 	double konst;		/* of a quantifier's comparison: NaN when unknown */
 } threshold;
 
@@ -346,14 +347,25 @@ static const char *
 lane_state(const chart *ch, const threshold *t, int k)
 {
 	double s = ch->tr->cmp[(size_t)k * (size_t)ch->g->ncmp + (size_t)t->ci][2];
-	const prog_rule *pr = &ch->p->rules[t->c->rule];
 	double rs = ch->tr->rule[(size_t)k * (size_t)ch->g->nrules + (size_t)(t->c->rule - ch->g->rule0)];
 
 	if (isnan(s))
 		return "unk";
 	if (s != 1)
 		return NULL;
-	return pr->nfor && rs != 1 ? "pend" : "on";
+	return t->in_for && rs != 1 ? "pend" : "on";
+}
+
+/* Whether comparison c is in one of its rule's `for`s (its text within COND for D's). */
+static bool
+within_for(const program *p, const prog_cmp *c)
+{
+	const prog_rule *pr = &p->rules[c->rule];
+
+	for (int f = pr->for0; f < pr->for0 + pr->nfor; f++)
+		if (strstr(p->fors[f].source, c->source))
+			return true;
+	return false;
 }
 
 static const char *
@@ -475,6 +487,7 @@ thresholds(chart *ch)
 				continue;
 		} else {
 			t.lane = true;
+			t.in_for = within_for(p, c);
 			/* the threshold is the side that is not the metric's value */
 			for (int k = 0; k < ch->tr->nsteps; k++) {
 				const double *o = ch->tr->cmp[(size_t)k * (size_t)g->ncmp + (size_t)t.ci];
