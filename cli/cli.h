@@ -36,7 +36,7 @@ int cli_test(const char *only, const char *junit, bool verbose, const char *cons
 int64_t cli_now_ms(void);
 int64_t cli_mono_ms(void);
 
-/* check --report: the HTML page of c's last evaluation written to path; 0 or an exit status (said). */
+/* --report: the HTML page of c's last evaluation written to path (replaced whole); 0 or an exit status (said). */
 int cli_report_html(const ng_check *c, const char *path);
 
 /* Read --input (a path, or "-" for standard input) into c. */

@@ -30,6 +30,13 @@ if [ "$size" -lt 500000 ] && python3 tests/html/check.py page "$art/hour.html" r
 	bad "tests/html/hour.gate: a report of $size bytes, or malformed"; cat "$tmp/err" >&2; fi
 echo "$size" >"$art/hour.size"
 
+# b2. watch --report rewrites the page at each step: at the end it shows the last line's verdict
+ng watch rules/canary.gate --input tests/rules/canary/error-spike-1m.prom --report "$art/watch.html" \
+	>"$tmp/watch.out" 2>"$tmp/err"
+want=$(tail -n 1 "$tmp/watch.out" | sed -n 's/^{"gate":"canary","at":"[^"]*","verdict":"\([^"]*\)".*/\1/p')
+if [ -n "$want" ] && python3 tests/html/check.py page "$art/watch.html" "$want" >/dev/null && [ ! -e "$art/watch.html.tmp" ]
+then ok; else bad "watch --report: no page, or not of the last step's verdict '$want'"; cat "$tmp/err" >&2; fi
+
 # c. in a real headless Chromium (Debian's chromium; skipped with a notice without it): the page
 #    fetches nothing (its requests in Chromium's net log), logs nothing to the console, and after
 #    rendering has its charts and its verdict; the screenshot is kept.  A page that does fetch and
