@@ -34,6 +34,13 @@ typedef struct trace {
 	double *rule;		/* [k * nrules + i] */
 	double (*cmp)[3];	/* [k * ncmp + i]: operands and value */
 	double *qthr;		/* per comparison in a quantifier: a threshold it was compared with, or NaN */
+	/* per step and quantifier [k * nquant + q]: the series present and their body's values */
+	struct qstep {
+		int n;
+		int *keys;
+		double *val;
+	} *q;
+	int nquant;
 } trace;
 
 static const char *const cmpops[] = {
@@ -52,6 +59,8 @@ run_trace(const program *p, const gate_result *r, const population *pops, trace 
 	tr->qthr = xmalloc(((size_t)g->ncmp + 1) * sizeof *tr->qthr);
 	for (int i = 0; i < g->ncmp; i++)
 		tr->qthr[i] = NAN;
+	tr->nquant = g->nquant;
+	tr->q = xcalloc((size_t)tr->nsteps * (size_t)g->nquant + 1, sizeof *tr->q);
 	vm_init(&v, p, r->gate, pops);
 	for (int k = 0; k < tr->nsteps; k++) {
 		vm_step(&v, r->from + (int64_t)k * g->step);
@@ -59,6 +68,12 @@ run_trace(const program *p, const gate_result *r, const population *pops, trace 
 		memcpy(tr->cmp + (size_t)k * (size_t)g->ncmp, v.cmp, (size_t)g->ncmp * sizeof *v.cmp);
 		for (int qi = 0; qi < g->nquant; qi++) {
 			const vm_quant *q = &v.q[qi];
+			struct qstep *qs = &tr->q[(size_t)k * (size_t)g->nquant + (size_t)qi];
+			qs->n = q->nkeys;
+			qs->keys = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->keys);
+			qs->val = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->val);
+			memcpy(qs->keys, q->keys, (size_t)q->nkeys * sizeof *qs->keys);
+			memcpy(qs->val, q->val, (size_t)q->nkeys * sizeof *qs->val);
 			for (int i = 0; i < q->nkeys; i++)
 				if (q->cmpi[i] >= 0 && !isnan(q->cmp[i][1]))
 					tr->qthr[p->quants[g->quant0 + qi].cmp0 + q->cmpi[i] - g->cmp0] = q->cmp[i][1];
@@ -73,6 +88,11 @@ trace_free(trace *tr)
 	free(tr->rule);
 	free(tr->cmp);
 	free(tr->qthr);
+	for (int i = 0; i < tr->nsteps * tr->nquant; i++) {
+		free(tr->q[i].keys);
+		free(tr->q[i].val);
+	}
+	free(tr->q);
 }
 
 /* --- text ------------------------------------------------------------------ */
@@ -224,6 +244,8 @@ typedef struct chart {
 	bool has_base;
 	threshold th[16];
 	int nth;
+	int ql[8];		/* of a series: the quantifiers (gate-local) whose condition ranges over it */
+	int nql;
 	double lo, hi;
 	int64_t tmin, tmax;
 } chart;
@@ -356,6 +378,18 @@ lane_state(const chart *ch, const threshold *t, int k)
 	return t->in_for && rs != 1 ? "pend" : "on";
 }
 
+/* A quantifier's condition for the chart's series at step k: "on", "unk", or NULL (false, or absent). */
+static const char *
+qlane_state(const chart *ch, int qi, int k)
+{
+	const struct qstep *qs = &ch->tr->q[(size_t)k * (size_t)ch->tr->nquant + (size_t)qi];
+
+	for (int i = 0; i < qs->n; i++)
+		if (qs->keys[i] == ch->key)
+			return isnan(qs->val[i]) ? "unk" : qs->val[i] == 1 ? "on" : NULL;
+	return NULL;
+}
+
 /* Whether comparison c is in one of its rule's `for`s (its text within COND for D's). */
 static bool
 within_for(const program *p, const prog_cmp *c)
@@ -408,6 +442,34 @@ lanes(FILE *out, const chart *ch, int *nlanes)
 		esc(out, t->c->source);
 		fputs(" (", out);
 		esc(out, rule_label(&ch->p->rules[t->c->rule], rl, sizeof rl));
+		fputs(")</text>\n", out);
+		n++;
+	}
+	for (int i = 0; i < ch->nql; i++) {	/* a series': its quantifiers' conditions, for it */
+		const prog_quant *pq = &ch->p->quants[ch->g->quant0 + ch->ql[i]];
+		double y = Y0 + PLOT_H + 6 + n * LANE_H;
+		enum rule_kind kind = ch->p->rules[pq->rule].kind;
+		bool bad = kind == RULE_ROLLBACK || kind == RULE_NOGO;
+		fprintf(out, "<rect class=\"lanebg\" x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%d\"/>\n", X0, y, X1 - X0,
+			LANE_H - 3);
+		for (int k = 0; k < ch->tr->nsteps;) {
+			const char *s = qlane_state(ch, ch->ql[i], k);
+			int e = k + 1;
+			while (e < ch->tr->nsteps && s && qlane_state(ch, ch->ql[i], e) &&
+			       strcmp(qlane_state(ch, ch->ql[i], e), s) == 0)
+				e++;
+			if (s) {
+				double x0 = xpos(ch, step_time(ch, k) - half), x1 = xpos(ch, step_time(ch, e - 1) + half);
+				fprintf(out, "<rect class=\"%s%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\"/>\n", s,
+					strcmp(s, "on") == 0 ? (bad ? " bad" : " good") : "", x0, y, x1 - x0, LANE_H - 3);
+			}
+			k = e;
+		}
+		char rl[128];
+		fprintf(out, "<text class=\"lanel\" x=\"%d\" y=\"%.0f\">", X0 + 4, y + LANE_H - 6);
+		esc(out, pq->source);
+		fputs(", of this series (", out);
+		esc(out, rule_label(&ch->p->rules[pq->rule], rl, sizeof rl));
 		fputs(")</text>\n", out);
 		n++;
 	}
@@ -501,6 +563,18 @@ thresholds(chart *ch)
 		t.dashed = op && bl && (t.left ? bl < op : bl > op);
 		ch->th[ch->nth++] = t;
 	}
+	ch->nql = 0;
+	for (int qi = 0; qi < g->nquant && ch->key != VM_NOKEY && ch->nql < (int)(sizeof ch->ql / sizeof *ch->ql); qi++) {
+		const prog_quant *pq = &p->quants[g->quant0 + qi];
+		bool reads = false;
+		if (pq->fn > FN_FRACTION || pq->fn == FN_PRESENT)
+			continue;	/* a number across the series, not a condition of each */
+		for (int ci = pq->cmp0; ci < pq->cmp0 + pq->ncmp; ci++)
+			for (int k = 0; p->cmps[ci].metrics[k] >= 0; k++)
+				reads |= p->cmps[ci].metrics[k] == ch->m;
+		if (reads)
+			ch->ql[ch->nql++] = qi;
+	}
 }
 
 static void
@@ -547,7 +621,7 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 	double ystep = y_range(&ch);
 	ch.tmin = r->from - g->step / 2;
 	ch.tmax = r->at + g->step / 2;
-	int nlanes = 0;
+	int nlanes = ch.nql;
 	for (int i = 0; i < ch.nth; i++)
 		nlanes += ch.th[i].lane;
 	int height = Y0 + PLOT_H + 6 + nlanes * LANE_H + 22;
@@ -694,7 +768,7 @@ state_word(const gate_result *r, int i)
 
 /* The deciding rule's comparisons of one series: what they compared when it decided. */
 static void
-decided_values(FILE *out, const program *p, const gate_result *r)
+decided_values(FILE *out, const program *p, const gate_result *r, const report_data *rd)
 {
 	const prog_gate *g = &p->gates[r->gate];
 	const prog_rule *dr = &p->rules[r->decided];
@@ -711,12 +785,29 @@ decided_values(FILE *out, const program *p, const gate_result *r)
 		fmt_val(rr, sizeof rr, o[1], u);
 		fputs("<li><code>", out);
 		esc(out, c->source);
-		fprintf(out, "</code>: %s %s %s, %s</li>\n", l, cmpops[c->op], rr, ng_state_name(vocab_state(o[2])));
+		fprintf(out, "</code>: %s ", l);
+		esc(out, cmpops[c->op]);
+		fprintf(out, " %s, %s</li>\n", rr, ng_state_name(vocab_state(o[2])));
+	}
+	for (int q = 0; q < g->nquant; q++) {	/* its conditions across series: the value, the series that decided */
+		const prog_quant *pq = &p->quants[g->quant0 + q];
+		const quant_result *qr = fired && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q] : &r->quants[q];
+		if (pq->rule != r->decided || pq->fn > FN_FRACTION)
+			continue;
+		fputs("<li><code>", out);
+		esc(out, pq->source);
+		fprintf(out, "</code>: %s, %d of %d series true, %d unknown", pq->fn <= FN_ALL ?
+			ng_state_name(vocab_state(qr->value)) : "", qr->ntrue, qr->n, qr->nunknown);
+		for (int j = 0; j < qr->ntop; j++) {
+			fputs(j ? ", " : "; deciding: <code>", out);
+			esc(out, qr->top[j].key >= 0 ? rd->keys->text[qr->top[j].key] : "(default)");
+		}
+		fputs(qr->ntop ? "</code></li>\n" : "</li>\n", out);
 	}
 }
 
 static void
-gate_header(FILE *out, const program *p, const gate_result *r)
+gate_header(FILE *out, const program *p, const gate_result *r, const report_data *rd)
 {
 	const prog_gate *g = &p->gates[r->gate];
 	const prog_rule *dr = &p->rules[r->decided];
@@ -741,7 +832,7 @@ gate_header(FILE *out, const program *p, const gate_result *r)
 		fprintf(out, ", %s %s", dr->kind == RULE_ROLLBACK ? "fired at" : "true since", since);
 	}
 	fputs("<ul>\n", out);
-	decided_values(out, p, r);
+	decided_values(out, p, r, rd);
 	fputs("</ul></td></tr>\n", out);
 	fprintf(out, "<tr><th>window</th><td>%s to %s UTC, %d evaluations every %s</td></tr>\n", from, at,
 		r->evaluations, step);
@@ -803,7 +894,7 @@ gate_section(FILE *out, const program *p, const gate_result *r, const report_dat
 
 	run_trace(p, r, rd->pops, &tr);
 	fputs("<section class=\"gate\">\n", out);
-	gate_header(out, p, r);
+	gate_header(out, p, r, rd);
 	fputs("<h2>Metrics</h2>\n<p>Each chart shows a metric at every evaluation step as the rules read it "
 	      "(the latest sample within the lookback); time in UTC.</p>\n", out);
 	for (int i = g->read0; i < g->read0 + g->nread; i++)
