@@ -249,11 +249,11 @@ endif
 # valgrind`, a real Prometheus and VictoriaMetrics answer the live tests,
 # curl and openssl serve the fault and TLS tests, python3-yaml reads the
 # YAML of examples/ (tests/examples/examples.py), zsh checks `novagate
-# completion zsh`.
+# completion zsh`, chromium renders the HTML reports (tests/html).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	      libmicrohttpd-dev
-TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl python3-yaml zsh
+TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl python3-yaml zsh chromium
 define install-missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \

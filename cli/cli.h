@@ -36,6 +36,9 @@ int cli_test(const char *only, const char *junit, bool verbose, const char *cons
 int64_t cli_now_ms(void);
 int64_t cli_mono_ms(void);
 
+/* --report: the HTML page of c's last evaluation written to path (replaced whole); 0 or an exit status (said). */
+int cli_report_html(const ng_check *c, const char *path);
+
 /* Read --input (a path, or "-" for standard input) into c. */
 ng_errcode cli_read_input(ng_check *c, const char *path, ng_diags *d);
 

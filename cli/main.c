@@ -281,6 +281,9 @@ check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 			fprintf(stderr, "novagate: cannot write the report\n");
 			status = cli_exit_status(NG_EIO);
 		}
+		int hs = o->report ? cli_report_html(c, o->report) : 0;
+		if (hs)
+			status = hs;
 	} else {
 		status = cli_exit_status(rc);
 	}

@@ -81,6 +81,7 @@ const cli_option cli_options[] = {
 	  .arg = "N", .dflt = STR(NG_MAX_SERIES_DEFAULT) },
 	{ .name = "series", .kind = A_COUNT, .off = OFF(report_series), .cmds = C_CHECK | C_WATCH | C_SERVE,
 	  .arg = "N", .dflt = "5", .why = SAMPLES, .why_to = C_RECORD | C_BASELINE },
+	{ .name = "report", .kind = A_STR, .off = OFF(report), .cmds = C_CHECK | C_WATCH, .arg = "FILE.html" },
 	{ .name = "listen", .kind = A_STR, .off = OFF(listen), .cmds = C_SERVE,
 	  .arg = "ADDR:PORT", .dflt = "127.0.0.1:9464" },
 	{ .name = "auth-token-file", .kind = A_STR, .off = OFF(auth_file), .cmds = C_SERVE, .arg = "FILE" },

@@ -364,6 +364,13 @@ int ng_check_value(const ng_check *c, int gate, int metric, bool baseline, doubl
 /* Whether that value of the metric is its `default` (its query had no samples). */
 bool ng_check_defaulted(const ng_check *c, int gate, int metric);
 
+/*
+ * The last evaluation as one self-contained HTML page (inline CSS and SVG,
+ * nothing fetched, no script): per gate its verdict and deciding rule, and a
+ * chart of each metric over the window as the rules read it.
+ */
+void ng_check_report_html(const ng_check *c, FILE *out);
+
 /* --- a Prometheus-compatible server ------------------------------------ */
 
 typedef struct ng_prom_opts {

@@ -12,6 +12,7 @@
 #include "population.h"
 #include "program.h"
 #include "report.h"
+#include "html.h"
 #include "sbuf.h"
 #include "series.h"
 #include "source_text.h"
@@ -749,6 +750,14 @@ ng_check_report_ex(const ng_check *c, const ng_report_opts *o, FILE *out)
 		else
 			report_json(c->p, &c->res[i], &view, out);
 	}
+}
+
+void
+ng_check_report_html(const ng_check *c, FILE *out)
+{
+	const report_data view = { c->ps, (const char *const *)c->absent, &c->keys, c->ntop, false, false };
+
+	report_html(c->p, c->res, c->nres, &view, out);
 }
 
 int

@@ -245,6 +245,12 @@ done
 #     --max-duration and SIGTERM of a quiet input; each line is what check --at its step gives
 . tests/stream/stream.sh
 
+# 12. check --report FILE.html (tests/html/html.sh): the page of every recorded case of tests/rules
+#     well formed, fetching and running nothing, with its verdict; a 1-hour window's under 500 kB;
+#     in a headless Chromium (skipped with a notice without it) no fetch, no console message, the
+#     charts and verdict after rendering, and a screenshot kept under $BUILD/html
+. tests/html/html.sh
+
 # README and novagate(1): their gate-test examples pass.  They name
 # ../../rules/canary.gate, so they run two folders below a link to rules/.
 mkdir -p "$tmp/ex/a/b" && ln -sf "$PWD/rules" "$tmp/ex/rules"

@@ -1,0 +1,36 @@
+/* report.c: --report FILE.html, the page of the last evaluation. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Written beside path and renamed over it: a reader (watch rewrites it) never sees half a page. */
+int
+cli_report_html(const ng_check *c, const char *path)
+{
+	size_t n = strlen(path) + 8;
+	char *tmp = ng_realloc(NULL, n);
+	int st = 0;
+
+	snprintf(tmp, n, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "novagate: %s: %s\n", tmp, strerror(errno));
+		free(tmp);
+		return cli_exit_status(NG_EIO);
+	}
+	ng_check_report_html(c, f);
+	if (ferror(f) | (fclose(f) != 0)) {
+		fprintf(stderr, "novagate: %s: cannot write the report\n", tmp);
+		st = cli_exit_status(NG_EIO);
+	} else if (rename(tmp, path) != 0) {
+		fprintf(stderr, "novagate: %s: %s\n", path, strerror(errno));
+		st = cli_exit_status(NG_EIO);
+	}
+	if (st)
+		remove(tmp);
+	free(tmp);
+	return st;
+}

@@ -1,0 +1,958 @@
+/*
+ * html.c: the report as a page for people who were not there: per gate a
+ * header (verdict, deciding rule, window), then per metric a chart of the
+ * window as the rules saw it.  The values are read at each step as the
+ * VM's LOAD reads them (eval_value), and the comparisons' operands and the
+ * rules' states are those of the VM run again over the window, step by step.
+ * Inline CSS and SVG only: nothing is fetched, nothing runs.
+ */
+#include "html.h"
+#include "units.h"
+#include "util.h"
+#include "vocab.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The Okabe-Ito palette: told apart with any colour vision. */
+#define C_SERIES "#0072B2"
+#define C_BASE "#E69F00"
+#define C_THRESH "#D55E00"
+#define C_GOOD "#009E73"
+#define C_PEND "#F0E442"
+#define C_UNK "#999999"
+#define C_MARK "#CC79A7"
+
+/* Chart geometry, in SVG units. */
+enum { W = 960, X0 = 78, X1 = 940, Y0 = 14, PLOT_H = 150, LANE_H = 16, MAX_SERIES = 12 };
+
+/* What the VM saw at each step of a gate's window. */
+typedef struct trace {
+	int nsteps;
+	double *rule;		/* [k * nrules + i] */
+	double (*cmp)[3];	/* [k * ncmp + i]: operands and value */
+	double *qthr;		/* per comparison in a quantifier: a threshold it was compared with, or NaN */
+	/* per step and quantifier [k * nquant + q]: the series present and their body's values */
+	struct qstep {
+		int n;
+		int *keys;
+		double *val;
+	} *q;
+	int nquant;
+} trace;
+
+static const char *const cmpops[] = {
+	[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=",
+};
+
+static void
+run_trace(const program *p, const gate_result *r, const population *pops, trace *tr)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	vm v;
+
+	tr->nsteps = r->evaluations;
+	tr->rule = xmalloc(((size_t)tr->nsteps * (size_t)g->nrules + 1) * sizeof *tr->rule);
+	tr->cmp = xmalloc(((size_t)tr->nsteps * (size_t)g->ncmp + 1) * sizeof *tr->cmp);
+	tr->qthr = xmalloc(((size_t)g->ncmp + 1) * sizeof *tr->qthr);
+	for (int i = 0; i < g->ncmp; i++)
+		tr->qthr[i] = NAN;
+	tr->nquant = g->nquant;
+	tr->q = xcalloc((size_t)tr->nsteps * (size_t)g->nquant + 1, sizeof *tr->q);
+	vm_init(&v, p, r->gate, pops);
+	for (int k = 0; k < tr->nsteps; k++) {
+		vm_step(&v, r->from + (int64_t)k * g->step);
+		memcpy(tr->rule + (size_t)k * (size_t)g->nrules, v.rule, (size_t)g->nrules * sizeof *v.rule);
+		memcpy(tr->cmp + (size_t)k * (size_t)g->ncmp, v.cmp, (size_t)g->ncmp * sizeof *v.cmp);
+		for (int qi = 0; qi < g->nquant; qi++) {
+			const vm_quant *q = &v.q[qi];
+			struct qstep *qs = &tr->q[(size_t)k * (size_t)g->nquant + (size_t)qi];
+			qs->n = q->nkeys;
+			qs->keys = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->keys);
+			qs->val = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->val);
+			memcpy(qs->keys, q->keys, (size_t)q->nkeys * sizeof *qs->keys);
+			memcpy(qs->val, q->val, (size_t)q->nkeys * sizeof *qs->val);
+			for (int i = 0; i < q->nkeys; i++)
+				if (q->cmpi[i] >= 0 && !isnan(q->cmp[i][1]))
+					tr->qthr[p->quants[g->quant0 + qi].cmp0 + q->cmpi[i] - g->cmp0] = q->cmp[i][1];
+		}
+	}
+	vm_free(&v);
+}
+
+static void
+trace_free(trace *tr)
+{
+	free(tr->rule);
+	free(tr->cmp);
+	free(tr->qthr);
+	for (int i = 0; i < tr->nsteps * tr->nquant; i++) {
+		free(tr->q[i].keys);
+		free(tr->q[i].val);
+	}
+	free(tr->q);
+}
+
+/* --- text ------------------------------------------------------------------ */
+
+static void
+esc(FILE *out, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		default: fputc(*s, out);
+		}
+}
+
+/* "22:13:20" (with seconds) or "22:13", UTC. */
+static void
+clock_utc(char *buf, size_t size, int64_t ms, bool seconds)
+{
+	time_t s = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	struct tm tm;
+
+	gmtime_r(&s, &tm);
+	strftime(buf, size, seconds ? "%H:%M:%S" : "%H:%M", &tm);
+}
+
+/* The unit a metric's values are shown in: its own, else what its comparisons' literals say. */
+static enum unit
+metric_unit(const program *p, const prog_gate *g, int m)
+{
+	enum unit u = p->ast->metrics[m].unit;
+
+	if (u != UNIT_NONE && u != UNIT_COUNT)
+		return u;
+	for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
+		const prog_cmp *c = &p->cmps[ci];
+		bool reads = false;
+		for (int k = 0; c->metrics[k] >= 0; k++)
+			reads |= c->metrics[k] == m;
+		if (!reads)
+			continue;
+		if (strchr(c->source, '%'))
+			return UNIT_RATIO;
+		if (strstr(c->source, "Mi") || strstr(c->source, "Gi") || strstr(c->source, "Ki"))
+			return UNIT_BYTES;
+	}
+	if (strstr(p->metrics[m].name, "cpu"))
+		return UNIT_CORES;
+	return u;
+}
+
+/* How a unit scales its numbers for an axis whose largest value is max: the factor and the suffix. */
+static double
+unit_scale(enum unit u, double max, const char **suffix)
+{
+	max = fabs(max);
+	switch (u) {
+	case UNIT_RATIO: *suffix = "%"; return 100;
+	case UNIT_SECONDS:
+		if (max < 1) { *suffix = "ms"; return 1000; }
+		*suffix = "s"; return 1;
+	case UNIT_BYTES:
+		if (max >= 1073741824.0) { *suffix = "GiB"; return 1 / 1073741824.0; }
+		if (max >= 1048576.0) { *suffix = "MiB"; return 1 / 1048576.0; }
+		if (max >= 1024.0) { *suffix = "KiB"; return 1 / 1024.0; }
+		*suffix = "B"; return 1;
+	case UNIT_CORES:
+		if (max < 1) { *suffix = "m"; return 1000; }
+		*suffix = " cores"; return 1;
+	default: *suffix = ""; return 1;
+	}
+}
+
+/* A value for people, in its unit: 7.2%, 430ms, 270MiB, 215m. */
+static void
+fmt_val(char *buf, size_t size, double v, enum unit u)
+{
+	const char *suffix;
+	double f = unit_scale(u, v, &suffix);
+
+	if (isnan(v))
+		snprintf(buf, size, "no value");
+	else if (isinf(v))
+		snprintf(buf, size, v > 0 ? "+Inf" : "-Inf");
+	else
+		snprintf(buf, size, "%.4g%s", v * f, suffix);
+}
+
+/* A tick's label: as many decimals as the tick step needs. */
+static void
+fmt_tick(char *buf, size_t size, double v, double step, double max, enum unit u)
+{
+	const char *suffix;
+	double f = unit_scale(u, max, &suffix);
+	int dec = (int)ceil(-log10(step * f) - 1e-9);
+
+	if (dec < 0)
+		dec = 0;
+	if (dec > 6)
+		dec = 6;
+	if (fabs(v) < step * 1e-6)
+		v = 0;
+	snprintf(buf, size, "%.*f%s", dec, v * f, suffix);
+}
+
+/* The threshold of a comparison written as a literal on its right ("256Mi" of memory < 256Mi). */
+static bool
+literal_right(const prog_cmp *c, double *v)
+{
+	const char *op = strstr(c->source, cmpops[c->op]), *err;
+	bool pct;
+	size_t at;
+
+	if (!op)
+		return false;
+	const char *s = op + strlen(cmpops[c->op]);
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		n--;
+	return n && units_value(s, n, v, &pct, &err, &at) == 0;
+}
+
+/* --- charts ---------------------------------------------------------------- */
+
+/* One line a chart compares its series with. */
+typedef struct threshold {
+	const prog_cmp *c;
+	int ci;			/* gate-local */
+	bool left;		/* the threshold is the comparison's left side */
+	bool dashed;		/* read from the baseline */
+	bool lane;		/* of one series: its states step by step */
+	bool in_for;		/* true before its `for` held: pending */
+	double konst;		/* of a quantifier's comparison: NaN when unknown */
+} threshold;
+
+typedef struct chart {
+	const program *p;
+	const prog_gate *g;
+	const gate_result *r;
+	const trace *tr;
+	int m, key;
+	enum unit unit;
+	double *val, *base;
+	bool *has, *dflt, *bhas;
+	bool has_base;
+	threshold th[16];
+	int nth;
+	int ql[8];		/* of a series: the quantifiers (gate-local) whose condition ranges over it */
+	int nql;
+	double lo, hi;
+	int64_t tmin, tmax;
+} chart;
+
+static double
+thr_at(const chart *ch, const threshold *t, int k)
+{
+	if (!t->lane)
+		return t->konst;
+	return ch->tr->cmp[(size_t)k * (size_t)ch->g->ncmp + (size_t)t->ci][t->left ? 0 : 1];
+}
+
+static double
+xpos(const chart *ch, int64_t t)
+{
+	return X0 + (double)(t - ch->tmin) * (X1 - X0) / (double)(ch->tmax - ch->tmin);
+}
+
+static double
+ypos(const chart *ch, double v)
+{
+	return Y0 + PLOT_H - (v - ch->lo) * PLOT_H / (ch->hi - ch->lo);
+}
+
+static int64_t
+step_time(const chart *ch, int k)
+{
+	return ch->r->from + (int64_t)k * ch->g->step;
+}
+
+/* A polyline of values with gaps where there is none, as path data. */
+static void
+path(FILE *out, const chart *ch, const double *v, const bool *has, const char *attrs)
+{
+	bool pen = false;
+
+	fprintf(out, "<path %s d=\"", attrs);
+	for (int k = 0; k < ch->tr->nsteps; k++) {
+		if (!has[k] || isnan(v[k]) || isinf(v[k])) {
+			pen = false;
+			continue;
+		}
+		fprintf(out, "%s%.1f %.1f", pen ? "L" : "M", xpos(ch, step_time(ch, k)), ypos(ch, v[k]));
+		pen = true;
+	}
+	fputs("\"/>\n", out);
+}
+
+static void
+range_add(double *lo, double *hi, double v)
+{
+	if (isnan(v) || isinf(v))
+		return;
+	if (v < *lo)
+		*lo = v;
+	if (v > *hi)
+		*hi = v;
+}
+
+/* The y range: the data, the baseline and every threshold, on whole ticks. */
+static double
+y_range(chart *ch)
+{
+	double lo = INFINITY, hi = -INFINITY;
+
+	for (int k = 0; k < ch->tr->nsteps; k++) {
+		if (ch->has[k])
+			range_add(&lo, &hi, ch->val[k]);
+		if (ch->has_base && ch->bhas[k])
+			range_add(&lo, &hi, ch->base[k]);
+		for (int i = 0; i < ch->nth; i++)
+			range_add(&lo, &hi, thr_at(ch, &ch->th[i], k));
+	}
+	if (lo > hi)
+		lo = 0, hi = 1;
+	if (lo > 0 && lo < hi * 0.5)
+		lo = 0;		/* latencies, ratios, bytes: from zero when it costs little */
+	if (lo == hi && lo >= 0)
+		hi = hi > 0 ? hi * 1.2 : 1, lo = 0;
+	else if (lo == hi)
+		lo = lo * 1.2, hi = 0;
+	/* nice steps (1, 2, 5 times a power of ten) of the numbers as the axis writes them: MiB, ms, % */
+	const char *suffix;
+	double f = unit_scale(ch->unit, fmax(fabs(lo), fabs(hi)), &suffix);
+	double raw = (hi - lo) * f / 5, mag = pow(10, floor(log10(raw))), norm = raw / mag;
+	double step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag / f;
+	ch->lo = floor(lo / step) * step;
+	ch->hi = ceil(hi / step) * step;
+	if (ch->hi <= hi)	/* room above the highest line */
+		ch->hi += step;
+	return step;
+}
+
+static void
+time_ticks(FILE *out, const chart *ch, double ybase)
+{
+	static const int64_t iv[] = { 15000, 30000, 60000, 120000, 300000, 600000, 900000, 1800000, 3600000,
+				      7200000, 10800000, 21600000, 43200000, 86400000 };
+	int64_t span = ch->tmax - ch->tmin, step = iv[sizeof iv / sizeof *iv - 1];
+
+	for (size_t i = 0; i < sizeof iv / sizeof *iv; i++)
+		if (span / iv[i] <= 8) {
+			step = iv[i];
+			break;
+		}
+	int64_t t = ch->tmin / step * step;
+	if (t < ch->tmin)
+		t += step;
+	for (; t <= ch->tmax; t += step) {
+		char buf[16];
+		double x = xpos(ch, t);
+		clock_utc(buf, sizeof buf, t, step < 60000);
+		fprintf(out, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
+			"<text class=\"tick\" x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>\n",
+			x, x, Y0, Y0 + PLOT_H, x, ybase, buf);
+	}
+}
+
+/* Where a comparison of the chart's metric stands at step k: "on", "pend", "unk" or NULL (false). */
+static const char *
+lane_state(const chart *ch, const threshold *t, int k)
+{
+	double s = ch->tr->cmp[(size_t)k * (size_t)ch->g->ncmp + (size_t)t->ci][2];
+	double rs = ch->tr->rule[(size_t)k * (size_t)ch->g->nrules + (size_t)(t->c->rule - ch->g->rule0)];
+
+	if (isnan(s))
+		return "unk";
+	if (s != 1)
+		return NULL;
+	return t->in_for && rs != 1 ? "pend" : "on";
+}
+
+/* A quantifier's condition for the chart's series at step k: "on", "unk", or NULL (false, or absent). */
+static const char *
+qlane_state(const chart *ch, int qi, int k)
+{
+	const struct qstep *qs = &ch->tr->q[(size_t)k * (size_t)ch->tr->nquant + (size_t)qi];
+
+	for (int i = 0; i < qs->n; i++)
+		if (qs->keys[i] == ch->key)
+			return isnan(qs->val[i]) ? "unk" : qs->val[i] == 1 ? "on" : NULL;
+	return NULL;
+}
+
+/* Whether comparison c is in one of its rule's `for`s (its text within COND for D's). */
+static bool
+within_for(const program *p, const prog_cmp *c)
+{
+	const prog_rule *pr = &p->rules[c->rule];
+
+	for (int f = pr->for0; f < pr->for0 + pr->nfor; f++)
+		if (strstr(p->fors[f].source, c->source))
+			return true;
+	return false;
+}
+
+static const char *
+rule_label(const prog_rule *pr, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s%s", ast_rule_kind_name(pr->kind), pr->name ? " \"" : "", pr->name ? pr->name : "",
+		 pr->name ? "\"" : "");
+	return buf;
+}
+
+/* The spans of the states of the lanes, a lane per comparison of one series. */
+static void
+lanes(FILE *out, const chart *ch, int *nlanes)
+{
+	int n = 0;
+	int64_t half = ch->g->step / 2;
+
+	for (int i = 0; i < ch->nth; i++) {
+		const threshold *t = &ch->th[i];
+		if (!t->lane)
+			continue;
+		double y = Y0 + PLOT_H + 6 + n * LANE_H;
+		bool bad = ch->p->rules[t->c->rule].kind == RULE_ROLLBACK || ch->p->rules[t->c->rule].kind == RULE_NOGO;
+		fprintf(out, "<rect class=\"lanebg\" x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%d\"/>\n", X0, y, X1 - X0,
+			LANE_H - 3);
+		for (int k = 0; k < ch->tr->nsteps;) {
+			const char *s = lane_state(ch, t, k);
+			int e = k + 1;
+			while (e < ch->tr->nsteps && s && lane_state(ch, t, e) && strcmp(lane_state(ch, t, e), s) == 0)
+				e++;
+			if (s) {
+				double x0 = xpos(ch, step_time(ch, k) - half), x1 = xpos(ch, step_time(ch, e - 1) + half);
+				fprintf(out, "<rect class=\"%s%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\"/>\n", s,
+					strcmp(s, "on") == 0 ? (bad ? " bad" : " good") : "", x0, y, x1 - x0, LANE_H - 3);
+			}
+			k = e;
+		}
+		char rl[128];
+		fprintf(out, "<text class=\"lanel\" x=\"%d\" y=\"%.0f\">", X0 + 4, y + LANE_H - 6);
+		esc(out, t->c->source);
+		fputs(" (", out);
+		esc(out, rule_label(&ch->p->rules[t->c->rule], rl, sizeof rl));
+		fputs(")</text>\n", out);
+		n++;
+	}
+	for (int i = 0; i < ch->nql; i++) {	/* a series': its quantifiers' conditions, for it */
+		const prog_quant *pq = &ch->p->quants[ch->g->quant0 + ch->ql[i]];
+		double y = Y0 + PLOT_H + 6 + n * LANE_H;
+		enum rule_kind kind = ch->p->rules[pq->rule].kind;
+		bool bad = kind == RULE_ROLLBACK || kind == RULE_NOGO;
+		fprintf(out, "<rect class=\"lanebg\" x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%d\"/>\n", X0, y, X1 - X0,
+			LANE_H - 3);
+		for (int k = 0; k < ch->tr->nsteps;) {
+			const char *s = qlane_state(ch, ch->ql[i], k);
+			int e = k + 1;
+			while (e < ch->tr->nsteps && s && qlane_state(ch, ch->ql[i], e) &&
+			       strcmp(qlane_state(ch, ch->ql[i], e), s) == 0)
+				e++;
+			if (s) {
+				double x0 = xpos(ch, step_time(ch, k) - half), x1 = xpos(ch, step_time(ch, e - 1) + half);
+				fprintf(out, "<rect class=\"%s%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\"/>\n", s,
+					strcmp(s, "on") == 0 ? (bad ? " bad" : " good") : "", x0, y, x1 - x0, LANE_H - 3);
+			}
+			k = e;
+		}
+		char rl[128];
+		fprintf(out, "<text class=\"lanel\" x=\"%d\" y=\"%.0f\">", X0 + 4, y + LANE_H - 6);
+		esc(out, pq->source);
+		fputs(", of this series (", out);
+		esc(out, rule_label(&ch->p->rules[pq->rule], rl, sizeof rl));
+		fputs(")</text>\n", out);
+		n++;
+	}
+	*nlanes = n;
+}
+
+/* The step of the window nearest t. */
+static int
+step_of(const chart *ch, int64_t t)
+{
+	int64_t k = (t - ch->r->from) / ch->g->step;
+
+	return k < 0 ? 0 : k >= ch->tr->nsteps ? ch->tr->nsteps - 1 : (int)k;
+}
+
+/* The marker where the deciding rule fired or began to hold, if it compares this series: its text in buf. */
+static bool
+marker(FILE *out, const chart *ch, char *buf, size_t size)
+{
+	const gate_result *r = ch->r;
+	const prog_rule *dr = &ch->p->rules[r->decided];
+	const threshold *t = NULL;
+
+	if (r->decided_since == VM_NEVER || ch->key != VM_NOKEY)
+		return false;
+	for (int i = 0; i < ch->nth && !t; i++)
+		if (ch->th[i].lane && ch->th[i].c->rule == r->decided)
+			t = &ch->th[i];
+	if (!t)
+		return false;
+	int k = step_of(ch, r->decided_since);
+	char v[32], th[32], when[16], rl[128];
+	fmt_val(v, sizeof v, ch->val[k], ch->unit);
+	fmt_val(th, sizeof th, thr_at(ch, t, k), ch->unit);
+	clock_utc(when, sizeof when, r->decided_since, true);
+	if (t->left)
+		snprintf(buf, size, "%s %s at %s UTC: %s %s %s %s", rule_label(dr, rl, sizeof rl),
+			 dr->kind == RULE_ROLLBACK ? "fired" : "held from", when, th, cmpops[t->c->op],
+			 ch->p->metrics[ch->m].name, v);
+	else
+		snprintf(buf, size, "%s %s at %s UTC: %s %s %s %s", rule_label(dr, rl, sizeof rl),
+			 dr->kind == RULE_ROLLBACK ? "fired" : "held from", when, ch->p->metrics[ch->m].name, v,
+			 cmpops[t->c->op], th);
+	double x = xpos(ch, r->decided_since);
+	fprintf(out, "<line class=\"mark\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n", x, x, Y0, Y0 + PLOT_H);
+	if (ch->has[k])
+		fprintf(out, "<circle class=\"markdot\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\"/>\n", x, ypos(ch, ch->val[k]));
+	fprintf(out, "<text class=\"marktext\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">", x + (x > (X0 + X1) / 2 ? -6 : 6),
+		Y0 + 12, x > (X0 + X1) / 2 ? "end" : "start");
+	esc(out, buf);
+	fputs("</text>\n", out);
+	return true;
+}
+
+/* The comparisons of the gate that read metric m: lines of its chart. */
+static void
+thresholds(chart *ch)
+{
+	const program *p = ch->p;
+	const prog_gate *g = ch->g;
+
+	ch->nth = 0;
+	for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp && ch->nth < (int)(sizeof ch->th / sizeof *ch->th); ci++) {
+		const prog_cmp *c = &p->cmps[ci];
+		bool reads = false;
+		for (int k = 0; c->metrics[k] >= 0; k++)
+			reads |= c->metrics[k] == ch->m;
+		if (!reads || c->rule < 0 || c->inner)
+			continue;
+		threshold t = { .c = c, .ci = ci - g->cmp0, .konst = NAN };
+		const char *op = strstr(c->source, cmpops[c->op]);
+		if (c->quant >= 0 || p->metrics[ch->m].by) {
+			if (c->quant < 0)
+				continue;
+			t.konst = ch->tr->qthr[t.ci];
+			if (isnan(t.konst) && !literal_right(c, &t.konst))
+				continue;
+		} else {
+			t.lane = true;
+			t.in_for = within_for(p, c);
+			/* the threshold is the side that is not the metric's value */
+			for (int k = 0; k < ch->tr->nsteps; k++) {
+				const double *o = ch->tr->cmp[(size_t)k * (size_t)g->ncmp + (size_t)t.ci];
+				if (ch->has[k] && !isnan(o[0]) && !isnan(o[1])) {
+					t.left = fabs(o[1] - ch->val[k]) < fabs(o[0] - ch->val[k]);
+					break;
+				}
+			}
+		}
+		const char *bl = strstr(c->source, "baseline");	/* the threshold's side reads it */
+		t.dashed = op && bl && (t.left ? bl < op : bl > op);
+		ch->th[ch->nth++] = t;
+	}
+	ch->nql = 0;
+	for (int qi = 0; qi < g->nquant && ch->key != VM_NOKEY && ch->nql < (int)(sizeof ch->ql / sizeof *ch->ql); qi++) {
+		const prog_quant *pq = &p->quants[g->quant0 + qi];
+		bool reads = false;
+		if (pq->fn > FN_FRACTION || pq->fn == FN_PRESENT)
+			continue;	/* a number across the series, not a condition of each */
+		for (int ci = pq->cmp0; ci < pq->cmp0 + pq->ncmp; ci++)
+			for (int k = 0; p->cmps[ci].metrics[k] >= 0; k++)
+				reads |= p->cmps[ci].metrics[k] == ch->m;
+		if (reads)
+			ch->ql[ch->nql++] = qi;
+	}
+}
+
+static void
+chart_free(chart *ch)
+{
+	free(ch->val);
+	free(ch->base);
+	free(ch->has);
+	free(ch->dflt);
+	free(ch->bhas);
+}
+
+/* One chart: the series of metric m (key: of a metric with `by`, else VM_NOKEY). */
+static void
+write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, const report_data *rd, int m,
+	    int key, const char *label, int id)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	const prog_metric *pm = &p->metrics[m];
+	chart ch = { .p = p, .g = g, .r = r, .tr = tr, .m = m, .key = key };
+	size_t n = (size_t)tr->nsteps + 1;
+	int nmissing = 0, ndefault = 0;
+
+	ch.unit = metric_unit(p, g, m);
+	ch.val = xmalloc(n * sizeof *ch.val);
+	ch.base = xmalloc(n * sizeof *ch.base);
+	ch.has = xmalloc(n * sizeof *ch.has);
+	ch.dflt = xmalloc(n * sizeof *ch.dflt);
+	ch.bhas = xmalloc(n * sizeof *ch.bhas);
+	ch.has_base = pm->bquery || pm->bused;
+	double vmin = INFINITY, vmax = -INFINITY;
+	for (int k = 0; k < tr->nsteps; k++) {
+		int64_t when;
+		ch.has[k] = eval_value(p, g, rd->pops, m, false, key, step_time(&ch, k), &ch.val[k], &when);
+		ch.dflt[k] = ch.has[k] && when == VM_NEVER;
+		nmissing += !ch.has[k];
+		ndefault += ch.dflt[k];
+		if (ch.has[k])
+			range_add(&vmin, &vmax, ch.val[k]);
+		ch.bhas[k] = ch.has_base &&
+			     eval_value(p, g, rd->pops, m, true, key, step_time(&ch, k), &ch.base[k], &when);
+	}
+	thresholds(&ch);
+	double ystep = y_range(&ch);
+	ch.tmin = r->from - g->step / 2;
+	ch.tmax = r->at + g->step / 2;
+	int nlanes = ch.nql;
+	for (int i = 0; i < ch.nth; i++)
+		nlanes += ch.th[i].lane;
+	int height = Y0 + PLOT_H + 6 + nlanes * LANE_H + 22;
+
+	char from[40], to[16], a[32], b[32];
+	util_fmt_time(from, sizeof from, r->from);
+	clock_utc(to, sizeof to, r->at, true);
+	fprintf(out, "<figure class=\"chart\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+		"role=\"img\" aria-labelledby=\"t%d d%d\">\n<title id=\"t%d\">", W, height, id, id, id);
+	esc(out, label);
+	fprintf(out, "</title>\n<desc id=\"d%d\">", id);
+	/* the one sentence of what it shows */
+	esc(out, label);
+	fprintf(out, " at each of the %d steps from %s to %s UTC", tr->nsteps, from, to);
+	if (vmax >= vmin) {
+		fmt_val(a, sizeof a, vmin, ch.unit);
+		fmt_val(b, sizeof b, vmax, ch.unit);
+		fprintf(out, ", between %s and %s", a, b);
+	}
+	if (nmissing)
+		fprintf(out, ", without a value at %d", nmissing);
+	if (ndefault)
+		fprintf(out, ", its default at %d", ndefault);
+	for (int i = 0; i < ch.nth; i++) {
+		fputs(i ? "; " : "; compared as ", out);
+		esc(out, ch.th[i].c->source);
+	}
+	fputs(".</desc>\n", out);
+
+	/* value axis */
+	for (double v = ch.lo; v <= ch.hi + ystep / 2; v += ystep) {
+		char t[32];
+		fmt_tick(t, sizeof t, v, ystep, fmax(fabs(ch.lo), fabs(ch.hi)), ch.unit);
+		fprintf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
+			"<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+			X0, X1, ypos(&ch, v), ypos(&ch, v), X0 - 6, ypos(&ch, v) + 4, t);
+	}
+	time_ticks(out, &ch, height - 6);
+	fprintf(out, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", X0, Y0, X1 - X0, PLOT_H);
+	/* missing steps: a light band, so a gap reads as one */
+	for (int k = 0; k < tr->nsteps; k++)
+		if (!ch.has[k])
+			fprintf(out, "<rect class=\"gap\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n",
+				xpos(&ch, step_time(&ch, k) - g->step / 2), Y0,
+				xpos(&ch, step_time(&ch, k) + g->step / 2) - xpos(&ch, step_time(&ch, k) - g->step / 2),
+				PLOT_H);
+	for (int i = 0; i < ch.nth; i++) {
+		const threshold *t = &ch.th[i];
+		double *tv = xmalloc(n * sizeof *tv);
+		bool *th = xmalloc(n * sizeof *th);
+		for (int k = 0; k < tr->nsteps; k++) {
+			tv[k] = thr_at(&ch, t, k);
+			th[k] = !isnan(tv[k]);
+		}
+		bool go = ch.p->rules[t->c->rule].kind == RULE_GO;	/* a go's limits green, the others' red */
+		path(out, &ch, tv, th, t->dashed ? (go ? "class=\"thr go dashed\"" : "class=\"thr dashed\"") :
+				       go ? "class=\"thr go\"" : "class=\"thr\"");
+		free(tv);
+		free(th);
+	}
+	if (ch.has_base)
+		path(out, &ch, ch.base, ch.bhas, "class=\"base\"");
+	path(out, &ch, ch.val, ch.has, "class=\"series\"");
+	for (int k = 0; k < tr->nsteps; k++)
+		if (ch.has[k] && !isnan(ch.val[k]) && !isinf(ch.val[k]))
+			fprintf(out, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n", ch.dflt[k] ? "dflt" : "pt",
+				xpos(&ch, step_time(&ch, k)), ypos(&ch, ch.val[k]));
+	lanes(out, &ch, &nlanes);
+	char mtext[256];
+	bool marked = marker(out, &ch, mtext, sizeof mtext);
+	fputs("</svg>\n<figcaption>", out);
+	if (marked) {
+		fputs("<strong>", out);
+		esc(out, mtext);
+		fputs(".</strong> ", out);
+	}
+	/* the legend, in words and swatches */
+	fputs("<span class=\"key\"><i class=\"sw series\"></i>", out);
+	esc(out, pm->name);
+	fputs(" at each step</span>", out);
+	if (ch.has_base)
+		fputs("<span class=\"key\"><i class=\"sw base\"></i>baseline</span>", out);
+	for (int i = 0; i < ch.nth; i++) {
+		char tv[32];
+		fprintf(out, "<span class=\"key\"><i class=\"sw thr%s%s\"></i>",
+			ch.p->rules[ch.th[i].c->rule].kind == RULE_GO ? " go" : "", ch.th[i].dashed ? " dashed" : "");
+		esc(out, ch.th[i].c->source);
+		if (!ch.th[i].lane) {
+			fmt_val(tv, sizeof tv, ch.th[i].konst, ch.unit);
+			fprintf(out, " (%s)", tv);
+		}
+		fputs("</span>", out);
+	}
+	if (ndefault)
+		fputs("<span class=\"key\"><i class=\"sw dflt\"></i>the default</span>", out);
+	if (nmissing)
+		fputs("<span class=\"key\"><i class=\"sw gap\"></i>no value</span>", out);
+	if (nlanes)
+		fputs("<span class=\"key\"><i class=\"sw on bad\"></i>true (rollback, no-go)</span>"
+		      "<span class=\"key\"><i class=\"sw on good\"></i>true (go)</span>"
+		      "<span class=\"key\"><i class=\"sw pend\"></i>true, its <code>for</code> not yet held</span>"
+		      "<span class=\"key\"><i class=\"sw unk\"></i>unknown</span>", out);
+	fputs("</figcaption>\n</figure>\n", out);
+	chart_free(&ch);
+}
+
+/* --- the page -------------------------------------------------------------- */
+
+static const char css[] =
+	"body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:62em;padding:0 1em;color:#111;background:#fff}"
+	"h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.2em;margin:1.2em 0 .3em}h3{font-size:1em;margin:.8em 0 .2em}h4{font-size:.9em;font-weight:normal;margin:.4em 0 0}"
+	"code{font:13px ui-monospace,monospace}table{border-collapse:collapse;margin:.4em 0}"
+	"td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
+	".verdict{display:inline-block;padding:.1em .6em;border-radius:.3em;color:#fff;font-weight:bold;text-transform:uppercase}"
+	".v-go{background:" C_GOOD "}.v-no-go{background:#B35900}.v-rollback{background:" C_THRESH "}"
+	".v-inconclusive{background:#555}"
+	"section.gate{border-top:3px solid #333;margin-top:1.5em}"
+	"figure.chart{margin:.6em 0 1.2em;break-inside:avoid}svg{width:100%;height:auto;display:block}"
+	"figcaption{font-size:13px}.key{margin-right:1.2em;white-space:nowrap}"
+	".sw{display:inline-block;width:1.6em;height:.7em;margin-right:.3em;vertical-align:middle}"
+	".sw.series{border-top:3px solid " C_SERIES "}.sw.base{border-top:3px solid " C_BASE "}"
+	".sw.thr{border-top:2px solid " C_THRESH "}.sw.thr.go{border-top-color:" C_GOOD "}.sw.thr.dashed{border-top-style:dashed}"
+	".sw.dflt{border:2px solid " C_SERIES ";width:.5em;height:.5em;border-radius:50%}"
+	".sw.gap{background:#eee;border:1px solid #ccc}.sw.on.bad{background:" C_THRESH "}.sw.on.good{background:" C_GOOD "}"
+	".sw.pend{background:" C_PEND ";border:1px solid #aa0}.sw.unk{background:repeating-linear-gradient(45deg," C_UNK
+	" 0 2px,#fff 2px 4px)}"
+	".grid{stroke:#e4e4e4}.frame{fill:none;stroke:#888}.tick{font:11px sans-serif;fill:#333}"
+	".gap{fill:#eee}.series{fill:none;stroke:" C_SERIES ";stroke-width:2}.pt{fill:" C_SERIES "}"
+	".dflt{fill:#fff;stroke:" C_SERIES ";stroke-width:1.5}.base{fill:none;stroke:" C_BASE ";stroke-width:2}"
+	".thr{fill:none;stroke:" C_THRESH ";stroke-width:1.5}.thr.go{stroke:" C_GOOD "}.dashed{stroke-dasharray:6 4}"
+	".lanebg{fill:#f6f6f6}.on.bad{fill:" C_THRESH ";opacity:.55}.on.good{fill:" C_GOOD ";opacity:.45}"
+	".pend{fill:" C_PEND ";opacity:.8}.unk{fill:" C_UNK ";opacity:.5}.lanel{font:10px sans-serif;fill:#000}"
+	".mark{stroke:" C_MARK ";stroke-width:2}.markdot{fill:none;stroke:" C_MARK ";stroke-width:2.5}"
+	".marktext{font:bold 12px sans-serif;fill:#000}"
+	"@media print{body{margin:0;max-width:none;font-size:11pt}section.gate{break-before:page}"
+	"section.gate:first-of-type{break-before:auto}.verdict{border:1px solid #000}"
+	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+
+static const char *
+state_word(const gate_result *r, int i)
+{
+	return r->fired_at[i] != VM_NEVER ? "fired" : ng_state_name(vocab_state(r->state[i]));
+}
+
+/* The deciding rule's comparisons of one series: what they compared when it decided. */
+static void
+decided_values(FILE *out, const program *p, const gate_result *r, const report_data *rd)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	const prog_rule *dr = &p->rules[r->decided];
+	bool fired = r->fired_at[r->decided - g->rule0] != VM_NEVER;
+
+	for (int ci = dr->cmp0; ci < dr->cmp0 + dr->ncmp; ci++) {
+		const prog_cmp *c = &p->cmps[ci];
+		const double *o = fired ? r->fired_cmp[ci - g->cmp0] : r->cmp[ci - g->cmp0];
+		char l[32], rr[32];
+		if (c->quant >= 0 || c->metrics[0] < 0)
+			continue;
+		enum unit u = metric_unit(p, g, c->metrics[0]);
+		fmt_val(l, sizeof l, o[0], u);
+		fmt_val(rr, sizeof rr, o[1], u);
+		fputs("<li><code>", out);
+		esc(out, c->source);
+		fprintf(out, "</code>: %s ", l);
+		esc(out, cmpops[c->op]);
+		fprintf(out, " %s, %s</li>\n", rr, ng_state_name(vocab_state(o[2])));
+	}
+	for (int q = 0; q < g->nquant; q++) {	/* its conditions across series: the value, the series that decided */
+		const prog_quant *pq = &p->quants[g->quant0 + q];
+		const quant_result *qr = fired && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q] : &r->quants[q];
+		if (pq->rule != r->decided || pq->fn > FN_FRACTION)
+			continue;
+		fputs("<li><code>", out);
+		esc(out, pq->source);
+		fprintf(out, "</code>: %s, %d of %d series true, %d unknown", pq->fn <= FN_ALL ?
+			ng_state_name(vocab_state(qr->value)) : "", qr->ntrue, qr->n, qr->nunknown);
+		for (int j = 0; j < qr->ntop; j++) {
+			fputs(j ? ", " : "; deciding: <code>", out);
+			esc(out, qr->top[j].key >= 0 ? rd->keys->text[qr->top[j].key] : "(default)");
+		}
+		fputs(qr->ntop ? "</code></li>\n" : "</li>\n", out);
+	}
+}
+
+static void
+gate_header(FILE *out, const program *p, const gate_result *r, const report_data *rd)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	const prog_rule *dr = &p->rules[r->decided];
+	const char *v = ng_verdict_name(r->verdict);
+	char from[40], at[40], since[40], step[32], rl[128];
+
+	util_fmt_time(from, sizeof from, r->from);
+	util_fmt_time(at, sizeof at, r->at);
+	util_fmt_duration(step, sizeof step, g->step);
+	fputs("<h1>Gate <code>", out);
+	esc(out, g->name);
+	fprintf(out, "</code>: <span class=\"verdict v-%s\">%s</span></h1>\n<table>\n", v, v);
+	fputs("<tr><th>decided by</th><td>", out);
+	esc(out, rule_label(dr, rl, sizeof rl));
+	fputs(" when <code>", out);
+	esc(out, dr->source);
+	fputs("</code> (", out);
+	esc(out, p->path);
+	fprintf(out, " line %u)", dr->line);
+	if (r->decided_since != VM_NEVER) {
+		util_fmt_time(since, sizeof since, r->decided_since);
+		fprintf(out, ", %s %s", dr->kind == RULE_ROLLBACK ? "fired at" : "true since", since);
+	}
+	fputs("<ul>\n", out);
+	decided_values(out, p, r, rd);
+	fputs("</ul></td></tr>\n", out);
+	fprintf(out, "<tr><th>window</th><td>%s to %s UTC, %d evaluations every %s</td></tr>\n", from, at,
+		r->evaluations, step);
+	fprintf(out, "<tr><th>decided at</th><td>%s (the window's last evaluation)</td></tr>\n</table>\n", at);
+	fputs("<h2>Rules</h2>\n<table>\n<tr><th>rule</th><th>state</th><th>condition</th><th>line</th></tr>\n", out);
+	for (int i = 0; i < g->nrules; i++) {
+		const prog_rule *pr = &p->rules[g->rule0 + i];
+		fputs("<tr><td>", out);
+		esc(out, rule_label(pr, rl, sizeof rl));
+		fprintf(out, "</td><td>%s", state_word(r, i));
+		if (r->fired_at[i] != VM_NEVER) {
+			util_fmt_time(since, sizeof since, r->fired_at[i]);
+			fprintf(out, " at %s", since);
+		}
+		fputs("</td><td><code>", out);
+		esc(out, pr->source);
+		fprintf(out, "</code></td><td>%u</td></tr>\n", pr->line);
+	}
+	fputs("</table>\n", out);
+}
+
+/* A metric with `by`: the identities to draw, the deciding series first. */
+static int
+by_order(const program *p, const gate_result *r, const report_data *rd, int m, int *keys, int max, int *total)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	const population *P = &rd->pops[SERIES_OF(m, false)];
+	int n = 0;
+
+	for (int q = 0; q < g->nquant; q++) {	/* the deciding rule's quantifiers' series first */
+		const quant_result *qr = &r->quants[q];
+		if (p->quants[g->quant0 + q].rule != r->decided)
+			continue;
+		for (int j = 0; j < qr->ntop && n < max; j++) {
+			bool dup = qr->top[j].key < 0 || pop_find(P, qr->top[j].key) < 0;
+			for (int i = 0; i < n && !dup; i++)
+				dup = keys[i] == qr->top[j].key;
+			if (!dup)
+				keys[n++] = qr->top[j].key;
+		}
+	}
+	for (int i = 0; i < P->n && n < max; i++) {
+		bool dup = false;
+		for (int j = 0; j < n && !dup; j++)
+			dup = keys[j] == P->m[i].key;
+		if (!dup)
+			keys[n++] = P->m[i].key;
+	}
+	*total = P->n;
+	return n;
+}
+
+static void
+gate_section(FILE *out, const program *p, const gate_result *r, const report_data *rd, int *id)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	trace tr;
+	bool *used = xcalloc((size_t)p->nmetrics + 1, sizeof *used);
+
+	run_trace(p, r, rd->pops, &tr);
+	fputs("<section class=\"gate\">\n", out);
+	gate_header(out, p, r, rd);
+	fputs("<h2>Metrics</h2>\n<p>Each chart shows a metric at every evaluation step as the rules read it "
+	      "(the latest sample within the lookback); time in UTC.</p>\n", out);
+	for (int i = g->read0; i < g->read0 + g->nread; i++)
+		used[SERIES_METRIC(p->reads[i].series)] = true;
+	for (int m = 0; m < p->nmetrics; m++) {
+		const prog_metric *pm = &p->metrics[m];
+		if (!used[m])
+			continue;
+		fputs("<h3><code>", out);
+		esc(out, pm->name);
+		fputs("</code></h3>\n", out);
+		if (rd->absent[SERIES_OF(m, false)]) {
+			fputs("<p>", out);
+			esc(out, rd->absent[SERIES_OF(m, false)]);
+			fputs("</p>\n", out);
+		}
+		if (!pm->by) {
+			char label[160];
+			snprintf(label, sizeof label, "%s", pm->name);
+			write_chart(out, p, r, &tr, rd, m, VM_NOKEY, label, (*id)++);
+			continue;
+		}
+		int keys[MAX_SERIES], total, n = by_order(p, r, rd, m, keys, MAX_SERIES, &total);
+		if (!n)
+			fputs("<p>No series in the window.</p>\n", out);
+		else
+			fprintf(out, "<p>%d series, a chart each%s.</p>\n", total,
+				n < total ? ", the first of them" : "");
+		for (int i = 0; i < n; i++) {
+			char label[512];
+			snprintf(label, sizeof label, "%s%s", pm->name, rd->keys->text[keys[i]]);
+			fputs("<h4><code>", out);
+			esc(out, label);
+			fputs("</code></h4>\n", out);
+			write_chart(out, p, r, &tr, rd, m, keys[i], label, (*id)++);
+		}
+	}
+	fputs("</section>\n", out);
+	trace_free(&tr);
+	free(used);
+}
+
+void
+report_html(const program *p, const gate_result *results, int n, const report_data *rd, FILE *out)
+{
+	int id = 0;
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>novagate: ", out);
+	for (int i = 0; i < n; i++) {
+		fputs(i ? ", " : "", out);
+		esc(out, p->gates[results[i].gate].name);
+		fprintf(out, " %s", ng_verdict_name(results[i].verdict));
+	}
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<p>novagate report of <code>", css);
+	esc(out, p->path);
+	fputs("</code></p>\n", out);
+	for (int i = 0; i < n; i++)
+		gate_section(out, p, &results[i], rd, &id);
+	fputs("</body>\n</html>\n", out);
+}

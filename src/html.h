@@ -1,0 +1,16 @@
+/*
+ * html.h: a check's report as one self-contained HTML page: inline CSS and
+ * SVG, nothing fetched, no script.  A header per gate, a chart per metric
+ * over the window as the rules saw it.
+ */
+#ifndef NG_HTML_H
+#define NG_HTML_H
+
+#include <stdio.h>
+
+#include "report.h"
+
+/* The page of results[0 .. n): one section per gate evaluated. */
+void report_html(const program *p, const gate_result *results, int n, const report_data *rd, FILE *out);
+
+#endif

@@ -1,0 +1,79 @@
+# tests/html/html.sh: check --report FILE.html.  Sourced by tests/run.sh (ng, ok, bad, $tmp, $BUILD).
+# The pages, and the screenshots Chromium takes of them, are kept under $BUILD/html as artefacts.
+art=$BUILD/html
+rm -rf "$art" && mkdir -p "$art/rules"
+
+# a. every recorded case of tests/rules: its page is well formed, fetches nothing, runs nothing,
+#    has a chart with a text alternative per metric (or series), and shows the case's verdict
+while IFS='	' read -r gatefile input gate verdict _; do
+	[ "$gatefile" = gatefile ] && continue
+	page=$art/rules/$gate-$(basename "$input" .prom).html
+	ng check "$gatefile" --gate "$gate" --input "$input" --report "$page" >/dev/null 2>"$tmp/err"; rc=$?
+	if [ $rc -le 3 ] && python3 tests/html/check.py page "$page" "$verdict" >/dev/null; then ok; else
+		bad "$input: check --report (exit $rc)"; cat "$tmp/err" >&2; fi
+done <tests/rules/verdicts.tsv
+
+# b. the size bound: a 1-hour window at 15 s, 3 metrics and a baseline, well under 1 MB (500 kB)
+awk 'BEGIN {
+	for (t = 0; t <= 3900; t += 15) {
+		ms = 1700000000000 + t * 1000
+		printf "error_rate %.6g %.0f\n", 0.002 + 0.001 * sin(t / 300) + (t > 2000 && t < 2100 ? 0.07 : 0), ms
+		printf "p99 %.6g %.0f\n", 0.2 + 0.02 * sin(t / 200), ms
+		printf "p99{role=\"baseline\"} %.6g %.0f\n", 0.19 + 0.02 * cos(t / 250), ms
+		if (t < 1000 || t > 1300)
+			printf "memory %.0f %.0f\n", 200 * 1048576 + 1048576 * (t % 600) / 10, ms
+	}
+}' >"$tmp/hour.prom"
+ng check tests/html/hour.gate --input "$tmp/hour.prom" --report "$art/hour.html" >/dev/null 2>"$tmp/err"
+size=$(wc -c <"$art/hour.html")
+if [ "$size" -lt 500000 ] && python3 tests/html/check.py page "$art/hour.html" rollback >/dev/null; then ok; else
+	bad "tests/html/hour.gate: a report of $size bytes, or malformed"; cat "$tmp/err" >&2; fi
+echo "$size" >"$art/hour.size"
+
+# b2. watch --report rewrites the page at each step: at the end it shows the last line's verdict
+ng watch rules/canary.gate --input tests/rules/canary/error-spike-1m.prom --report "$art/watch.html" \
+	>"$tmp/watch.out" 2>"$tmp/err"
+want=$(tail -n 1 "$tmp/watch.out" | sed -n 's/^{"gate":"canary","at":"[^"]*","verdict":"\([^"]*\)".*/\1/p')
+if [ -n "$want" ] && python3 tests/html/check.py page "$art/watch.html" "$want" >/dev/null && [ ! -e "$art/watch.html.tmp" ]
+then ok; else bad "watch --report: no page, or not of the last step's verdict '$want'"; cat "$tmp/err" >&2; fi
+
+# c. in a real headless Chromium (Debian's chromium; skipped with a notice without it): the page
+#    fetches nothing (its requests in Chromium's net log), logs nothing to the console, and after
+#    rendering has its charts and its verdict; the screenshot is kept.  A page that does fetch and
+#    does fail first shows that these checks can fail.
+chrome() {	# chrome NAME.html ARGS...: $tmp/chrome.err the log, $tmp/net.json the net log
+	f=$1; shift
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chrome" \
+		--disable-background-networking --disable-component-update --disable-sync --no-first-run \
+		--disable-default-apps --host-resolver-rules='MAP * ~NOTFOUND' --enable-logging=stderr --v=0 \
+		--log-net-log="$tmp/net.json" "$@" "file://$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" \
+		2>"$tmp/chrome.err"
+}
+if ! command -v chromium >/dev/null 2>&1; then
+	echo "notice: chromium not installed (apt-get install chromium): the headless browser checks of HTML reports are skipped" >&2
+else
+	printf '<!DOCTYPE html><html><body><img src="http://example.invalid/x.png"><script>console.error("boom")</script></body></html>\n' \
+		>"$tmp/bad.html"
+	chrome "$tmp/bad.html" --dump-dom >/dev/null
+	if [ -n "$(python3 tests/html/check.py netlog "$tmp/net.json")" ] && grep -q 'CONSOLE.*boom' "$tmp/chrome.err"
+	then ok; else bad "chromium: a page that fetches and logs an error passes the checks"; fi
+	for case in canary/error-spike-1m canary/healthy canary/p99-doubled-2m canary/cpu-missing hour; do
+		name=$(echo "$case" | tr / -)
+		if [ "$case" = hour ]; then page=$art/hour.html want=rollback; else
+			page=$art/rules/$name.html
+			want=$(awk -F'\t' -v i="tests/rules/$case.prom" '$2 == i { print $4; exit }' tests/rules/verdicts.tsv)
+		fi
+		charts=$(python3 tests/html/check.py page "$page" "$want")
+		chrome "$page" --dump-dom >"$tmp/dom.html"
+		got=$(python3 tests/html/check.py dom "$tmp/dom.html")
+		fetched=$(python3 tests/html/check.py netlog "$tmp/net.json")
+		console=$(grep 'CONSOLE' "$tmp/chrome.err")
+		if [ "$got" = "$charts $want" ] && [ -z "$fetched" ] && [ -z "$console" ]; then ok; else
+			bad "chromium $case: rendered '$got' (want '$charts $want'), fetched '$fetched', console '$console'"; fi
+		chrome "$page" --screenshot="$art/$name.png" --window-size=1200,2400 >/dev/null
+		# a PNG of 1200 pixels across, not a blank page (a blank one is a few kB)
+		w=$(od -An -tu1 -j16 -N4 "$art/$name.png" 2>/dev/null | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+		if [ "$w" = 1200 ] && [ "$(wc -c <"$art/$name.png")" -gt 40000 ]; then ok; else
+			bad "chromium $case: no screenshot, or a blank one"; fi
+	done
+fi
