@@ -64,16 +64,20 @@ run_trace(const program *p, const gate_result *r, const population *pops, trace 
 	vm_init(&v, p, r->gate, pops);
 	for (int k = 0; k < tr->nsteps; k++) {
 		vm_step(&v, r->from + (int64_t)k * g->step);
-		memcpy(tr->rule + (size_t)k * (size_t)g->nrules, v.rule, (size_t)g->nrules * sizeof *v.rule);
-		memcpy(tr->cmp + (size_t)k * (size_t)g->ncmp, v.cmp, (size_t)g->ncmp * sizeof *v.cmp);
+		if (g->nrules > 0)	/* memcpy from NULL is undefined even for 0 bytes */
+			memcpy(tr->rule + (size_t)k * (size_t)g->nrules, v.rule, (size_t)g->nrules * sizeof *v.rule);
+		if (g->ncmp > 0)
+			memcpy(tr->cmp + (size_t)k * (size_t)g->ncmp, v.cmp, (size_t)g->ncmp * sizeof *v.cmp);
 		for (int qi = 0; qi < g->nquant; qi++) {
 			const vm_quant *q = &v.q[qi];
 			struct qstep *qs = &tr->q[(size_t)k * (size_t)g->nquant + (size_t)qi];
 			qs->n = q->nkeys;
 			qs->keys = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->keys);
 			qs->val = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->val);
-			memcpy(qs->keys, q->keys, (size_t)q->nkeys * sizeof *qs->keys);
-			memcpy(qs->val, q->val, (size_t)q->nkeys * sizeof *qs->val);
+			if (q->nkeys > 0) {
+				memcpy(qs->keys, q->keys, (size_t)q->nkeys * sizeof *qs->keys);
+				memcpy(qs->val, q->val, (size_t)q->nkeys * sizeof *qs->val);
+			}
 			for (int i = 0; i < q->nkeys; i++)
 				if (q->cmpi[i] >= 0 && !isnan(q->cmp[i][1]))
 					tr->qthr[p->quants[g->quant0 + qi].cmp0 + q->cmpi[i] - g->cmp0] = q->cmp[i][1];
