@@ -414,69 +414,71 @@ rule_label(const prog_rule *pr, char *buf, size_t size)
 	return buf;
 }
 
-/* The spans of the states of the lanes, a lane per comparison of one series. */
+/* One lane at y: its background, and a span for each run of steps in one state (NULL: none drawn). */
+static void
+lane(FILE *out, const chart *ch, double y, enum rule_kind kind, const char *const *st)
+{
+	bool bad = kind == RULE_ROLLBACK || kind == RULE_NOGO;
+	int64_t half = ch->g->step / 2;
+
+	fprintf(out, "<rect class=\"lanebg\" x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%d\"/>\n", X0, y, X1 - X0,
+		LANE_H - 3);
+	for (int k = 0; k < ch->tr->nsteps;) {
+		const char *s = st[k];
+		int e = k + 1;
+		while (e < ch->tr->nsteps && s && st[e] && strcmp(st[e], s) == 0)
+			e++;
+		if (s) {
+			double x0 = xpos(ch, step_time(ch, k) - half), x1 = xpos(ch, step_time(ch, e - 1) + half);
+			fprintf(out, "<rect class=\"%s%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\"/>\n", s,
+				strcmp(s, "on") == 0 ? (bad ? " bad" : " good") : "", x0, y, x1 - x0, LANE_H - 3);
+		}
+		k = e;
+	}
+}
+
+/* The text under a lane: what it shows, and the rule's name. */
+static void
+lane_label(FILE *out, const chart *ch, double y, const char *source, const char *of, int rule)
+{
+	char rl[128];
+
+	fprintf(out, "<text class=\"lanel\" x=\"%d\" y=\"%.0f\">", X0 + 4, y + LANE_H - 6);
+	esc(out, source);
+	fputs(of, out);
+	esc(out, rule_label(&ch->p->rules[rule], rl, sizeof rl));
+	fputs(")</text>\n", out);
+}
+
+/*
+ * The lanes of a chart: one per comparison of the metric, then (a series'
+ * chart) one per quantifier's condition, for that series.
+ */
 static void
 lanes(FILE *out, const chart *ch, int *nlanes)
 {
 	int n = 0;
-	int64_t half = ch->g->step / 2;
+	const char **st = xmalloc(((size_t)ch->tr->nsteps + 1) * sizeof *st);
 
 	for (int i = 0; i < ch->nth; i++) {
 		const threshold *t = &ch->th[i];
 		if (!t->lane)
 			continue;
-		double y = Y0 + PLOT_H + 6 + n * LANE_H;
-		bool bad = ch->p->rules[t->c->rule].kind == RULE_ROLLBACK || ch->p->rules[t->c->rule].kind == RULE_NOGO;
-		fprintf(out, "<rect class=\"lanebg\" x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%d\"/>\n", X0, y, X1 - X0,
-			LANE_H - 3);
-		for (int k = 0; k < ch->tr->nsteps;) {
-			const char *s = lane_state(ch, t, k);
-			int e = k + 1;
-			while (e < ch->tr->nsteps && s && lane_state(ch, t, e) && strcmp(lane_state(ch, t, e), s) == 0)
-				e++;
-			if (s) {
-				double x0 = xpos(ch, step_time(ch, k) - half), x1 = xpos(ch, step_time(ch, e - 1) + half);
-				fprintf(out, "<rect class=\"%s%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\"/>\n", s,
-					strcmp(s, "on") == 0 ? (bad ? " bad" : " good") : "", x0, y, x1 - x0, LANE_H - 3);
-			}
-			k = e;
-		}
-		char rl[128];
-		fprintf(out, "<text class=\"lanel\" x=\"%d\" y=\"%.0f\">", X0 + 4, y + LANE_H - 6);
-		esc(out, t->c->source);
-		fputs(" (", out);
-		esc(out, rule_label(&ch->p->rules[t->c->rule], rl, sizeof rl));
-		fputs(")</text>\n", out);
-		n++;
+		double y = Y0 + PLOT_H + 6 + n++ * LANE_H;
+		for (int k = 0; k < ch->tr->nsteps; k++)
+			st[k] = lane_state(ch, t, k);
+		lane(out, ch, y, ch->p->rules[t->c->rule].kind, st);
+		lane_label(out, ch, y, t->c->source, " (", t->c->rule);
 	}
-	for (int i = 0; i < ch->nql; i++) {	/* a series': its quantifiers' conditions, for it */
+	for (int i = 0; i < ch->nql; i++) {
 		const prog_quant *pq = &ch->p->quants[ch->g->quant0 + ch->ql[i]];
-		double y = Y0 + PLOT_H + 6 + n * LANE_H;
-		enum rule_kind kind = ch->p->rules[pq->rule].kind;
-		bool bad = kind == RULE_ROLLBACK || kind == RULE_NOGO;
-		fprintf(out, "<rect class=\"lanebg\" x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%d\"/>\n", X0, y, X1 - X0,
-			LANE_H - 3);
-		for (int k = 0; k < ch->tr->nsteps;) {
-			const char *s = qlane_state(ch, ch->ql[i], k);
-			int e = k + 1;
-			while (e < ch->tr->nsteps && s && qlane_state(ch, ch->ql[i], e) &&
-			       strcmp(qlane_state(ch, ch->ql[i], e), s) == 0)
-				e++;
-			if (s) {
-				double x0 = xpos(ch, step_time(ch, k) - half), x1 = xpos(ch, step_time(ch, e - 1) + half);
-				fprintf(out, "<rect class=\"%s%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\"/>\n", s,
-					strcmp(s, "on") == 0 ? (bad ? " bad" : " good") : "", x0, y, x1 - x0, LANE_H - 3);
-			}
-			k = e;
-		}
-		char rl[128];
-		fprintf(out, "<text class=\"lanel\" x=\"%d\" y=\"%.0f\">", X0 + 4, y + LANE_H - 6);
-		esc(out, pq->source);
-		fputs(", of this series (", out);
-		esc(out, rule_label(&ch->p->rules[pq->rule], rl, sizeof rl));
-		fputs(")</text>\n", out);
-		n++;
+		double y = Y0 + PLOT_H + 6 + n++ * LANE_H;
+		for (int k = 0; k < ch->tr->nsteps; k++)
+			st[k] = qlane_state(ch, ch->ql[i], k);
+		lane(out, ch, y, ch->p->rules[pq->rule].kind, st);
+		lane_label(out, ch, y, pq->source, ", of this series (", pq->rule);
 	}
+	free(st);
 	*nlanes = n;
 }
 
