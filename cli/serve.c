@@ -94,6 +94,16 @@ static const struct hook {
 
 /* --- answers --- */
 
+/* Whether SIGTERM has come (set by the main thread, read by the HTTP thread). */
+static bool
+draining(void)
+{
+	pthread_mutex_lock(&S.mu);
+	bool d = S.draining;
+	pthread_mutex_unlock(&S.mu);
+	return d;
+}
+
 static enum MHD_Result
 answer(request *rq, int status, const char *body, size_t len, const char *type)
 {
@@ -109,10 +119,7 @@ answer(request *rq, int status, const char *body, size_t len, const char *type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->route == ROUTE_FLAGGER ? "POST" : "GET, HEAD");
 	if (status == 503)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-	pthread_mutex_lock(&S.mu);
-	bool draining = S.draining;
-	pthread_mutex_unlock(&S.mu);
-	if (draining)
+	if (draining())
 		MHD_add_response_header(r, "Connection", "close");
 	enum MHD_Result ok = MHD_queue_response(rq->c, (unsigned)status, r);
 	MHD_destroy_response(r);
@@ -346,10 +353,7 @@ evaluate(request *rq)
 	pthread_mutex_unlock(&S.mu);
 	rq->res = serve_eval_ask(S.e, &rq->q, &rq->w, &ready);
 	if (!rq->res) {
-		pthread_mutex_lock(&S.mu);
-		bool draining = S.draining;
-		pthread_mutex_unlock(&S.mu);
-		return fail(rq, 503, draining ? "shutting down" : "busy: too many evaluations asked for at once");
+		return fail(rq, 503, draining() ? "shutting down" : "busy: too many evaluations asked for at once");
 	}
 	if (!ready) {
 		pthread_mutex_lock(&S.mu);
@@ -385,12 +389,8 @@ finish(request *rq, const char *url)
 	enum MHD_Result r = MHD_YES;
 
 	switch (rq->route) {
-	case ROUTE_HEALTHZ: {
-		pthread_mutex_lock(&S.mu);
-		bool draining = S.draining;
-		pthread_mutex_unlock(&S.mu);
-		return draining ? fail(rq, 503, "shutting down") : answer(rq, 200, "{\"status\":\"ok\"}", 15, NULL);
-	}
+	case ROUTE_HEALTHZ:
+		return draining() ? fail(rq, 503, "shutting down") : answer(rq, 200, "{\"status\":\"ok\"}", 15, NULL);
 	case ROUTE_METRICS: {
 		pthread_mutex_lock(&S.mu);
 		int n = S.nconns;
