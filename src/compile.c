@@ -26,6 +26,7 @@ typedef struct compiler {
 	int floor;		/* the metric whose floor is being compiled, or -1 */
 	bool as_baseline;	/* compiling the baselines' side of mannwhitney() and the like */
 	int in_hist;		/* how deep in the operands of functions over the last steps */
+	int in_for;		/* how deep in `for`s */
 	int caphists;		/* p->hists' room */
 	int last_hist;		/* the history the last step-history function compiled to */
 	int *floormark;		/* by metric: 1 + the last gate, quantifier or history that compiled its floor */
@@ -218,6 +219,54 @@ cmp_source(compiler *c, diag_span sp)
 	return source(c, sp, &plain);
 }
 
+/*
+ * The reads of side (0 left, 1 right) whose scale its value keeps (x,
+ * x + y, 2 * x, avg(x, 5m), baseline + 20%; not rate(x), x / y, a test's
+ * p-value), as prog_cmp.sides bits; and the unit the first literal on
+ * that path names (a report's axis for metrics of no declared unit).
+ */
+static void
+scale_reads(const char *text, const ast_node *n, int side, prog_cmp *cmp, int *lit)
+{
+	switch (n->kind) {
+	case A_METRIC:
+	case A_BASELINE:
+		for (int k = 0; cmp->metrics[k] >= 0; k++)
+			if (cmp->metrics[k] == n->metric)
+				cmp->sides[k] |= (n->kind == A_BASELINE ? CMP_BASE_L : CMP_VAL_L) << side;
+		return;
+	case A_NUM:
+		if (*lit == UNIT_NONE && !n->relpct)
+			*lit = (int)units_of_literal(text + n->span.off, n->span.len);
+		return;
+	case A_NEG:
+		scale_reads(text, n->arg[0], side, cmp, lit);
+		return;
+	case A_BIN:
+		if (n->op == OPR_ADD || n->op == OPR_SUB) {
+			scale_reads(text, n->arg[0], side, cmp, lit);
+			scale_reads(text, n->arg[1], side, cmp, lit);
+		} else if ((n->op == OPR_MUL || n->op == OPR_DIV) && (n->arg[0]->isconst || n->arg[1]->isconst)) {
+			scale_reads(text, n->arg[n->arg[0]->isconst], side, cmp, lit);
+		}
+		return;
+	case A_CALL:
+		switch (n->fn) {
+		case FN_AVG: case FN_MIN: case FN_MAX: case FN_LAST: case FN_SHIFT:
+		case FN_SMIN: case FN_SMAX: case FN_SAVG:
+			scale_reads(text, n->arg[0], side, cmp, lit);
+			return;
+		case FN_QUANTILE:	/* quantile(phi, x, D) */
+			scale_reads(text, n->arg[1], side, cmp, lit);
+			return;
+		default:
+			return;
+		}
+	default:
+		return;
+	}
+}
+
 /* A comparison's slot: the report shows its operands at the last step. */
 static int
 cmp_slot(compiler *c, const ast_node *n, int op)
@@ -234,6 +283,13 @@ cmp_slot(compiler *c, const ast_node *n, int op)
 			   .source = cmp_source(c, n->span) };
 	metrics_read(n, cmp->metrics, &nm, 3);
 	cmp->metrics[nm] = -1;
+	cmp->in_for = c->in_for > 0;
+	for (int i = 0; i < 2; i++)
+		cmp->konst[i] = n->arg[i]->isconst ? n->arg[i]->num : NAN;
+	int lit = UNIT_NONE;
+	scale_reads(c->d->text, n->arg[0], 0, cmp, &lit);
+	scale_reads(c->d->text, n->arg[1], 1, cmp, &lit);
+	cmp->unit = n->arg[0]->unit != UNIT_NONE ? n->arg[0]->unit : n->arg[1]->unit != UNIT_NONE ? n->arg[1]->unit : lit;
 	return p->ncmps++;
 }
 
@@ -435,7 +491,9 @@ gen(compiler *c, const ast_node *n)
 		emit(c, OP_NOT, 0, 0, n->span);
 		break;
 	case A_FOR:
+		c->in_for++;
 		gen(c, n->arg[0]);
+		c->in_for--;
 		if (p->nfor == c->capfors)
 			p->fors = xrealloc(p->fors, (size_t)(c->capfors = c->capfors ? 2 * c->capfors : 8) *
 					   sizeof *p->fors);

@@ -125,7 +125,17 @@ clock_utc(char *buf, size_t size, int64_t ms, bool seconds)
 	strftime(buf, size, seconds ? "%H:%M:%S" : "%H:%M", &tm);
 }
 
-/* The unit a metric's values are shown in: its own, else what its comparisons' literals say. */
+/* Where comparison c reads metric m in its scale (prog_cmp.sides), 0 nowhere. */
+static unsigned
+cmp_sides(const prog_cmp *c, int m)
+{
+	for (int k = 0; c->metrics[k] >= 0; k++)
+		if (c->metrics[k] == m)
+			return c->sides[k];
+	return 0;
+}
+
+/* The unit a metric's values are shown in: its own, else that of a comparison of its values. */
 static enum unit
 metric_unit(const program *p, const prog_gate *g, int m)
 {
@@ -133,20 +143,10 @@ metric_unit(const program *p, const prog_gate *g, int m)
 
 	if (u != UNIT_NONE && u != UNIT_COUNT)
 		return u;
-	for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++) {
-		const prog_cmp *c = &p->cmps[ci];
-		bool reads = false;
-		for (int k = 0; c->metrics[k] >= 0; k++)
-			reads |= c->metrics[k] == m;
-		if (!reads)
-			continue;
-		if (strchr(c->source, '%'))
-			return UNIT_RATIO;
-		if (strstr(c->source, "Mi") || strstr(c->source, "Gi") || strstr(c->source, "Ki"))
-			return UNIT_BYTES;
-	}
-	if (strstr(p->metrics[m].name, "cpu"))
-		return UNIT_CORES;
+	for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp; ci++)
+		if (cmp_sides(&p->cmps[ci], m) & (CMP_VAL_L | CMP_VAL_R) && p->cmps[ci].unit != UNIT_NONE &&
+		    p->cmps[ci].unit != UNIT_COUNT)
+			return (enum unit)p->cmps[ci].unit;
 	return u;
 }
 
@@ -204,25 +204,6 @@ fmt_tick(char *buf, size_t size, double v, double step, double max, enum unit u)
 	snprintf(buf, size, "%.*f%s", dec, v * f, suffix);
 }
 
-/* The threshold of a comparison written as a literal on its right ("256Mi" of memory < 256Mi). */
-static bool
-literal_right(const prog_cmp *c, double *v)
-{
-	const char *op = strstr(c->source, cmpops[c->op]), *err;
-	bool pct;
-	size_t at;
-
-	if (!op)
-		return false;
-	const char *s = op + strlen(cmpops[c->op]);
-	while (*s == ' ')
-		s++;
-	size_t n = strlen(s);
-	while (n && s[n - 1] == ' ')
-		n--;
-	return n && units_value(s, n, v, &pct, &err, &at) == 0;
-}
-
 /* --- charts ---------------------------------------------------------------- */
 
 /* One line a chart compares its series with. */
@@ -232,6 +213,7 @@ typedef struct threshold {
 	bool left;		/* the threshold is the comparison's left side */
 	bool dashed;		/* read from the baseline */
 	bool lane;		/* of one series: its states step by step */
+	bool line;		/* drawn as a line: the other side is in the metric's scale */
 	bool in_for;		/* true before its `for` held: pending */
 	double konst;		/* of a quantifier's comparison: NaN when unknown */
 } threshold;
@@ -321,7 +303,8 @@ y_range(chart *ch)
 		if (ch->has_base && ch->bhas[k])
 			range_add(&lo, &hi, ch->base[k]);
 		for (int i = 0; i < ch->nth; i++)
-			range_add(&lo, &hi, thr_at(ch, &ch->th[i], k));
+			if (ch->th[i].line)
+				range_add(&lo, &hi, thr_at(ch, &ch->th[i], k));
 	}
 	if (lo > hi)
 		lo = 0, hi = 1;
@@ -392,18 +375,6 @@ qlane_state(const chart *ch, int qi, int k)
 		if (qs->keys[i] == ch->key)
 			return isnan(qs->val[i]) ? "unk" : qs->val[i] == 1 ? "on" : NULL;
 	return NULL;
-}
-
-/* Whether comparison c is in one of its rule's `for`s (its text within COND for D's). */
-static bool
-within_for(const program *p, const prog_cmp *c)
-{
-	const prog_rule *pr = &p->rules[c->rule];
-
-	for (int f = pr->for0; f < pr->for0 + pr->nfor; f++)
-		if (strstr(p->fors[f].source, c->source))
-			return true;
-	return false;
 }
 
 static const char *
@@ -491,34 +462,78 @@ step_of(const chart *ch, int64_t t)
 	return k < 0 ? 0 : k >= ch->tr->nsteps ? ch->tr->nsteps - 1 : (int)k;
 }
 
-/* The marker where the deciding rule fired or began to hold, if it compares this series: its text in buf. */
+/* The function over the last steps that is an operand of comparison ci (program-wide), or NULL. */
+static const prog_hist *
+cmp_hist(const program *p, const prog_gate *g, int ci)
+{
+	for (int h = g->hist0; h < g->hist0 + g->nhist; h++)
+		if (p->hists[h].cmp == ci)
+			return &p->hists[h];
+	return NULL;
+}
+
+/* Is the chart's series one that decided quantifier q of the deciding rule, at the step it decided? */
+static bool
+deciding_series(const chart *ch, int q)
+{
+	const gate_result *r = ch->r;
+	const quant_result *qr = r->fired_at[r->decided - ch->g->rule0] != VM_NEVER && r->fired_quants[q].at != VM_NEVER
+					 ? &r->fired_quants[q] : &r->quants[q];
+
+	for (int j = 0; j < qr->ntop; j++)
+		if (qr->top[j].key == ch->key)
+			return true;
+	return false;
+}
+
+/*
+ * The marker where the deciding rule fired or began to hold, if it compares
+ * this series (alone, or as a deciding series of its quantifier): its text
+ * in buf.
+ */
 static bool
 marker(FILE *out, const chart *ch, char *buf, size_t size)
 {
 	const gate_result *r = ch->r;
 	const prog_rule *dr = &ch->p->rules[r->decided];
 	const threshold *t = NULL;
+	const prog_quant *pq = NULL;
 
-	if (r->decided_since == VM_NEVER || ch->key != VM_NOKEY)
+	if (r->decided_since == VM_NEVER)
 		return false;
 	for (int i = 0; i < ch->nth && !t; i++)
-		if (ch->th[i].lane && ch->th[i].c->rule == r->decided)
+		if (ch->th[i].c->rule == r->decided && (ch->key == VM_NOKEY ? ch->th[i].lane : ch->th[i].line))
 			t = &ch->th[i];
-	if (!t)
+	for (int i = 0; i < ch->nql && !pq; i++)
+		if (ch->p->quants[ch->g->quant0 + ch->ql[i]].rule == r->decided && deciding_series(ch, ch->ql[i]))
+			pq = &ch->p->quants[ch->g->quant0 + ch->ql[i]];
+	if (ch->key != VM_NOKEY ? !pq : !t)
 		return false;
 	int k = step_of(ch, r->decided_since);
-	char v[32], th[32], when[16], rl[128];
+	char v[32], th[32], when[16], rl[128], what[160];
+	const char *name = ch->p->metrics[ch->m].name;
 	fmt_val(v, sizeof v, ch->val[k], ch->unit);
-	fmt_val(th, sizeof th, thr_at(ch, t, k), ch->unit);
 	clock_utc(when, sizeof when, r->decided_since, true);
-	if (t->left)
-		snprintf(buf, size, "%s %s at %s UTC: %s %s %s %s", rule_label(dr, rl, sizeof rl),
-			 dr->kind == RULE_ROLLBACK ? "fired" : "held from", when, th, cmpops[t->c->op],
-			 ch->p->metrics[ch->m].name, v);
-	else
-		snprintf(buf, size, "%s %s at %s UTC: %s %s %s %s", rule_label(dr, rl, sizeof rl),
-			 dr->kind == RULE_ROLLBACK ? "fired" : "held from", when, ch->p->metrics[ch->m].name, v,
-			 cmpops[t->c->op], th);
+	if (t && t->line) {
+		fmt_val(th, sizeof th, thr_at(ch, t, k), ch->unit);
+		if (t->left)
+			snprintf(what, sizeof what, "%s %s %s %s", th, cmpops[t->c->op], name, v);
+		else
+			snprintf(what, sizeof what, "%s %s %s %s", name, v, cmpops[t->c->op], th);
+	} else if (t) {	/* a test of the metric, not its value: the comparison's own numbers */
+		const double *o = ch->tr->cmp[(size_t)k * (size_t)ch->g->ncmp + (size_t)t->ci];
+		const prog_hist *h = cmp_hist(ch->p, ch->g, (int)(t->c - ch->p->cmps));
+		if (h && (h->fn == FN_MANNWHITNEY || h->fn == FN_RATIO_TEST))
+			snprintf(th, sizeof th, "p = %.2g", o[isnan(t->c->konst[0]) ? 0 : 1]);
+		else
+			fmt_val(th, sizeof th, o[0], (enum unit)t->c->unit);
+		snprintf(what, sizeof what, "%s, %s; %s %s", t->c->source, th, name, v);
+	} else {
+		snprintf(what, sizeof what, "%s %s", name, v);
+	}
+	snprintf(buf, size, "%s %s %s UTC: %s%s%s", rule_label(dr, rl, sizeof rl),
+		 dr->kind == RULE_ROLLBACK ? "fired at" : "held from", when, what, pq ? ", a deciding series of " : "",
+		 pq ? pq->source : "");
 	double x = xpos(ch, r->decided_since);
 	fprintf(out, "<line class=\"mark\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n", x, x, Y0, Y0 + PLOT_H);
 	if (ch->has[k])
@@ -530,7 +545,11 @@ marker(FILE *out, const chart *ch, char *buf, size_t size)
 	return true;
 }
 
-/* The comparisons of the gate that read metric m: lines of its chart. */
+/*
+ * The comparisons of the gate that read metric m: lanes of its chart, and
+ * lines where the other side is in the metric's scale (not p99 of
+ * mannwhitney(p99, 10m) < 1%, nor errors of errors / requests > 1%).
+ */
 static void
 thresholds(chart *ch)
 {
@@ -540,33 +559,31 @@ thresholds(chart *ch)
 	ch->nth = 0;
 	for (int ci = g->cmp0; ci < g->cmp0 + g->ncmp && ch->nth < (int)(sizeof ch->th / sizeof *ch->th); ci++) {
 		const prog_cmp *c = &p->cmps[ci];
+		unsigned sides = cmp_sides(c, ch->m);
 		bool reads = false;
 		for (int k = 0; c->metrics[k] >= 0; k++)
 			reads |= c->metrics[k] == ch->m;
 		if (!reads || c->rule < 0 || c->inner)
 			continue;
-		threshold t = { .c = c, .ci = ci - g->cmp0, .konst = NAN };
-		const char *op = strstr(c->source, cmpops[c->op]);
+		threshold t = { .c = c, .ci = ci - g->cmp0, .konst = NAN, .in_for = c->in_for,
+				.line = (sides & (CMP_VAL_L | CMP_VAL_R)) != 0 };
+		/* the threshold is the side that does not read the metric's value */
+		t.left = (sides & (CMP_VAL_L | CMP_VAL_R)) == CMP_VAL_R;
+		if ((sides & (CMP_VAL_L | CMP_VAL_R)) == (CMP_VAL_L | CMP_VAL_R))
+			t.line = false;	/* p99 > 2 * p99 - x: no side stands for the other */
 		if (c->quant >= 0 || p->metrics[ch->m].by) {
-			if (c->quant < 0)
+			if (c->quant < 0 || !t.line)
 				continue;
 			t.konst = ch->tr->qthr[t.ci];
-			if (isnan(t.konst) && !literal_right(c, &t.konst))
+			if (isnan(t.konst))
+				t.konst = c->konst[t.left ? 0 : 1];
+			if (isnan(t.konst))
 				continue;
 		} else {
 			t.lane = true;
-			t.in_for = within_for(p, c);
-			/* the threshold is the side that is not the metric's value */
-			for (int k = 0; k < ch->tr->nsteps; k++) {
-				const double *o = ch->tr->cmp[(size_t)k * (size_t)g->ncmp + (size_t)t.ci];
-				if (ch->has[k] && !isnan(o[0]) && !isnan(o[1])) {
-					t.left = fabs(o[1] - ch->val[k]) < fabs(o[0] - ch->val[k]);
-					break;
-				}
-			}
 		}
-		const char *bl = strstr(c->source, "baseline");	/* the threshold's side reads it */
-		t.dashed = op && bl && (t.left ? bl < op : bl > op);
+		for (int k = 0; c->metrics[k] >= 0; k++)
+			t.dashed |= (c->sides[k] & (t.left ? CMP_BASE_L : CMP_BASE_R)) != 0;
 		ch->th[ch->nth++] = t;
 	}
 	ch->nql = 0;
@@ -676,6 +693,8 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 				PLOT_H);
 	for (int i = 0; i < ch.nth; i++) {
 		const threshold *t = &ch.th[i];
+		if (!t->line)
+			continue;
 		double *tv = xmalloc(n * sizeof *tv);
 		bool *th = xmalloc(n * sizeof *th);
 		for (int k = 0; k < tr->nsteps; k++) {
@@ -696,7 +715,7 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 			fprintf(out, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n", ch.dflt[k] ? "dflt" : "pt",
 				xpos(&ch, step_time(&ch, k)), ypos(&ch, ch.val[k]));
 	lanes(out, &ch, &nlanes);
-	char mtext[256];
+	char mtext[640];
 	bool marked = marker(out, &ch, mtext, sizeof mtext);
 	fputs("</svg>\n<figcaption>", out);
 	if (marked) {
@@ -712,6 +731,8 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 		fputs("<span class=\"key\"><i class=\"sw base\"></i>baseline</span>", out);
 	for (int i = 0; i < ch.nth; i++) {
 		char tv[32];
+		if (!ch.th[i].line)
+			continue;
 		fprintf(out, "<span class=\"key\"><i class=\"sw thr%s%s\"></i>",
 			ch.p->rules[ch.th[i].c->rule].kind == RULE_GO ? " go" : "", ch.th[i].dashed ? " dashed" : "");
 		esc(out, ch.th[i].c->source);

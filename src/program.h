@@ -103,7 +103,13 @@ typedef struct prog_cmp {
 	int op;			/* its opcode, OP_LT .. OP_NE */
 	int quant;		/* the quantifier it is in (compared series by series), or -1 */
 	int metrics[4];		/* metrics it reads, -1 terminated */
+	unsigned char sides[4];	/* of each: CMP_* bits, where it is read */
+	bool in_for;		/* in a `for` of its rule: true there is pending until the for holds */
+	int unit;		/* enum unit of its operands, or the one its literal's suffix names; UNIT_NONE */
+	double konst[2];	/* a side known when compiled (memory < 256Mi: 268435456), else NaN */
 } prog_cmp;
+/* prog_cmp.sides: a metric read as a value on the left or the right, its baseline on either. */
+enum { CMP_VAL_L = 1, CMP_VAL_R = 2, CMP_BASE_L = 4, CMP_BASE_R = 8 };
 
 /* A `for`, kept so reports can show how long it has held and needs to. */
 typedef struct prog_for {

@@ -271,6 +271,20 @@ static const struct unitinfo {
 };
 _Static_assert(sizeof unitinfo / sizeof *unitinfo == UNIT__N, "a word for every unit");
 
+/* Is x[0..n) one of the space-separated words of list? */
+static bool
+listed(const char *list, const char *x, size_t n)
+{
+	for (const char *w = list; *w;) {
+		size_t len = strcspn(w, " ");
+		if (len == n && memcmp(w, x, n) == 0)
+			return true;
+		w += len;
+		w += *w == ' ';
+	}
+	return false;
+}
+
 const char *
 units_name(enum unit u)
 {
@@ -294,18 +308,23 @@ units_suffixes(enum unit u)
 	return unitinfo[(unsigned)u < UNIT__N ? u : UNIT_NONE].suffixes;
 }
 
-/* Is x[0..n) one of the space-separated words of list? */
-static bool
-listed(const char *list, const char *x, size_t n)
+
+/* The unit only a literal's suffix belongs to: 1% a ratio, 256Mi bytes, 300ms seconds; 5k none. */
+enum unit
+units_of_literal(const char *s, size_t n)
 {
-	for (const char *w = list; *w;) {
-		size_t len = strcspn(w, " ");
-		if (len == n && memcmp(w, x, n) == 0)
-			return true;
-		w += len;
-		w += *w == ' ';
-	}
-	return false;
+	size_t k = numlen(s, n);
+	enum unit only = UNIT_NONE;
+
+	if (k == n)
+		return UNIT_NONE;
+	for (int u = UNIT_NONE + 1; u < UNIT__N; u++)
+		if (listed(unitinfo[u].suffixes, s + k, n - k)) {
+			if (only != UNIT_NONE)
+				return UNIT_NONE;
+			only = (enum unit)u;
+		}
+	return only;
 }
 
 int

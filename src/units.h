@@ -32,6 +32,8 @@ int units_duration(const char *s, size_t n, int64_t *ms, const char **err, size_
 #define UNITS_EAMBIG (-3)
 int units_value_in(const char *s, size_t n, enum unit u, double *v, bool *percent, const char **err, size_t *errat);
 
+/* The one unit whose suffixes include the literal's (1% ratio, 256Mi bytes, 300ms seconds), else UNIT_NONE. */
+enum unit units_of_literal(const char *s, size_t n);
 const char *units_name(enum unit u);		/* "seconds", ..., "none" for UNIT_NONE */
 bool units_parse(const char *word, enum unit *u);
 const char *units_suffixes(enum unit u);	/* the literal suffixes u takes, as "k M G", a bare number aside */
