@@ -7,6 +7,7 @@
  * Inline CSS and SVG only: nothing is fetched, nothing runs.
  */
 #include "html.h"
+#include "report.h"
 #include "units.h"
 #include "util.h"
 #include "vocab.h"
@@ -41,11 +42,54 @@ typedef struct trace {
 		double *val;
 	} *q;
 	int nquant;
+	/*
+	 * per history of the gate (outside quantifiers) that tests canary
+	 * against baseline: its values and numbers at the step the report
+	 * gives them for (its rollback's firing, else the last)
+	 */
+	struct dist {
+		int64_t at;	/* VM_NEVER: none kept */
+		int key;	/* in a quantifier: the series (its first deciding one), else VM_NOKEY */
+		int n;		/* steps held, each hist->lanes values */
+		double *v;
+		hist_stat st;
+	} *dist;
+	int nhist;
 } trace;
 
 static const char *const cmpops[] = {
 	[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=",
 };
+
+/* Is shift h beside a mannwhitney() of the same operands in its rule (mannwhitney(p99, 10m), shift(p99, 10m))? */
+static bool
+shift_of_test(const program *p, const prog_gate *g, const prog_hist *h)
+{
+	const char *args = strchr(h->source, '(');
+
+	for (int i = g->hist0; i < g->hist0 + g->nhist; i++) {
+		const prog_hist *o = &p->hists[i];
+		if (o->fn == FN_MANNWHITNEY && o->rule == h->rule && o->quant == h->quant && o->range == h->range &&
+		    args && strchr(o->source, '(') && strcmp(strchr(o->source, '('), args) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A history's values now, and what it makes of them. */
+static void
+keep_dist(const prog_hist *ph, vm *v, int h, struct dist *d)
+{
+	const vm_hist *vh = &v->h[h];
+	const hist_ring *ring = d->key == VM_NOKEY ? &vh->one : d->key + 1 < vh->nkeyed ? &vh->keyed[d->key + 1] : NULL;
+	size_t n = ring ? (size_t)ring->len * (size_t)ph->lanes : 0;
+
+	d->n = ring ? ring->len : 0;
+	d->v = xmalloc((n + 1) * sizeof *d->v);
+	if (n)
+		memcpy(d->v, ring->v, n * sizeof *d->v);
+	vm_hist_stat(v, h, d->key, &d->st);
+}
 
 static void
 run_trace(const program *p, const gate_result *r, const population *pops, trace *tr)
@@ -61,9 +105,33 @@ run_trace(const program *p, const gate_result *r, const population *pops, trace 
 		tr->qthr[i] = NAN;
 	tr->nquant = g->nquant;
 	tr->q = xcalloc((size_t)tr->nsteps * (size_t)g->nquant + 1, sizeof *tr->q);
+	tr->nhist = g->nhist;
+	tr->dist = xcalloc((size_t)g->nhist + 1, sizeof *tr->dist);
+	for (int h = 0; h < g->nhist; h++) {
+		const prog_hist *ph = &p->hists[g->hist0 + h];
+		int64_t fired = ph->rule >= 0 ? r->fired_at[ph->rule - g->rule0] : VM_NEVER;
+		bool tests = ph->fn == FN_MANNWHITNEY || ph->fn == FN_SHIFT || ph->fn == FN_RATIO_TEST;
+		if (ph->fn == FN_SHIFT && shift_of_test(p, g, ph))
+			tests = false;	/* the test's figure gives the same values, and the shift */
+		tr->dist[h].at = !tests ? VM_NEVER : fired != VM_NEVER ? fired : r->at;
+		tr->dist[h].key = VM_NOKEY;
+		if (ph->quant >= 0 && tests) {	/* of the deciding rule: its first deciding series' */
+			int q = ph->quant - g->quant0;
+			const quant_result *qr = fired != VM_NEVER && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q]
+											: &r->quants[q];
+			if (ph->rule == r->decided && qr->ntop > 0 && qr->top[0].key >= 0)
+				tr->dist[h].key = qr->top[0].key;
+			else
+				tr->dist[h].at = VM_NEVER;
+		}
+	}
 	vm_init(&v, p, r->gate, pops);
 	for (int k = 0; k < tr->nsteps; k++) {
-		vm_step(&v, r->from + (int64_t)k * g->step);
+		int64_t t = r->from + (int64_t)k * g->step;
+		vm_step(&v, t);
+		for (int h = 0; h < g->nhist; h++)
+			if (tr->dist[h].at == t)
+				keep_dist(&p->hists[g->hist0 + h], &v, h, &tr->dist[h]);
 		if (g->nrules > 0)	/* memcpy from NULL is undefined even for 0 bytes */
 			memcpy(tr->rule + (size_t)k * (size_t)g->nrules, v.rule, (size_t)g->nrules * sizeof *v.rule);
 		if (g->ncmp > 0)
@@ -97,6 +165,9 @@ trace_free(trace *tr)
 		free(tr->q[i].val);
 	}
 	free(tr->q);
+	for (int h = 0; h < tr->nhist; h++)
+		free(tr->dist[h].v);
+	free(tr->dist);
 }
 
 /* --- text ------------------------------------------------------------------ */
@@ -291,7 +362,34 @@ range_add(double *lo, double *hi, double v)
 		*hi = v;
 }
 
-/* The y range: the data, the baseline and every threshold, on whole ticks. */
+/*
+ * An axis over [lo, hi] of unit u on whole ticks: *alo, *ahi and the tick
+ * step, nice (1, 2, 5 times a power of ten) in the numbers as the axis
+ * writes them (MiB, ms, %), from zero when that costs little.
+ */
+static double
+nice_axis(double lo, double hi, enum unit u, double *alo, double *ahi)
+{
+	if (lo > hi)
+		lo = 0, hi = 1;
+	if (lo > 0 && lo < hi * 0.5)
+		lo = 0;		/* latencies, ratios, bytes */
+	if (lo == hi && lo >= 0)
+		hi = hi > 0 ? hi * 1.2 : 1, lo = 0;
+	else if (lo == hi)
+		lo = lo * 1.2, hi = 0;
+	const char *suffix;
+	double f = unit_scale(u, fmax(fabs(lo), fabs(hi)), &suffix);
+	double raw = (hi - lo) * f / 5, mag = pow(10, floor(log10(raw))), norm = raw / mag;
+	double step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag / f;
+	*alo = floor(lo / step) * step;
+	*ahi = ceil(hi / step) * step;
+	if (*ahi <= hi)	/* room above the highest line */
+		*ahi += step;
+	return step;
+}
+
+/* The y range: the data, the baseline and every threshold line. */
 static double
 y_range(chart *ch)
 {
@@ -306,24 +404,7 @@ y_range(chart *ch)
 			if (ch->th[i].line)
 				range_add(&lo, &hi, thr_at(ch, &ch->th[i], k));
 	}
-	if (lo > hi)
-		lo = 0, hi = 1;
-	if (lo > 0 && lo < hi * 0.5)
-		lo = 0;		/* latencies, ratios, bytes: from zero when it costs little */
-	if (lo == hi && lo >= 0)
-		hi = hi > 0 ? hi * 1.2 : 1, lo = 0;
-	else if (lo == hi)
-		lo = lo * 1.2, hi = 0;
-	/* nice steps (1, 2, 5 times a power of ten) of the numbers as the axis writes them: MiB, ms, % */
-	const char *suffix;
-	double f = unit_scale(ch->unit, fmax(fabs(lo), fabs(hi)), &suffix);
-	double raw = (hi - lo) * f / 5, mag = pow(10, floor(log10(raw))), norm = raw / mag;
-	double step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag / f;
-	ch->lo = floor(lo / step) * step;
-	ch->hi = ceil(hi / step) * step;
-	if (ch->hi <= hi)	/* room above the highest line */
-		ch->hi += step;
-	return step;
+	return nice_axis(lo, hi, ch->unit, &ch->lo, &ch->hi);
 }
 
 static void
@@ -755,6 +836,186 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 	chart_free(&ch);
 }
 
+/* --- canary against baseline ------------------------------------------------ */
+
+enum { ROW_H = 46 };
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The p-quantile of sorted v[0..n), interpolated between the values around it. */
+static double
+quantile_sorted(const double *v, int n, double q)
+{
+	double at = q * (n - 1);
+	int i = (int)at;
+
+	return i + 1 < n ? v[i] + (at - i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+/*
+ * A side's values of history d: mannwhitney's and shift's lane (0 canary,
+ * 1 baseline), ratio_test's ratio of a step (errors / requests of the side).
+ * Sorted; the count returned.
+ */
+static int
+dist_side(const prog_hist *h, const struct dist *d, int side, double *out)
+{
+	int n = 0;
+
+	for (int i = 0; i < d->n; i++) {
+		const double *at = &d->v[(size_t)i * (size_t)h->lanes];
+		double v = h->fn == FN_RATIO_TEST ? (at[2 * side + 1] > 0 ? at[2 * side] / at[2 * side + 1] : NAN) : at[side];
+		if (!isnan(v) && !isinf(v))
+			out[n++] = v;
+	}
+	qsort(out, (size_t)n, sizeof *out, cmp_double);
+	return n;
+}
+
+static double
+dist_x(double v, double lo, double hi)
+{
+	return X0 + (v - lo) * (X1 - X0) / (hi - lo);
+}
+
+/* One side's row: a box from the quartiles with the median, whiskers to the extremes, and every value a dot. */
+static void
+dist_row(FILE *out, const double *v, int n, double y, const char *cls, double lo, double hi)
+{
+	if (n == 0) {
+		fprintf(out, "<text class=\"tick\" x=\"%d\" y=\"%.0f\">no values</text>\n", X0 + 6, y + 4);
+		return;
+	}
+	double q1 = quantile_sorted(v, n, .25), md = quantile_sorted(v, n, .5), q3 = quantile_sorted(v, n, .75);
+	fprintf(out, "<line class=\"whisk\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\"/>\n", dist_x(v[0], lo, hi),
+		dist_x(v[n - 1], lo, hi), y, y);
+	fprintf(out, "<rect class=\"box %s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"22\"/>\n", cls,
+		dist_x(q1, lo, hi), y - 11, dist_x(q3, lo, hi) - dist_x(q1, lo, hi));
+	fprintf(out, "<line class=\"median\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\"/>\n", dist_x(md, lo, hi),
+		dist_x(md, lo, hi), y - 13, y + 13);
+	for (int i = 0; i < n; i++) {	/* spread across the row so that equal values stay countable */
+		double dy = ((double)((unsigned)(i * 2654435761u) >> 20) / 4096.0 - 0.5) * 26;
+		fprintf(out, "<circle class=\"dot %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\"/>\n", cls, dist_x(v[i], lo, hi),
+			y + dy);
+	}
+}
+
+/* "median 344.9ms (quartiles 300ms to 380ms)" of a side, for the text alternative. */
+static void
+dist_words(FILE *out, const char *side, const double *v, int n, enum unit u)
+{
+	char a[32], b[32], c[32];
+
+	if (n == 0) {
+		fprintf(out, "the %s had none", side);
+		return;
+	}
+	fmt_val(a, sizeof a, quantile_sorted(v, n, .5), u);
+	fmt_val(b, sizeof b, quantile_sorted(v, n, .25), u);
+	fmt_val(c, sizeof c, quantile_sorted(v, n, .75), u);
+	fprintf(out, "the %s's %d values have the median %s (quartiles %s to %s)", side, n, a, b, c);
+}
+
+/*
+ * A test of canary against baseline (mannwhitney, shift, ratio_test): the
+ * two sides' values over its range at the step it is reported for, on one
+ * axis, one row each, and the test's numbers.
+ */
+static void
+write_dist(FILE *out, const program *p, const gate_result *r, const trace *tr, const report_data *rd, int h, int id)
+{
+	const prog_gate *g = &p->gates[r->gate];
+	const prog_hist *ph = &p->hists[g->hist0 + h];
+	const struct dist *d = &tr->dist[h];
+	enum unit u = ph->fn == FN_RATIO_TEST ? UNIT_RATIO : (enum unit)ph->unit;
+	double *x = xmalloc(((size_t)d->n + 1) * sizeof *x), *y = xmalloc(((size_t)d->n + 1) * sizeof *y);
+	int nx = dist_side(ph, d, 0, x), ny = dist_side(ph, d, 1, y);
+	double lo = INFINITY, hi = -INFINITY, alo, ahi;
+	char when[16], range[32], *res = NULL;
+	size_t reslen = 0;
+	const char *what = ph->fn == FN_RATIO_TEST ? "the ratio of errors to requests" : "the values";
+	int height = Y0 + 2 * ROW_H + 30;
+
+	for (int i = 0; i < nx; i++)
+		range_add(&lo, &hi, x[i]);
+	for (int i = 0; i < ny; i++)
+		range_add(&lo, &hi, y[i]);
+	double step = nice_axis(lo, hi, u, &alo, &ahi);
+	clock_utc(when, sizeof when, d->at, true);
+	util_fmt_duration(range, sizeof range, ph->range);
+	FILE *m = open_memstream(&res, &reslen);
+	report_stat_text(ph, &d->st, m);
+	fclose(m);
+
+	fprintf(out, "<figure class=\"chart dist\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+		"role=\"img\" aria-labelledby=\"t%d d%d\">\n<title id=\"t%d\">", W, height, id, id, id);
+	esc(out, ph->source);
+	if (d->key != VM_NOKEY) {
+		fputs(" of ", out);
+		esc(out, rd->keys->text[d->key]);
+	}
+	fprintf(out, " at %s UTC</title>\n<desc id=\"d%d\">", when, id);
+	fputs(ph->fn == FN_RATIO_TEST ? "The ratio of errors to requests that " : "The values that ", out);
+	esc(out, ph->source);
+	fprintf(out, " %s, at each of the %d steps of its %s to %s UTC, the canary's row above the baseline's: ",
+		ph->fn == FN_RATIO_TEST ? "sums" : "compares", d->n, range, when);
+	dist_words(out, "canary", x, nx, u);
+	fputs("; ", out);
+	dist_words(out, "baseline", y, ny, u);
+	fputs(". ", out);
+	esc(out, res);
+	fputs(".</desc>\n", out);
+	for (double v = alo; v <= ahi + step / 2; v += step) {
+		char t[32];
+		double px = dist_x(v, alo, ahi);
+		fmt_tick(t, sizeof t, v, step, fmax(fabs(alo), fabs(ahi)), u);
+		fprintf(out, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
+			"<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+			px, px, Y0, Y0 + 2 * ROW_H, px, height - 8, t);
+	}
+	fprintf(out, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n", X0, Y0, X1 - X0, 2 * ROW_H);
+	fprintf(out, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">canary</text>\n", X0 - 6, Y0 + ROW_H / 2 + 4);
+	fprintf(out, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">baseline</text>\n", X0 - 6,
+		Y0 + ROW_H + ROW_H / 2 + 4);
+	dist_row(out, x, nx, Y0 + ROW_H / 2, "canary", alo, ahi);
+	dist_row(out, y, ny, Y0 + ROW_H + ROW_H / 2, "baseline", alo, ahi);
+	if (ph->fn == FN_RATIO_TEST)	/* the ratio the test tests: of the sums */
+		for (int side = 0; side < 2; side++) {
+			double e = d->st.count[2 * side], n = d->st.count[2 * side + 1];
+			if (n > 0)
+				fprintf(out, "<path class=\"pooled\" d=\"M%.1f %dl6 8l-6 8l-6 -8z\"/>\n",
+					dist_x(e / n, alo, ahi), Y0 + side * ROW_H + ROW_H / 2 - 8);
+		}
+	fputs("</svg>\n<figcaption><strong><code>", out);
+	esc(out, ph->source);
+	if (d->key != VM_NOKEY) {
+		fputs("</code> of <code>", out);
+		esc(out, rd->keys->text[d->key]);
+	}
+	fprintf(out, "</code> at %s UTC", when);
+	if (r->fired_at[ph->rule - g->rule0] == d->at)
+		fputs(", when its rule fired", out);
+	fputs(": ", out);
+	esc(out, res);
+	fputs(".</strong> ", out);
+	fprintf(out, "<span class=\"key\"><i class=\"sw series\"></i>canary</span>"
+		"<span class=\"key\"><i class=\"sw base\"></i>baseline</span>"
+		"<span class=\"key\">a dot a step, %s; the box from the first to the third quartile, "
+		"the bar its median</span>", what);
+	if (ph->fn == FN_RATIO_TEST)
+		fputs("<span class=\"key\"><i class=\"sw pooled\"></i>all errors over all requests</span>", out);
+	fputs("</figcaption>\n</figure>\n", out);
+	free(res);
+	free(x);
+	free(y);
+}
+
 /* --- the page -------------------------------------------------------------- */
 
 static const char css[] =
@@ -783,6 +1044,10 @@ static const char css[] =
 	".pend{fill:" C_PEND ";opacity:.8}.unk{fill:" C_UNK ";opacity:.5}.lanel{font:10px sans-serif;fill:#000}"
 	".mark{stroke:" C_MARK ";stroke-width:2}.markdot{fill:none;stroke:" C_MARK ";stroke-width:2.5}"
 	".marktext{font:bold 12px sans-serif;fill:#000}"
+	".whisk{stroke:#555}.box{fill-opacity:.18;stroke-width:1.5}.box.canary{fill:" C_SERIES ";stroke:" C_SERIES "}"
+	".box.baseline{fill:" C_BASE ";stroke:" C_BASE "}.median{stroke:#000;stroke-width:2.5}.dot{fill-opacity:.75}"
+	".dot.canary{fill:" C_SERIES "}.dot.baseline{fill:" C_BASE "}.pooled{fill:#000}"
+	".sw.pooled{background:#000;width:.6em;height:.6em;transform:rotate(45deg)}"
 	"@media print{body{margin:0;max-width:none;font-size:11pt}section.gate{break-before:page}"
 	"section.gate:first-of-type{break-before:auto}.verdict{border:1px solid #000}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
@@ -959,6 +1224,15 @@ gate_section(FILE *out, const program *p, const gate_result *r, const report_dat
 			write_chart(out, p, r, &tr, rd, m, keys[i], label, (*id)++);
 		}
 	}
+	int ndist = 0;
+	for (int h = 0; h < g->nhist; h++)
+		ndist += tr.dist[h].at != VM_NEVER;
+	if (ndist)
+		fputs("<h2>Canary against baseline</h2>\n<p>Each test's two samples, side by side on one axis: "
+		      "the values of the steps of its range when it was reported.</p>\n", out);
+	for (int h = 0; h < g->nhist; h++)
+		if (tr.dist[h].at != VM_NEVER)
+			write_dist(out, p, r, &tr, rd, h, (*id)++);
 	fputs("</section>\n", out);
 	trace_free(&tr);
 	free(used);

@@ -164,7 +164,6 @@ labels_json(const report_data *rd, int key)
 }
 
 static json_t *stat_json(const program *p, const prog_hist *h, const hist_stat *st);
-static void stat_text(const prog_hist *h, const hist_stat *st, FILE *out);
 
 /* The quantifier's value: a condition's state, or a number (no value: null). */
 static json_t *
@@ -662,7 +661,7 @@ human_series(const program *p, const report_data *rd, const prog_quant *pq, cons
 		fputc('\n', out);
 		for (int h = 0; h < pq->nhist; h++) {	/* its statistics, a line each under it */
 			fprintf(out, "%s  %-28s ", indent, p->hists[pq->hist0 + h].source);
-			stat_text(&p->hists[pq->hist0 + h], &qs->hists[h], out);
+			report_stat_text(&p->hists[pq->hist0 + h], &qs->hists[h], out);
 			fputc('\n', out);
 		}
 	}
@@ -702,8 +701,8 @@ tested_here(const hist_stat *st, FILE *out)
 }
 
 /* What a step-history function gave and from what, for people. */
-static void
-stat_text(const prog_hist *h, const hist_stat *st, FILE *out)
+void
+report_stat_text(const prog_hist *h, const hist_stat *st, FILE *out)
 {
 	char a[40], b[40];
 
@@ -756,7 +755,7 @@ static void
 human_stat(const prog_hist *h, const hist_stat *st, FILE *out)
 {
 	fprintf(out, "      %-30s ", h->source);
-	stat_text(h, st, out);
+	report_stat_text(h, st, out);
 	fputc('\n', out);
 }
 

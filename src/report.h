@@ -23,6 +23,8 @@ void report_json(const program *p, const gate_result *r, const report_data *rd, 
 void report_human(const program *p, const gate_result *r, const report_data *rd, FILE *out);
 /* A number for people: "-" when absent, whole numbers whole, else 6 digits. */
 void report_fmtnum(char *buf, size_t size, double v, bool present);
+/* What a function over the last steps gave and from what, one line for people ("canary > baseline: p = ..."). */
+void report_stat_text(const prog_hist *h, const hist_stat *st, FILE *out);
 
 /* report_term.c: for a terminal.  SGR escapes of a verdict, and the reset (both "" without colour). */
 const char *report_verdict_sgr(const report_data *rd, ng_verdict v);

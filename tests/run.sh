@@ -248,8 +248,10 @@ done
 # 12. check --report FILE.html (tests/html/html.sh): the page of every recorded case of tests/rules
 #     well formed, fetching and running nothing, with its verdict; a 1-hour window's under 500 kB;
 #     in a headless Chromium (skipped with a notice without it) no fetch, no console message, the
-#     charts and verdict after rendering, and a screenshot kept under $BUILD/html
+#     charts and verdict after rendering, and a screenshot kept under $BUILD/html; its figures of
+#     canary against baseline held against the human report and the JSON (tests/html/stats.sh)
 . tests/html/html.sh
+. tests/html/stats.sh
 
 # README and novagate(1): their gate-test examples pass.  They name
 # ../../rules/canary.gate, so they run two folders below a link to rules/.

@@ -1,0 +1,41 @@
+# tests/html/stats.sh: a report's figures of canary against baseline (mannwhitney, shift, ratio_test).
+# Sourced by tests/run.sh after html.sh (ng, ok, bad, $tmp, $art).  dist.py holds each figure against
+# the same check's human report and JSON: the caption is the human line, a row a dot per value (n),
+# box and median at the dots' quartiles; and no test is drawn as a threshold line on a metric's chart.
+dist() {	# dist GATEFILE GATE INPUT PAGE
+	ng check "$1" --gate "$2" --input "$3" --report "$4" --format human >"$tmp/dist.txt" 2>"$tmp/err"
+	ng check "$1" --gate "$2" --input "$3" >"$tmp/dist.json" 2>>"$tmp/err"
+	python3 tests/html/dist.py "$4" "$tmp/dist.txt" "$tmp/dist.json" 2>>"$tmp/err"
+}
+mkdir -p "$art/stats"
+nfig=0
+while IFS='	' read -r gatefile input gate _; do
+	[ "$gatefile" = gatefile ] && continue
+	page=$art/stats/$gate-$(basename "$input" .prom).html
+	if n=$(dist "$gatefile" "$gate" "$input" "$page"); then ok; nfig=$((nfig + ${n% figures})); else
+		bad "$input: the report's canary-against-baseline figures"; cat "$tmp/err" >&2; fi
+done <tests/rules/verdicts.tsv
+for g in edges stats pods_stats; do
+	for gate in $(sed -n 's/^gate \([A-Za-z0-9_]*\).*/\1/p' "tests/check/$g.gate"); do
+		if n=$(dist "tests/check/$g.gate" "$gate" "tests/check/$g.prom" "$art/stats/$g-$gate.html"); then
+			ok; nfig=$((nfig + ${n% figures})); else
+			bad "tests/check/$g.gate $gate: the report's canary-against-baseline figures"; cat "$tmp/err" >&2; fi
+	done
+done
+# the figures: 2 in each of the six cases of the Nova gate's 50% phase (ratio_test; mannwhitney, with
+# the shift of the same values), 3 in tests/check/stats (a mannwhitney in two rules), one per gate of
+# edges, one of pods_stats (its deciding pod's): 21
+[ "$nfig" = 21 ] && ok || bad "canary-against-baseline figures: $nfig, want 21"
+
+# and the checks can fail: a figure with a dot less, and one whose caption is not the human line
+page=$art/stats/phase5_half-latency-1.6x.html
+ng check rules/nova-backend.gate --gate phase5_half --input tests/rules/nova-backend/phase5_half/latency-1.6x.prom \
+	--format human >"$tmp/dist.txt"
+ng check rules/nova-backend.gate --gate phase5_half --input tests/rules/nova-backend/phase5_half/latency-1.6x.prom \
+	>"$tmp/dist.json"
+awk '/class="dot canary"/ && !done { done = 1; next } { print }' "$page" >"$tmp/lessdot.html"
+sed 's/p = 3.4e-08/p = 3.4e-07/' "$page" >"$tmp/otherp.html"
+for broken in lessdot otherp; do
+	if python3 tests/html/dist.py "$tmp/$broken.html" "$tmp/dist.txt" "$tmp/dist.json" >/dev/null 2>&1; then
+		bad "dist.py passes a broken figure ($broken)"; else ok; fi
+done
