@@ -40,6 +40,7 @@ typedef struct trace {
 		int n;
 		int *keys;
 		double *val;
+		int64_t *since;	/* its body's first `for` timing since, VM_NEVER */
 	} *q;
 	int nquant;
 	/*
@@ -60,6 +61,14 @@ typedef struct trace {
 static const char *const cmpops[] = {
 	[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=",
 };
+
+/* Quantifier q (gate-local) of the deciding rule as it decided: when its rollback fired, else at the last step. */
+static const quant_result *
+decided_quant(const gate_result *r, const prog_gate *g, int q)
+{
+	return r->fired_at[r->decided - g->rule0] != VM_NEVER && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q]
+												     : &r->quants[q];
+}
 
 /* Is shift h beside a mannwhitney() of the same operands in its rule (mannwhitney(p99, 10m), shift(p99, 10m))? */
 static bool
@@ -117,8 +126,7 @@ run_trace(const program *p, const gate_result *r, const population *pops, trace 
 		tr->dist[h].key = VM_NOKEY;
 		if (ph->quant >= 0 && tests) {	/* of the deciding rule: its first deciding series' */
 			int q = ph->quant - g->quant0;
-			const quant_result *qr = fired != VM_NEVER && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q]
-											: &r->quants[q];
+			const quant_result *qr = decided_quant(r, g, q);
 			if (ph->rule == r->decided && qr->ntop > 0 && qr->top[0].key >= 0)
 				tr->dist[h].key = qr->top[0].key;
 			else
@@ -142,9 +150,16 @@ run_trace(const program *p, const gate_result *r, const population *pops, trace 
 			qs->n = q->nkeys;
 			qs->keys = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->keys);
 			qs->val = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->val);
+			qs->since = xmalloc(((size_t)q->nkeys + 1) * sizeof *qs->since);
 			if (q->nkeys > 0) {
 				memcpy(qs->keys, q->keys, (size_t)q->nkeys * sizeof *qs->keys);
 				memcpy(qs->val, q->val, (size_t)q->nkeys * sizeof *qs->val);
+			}
+			const prog_quant *pq = &p->quants[g->quant0 + qi];
+			for (int i = 0; i < q->nkeys; i++) {	/* a timer that ran at this step, not one left over */
+				const vm_keyed *kf = pq->nfor ? &v.keyed[pq->for0 - g->for0] : NULL;
+				int key = q->keys[i] + 1;
+				qs->since[i] = kf && key < kf->n && kf->f[key].seen == t ? kf->f[key].since : VM_NEVER;
 			}
 			for (int i = 0; i < q->nkeys; i++)
 				if (q->cmpi[i] >= 0 && !isnan(q->cmp[i][1]))
@@ -163,6 +178,7 @@ trace_free(trace *tr)
 	for (int i = 0; i < tr->nsteps * tr->nquant; i++) {
 		free(tr->q[i].keys);
 		free(tr->q[i].val);
+		free(tr->q[i].since);
 	}
 	free(tr->q);
 	for (int h = 0; h < tr->nhist; h++)
@@ -446,7 +462,10 @@ lane_state(const chart *ch, const threshold *t, int k)
 	return t->in_for && rs != 1 ? "pend" : "on";
 }
 
-/* A quantifier's condition for the chart's series at step k: "on", "unk", or NULL (false, or absent). */
+/*
+ * A quantifier's condition for the chart's series at step k: "on", "pend"
+ * (its `for` timing, not yet held), "unk", or NULL (false, or absent).
+ */
 static const char *
 qlane_state(const chart *ch, int qi, int k)
 {
@@ -454,7 +473,7 @@ qlane_state(const chart *ch, int qi, int k)
 
 	for (int i = 0; i < qs->n; i++)
 		if (qs->keys[i] == ch->key)
-			return isnan(qs->val[i]) ? "unk" : qs->val[i] == 1 ? "on" : NULL;
+			return qs->val[i] == 1 ? "on" : qs->since[i] != VM_NEVER ? "pend" : isnan(qs->val[i]) ? "unk" : NULL;
 	return NULL;
 }
 
@@ -557,9 +576,7 @@ cmp_hist(const program *p, const prog_gate *g, int ci)
 static bool
 deciding_series(const chart *ch, int q)
 {
-	const gate_result *r = ch->r;
-	const quant_result *qr = r->fired_at[r->decided - ch->g->rule0] != VM_NEVER && r->fired_quants[q].at != VM_NEVER
-					 ? &r->fired_quants[q] : &r->quants[q];
+	const quant_result *qr = decided_quant(ch->r, ch->g, q);
 
 	for (int j = 0; j < qr->ntop; j++)
 		if (qr->top[j].key == ch->key)
@@ -1083,7 +1100,7 @@ decided_values(FILE *out, const program *p, const gate_result *r, const report_d
 	}
 	for (int q = 0; q < g->nquant; q++) {	/* its conditions across series: the value, the series that decided */
 		const prog_quant *pq = &p->quants[g->quant0 + q];
-		const quant_result *qr = fired && r->fired_quants[q].at != VM_NEVER ? &r->fired_quants[q] : &r->quants[q];
+		const quant_result *qr = decided_quant(r, g, q);
 		if (pq->rule != r->decided || pq->fn > FN_FRACTION)
 			continue;
 		fputs("<li><code>", out);
@@ -1155,7 +1172,7 @@ by_order(const program *p, const gate_result *r, const report_data *rd, int m, i
 	int n = 0;
 
 	for (int q = 0; q < g->nquant; q++) {	/* the deciding rule's quantifiers' series first */
-		const quant_result *qr = &r->quants[q];
+		const quant_result *qr = decided_quant(r, g, q);
 		if (p->quants[g->quant0 + q].rule != r->decided)
 			continue;
 		for (int j = 0; j < qr->ntop && n < max; j++) {

@@ -252,6 +252,7 @@ done
 #     canary against baseline held against the human report and the JSON (tests/html/stats.sh)
 . tests/html/html.sh
 . tests/html/stats.sh
+. tests/html/series.sh
 
 # README and novagate(1): their gate-test examples pass.  They name
 # ../../rules/canary.gate, so they run two folders below a link to rules/.
