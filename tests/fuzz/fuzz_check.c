@@ -4,7 +4,7 @@
  * exposition reader and check.c's mapping of samples to series
  * (ng_check_read_mem, samples without a timestamp taken at a fixed now),
  * then the gates evaluated at the newest sample and reported in both
- * formats.  `make fuzz` runs it over tests/fuzz/corpus/check/ (recorded
+ * formats and as an HTML page (which runs the VM again over the window).  `make fuzz` runs it over tests/fuzz/corpus/check/ (recorded
  * inputs of tests/rules and tests/check).
  */
 #include <stdint.h>
@@ -111,6 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		ng_check_report(c, false, null);
 		ng_check_report(c, true, null);
+		ng_check_report_html(c, null);
 	}
 	ng_diags_render(d, "novagate", null);
 	ng_diags_clear(d);
