@@ -29,15 +29,19 @@ void cli_print_diags(const ng_diags *d);
 /* The end of one library call: its diagnostics printed, d freed, rc as an exit status. */
 int cli_done(ng_diags *d, ng_errcode rc);
 
-/* novagate test [--run ONLY] [--junit FILE] [-v] PATH...: the exit status. */
-int cli_test(const char *only, const char *junit, bool verbose, const char *const *paths, int npaths);
+/* novagate test [--run ONLY] [--junit FILE] [--report DIR] [-v] PATH...: the exit status. */
+int cli_test(const char *only, const char *junit, const char *report, bool verbose, const char *const *paths,
+	     int npaths);
 
 /* Wall-clock time (for --at's default and samples without a timestamp), and a monotonic one, ms. */
 int64_t cli_now_ms(void);
 int64_t cli_mono_ms(void);
 
-/* --report: the HTML page of c's last evaluation written to path (replaced whole); 0 or an exit status (said). */
-int cli_report_html(const ng_check *c, const char *path);
+/*
+ * --report: the HTML page of c's last evaluation (o: why it was written, or
+ * NULL) written to path, replaced whole; 0 or an exit status (said).
+ */
+int cli_report_html(const ng_check *c, const ng_html_opts *o, const char *path);
 
 /* Read --input (a path, or "-" for standard input) into c. */
 ng_errcode cli_read_input(ng_check *c, const char *path, ng_diags *d);

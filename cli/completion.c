@@ -53,6 +53,13 @@ words(char *buf, size_t n, cli_values v)
 
 /* --- bash --- */
 
+/* Whether an argument is a directory (test --report DIR). */
+static bool
+is_dir_arg(const char *arg)
+{
+	return arg && strcmp(arg, "DIR") == 0;
+}
+
 /* How bash completes an argument: a call of the script's functions. */
 static const char *
 bash_action(char *buf, size_t n, cli_values values, const char *arg)
@@ -64,9 +71,18 @@ bash_action(char *buf, size_t n, cli_values values, const char *arg)
 		snprintf(buf, n, "_novagate_words '%s'", words(w, sizeof w, values));
 	else if (g)
 		snprintf(buf, n, "_novagate_files '%s'", g);
+	else if (is_dir_arg(arg))
+		snprintf(buf, n, "_novagate_dirs");
 	else
 		snprintf(buf, n, ":");
 	return buf;
+}
+
+/* Whether op is the first row of its name: the others are of other commands (options.h). */
+static bool
+first_of_name(const cli_option *op)
+{
+	return cli_option_for(op->name, -1) == op;
 }
 
 static void
@@ -96,6 +112,11 @@ put_bash(FILE *out)
 	      "\telse\n"
 	      "\t\t_novagate_reply < <(compgen -f -- \"$cur\")\n"
 	      "\tfi\n"
+	      "}\n"
+	      "# the directories that start with $cur\n"
+	      "_novagate_dirs() {\n"
+	      "\tcompopt -o filenames 2>/dev/null\n"
+	      "\t_novagate_reply < <(compgen -d -- \"$cur\")\n"
 	      "}\n"
 	      "\n"
 	      "_novagate() {\n"
@@ -132,24 +153,43 @@ put_bash(FILE *out)
 	}
 	fputs("\t*)\n\t\treturn ;;\n\tesac\n"
 	      "\t# the argument of an option the command takes\n"
-	      "\tif [[ \" $opts \" == *\" $prev \"* ]]; then\n"
-	      "\t\tcase $prev in\n",
+	      "\tif [[ \" $opts \" == *\" $prev \"* ]]; then\n",
 	      out);
+	/* a name's later rows first, each for its own commands */
+	bool later = false;
+	for (size_t i = 0; i < cli_noptions; i++) {
+		const cli_option *op = &cli_options[i];
+		if (!cli_has_arg(op) || first_of_name(op))
+			continue;
+		if (!later)
+			fputs("\t\tcase ${COMP_WORDS[1]}:$prev in\n", out);
+		later = true;
+		sep = "\t\t";
+		for (int c = 0; c < NCMDS; c++)
+			if (op->cmds & (1u << c)) {
+				fprintf(out, "%s%s:--%s", sep, cli_commands[c].name, op->name);
+				sep = "|";
+			}
+		fprintf(out, ")\n\t\t\t%s\n\t\t\treturn ;;\n", bash_action(buf, sizeof buf, op->values, op->arg));
+	}
+	if (later)
+		fputs("\t\tesac\n", out);
+	fputs("\t\tcase $prev in\n", out);
 	/* the options that take an argument, grouped by how it completes */
 	for (size_t i = 0; i < cli_noptions; i++) {
 		const cli_option *op = &cli_options[i];
-		if (!cli_has_arg(op))
+		if (!cli_has_arg(op) || !first_of_name(op))
 			continue;
 		bash_action(buf, sizeof buf, op->values, op->arg);
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = cli_has_arg(&cli_options[j]) &&
+			seen = cli_has_arg(&cli_options[j]) && first_of_name(&cli_options[j]) &&
 			       strcmp(bash_action(other, sizeof other, cli_options[j].values, cli_options[j].arg), buf) == 0;
 		if (seen)
 			continue;
 		fprintf(out, "\t\t--%s", op->name);
 		for (size_t j = i + 1; j < cli_noptions; j++)
-			if (cli_has_arg(&cli_options[j]) &&
+			if (cli_has_arg(&cli_options[j]) && first_of_name(&cli_options[j]) &&
 			    strcmp(bash_action(other, sizeof other, cli_options[j].values, cli_options[j].arg), buf) == 0)
 				fprintf(out, "|--%s", cli_options[j].name);
 		fprintf(out, ")\n\t\t\t%s\n\t\t\treturn ;;\n", buf);
@@ -196,6 +236,8 @@ zsh_arg(FILE *out, const char *message, cli_values values, const char *arg)
 		fprintf(out, ":_files -g \"%s\"", g);
 	else if (g)
 		fputs(":_files", out);
+	else if (is_dir_arg(arg))
+		fputs(":_files -/", out);
 	else
 		fputs(": ", out);	/* a space: the message, and nothing to complete */
 }

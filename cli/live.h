@@ -36,7 +36,7 @@ typedef struct cli_opts {
 	int64_t tolerate;			/* watch --tolerate, ms; -1: four steps of the grid */
 	int max_series;				/* --max-series; 0: NG_MAX_SERIES_DEFAULT */
 	int report_series;			/* --series: deciding series a report names; 0: 5 */
-	const char *report;			/* --report FILE.html (check, watch) */
+	const char *report;			/* --report FILE.html (check, watch), DIR (test) */
 	/* serve */
 	const char **files;			/* every gate file operand (file is the first) */
 	int nfiles;

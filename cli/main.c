@@ -154,7 +154,7 @@ not_taken(const cli_option *op, bool letter)
 		snprintf(spelt, sizeof spelt, "-%c", op->letter);
 	else
 		snprintf(spelt, sizeof spelt, "--%s", op->name);
-	cli_command_list(with, sizeof with, op->cmds);
+	cli_command_list(with, sizeof with, cli_option_cmds(op->name));
 	return usage("%s takes no %s: it goes with %s%s%s%s%s", cmd, spelt, with, why ? "; " : "", why ? cmd : "",
 		     why ? " " : "", why ? op->why : "");
 }
@@ -173,6 +173,8 @@ parse_opts(int argc, char **argv, cli_opts *o)
 		const cli_option *op = &cli_options[i];
 		if (!(op->cmds & ~(unsigned)C_TOP))
 			continue;	/* novagate --version alone */
+		if (cli_option_for(op->name, command) != op)
+			continue;	/* a name getopt_long is given once: the row of this command */
 		longopts[n++] = (struct option){ op->name, cli_has_arg(op) ? required_argument : no_argument, NULL,
 						 OPT_VAL + (int)i };
 		if (op->letter)
@@ -281,7 +283,7 @@ check_input(cli_opts *o, const ng_gatefile *gf, int gate)
 			fprintf(stderr, "novagate: cannot write the report\n");
 			status = cli_exit_status(NG_EIO);
 		}
-		int hs = o->report ? cli_report_html(c, o->report) : 0;
+		int hs = o->report ? cli_report_html(c, NULL, o->report) : 0;
 		if (hs)
 			status = hs;
 	} else {
@@ -381,7 +383,7 @@ main(int argc, char **argv)
 			r = serve_main(&o);
 			break;
 		case CMD_TEST:
-			r = cli_test(o.run, o.junit, o.verbose, o.files, o.nfiles);
+			r = cli_test(o.run, o.junit, o.report, o.verbose, o.files, o.nfiles);
 			break;
 		case CMD_COMPLETION:
 			r = cli_completion(o.file, stdout);

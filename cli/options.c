@@ -82,6 +82,8 @@ const cli_option cli_options[] = {
 	{ .name = "series", .kind = A_COUNT, .off = OFF(report_series), .cmds = C_CHECK | C_WATCH | C_SERVE,
 	  .arg = "N", .dflt = "5", .why = SAMPLES, .why_to = C_RECORD | C_BASELINE },
 	{ .name = "report", .kind = A_STR, .off = OFF(report), .cmds = C_CHECK | C_WATCH, .arg = "FILE.html" },
+	/* a name of two rows, each of its own commands: what the argument is differs */
+	{ .name = "report", .kind = A_STR, .off = OFF(report), .cmds = C_TEST, .arg = "DIR" },
 	{ .name = "listen", .kind = A_STR, .off = OFF(listen), .cmds = C_SERVE,
 	  .arg = "ADDR:PORT", .dflt = "127.0.0.1:9464" },
 	{ .name = "auth-token-file", .kind = A_STR, .off = OFF(auth_file), .cmds = C_SERVE, .arg = "FILE" },
@@ -189,6 +191,34 @@ cli_command_list(char *buf, size_t n, unsigned mask)
 			append(buf, n, cli_commands[c].name);
 		}
 	return buf;
+}
+
+const cli_option *
+cli_option_for(const char *name, int cmd)
+{
+	const cli_option *first = NULL;
+
+	for (size_t i = 0; i < cli_noptions; i++) {
+		const cli_option *op = &cli_options[i];
+		if (strcmp(op->name, name) != 0)
+			continue;
+		if (cmd >= 0 && (op->cmds & (1u << cmd)))
+			return op;
+		if (!first)
+			first = op;
+	}
+	return first;
+}
+
+unsigned
+cli_option_cmds(const char *name)
+{
+	unsigned cmds = 0;
+
+	for (size_t i = 0; i < cli_noptions; i++)
+		if (strcmp(cli_options[i].name, name) == 0)
+			cmds |= cli_options[i].cmds;
+	return cmds;
 }
 
 bool

@@ -109,8 +109,17 @@ typedef struct cli_option {
 	unsigned why_to;
 } cli_option;
 #define CLI_MAX_OPTIONS 64	/* room for the parser's getopt_long tables */
+/*
+ * In --help's order.  A name may have several rows, for disjoint sets of
+ * commands, when what it takes differs (test --report DIR, check --report
+ * FILE.html).
+ */
 extern const cli_option cli_options[];
 extern const size_t cli_noptions;
+/* The row of the option named name that cmd takes, else the first of that name (NULL: none). */
+const cli_option *cli_option_for(const char *name, int cmd);
+/* The commands that take an option of this name, whichever its row. */
+unsigned cli_option_cmds(const char *name);
 
 const char *cli_format(int i);
 const char *cli_on_error(int i);

@@ -1,4 +1,4 @@
-/* report.c: --report FILE.html, the page of the last evaluation. */
+/* report.c: --report, the page of the last evaluation (check and watch FILE.html, test a page in DIR). */
 #include "cli.h"
 
 #include <errno.h>
@@ -8,7 +8,7 @@
 
 /* Written beside path and renamed over it: a reader (watch rewrites it) never sees half a page. */
 int
-cli_report_html(const ng_check *c, const char *path)
+cli_report_html(const ng_check *c, const ng_html_opts *o, const char *path)
 {
 	size_t n = strlen(path) + 8;
 	char *tmp = ng_realloc(NULL, n);
@@ -21,7 +21,7 @@ cli_report_html(const ng_check *c, const char *path)
 		free(tmp);
 		return cli_exit_status(NG_EIO);
 	}
-	ng_check_report_html(c, f);
+	ng_check_report_html_ex(c, o, f);
 	if (ferror(f) | (fclose(f) != 0)) {
 		fprintf(stderr, "novagate: %s: cannot write the report\n", tmp);
 		st = cli_exit_status(NG_EIO);

@@ -314,7 +314,7 @@ live_check(const cli_opts *o, const ng_gatefile *gf, int gate)
 		ng_check_report_ex(s.c, &ro, stdout);
 		st = live_flush_stdout();
 		if (!st && o->report)
-			st = cli_report_html(s.c, o->report);
+			st = cli_report_html(s.c, NULL, o->report);
 		st = st ? st : cli_verdict_status(v);
 	}
 	live_shot_close(&s);

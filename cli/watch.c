@@ -363,7 +363,7 @@ watch_say(watcher *w, const note *n)
 	w->report = NULL;
 	fflush(stdout);
 	if (w->o->report && w->t != INT64_MIN)	/* the page of this step; one that cannot be written is said */
-		cli_report_html(w->c, w->o->report);
+		cli_report_html(w->c, NULL, w->o->report);
 }
 
 int

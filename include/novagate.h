@@ -370,6 +370,18 @@ bool ng_check_defaulted(const ng_check *c, int gate, int metric);
  * chart of each metric over the window as the rules read it.
  */
 void ng_check_report_html(const ng_check *c, FILE *out);
+/*
+ * Why the page was written, each shown when not NULL before the gates:
+ * title a first heading, with which the page's <title> begins too (Test
+ * "error spike rolls back" failed); note preformatted text under it (the
+ * FAIL lines).  Plain text: the page escapes them.  NULL opts:
+ * ng_check_report_html().
+ */
+typedef struct ng_html_opts {
+	const char *title;
+	const char *note;
+} ng_html_opts;
+void ng_check_report_html_ex(const ng_check *c, const ng_html_opts *o, FILE *out);
 
 /* --- a Prometheus-compatible server ------------------------------------ */
 
@@ -526,12 +538,32 @@ typedef struct ng_tester ng_tester;
 /* How a test file's gate: is read (path resolved against the test file); NULL: ng_compile_file. */
 typedef ng_errcode ng_gate_loader(void *ctx, const char *path, const ng_compile_opts *opts, ng_gatefile **out,
 				  ng_diags *d);
+/*
+ * A test that failed, told at its first failed expect entry in order of
+ * at (the order they run in), while check still holds that evaluation:
+ * ng_check_report_html() of it shows the window ending at at_ms.  What
+ * the callee writes to out follows the test's FAIL blocks in the results
+ * (and in its JUnit failure).  Everything is valid during the call only.
+ */
+typedef struct ng_test_failure {
+	const char *file;	/* the test file's path, as ng_tester_run was given it */
+	const char *test;	/* the test's name */
+	unsigned line;		/* the test's line in the file */
+	const char *gate;	/* the entry's gate */
+	int64_t at_ms;		/* the entry's at */
+	const char *fail;	/* its FAIL lines, each ending in a newline */
+	const ng_check *check;
+	FILE *out;
+} ng_test_failure;
+typedef void ng_test_fail_fn(void *ctx, const ng_test_failure *f);
 typedef struct ng_tester_opts {
 	const char *run;	/* run only the tests whose name this extended regex matches; NULL: all */
 	bool verbose;		/* a PASS line for each test that passes */
 	bool junit;		/* keep a JUnit report (ng_tester_junit) */
 	ng_gate_loader *load;
 	void *load_ctx;
+	ng_test_fail_fn *on_fail;	/* called once for each test that fails; NULL: none */
+	void *fail_ctx;
 } ng_tester_opts;
 /* NG_OK, or NG_EUSAGE for a regex that does not compile. */
 ng_errcode ng_tester_new(const ng_tester_opts *opts, ng_tester **out, ng_diags *d);

@@ -753,11 +753,17 @@ ng_check_report_ex(const ng_check *c, const ng_report_opts *o, FILE *out)
 }
 
 void
-ng_check_report_html(const ng_check *c, FILE *out)
+ng_check_report_html_ex(const ng_check *c, const ng_html_opts *o, FILE *out)
 {
 	const report_data view = { c->ps, (const char *const *)c->absent, &c->keys, c->ntop, false, false };
 
-	report_html(c->p, c->res, c->nres, &view, out);
+	report_html(c->p, c->res, c->nres, &view, o ? o->title : NULL, o ? o->note : NULL, out);
+}
+
+void
+ng_check_report_html(const ng_check *c, FILE *out)
+{
+	ng_check_report_html_ex(c, NULL, out);
 }
 
 int

@@ -1256,18 +1256,35 @@ gate_section(FILE *out, const program *p, const gate_result *r, const report_dat
 }
 
 void
-report_html(const program *p, const gate_result *results, int n, const report_data *rd, FILE *out)
+report_html(const program *p, const gate_result *results, int n, const report_data *rd, const char *title,
+	    const char *note, FILE *out)
 {
 	int id = 0;
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>novagate: ", out);
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
+	if (title) {	/* first: a tab or a list of pages tells them apart by it */
+		esc(out, title);
+		fputs(" &mdash; ", out);
+	}
+	fputs("novagate: ", out);
 	for (int i = 0; i < n; i++) {
 		fputs(i ? ", " : "", out);
 		esc(out, p->gates[results[i].gate].name);
 		fprintf(out, " %s", ng_verdict_name(results[i].verdict));
 	}
-	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<p>novagate report of <code>", css);
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+	if (title) {
+		fputs("<h1>", out);
+		esc(out, title);
+		fputs("</h1>\n", out);
+	}
+	if (note) {
+		fputs("<pre style=\"white-space:pre-wrap\">", out);
+		esc(out, note);
+		fputs("</pre>\n", out);
+	}
+	fputs("<p>novagate report of <code>", out);
 	esc(out, p->path);
 	fputs("</code></p>\n", out);
 	for (int i = 0; i < n; i++)

@@ -10,7 +10,12 @@
 
 #include "report.h"
 
-/* The page of results[0 .. n): one section per gate evaluated. */
-void report_html(const program *p, const gate_result *results, int n, const report_data *rd, FILE *out);
+/*
+ * The page of results[0 .. n): one section per gate evaluated, after the
+ * title (a heading, and the start of <title>) and the note (preformatted
+ * text) of why the page was written, each when not NULL.
+ */
+void report_html(const program *p, const gate_result *results, int n, const report_data *rd, const char *title,
+		 const char *note, FILE *out);
 
 #endif

@@ -13,7 +13,8 @@
  *
  * Output (stdout): per failed check `FILE:LINE: FAIL: TEST: GATE at AT: what:
  * expected X, got Y`, then the deciding rule and a table of the series'
- * values around AT; with -v `FILE:LINE: PASS: TEST`; last `N passed, N
+ * values around AT, and what on_fail wrote of the test (test --report: the
+ * page's name); with -v `FILE:LINE: PASS: TEST`; last `N passed, N
  * failed`.  Exit: 0, 1 (a test failed), 4 (usage), 5 (a gate file does not
  * compile), 7 (a file cannot be read), 8 (NG_ETEST, a malformed test file);
  * an error in any file beats failures.  With JUnit, a test suite a file.
@@ -44,6 +45,8 @@ struct ng_tester {
 	ng_diags *diags;	/* its errors */
 	int passed, failed, badfiles;
 	sbuf xml;		/* the JUnit test suites */
+	ng_test_fail_fn *on_fail;
+	void *fail_ctx;
 };
 typedef struct ng_tester runner;
 
@@ -144,6 +147,7 @@ series_table(sbuf *b, const ttest *t, int64_t at)
 
 typedef struct outcome {
 	sbuf text;		/* failure lines, then the context */
+	size_t faillen;		/* of text, the failure lines */
 	int nfail;
 	char first[1024];	/* the first failure, for JUnit's message */
 } outcome;
@@ -363,6 +367,7 @@ check_expect(const tfile *f, const ttest *t, const texpect *e, const ng_check *c
 	json_decref(rep);
 	if (o->nfail == before)
 		return;
+	o->faillen = o->text.len;
 	rule_label(got, sizeof got, &di);
 	sb_printf(&o->text, "    decided by %s when %s (%s:%u)\n", got, di.source, f->gatepath, di.line);
 	series_table(&o->text, t, e->at);
@@ -477,13 +482,27 @@ by_at(const ttest *t)
 	return order;
 }
 
+/* The first failed entry of a test, told while c holds its evaluation; what on_fail writes to notes. */
+static void
+tell_failure(const runner *R, const tfile *f, const ttest *t, const texpect *e, const outcome *o,
+	     const ng_check *c, FILE *notes)
+{
+	char *fail = sb_fmt("%.*s", (int)o->faillen, o->text.s);
+	ng_test_failure tf = { f->y.path, t->name, (unsigned)(t->node->start_mark.line + 1),
+			       ng_gatefile_gate_name(t->gf, e->gate), e->at, fail, c, notes };
+
+	R->on_fail(R->fail_ctx, &tf);
+	free(fail);
+}
+
 /*
  * The expect entries in order of at, on one check fed up to each at in
  * turn: o[i] the outcome of entry i.  A series is made in the check at its
- * first sample, as check's input makes it.
+ * first sample, as check's input makes it.  With notes, on_fail is told of
+ * the first entry that fails.
  */
 static void
-check_all(const tfile *f, const ttest *t, outcome *o)
+check_all(const runner *R, const tfile *f, const ttest *t, outcome *o, FILE *notes)
 {
 	int gate = t->expects[0].gate, *order = by_at(t);
 	size_t *next = xcalloc((size_t)t->nseries + 1, sizeof *next);
@@ -512,6 +531,10 @@ check_all(const tfile *f, const ttest *t, outcome *o)
 		}
 		ng_check_eval(c, e->at);
 		check_expect(f, t, e, c, handle, &o[order[i]]);
+		if (notes && o[order[i]].nfail) {
+			tell_failure(R, f, t, e, &o[order[i]], c, notes);
+			notes = NULL;
+		}
 	}
 	ng_check_free(c);
 	free(handle);
@@ -527,8 +550,17 @@ run_test(runner *R, tfile *f, ttest *t, sbuf *cases, int *nfailed)
 	outcome *o = xcalloc((size_t)t->nexpects, sizeof *o);
 	sbuf all = { 0 };
 	const char *first = NULL;
+	char *notes = NULL;
+	size_t nlen = 0;
+	FILE *nf = R->on_fail ? open_memstream(&notes, &nlen) : NULL;
 
-	check_all(f, t, o);
+	if (R->on_fail && !nf) {	/* as util.h's allocations do: on_fail is never skipped */
+		fputs("novagate: out of memory\n", stderr);
+		abort();
+	}
+	check_all(R, f, t, o, nf);
+	if (nf)
+		fclose(nf);
 	for (int i = 0; i < t->nexpects; i++) {
 		if (!o[i].nfail)
 			continue;
@@ -536,6 +568,9 @@ run_test(runner *R, tfile *f, ttest *t, sbuf *cases, int *nfailed)
 			first = o[i].first;
 		sb_add(&all, o[i].text.s, o[i].text.len);
 	}
+	if (first && nlen)
+		sb_add(&all, notes, nlen);	/* after the test's blocks */
+	free(notes);
 	double secs = now_s() - t0;
 	if (first) {
 		fputs(all.s, R->out);
@@ -615,6 +650,8 @@ ng_tester_new(const ng_tester_opts *o, ng_tester **out, ng_diags *d)
 	R->junit = o->junit;
 	R->gates.load = o->load;
 	R->gates.load_ctx = o->load_ctx;
+	R->on_fail = o->on_fail;
+	R->fail_ctx = o->fail_ctx;
 	*out = R;
 	return NG_OK;
 }

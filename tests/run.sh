@@ -119,7 +119,9 @@ done
 #    pass (each test counts); tests/testrun/failing.test.yaml and pop-failing.test.yaml print exactly
 #    their .out and exit 1;
 #    tests/testrun/malformed/NAME.test.yaml fails with exactly NAME.err on stderr and the status in
-#    NAME.status (8, a malformed test file, when there is none); then --run, -v, --junit, usage
+#    NAME.status (8, a malformed test file, when there is none); then --run, -v, --junit, usage;
+#    --report DIR (tests/testrun/report.sh): a page of each failed test's check at its first
+#    failure, named in the output, valid, of that window and verdict; none for those that pass
 ng test tests/rules tests/testrun/for.test.yaml tests/testrun/pop.test.yaml tests/testrun/steps.test.yaml >"$tmp/out" 2>"$tmp/err"; rc=$?
 line=$(tail -n 1 "$tmp/out")
 p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
@@ -179,6 +181,7 @@ for c in self:3 double:3 shared:301; do
 	if [ $rc -eq 8 ] && [ "$(wc -l <"$tmp/err")" -le $((max + 1)) ]; then ok; else
 		bad "novagate test of aliases ($t): exit $rc (want 8, 124 is a timeout), $n errors (want at most $max lines)"; fi
 done
+. tests/testrun/report.sh
 
 # 6b. examples/ (tests/examples/examples.sh): the YAML parses and has what its orchestrator
 #     requires, the CI jobs' novagate lines run; it defines examples_live, which prom.sh calls with
