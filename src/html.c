@@ -1065,6 +1065,8 @@ static const char css[] =
 	".box.baseline{fill:" C_BASE ";stroke:" C_BASE "}.median{stroke:#000;stroke-width:2.5}.dot{fill-opacity:.75}"
 	".dot.canary{fill:" C_SERIES "}.dot.baseline{fill:" C_BASE "}.pooled{fill:#000}"
 	".sw.pooled{background:#000;width:.6em;height:.6em;transform:rotate(45deg)}"
+	".why{border-left:6px solid " C_THRESH ";background:#fdf1ea;padding:.3em 1em;margin-bottom:1em}"
+	".why h1{font-size:1.3em}.why pre{white-space:pre-wrap;font:13px ui-monospace,monospace;margin:.4em 0}"
 	"@media print{body{margin:0;max-width:none;font-size:11pt}section.gate{break-before:page}"
 	"section.gate:first-of-type{break-before:auto}.verdict{border:1px solid #000}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
@@ -1274,15 +1276,19 @@ report_html(const program *p, const gate_result *results, int n, const report_da
 		fprintf(out, " %s", ng_verdict_name(results[i].verdict));
 	}
 	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
-	if (title) {
-		fputs("<h1>", out);
-		esc(out, title);
-		fputs("</h1>\n", out);
-	}
-	if (note) {
-		fputs("<pre style=\"white-space:pre-wrap\">", out);
-		esc(out, note);
-		fputs("</pre>\n", out);
+	if (title || note) {	/* why the page was written (a failed test): set apart from the gates' pages */
+		fputs("<header class=\"why\">", out);
+		if (title) {
+			fputs("<h1>", out);
+			esc(out, title);
+			fputs("</h1>\n", out);
+		}
+		if (note) {
+			fputs("<pre>", out);
+			esc(out, note);
+			fputs("</pre>\n", out);
+		}
+		fputs("</header>\n", out);
 	}
 	fputs("<p>novagate report of <code>", out);
 	esc(out, p->path);
