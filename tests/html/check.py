@@ -7,6 +7,11 @@
                                     and the verdict words it shows
   check.py netlog FILE.json         Chromium's --log-net-log: prints each URL the page (a file://
                                     document) asked for, other than file: and data: ones
+  check.py text FILE.html           the page's text (no tags, one piece a line), to compare pages of
+                                    one check from two sources: the charts of a metric with `by`,
+                                    each under its own <h4>, sorted by their text (the page draws the
+                                    deciding series first, then the others in the order the source
+                                    gave them: a file's order, a server's label order)
   check.py pdf FILE.pdf PAGE.html GATE VERDICT RULE
                                     Chromium's --print-to-pdf of PAGE.html (text by pdftotext, pages
                                     by pdfinfo, of poppler-utils): a PDF of 1 to charts + 2 pages,
@@ -162,6 +167,38 @@ class Figures(html.parser.HTMLParser):
             self.charts[-1][self.where] += data
 
 
+class Text(html.parser.HTMLParser):
+    """the text of a page in blocks: one from each <h1> to <h3>, and within it one from each <h4>"""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.style = [[[], []]], False	# [its own lines, [its <h4> blocks' lines]]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3"):
+            self.blocks.append([[], []])
+        elif tag == "h4":
+            self.blocks[-1][1].append([])
+        self.style |= tag == "style"
+
+    def handle_endtag(self, tag):
+        self.style &= tag != "style"
+
+    def handle_data(self, data):
+        if self.style or not data.strip():
+            return
+        b = self.blocks[-1]
+        (b[1][-1] if b[1] else b[0]).append(data.strip())
+
+
+def text(path):
+    t = Text()
+    t.feed(open(path, encoding="utf-8").read())
+    for own, subs in t.blocks:
+        for line in own + [x for sub in sorted(subs) for x in sub]:
+            print(line)
+
+
 def squeeze(s):
     """text as compared with a PDF's: no white space (lines break anywhere), case folded (the
     verdict is printed upper case by CSS)"""
@@ -239,7 +276,9 @@ if __name__ == "__main__":
         dom(sys.argv[2])
     elif cmd == "netlog" and len(sys.argv) == 3:
         netlog(sys.argv[2])
+    elif cmd == "text" and len(sys.argv) == 3:
+        text(sys.argv[2])
     elif cmd == "pdf" and len(sys.argv) == 7:
         pdf(*sys.argv[2:])
     else:
-        fail("usage: check.py page FILE VERDICT | dom FILE | netlog FILE | pdf FILE.pdf PAGE.html GATE VERDICT RULE")
+        fail("usage: check.py page FILE VERDICT | dom FILE | netlog FILE | text FILE | pdf FILE.pdf PAGE.html GATE VERDICT RULE")
