@@ -4,10 +4,12 @@ art=$BUILD/html
 rm -rf "$art" && mkdir -p "$art/rules"
 
 # a. every recorded case of tests/rules: its page is well formed, fetches nothing, runs nothing,
-#    has a chart with a text alternative per metric (or series), and shows the case's verdict
+#    has a chart with a text alternative per metric (or series), and shows the case's verdict;
+#    kept as $art/rules/CASE-GATE.html, CASE the input's path under tests/rules with - for /
+#    (an input may be checked by two gates; two folders have inputs of one name)
 while IFS='	' read -r gatefile input gate verdict _; do
 	[ "$gatefile" = gatefile ] && continue
-	page=$art/rules/$gate-$(basename "$input" .prom).html
+	page=$art/rules/$(echo "${input#tests/rules/}" | sed 's/\.prom$//; s|/|-|g')-$gate.html
 	ng check "$gatefile" --gate "$gate" --input "$input" --report "$page" >/dev/null 2>"$tmp/err"; rc=$?
 	if [ $rc -le 3 ] && python3 tests/html/check.py page "$page" "$verdict" >/dev/null; then ok; else
 		bad "$input: check --report (exit $rc)"; cat "$tmp/err" >&2; fi
@@ -44,7 +46,7 @@ then ok; else bad "watch --report: no page, or not of the last step's verdict '$
 #     kept as $art/cvd.txt.  A page whose red and green are a pair deuteranopes confuse fails.
 if python3 tests/html/cvd.py --known tests/html/cvd.known "$art"/rules/*.html "$art/hour.html" "$art/watch.html" \
 	>"$art/cvd.txt" 2>"$tmp/err"; then ok; else bad "colour vision: the report's colours"; cat "$tmp/err" >&2; fi
-sed '/<style>/,/<\/style>/{s/#D55E00/#E00000/g;s/#009E73/#00A000/g}' "$art/rules/canary-error-spike-1m.html" >"$tmp/redgreen.html"
+sed '/<style>/,/<\/style>/{s/#D55E00/#E00000/g;s/#009E73/#00A000/g}' "$art/rules/canary-error-spike-1m-canary.html" >"$tmp/redgreen.html"
 python3 tests/html/cvd.py --known tests/html/cvd.known "$tmp/redgreen.html" >/dev/null 2>"$tmp/err"; rc=$?
 if [ $rc -eq 1 ] && grep -qF 'deuteranopia: threshold (go) / threshold (rollback, no-go): ΔE00 3.17 < 10' "$tmp/err"
 then ok; else bad "colour vision: #E00000 and #00A000 pass for deuteranopes (exit $rc)"; cat "$tmp/err" >&2; fi
@@ -76,8 +78,9 @@ else
 	for case in canary/error-spike-1m canary/healthy canary/p99-doubled-2m canary/cpu-missing hour; do
 		name=$(echo "$case" | tr / -)
 		if [ "$case" = hour ]; then page=$art/hour.html want=rollback; else
-			page=$art/rules/$name.html
-			want=$(awk -F'\t' -v i="tests/rules/$case.prom" '$2 == i { print $4; exit }' tests/rules/verdicts.tsv)
+			awk -F'\t' -v i="tests/rules/$case.prom" '$2 == i { print $1; print $3; print $4; exit }' \
+				tests/rules/verdicts.tsv >"$tmp/row"
+			page=$art/rules/$name-$(sed -n 2p "$tmp/row").html want=$(sed -n 3p "$tmp/row")
 		fi
 		charts=$(python3 tests/html/check.py page "$page" "$want")
 		chrome "$page" --dump-dom >"$tmp/dom.html"
@@ -96,8 +99,7 @@ else
 		# with what check.py found ($art/NAME.pdf.txt: pages, charts, pages ending on a heading)
 		[ -n "$pdftext" ] || continue
 		if [ "$case" = hour ]; then ng check tests/html/hour.gate --input "$tmp/hour.prom" >"$tmp/report.json" 2>/dev/null
-		else awk -F'\t' -v i="tests/rules/$case.prom" '$2 == i { print $1; print $3; exit }' tests/rules/verdicts.tsv >"$tmp/row"
-			ng check "$(sed -n 1p "$tmp/row")" --gate "$(sed -n 2p "$tmp/row")" --input "tests/rules/$case.prom" \
+		else ng check "$(sed -n 1p "$tmp/row")" --gate "$(sed -n 2p "$tmp/row")" --input "tests/rules/$case.prom" \
 				>"$tmp/report.json" 2>/dev/null
 		fi
 		gate=$(jq -r .gate "$tmp/report.json") verdict=$(jq -r .verdict "$tmp/report.json")
@@ -111,7 +113,7 @@ else
 	done
 	# a page whose print CSS hides everything prints a blank page, and fails
 	if [ -n "$pdftext" ]; then
-		sed 's|</style>|@media print{body{display:none}}</style>|' "$art/rules/canary-error-spike-1m.html" >"$tmp/hidden.html"
+		sed 's|</style>|@media print{body{display:none}}</style>|' "$art/rules/canary-error-spike-1m-canary.html" >"$tmp/hidden.html"
 		rm -f "$tmp/hidden.pdf"
 		chrome "$tmp/hidden.html" --print-to-pdf="$tmp/hidden.pdf" --no-pdf-header-footer >/dev/null
 		python3 tests/html/check.py pdf "$tmp/hidden.pdf" "$tmp/hidden.html" canary rollback \
