@@ -253,7 +253,7 @@ endif
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := build-essential bison re2c pkg-config libcurl4-openssl-dev libjansson-dev libyaml-dev \
 	      libmicrohttpd-dev
-TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl python3-yaml zsh chromium
+TEST_PKGS  := jq mandoc valgrind prometheus victoria-metrics curl openssl python3-yaml zsh chromium poppler-utils
 define install-missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \

@@ -7,11 +7,24 @@
                                     and the verdict words it shows
   check.py netlog FILE.json         Chromium's --log-net-log: prints each URL the page (a file://
                                     document) asked for, other than file: and data: ones
+  check.py text FILE.html           the page's text (no tags, one piece a line), to compare pages of
+                                    one check from two sources: the charts of a metric with `by`,
+                                    each under its own <h4>, sorted by their text (the page draws the
+                                    deciding series first, then the others in the order the source
+                                    gave them: a file's order, a server's label order)
+  check.py pdf FILE.pdf PAGE.html GATE VERDICT RULE
+                                    Chromium's --print-to-pdf of PAGE.html (text by pdftotext, pages
+                                    by pdfinfo, of poppler-utils): a PDF of 1 to charts + 2 pages,
+                                    none blank, that reads "Gate GATE: VERDICT", names RULE (as
+                                    'rollback "its name"') and has each chart's title, in order,
+                                    then its labels (the chart drawn), then its caption; prints the pages and the charts, then each
+                                    page that ends on a heading (shown, not checked)
 Exits 1 with a message on stderr when a check fails.
 """
 import html.parser
 import json
 import re
+import subprocess
 import sys
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -120,6 +133,141 @@ def netlog(path):
         print(u)
 
 
+class Figures(html.parser.HTMLParser):
+    """each chart's title (its <svg>'s <title>) and its caption's text; the headings (h1 to h4)"""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.charts, self.headings, self.where = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            self.charts.append(["", "", []])
+        elif tag == "text" and self.charts:
+            self.charts[-1][2].append("")
+            self.where = 2
+        elif tag == "title" and self.charts and self.where is None:
+            self.where = 0
+        elif tag == "figcaption" and self.charts:
+            self.where = 1
+        elif tag in ("h1", "h2", "h3", "h4"):
+            self.headings.append("")
+            self.where = "h"
+
+    def handle_endtag(self, tag):
+        if tag in ("title", "figcaption", "text", "h1", "h2", "h3", "h4"):
+            self.where = None
+
+    def handle_data(self, data):
+        if self.where == "h":
+            self.headings[-1] += data
+        elif self.where == 2:
+            self.charts[-1][2][-1] += data
+        elif self.where is not None and self.charts:
+            self.charts[-1][self.where] += data
+
+
+class Text(html.parser.HTMLParser):
+    """the text of a page in blocks: one from each <h1> to <h3>, and within it one from each <h4>"""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.style = [[[], []]], False	# [its own lines, [its <h4> blocks' lines]]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3"):
+            self.blocks.append([[], []])
+        elif tag == "h4":
+            self.blocks[-1][1].append([])
+        self.style |= tag == "style"
+
+    def handle_endtag(self, tag):
+        self.style &= tag != "style"
+
+    def handle_data(self, data):
+        if self.style or not data.strip():
+            return
+        b = self.blocks[-1]
+        (b[1][-1] if b[1] else b[0]).append(data.strip())
+
+
+def text(path):
+    t = Text()
+    t.feed(open(path, encoding="utf-8").read())
+    for own, subs in t.blocks:
+        for line in own + [x for sub in sorted(subs) for x in sub]:
+            print(line)
+
+
+def squeeze(s):
+    """text as compared with a PDF's: no white space (lines break anywhere), case folded (the
+    verdict is printed upper case by CSS)"""
+    return re.sub(r"\s+", "", s).casefold()
+
+
+def pdf(path, page_path, gate, verdict, rule):
+    head = open(path, "rb").read()
+    if not head.startswith(b"%PDF-") or b"%%EOF" not in head[-1024:]:
+        fail("%s: not a PDF" % path)
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True)
+    m = re.search(r"^Pages:\s+(\d+)", info.stdout, re.M)
+    if info.returncode or not m:
+        fail("%s: pdfinfo: %s" % (path, info.stderr.strip()))
+    npages = int(m.group(1))
+    txt = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True, text=True)
+    if txt.returncode:
+        fail("%s: pdftotext: %s" % (path, txt.stderr.strip()))
+    # the text in reading order (table cells whole) for what the page says; and as laid out (lines
+    # left to right, top to bottom) for the charts, whose captions' keys the reading order regroups
+    pages = txt.stdout.split("\f")[:npages]	# a form feed ends each page
+    lay = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", path, "-"], capture_output=True, text=True)
+    laid = lay.stdout.split("\f")[:npages]
+    f = Figures()
+    f.feed(open(page_path, encoding="utf-8").read())
+    errors = []
+    if not f.charts:
+        errors.append("%s: no chart" % page_path)
+    if not 1 <= npages <= len(f.charts) + 2:
+        errors.append("%d pages for %d charts" % (npages, len(f.charts)))
+    blank = [str(i + 1) for i, p in enumerate(pages) if not p.strip()]
+    if blank:
+        errors.append("blank page %s" % ", ".join(blank))
+    text = squeeze("".join(pages))
+    flat, starts = "", []	# the whole laid-out text squeezed, and where each page starts in it
+    for p in laid:
+        starts.append(len(flat))
+        flat += squeeze(p)
+
+    def page_of(pos):
+        return max(i for i, s in enumerate(starts) if s <= pos) + 1
+
+    if squeeze("Gate %s: %s" % (gate, verdict)) not in text:
+        errors.append("no 'Gate %s: %s'" % (gate, verdict))
+    if rule != "-" and squeeze(rule) not in text:
+        errors.append("the deciding rule %s not named" % rule)
+    cursor = 0
+    for title, caption, texts in f.charts:
+        c = flat.find(squeeze(caption), cursor)
+        t = flat.find(squeeze(title), cursor, c) if c >= 0 else -1
+        if c < 0 or t < 0:
+            errors.append("chart %r: %s not printed" % (title, "its caption" if c < 0 else "its title"))
+            continue
+        # the chart drawn: its own text (ticks, lane labels, the deciding mark's label) before its caption
+        lost = [x for x in texts if squeeze(x) not in flat[t:c]]
+        if lost:
+            errors.append("chart %r: not drawn (%d of its %d labels not printed: %s)" % (title, len(lost), len(texts), lost[0]))
+        cursor = c + len(squeeze(caption))
+    if errors:
+        fail("%s: %s" % (path, "; ".join(errors)))
+    print(npages, len(f.charts))
+    # what is not checked, but shown: a page that ends on a heading, its section on the next page
+    heads = set(squeeze(h) for h in f.headings)
+    for i, p in enumerate(laid[:-1]):
+        last = [line for line in p.splitlines() if line.strip()][-1]
+        if squeeze(last) in heads:
+            print("page %d ends on the heading %s" % (i + 1, last.strip()))
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd == "page" and len(sys.argv) == 4:
@@ -128,5 +276,9 @@ if __name__ == "__main__":
         dom(sys.argv[2])
     elif cmd == "netlog" and len(sys.argv) == 3:
         netlog(sys.argv[2])
+    elif cmd == "text" and len(sys.argv) == 3:
+        text(sys.argv[2])
+    elif cmd == "pdf" and len(sys.argv) == 7:
+        pdf(*sys.argv[2:])
     else:
-        fail("usage: check.py page FILE VERDICT | dom FILE | netlog FILE")
+        fail("usage: check.py page FILE VERDICT | dom FILE | netlog FILE | text FILE | pdf FILE.pdf PAGE.html GATE VERDICT RULE")

@@ -4,10 +4,12 @@ art=$BUILD/html
 rm -rf "$art" && mkdir -p "$art/rules"
 
 # a. every recorded case of tests/rules: its page is well formed, fetches nothing, runs nothing,
-#    has a chart with a text alternative per metric (or series), and shows the case's verdict
+#    has a chart with a text alternative per metric (or series), and shows the case's verdict;
+#    kept as $art/rules/CASE-GATE.html, CASE the input's path under tests/rules with - for /
+#    (an input may be checked by two gates; two folders have inputs of one name)
 while IFS='	' read -r gatefile input gate verdict _; do
 	[ "$gatefile" = gatefile ] && continue
-	page=$art/rules/$gate-$(basename "$input" .prom).html
+	page=$art/rules/$(echo "${input#tests/rules/}" | sed 's/\.prom$//; s|/|-|g')-$gate.html
 	ng check "$gatefile" --gate "$gate" --input "$input" --report "$page" >/dev/null 2>"$tmp/err"; rc=$?
 	if [ $rc -le 3 ] && python3 tests/html/check.py page "$page" "$verdict" >/dev/null; then ok; else
 		bad "$input: check --report (exit $rc)"; cat "$tmp/err" >&2; fi
@@ -37,10 +39,24 @@ want=$(tail -n 1 "$tmp/watch.out" | sed -n 's/^{"gate":"canary","at":"[^"]*","ve
 if [ -n "$want" ] && python3 tests/html/check.py page "$art/watch.html" "$want" >/dev/null && [ ! -e "$art/watch.html.tmp" ]
 then ok; else bad "watch --report: no page, or not of the last step's verdict '$want'"; cat "$tmp/err" >&2; fi
 
+# b3. colour vision (tests/html/cvd.py): the colours the pages' CSS gives the charts' roles (series,
+#     baseline, thresholds, lane states) stay CIEDE2000 >= 10 apart, pair by pair as the charts draw
+#     them together, under simulated protanopia, deuteranopia, tritanopia and in greyscale, but for
+#     the pairs tests/html/cvd.known records as known to fail (which must still fail); the table is
+#     kept as $art/cvd.txt.  A page whose red and green are a pair deuteranopes confuse fails.
+if python3 tests/html/cvd.py --known tests/html/cvd.known "$art"/rules/*.html "$art/hour.html" "$art/watch.html" \
+	>"$art/cvd.txt" 2>"$tmp/err"; then ok; else bad "colour vision: the report's colours"; cat "$tmp/err" >&2; fi
+sed '/<style>/,/<\/style>/{s/#D55E00/#E00000/g;s/#009E73/#00A000/g}' "$art/rules/canary-error-spike-1m-canary.html" >"$tmp/redgreen.html"
+python3 tests/html/cvd.py --known tests/html/cvd.known "$tmp/redgreen.html" >/dev/null 2>"$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && grep -qF 'deuteranopia: threshold (go) / threshold (rollback, no-go): ΔE00 3.17 < 10' "$tmp/err"
+then ok; else bad "colour vision: #E00000 and #00A000 pass for deuteranopes (exit $rc)"; cat "$tmp/err" >&2; fi
+
 # c. in a real headless Chromium (Debian's chromium; skipped with a notice without it): the page
 #    fetches nothing (its requests in Chromium's net log), logs nothing to the console, and after
 #    rendering has its charts and its verdict; the screenshot is kept.  A page that does fetch and
-#    does fail first shows that these checks can fail.
+#    does fail first shows that these checks can fail.  Each page is also printed to PDF
+#    (--print-to-pdf; pdftotext and pdfinfo of poppler-utils read it, skipped with a notice without
+#    them), and a page whose print CSS hides everything shows that the print check can fail.
 chrome() {	# chrome NAME.html ARGS...: $tmp/chrome.err the log, $tmp/net.json the net log
 	f=$1; shift
 	timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chrome" \
@@ -49,6 +65,8 @@ chrome() {	# chrome NAME.html ARGS...: $tmp/chrome.err the log, $tmp/net.json th
 		--log-net-log="$tmp/net.json" "$@" "file://$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" \
 		2>"$tmp/chrome.err"
 }
+pdftext=$(command -v pdftotext)
+[ -n "$pdftext" ] || echo "notice: pdftotext not installed (apt-get install poppler-utils): the printed reports are not checked" >&2
 if ! command -v chromium >/dev/null 2>&1; then
 	echo "notice: chromium not installed (apt-get install chromium): the headless browser checks of HTML reports are skipped" >&2
 else
@@ -60,8 +78,9 @@ else
 	for case in canary/error-spike-1m canary/healthy canary/p99-doubled-2m canary/cpu-missing hour; do
 		name=$(echo "$case" | tr / -)
 		if [ "$case" = hour ]; then page=$art/hour.html want=rollback; else
-			page=$art/rules/$name.html
-			want=$(awk -F'\t' -v i="tests/rules/$case.prom" '$2 == i { print $4; exit }' tests/rules/verdicts.tsv)
+			awk -F'\t' -v i="tests/rules/$case.prom" '$2 == i { print $1; print $3; print $4; exit }' \
+				tests/rules/verdicts.tsv >"$tmp/row"
+			page=$art/rules/$name-$(sed -n 2p "$tmp/row").html want=$(sed -n 3p "$tmp/row")
 		fi
 		charts=$(python3 tests/html/check.py page "$page" "$want")
 		chrome "$page" --dump-dom >"$tmp/dom.html"
@@ -75,5 +94,31 @@ else
 		w=$(od -An -tu1 -j16 -N4 "$art/$name.png" 2>/dev/null | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
 		if [ "$w" = 1200 ] && [ "$(wc -c <"$art/$name.png")" -gt 40000 ]; then ok; else
 			bad "chromium $case: no screenshot, or a blank one"; fi
+		# printed (the page's print CSS): what a reader of the printout needs, from check's own report:
+		# the gate's name and verdict, the deciding rule, each chart's title; kept as $art/NAME.pdf
+		# with what check.py found ($art/NAME.pdf.txt: pages, charts, pages ending on a heading)
+		[ -n "$pdftext" ] || continue
+		if [ "$case" = hour ]; then ng check tests/html/hour.gate --input "$tmp/hour.prom" >"$tmp/report.json" 2>/dev/null
+		else ng check "$(sed -n 1p "$tmp/row")" --gate "$(sed -n 2p "$tmp/row")" --input "tests/rules/$case.prom" \
+				>"$tmp/report.json" 2>/dev/null
+		fi
+		gate=$(jq -r .gate "$tmp/report.json") verdict=$(jq -r .verdict "$tmp/report.json")
+		rule=$(jq -r '.decided_by | if . == null then "-" else .kind + (if .name then " \"" + .name + "\"" else "" end) end' \
+			"$tmp/report.json")
+		rm -f "$art/$name.pdf"
+		chrome "$page" --print-to-pdf="$art/$name.pdf" --no-pdf-header-footer >/dev/null
+		if [ "$verdict" = "$want" ] &&
+		   python3 tests/html/check.py pdf "$art/$name.pdf" "$page" "$gate" "$verdict" "$rule" >"$art/$name.pdf.txt" 2>"$tmp/err"
+		then ok; else bad "chromium $case: printed, it lacks what a reader needs (gate $gate, $verdict, $rule)"; cat "$tmp/err" >&2; fi
 	done
+	# a page whose print CSS hides everything prints a blank page, and fails
+	if [ -n "$pdftext" ]; then
+		sed 's|</style>|@media print{body{display:none}}</style>|' "$art/rules/canary-error-spike-1m-canary.html" >"$tmp/hidden.html"
+		rm -f "$tmp/hidden.pdf"
+		chrome "$tmp/hidden.html" --print-to-pdf="$tmp/hidden.pdf" --no-pdf-header-footer >/dev/null
+		python3 tests/html/check.py pdf "$tmp/hidden.pdf" "$tmp/hidden.html" canary rollback \
+			'rollback "critical error rate"' >/dev/null 2>"$tmp/err"; rc=$?
+		if [ $rc -eq 1 ] && grep -qF "blank page 1; no 'Gate canary: rollback'" "$tmp/err"; then ok; else
+			bad "chromium: a page that prints nothing passes the print checks (exit $rc)"; cat "$tmp/err" >&2; fi
+	fi
 fi

@@ -882,3 +882,52 @@ else
 fi
 prom_stop
 trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# --- 6. check --report against Prometheus -----------------------------------
+# Two recorded canary cases checked live with --report FILE.html (Prometheus started again on the
+# blocks of 3): each page well formed (tests/html/check.py) and, against the page check --input
+# writes of the same gate on the same samples, of the same exit status and verdict, as many charts
+# and the same text (check.py text: the charts of a metric with `by` compared sorted, as the page
+# orders them the deciding series first, then as its source gave them: a file's order, Prometheus'
+# label order).  The live page of one case against the --input page of the other fails.
+if command -v prometheus >/dev/null 2>&1 && [ -d "$pdir/pdata" ] && [ -s "$pdir/cases.tsv" ]; then
+	trap 'prom_stop; rm -rf "$tmp"' EXIT
+	trap 'prom_stop; rm -rf "$tmp"; exit 130' INT TERM
+	RP=$("$pdir/faultsrv" --free-port 2>/dev/null || echo 19091)
+	prometheus --config.file="$pdir/prometheus.yml" --storage.tsdb.path="$pdir/pdata" \
+		--storage.tsdb.retention.time=100y --web.listen-address="127.0.0.1:$RP" \
+		--log.level=error >"$pdir/report.log" 2>&1 &
+	pids="$pids $!"
+	# same_page LIVE.html IN.html: the same verdict, charts and text; else a message on stdout
+	same_page() {
+		want=$(jq -r .verdict "$pdir/$2.json" 2>/dev/null)
+		nin=$(python3 tests/html/check.py page "$pdir/$2.html" "$want" 2>&1)
+		nlive=$(python3 tests/html/check.py page "$pdir/$1.html" "$want" 2>&1)
+		python3 tests/html/check.py text "$pdir/$2.html" >"$pdir/$2.txt"
+		python3 tests/html/check.py text "$pdir/$1.html" >"$pdir/$1.txt"
+		if [ "$nlive" != "$nin" ]; then echo "charts (or check.py) '$nlive', --input's '$nin'"
+		elif ! cmp -s "$pdir/$2.txt" "$pdir/$1.txt"; then echo "the text differs:"; diff "$pdir/$2.txt" "$pdir/$1.txt" | head -n 6
+		fi
+	}
+	if wait_url "http://127.0.0.1:$RP/-/ready"; then
+		for c in canary/error-spike-1m canary/p99-doubled-2m; do
+			IFS='	' read -r gatefile gate input _ at <<-EOT
+			$(awk -F '\t' -v c="$c" '$4 == c' "$pdir/cases.tsv")
+			EOT
+			g=$pdir/$(basename "$gatefile") name=$(echo "$c" | tr / -)
+			ngt check "$g" --gate "$gate" --set "case=$c" --input "$input" --report "$pdir/in-$name.html" \
+				>"$pdir/in-$name.json" 2>"$pdir/err"; inrc=$?
+			ngt check "$g" --gate "$gate" --set "case=$c" --prometheus "http://127.0.0.1:$RP" --at "$at" \
+				--report "$pdir/live-$name.html" >"$pdir/live-$name.json" 2>>"$pdir/err"; rc=$?
+			why=$(same_page "live-$name" "in-$name")
+			if [ -n "$at" ] && [ $rc -eq $inrc ] && [ $rc -le 3 ] && [ -z "$why" ]; then ok; else
+				bad "prom: prometheus $c: check --report: exit $rc (--input $inrc): $why"; cat "$pdir/err" >&2; fi
+		done
+		why=$(same_page live-canary-p99-doubled-2m in-canary-error-spike-1m)
+		case $why in "the text differs:"*) ok ;; *) bad "prom: check --report: another case's page passes for the same: '$why'" ;; esac
+	else
+		bad "prom: prometheus did not become ready again on its blocks"; tail -n 20 "$pdir/report.log" >&2
+	fi
+	prom_stop
+	trap 'rm -rf "$tmp"' EXIT INT TERM
+fi
