@@ -321,6 +321,7 @@ typedef struct chart {
 	int nql;
 	double lo, hi;
 	int64_t tmin, tmax;
+	int id;			/* the page's count of it: its hatch's id */
 } chart;
 
 static double
@@ -501,8 +502,11 @@ lane(FILE *out, const chart *ch, double y, enum rule_kind kind, const char *cons
 			e++;
 		if (s) {
 			double x0 = xpos(ch, step_time(ch, k) - half), x1 = xpos(ch, step_time(ch, e - 1) + half);
-			fprintf(out, "<rect class=\"%s%s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\"/>\n", s,
-				strcmp(s, "on") == 0 ? (bad ? " bad" : " good") : "", x0, y, x1 - x0, LANE_H - 3);
+			char fill[32] = "";
+			if (strcmp(s, "unk") == 0)	/* hatched: the chart's pattern */
+				snprintf(fill, sizeof fill, " fill=\"url(#u%d)\"", ch->id);
+			fprintf(out, "<rect class=\"%s%s\"%s x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\"/>\n", s,
+				strcmp(s, "on") == 0 ? (bad ? " bad" : " good") : "", fill, x0, y, x1 - x0, LANE_H - 3);
 		}
 		k = e;
 	}
@@ -715,7 +719,7 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 {
 	const prog_gate *g = &p->gates[r->gate];
 	const prog_metric *pm = &p->metrics[m];
-	chart ch = { .p = p, .g = g, .r = r, .tr = tr, .m = m, .key = key };
+	chart ch = { .p = p, .g = g, .r = r, .tr = tr, .m = m, .key = key, .id = id };
 	size_t n = (size_t)tr->nsteps + 1;
 	int nmissing = 0, ndefault = 0;
 
@@ -771,6 +775,10 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 		esc(out, ch.th[i].c->source);
 	}
 	fputs(".</desc>\n", out);
+	/* unknown is hatched, not a colour of its own: told from every fill by its texture, in any vision */
+	fprintf(out, "<defs><pattern id=\"u%d\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+		"patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fff\"/>"
+		"<rect width=\"3\" height=\"6\" fill=\"" C_UNK "\"/></pattern></defs>\n", id);
 
 	/* value axis */
 	for (double v = ch.lo; v <= ch.hi + ystep / 2; v += ystep) {
@@ -1050,15 +1058,16 @@ static const char css[] =
 	".sw.series{border-top:3px solid " C_SERIES "}.sw.base{border-top:3px solid " C_BASE "}"
 	".sw.thr{border-top:2px solid " C_THRESH "}.sw.thr.go{border-top-color:" C_GOOD "}.sw.thr.dashed{border-top-style:dashed}"
 	".sw.dflt{border:2px solid " C_SERIES ";width:.5em;height:.5em;border-radius:50%}"
-	".sw.gap{background:#eee;border:1px solid #ccc}.sw.on.bad{background:" C_THRESH "}.sw.on.good{background:" C_GOOD "}"
-	".sw.pend{background:" C_PEND ";border:1px solid #aa0}.sw.unk{background:repeating-linear-gradient(45deg," C_UNK
+	".sw.gap{background:#eee;border:1px solid #ccc}.sw.on.bad{background:" C_THRESH ";opacity:.55}"
+	".sw.on.good{background:" C_GOOD ";opacity:.45}"
+	".sw.pend{background:" C_PEND ";opacity:.8}.sw.unk{background:repeating-linear-gradient(45deg," C_UNK
 	" 0 2px,#fff 2px 4px)}"
 	".grid{stroke:#e4e4e4}.frame{fill:none;stroke:#888}.tick{font:11px sans-serif;fill:#333}"
 	".gap{fill:#eee}.series{fill:none;stroke:" C_SERIES ";stroke-width:2}.pt{fill:" C_SERIES "}"
 	".dflt{fill:#fff;stroke:" C_SERIES ";stroke-width:1.5}.base{fill:none;stroke:" C_BASE ";stroke-width:2}"
 	".thr{fill:none;stroke:" C_THRESH ";stroke-width:1.5}.thr.go{stroke:" C_GOOD "}.dashed{stroke-dasharray:6 4}"
 	".lanebg{fill:#f6f6f6}.on.bad{fill:" C_THRESH ";opacity:.55}.on.good{fill:" C_GOOD ";opacity:.45}"
-	".pend{fill:" C_PEND ";opacity:.8}.unk{fill:" C_UNK ";opacity:.5}.lanel{font:10px sans-serif;fill:#000}"
+	".pend{fill:" C_PEND ";opacity:.8}.lanel{font:10px sans-serif;fill:#000}"
 	".mark{stroke:" C_MARK ";stroke-width:2}.markdot{fill:none;stroke:" C_MARK ";stroke-width:2.5}"
 	".marktext{font:bold 12px sans-serif;fill:#000}"
 	".whisk{stroke:#555}.box{fill-opacity:.18;stroke-width:1.5}.box.canary{fill:" C_SERIES ";stroke:" C_SERIES "}"
@@ -1067,7 +1076,8 @@ static const char css[] =
 	".sw.pooled{background:#000;width:.6em;height:.6em;transform:rotate(45deg)}"
 	".why{border-left:6px solid " C_THRESH ";background:#fdf1ea;padding:.3em 1em;margin-bottom:1em}"
 	".why h1{font-size:1.3em}.why pre{white-space:pre-wrap;font:13px ui-monospace,monospace;margin:.4em 0}"
-	"@media print{body{margin:0;max-width:none;font-size:11pt}section.gate{break-before:page}"
+	"h1 code{font-size:inherit}h2,h3,h4{break-after:avoid}"
+	"@media print{@page{margin:12mm}body{margin:0;max-width:none;font-size:11pt}section.gate{break-before:page}"
 	"section.gate:first-of-type{break-before:auto}.verdict{border:1px solid #000}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
@@ -1165,34 +1175,57 @@ gate_header(FILE *out, const program *p, const gate_result *r, const report_data
 	fputs("</table>\n", out);
 }
 
-/* A metric with `by`: the identities to draw, the deciding series first. */
+/* A member to order by its labels' text, whatever order the source gave them in. */
+typedef struct by_member {
+	const char *labels;
+	int key;
+} by_member;
+
+static int
+by_labels(const void *a, const void *b)
+{
+	return strcmp(((const by_member *)a)->labels, ((const by_member *)b)->labels);
+}
+
+/*
+ * A metric with `by`: the identities to draw, the deciding series first,
+ * then the others by their labels; *total counts the series that had a
+ * sample (a live query of none leaves an empty member behind).
+ */
 static int
 by_order(const program *p, const gate_result *r, const report_data *rd, int m, int *keys, int max, int *total)
 {
 	const prog_gate *g = &p->gates[r->gate];
 	const population *P = &rd->pops[SERIES_OF(m, false)];
-	int n = 0;
+	int n = 0, nm = 0;
+	by_member *ms = xmalloc(((size_t)P->n + 1) * sizeof *ms);
 
+	for (int i = 0; i < P->n; i++)
+		if (P->m[i].s.count > 0)
+			ms[nm++] = (by_member){ P->m[i].labels, P->m[i].key };
+	qsort(ms, (size_t)nm, sizeof *ms, by_labels);
 	for (int q = 0; q < g->nquant; q++) {	/* the deciding rule's quantifiers' series first */
 		const quant_result *qr = decided_quant(r, g, q);
 		if (p->quants[g->quant0 + q].rule != r->decided)
 			continue;
 		for (int j = 0; j < qr->ntop && n < max; j++) {
-			bool dup = qr->top[j].key < 0 || pop_find(P, qr->top[j].key) < 0;
+			int mi = qr->top[j].key < 0 ? -1 : pop_find(P, qr->top[j].key);
+			bool dup = mi < 0 || P->m[mi].s.count == 0;
 			for (int i = 0; i < n && !dup; i++)
 				dup = keys[i] == qr->top[j].key;
 			if (!dup)
 				keys[n++] = qr->top[j].key;
 		}
 	}
-	for (int i = 0; i < P->n && n < max; i++) {
+	for (int i = 0; i < nm && n < max; i++) {
 		bool dup = false;
 		for (int j = 0; j < n && !dup; j++)
-			dup = keys[j] == P->m[i].key;
+			dup = keys[j] == ms[i].key;
 		if (!dup)
-			keys[n++] = P->m[i].key;
+			keys[n++] = ms[i].key;
 	}
-	*total = P->n;
+	*total = nm;
+	free(ms);
 	return n;
 }
 

@@ -8,10 +8,9 @@
   check.py netlog FILE.json         Chromium's --log-net-log: prints each URL the page (a file://
                                     document) asked for, other than file: and data: ones
   check.py text FILE.html           the page's text (no tags, one piece a line), to compare pages of
-                                    one check from two sources: the charts of a metric with `by`,
-                                    each under its own <h4>, sorted by their text (the page draws the
-                                    deciding series first, then the others in the order the source
-                                    gave them: a file's order, a server's label order)
+                                    one check from two sources, in the page's order (a metric with
+                                    `by`: the deciding series first, then the others by their labels,
+                                    whatever order the source gave them in)
   check.py pdf FILE.pdf PAGE.html GATE VERDICT RULE
                                     Chromium's --print-to-pdf of PAGE.html (text by pdftotext, pages
                                     by pdfinfo, of poppler-utils): a PDF of 1 to charts + 2 pages,
@@ -195,7 +194,7 @@ def text(path):
     t = Text()
     t.feed(open(path, encoding="utf-8").read())
     for own, subs in t.blocks:
-        for line in own + [x for sub in sorted(subs) for x in sub]:
+        for line in own + [x for sub in subs for x in sub]:
             print(line)
 
 

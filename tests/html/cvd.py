@@ -12,7 +12,9 @@ specific one winning and the later one of equal specificity.  The roles:
            threshold (go) (path.thr.go), each against background (the page's body background)
   lanes    false (rect.lanebg: a lane where nothing is drawn), true (rollback, no-go) (rect.on.bad),
            true (go) (rect.on.good), pending (rect.pend), unknown (rect.unk); a fill with opacity is
-           taken as seen, composited over the lane's background in sRGB as browsers composite
+           taken as seen, composited over the lane's background in sRGB as browsers composite; a
+           state filled with a pattern (fill="url(#...)", the report's hatched unknown) is told
+           apart by its texture and not compared by colour
 
 Pairs checked, those that must be told apart by colour alone and appear together in one chart:
 two lines of different roles drawn in the same dash style (a dashed threshold and a solid series
@@ -205,6 +207,9 @@ def computed(rules, tag, classes, prop):
     return best[2] if best else None
 
 
+TEXTURED = " textured"	# not a class a page can have: of a rect filled with a pattern (fill="url(#...)")
+
+
 class Charts(html.parser.HTMLParser):
     """the page's <style> text and, per <svg>, its drawn elements as (tag, {classes}) in order"""
 
@@ -223,7 +228,10 @@ class Charts(html.parser.HTMLParser):
         elif tag == "title" and self.charts:
             self.in_title = True
         elif self.charts is not None and self.charts and tag in ("path", "rect", "line", "circle"):
-            self.charts[-1].append((tag, set((a.get("class") or "").split())))
+            cls = set((a.get("class") or "").split())
+            if (a.get("fill") or "").startswith("url("):
+                cls.add(TEXTURED)	# a pattern: told apart by its texture, whatever its colours
+            self.charts[-1].append((tag, cls))
 
     handle_startendtag = handle_starttag
 
@@ -282,6 +290,8 @@ def page_pairs(path):
                 lanebg, v, _ = colour_of(rules, tag, cls, "fill", bg, "<rect class=lanebg>")
                 lane_states.add(LANES["lanebg"])
                 colours[LANES["lanebg"]] = (v, lanebg)
+            elif tag == "rect" and key in LANES and TEXTURED in cls:
+                colours[LANES[key]] = ("a pattern (hatched), not compared by colour", None)
             elif tag == "rect" and key in LANES:
                 if lanebg is None:
                     fail("%s: chart %r: a lane's state drawn before any lane background" % (path, title))

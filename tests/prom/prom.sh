@@ -887,9 +887,9 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 # Two recorded canary cases checked live with --report FILE.html (Prometheus started again on the
 # blocks of 3): each page well formed (tests/html/check.py) and, against the page check --input
 # writes of the same gate on the same samples, of the same exit status and verdict, as many charts
-# and the same text (check.py text: the charts of a metric with `by` compared sorted, as the page
-# orders them the deciding series first, then as its source gave them: a file's order, Prometheus'
-# label order).  The live page of one case against the --input page of the other fails.
+# and the same text, in the page's order (a metric with `by`: the deciding series, then the others by
+# their labels, whichever order the source gave them in; a live query of no series draws none, as a
+# file of none).  The live page of one case against the --input page of the other fails.
 if command -v prometheus >/dev/null 2>&1 && [ -d "$pdir/pdata" ] && [ -s "$pdir/cases.tsv" ]; then
 	trap 'prom_stop; rm -rf "$tmp"' EXIT
 	trap 'prom_stop; rm -rf "$tmp"; exit 130' INT TERM
