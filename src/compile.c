@@ -220,44 +220,47 @@ cmp_source(compiler *c, diag_span sp)
 }
 
 /*
- * The reads of side (0 left, 1 right) whose scale its value keeps (x,
- * x + y, 2 * x, avg(x, 5m), baseline + 20%; not rate(x), x / y, a test's
- * p-value), as prog_cmp.sides bits; and the unit the first literal on
- * that path names (a report's axis for metrics of no declared unit).
+ * Where side (0 left, 1 right) of a comparison reads its metrics, as
+ * prog_cmp.sides bits: a metric's value when the side is that value (x,
+ * avg(x, 5m), max(x) across series; not 2 * x, rate(x), shift(x, 10m), a
+ * test's p-value), a baseline when the side's value moves in its scale
+ * (baseline, baseline * 2, baseline + 20%, b + 10ms; not 1 / b); and the
+ * unit the first literal of such a path names (a report's axis for
+ * metrics of no declared unit).  bare: n is the side, or a value function
+ * of it.
  */
 static void
-scale_reads(const char *text, const ast_node *n, int side, prog_cmp *cmp, int *lit)
+scale_reads(const char *text, const ast_node *n, int side, bool bare, prog_cmp *cmp, int *lit)
 {
 	switch (n->kind) {
 	case A_METRIC:
 	case A_BASELINE:
 		for (int k = 0; cmp->metrics[k] >= 0; k++)
-			if (cmp->metrics[k] == n->metric)
+			if (cmp->metrics[k] == n->metric && (bare || n->kind == A_BASELINE))
 				cmp->sides[k] |= (n->kind == A_BASELINE ? CMP_BASE_L : CMP_VAL_L) << side;
 		return;
 	case A_NUM:
 		if (*lit == UNIT_NONE && !n->relpct)
 			*lit = (int)units_of_literal(text + n->span.off, n->span.len);
 		return;
-	case A_NEG:
-		scale_reads(text, n->arg[0], side, cmp, lit);
-		return;
 	case A_BIN:
 		if (n->op == OPR_ADD || n->op == OPR_SUB) {
-			scale_reads(text, n->arg[0], side, cmp, lit);
-			scale_reads(text, n->arg[1], side, cmp, lit);
-		} else if ((n->op == OPR_MUL || n->op == OPR_DIV) && (n->arg[0]->isconst || n->arg[1]->isconst)) {
-			scale_reads(text, n->arg[n->arg[0]->isconst], side, cmp, lit);
+			scale_reads(text, n->arg[0], side, false, cmp, lit);
+			scale_reads(text, n->arg[1], side, false, cmp, lit);
+		} else if (n->op == OPR_MUL && (n->arg[0]->isconst || n->arg[1]->isconst)) {
+			scale_reads(text, n->arg[n->arg[0]->isconst], side, false, cmp, lit);
+		} else if (n->op == OPR_DIV && n->arg[1]->isconst) {
+			scale_reads(text, n->arg[0], side, false, cmp, lit);
 		}
 		return;
 	case A_CALL:
 		switch (n->fn) {
-		case FN_AVG: case FN_MIN: case FN_MAX: case FN_LAST: case FN_SHIFT:
+		case FN_AVG: case FN_MIN: case FN_MAX: case FN_LAST:
 		case FN_SMIN: case FN_SMAX: case FN_SAVG:
-			scale_reads(text, n->arg[0], side, cmp, lit);
+			scale_reads(text, n->arg[0], side, bare, cmp, lit);
 			return;
 		case FN_QUANTILE:	/* quantile(phi, x, D) */
-			scale_reads(text, n->arg[1], side, cmp, lit);
+			scale_reads(text, n->arg[1], side, bare, cmp, lit);
 			return;
 		default:
 			return;
@@ -287,8 +290,8 @@ cmp_slot(compiler *c, const ast_node *n, int op)
 	for (int i = 0; i < 2; i++)
 		cmp->konst[i] = n->arg[i]->isconst ? n->arg[i]->num : NAN;
 	int lit = UNIT_NONE;
-	scale_reads(c->d->text, n->arg[0], 0, cmp, &lit);
-	scale_reads(c->d->text, n->arg[1], 1, cmp, &lit);
+	scale_reads(c->d->text, n->arg[0], 0, true, cmp, &lit);
+	scale_reads(c->d->text, n->arg[1], 1, true, cmp, &lit);
 	cmp->unit = n->arg[0]->unit != UNIT_NONE ? n->arg[0]->unit : n->arg[1]->unit != UNIT_NONE ? n->arg[1]->unit : lit;
 	return p->ncmps++;
 }

@@ -12,6 +12,7 @@
 #include "util.h"
 #include "vocab.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,6 @@ typedef struct trace {
 	int nsteps;
 	double *rule;		/* [k * nrules + i] */
 	double (*cmp)[3];	/* [k * ncmp + i]: operands and value */
-	double *qthr;		/* per comparison in a quantifier: a threshold it was compared with, or NaN */
 	/* per step and quantifier [k * nquant + q]: the series present and their body's values */
 	struct qstep {
 		int n;
@@ -109,9 +109,6 @@ run_trace(const program *p, const gate_result *r, const population *pops, trace 
 	tr->nsteps = r->evaluations;
 	tr->rule = xmalloc(((size_t)tr->nsteps * (size_t)g->nrules + 1) * sizeof *tr->rule);
 	tr->cmp = xmalloc(((size_t)tr->nsteps * (size_t)g->ncmp + 1) * sizeof *tr->cmp);
-	tr->qthr = xmalloc(((size_t)g->ncmp + 1) * sizeof *tr->qthr);
-	for (int i = 0; i < g->ncmp; i++)
-		tr->qthr[i] = NAN;
 	tr->nquant = g->nquant;
 	tr->q = xcalloc((size_t)tr->nsteps * (size_t)g->nquant + 1, sizeof *tr->q);
 	tr->nhist = g->nhist;
@@ -161,9 +158,6 @@ run_trace(const program *p, const gate_result *r, const population *pops, trace 
 				int key = q->keys[i] + 1;
 				qs->since[i] = kf && key < kf->n && kf->f[key].seen == t ? kf->f[key].since : VM_NEVER;
 			}
-			for (int i = 0; i < q->nkeys; i++)
-				if (q->cmpi[i] >= 0 && !isnan(q->cmp[i][1]))
-					tr->qthr[p->quants[g->quant0 + qi].cmp0 + q->cmpi[i] - g->cmp0] = q->cmp[i][1];
 		}
 	}
 	vm_free(&v);
@@ -174,7 +168,6 @@ trace_free(trace *tr)
 {
 	free(tr->rule);
 	free(tr->cmp);
-	free(tr->qthr);
 	for (int i = 0; i < tr->nsteps * tr->nquant; i++) {
 		free(tr->q[i].keys);
 		free(tr->q[i].val);
@@ -332,6 +325,15 @@ thr_at(const chart *ch, const threshold *t, int k)
 	return ch->tr->cmp[(size_t)k * (size_t)ch->g->ncmp + (size_t)t->ci][t->left ? 0 : 1];
 }
 
+/* Where v is on an axis from lo (at a) to hi (at b): kept near the plot, so that no coordinate is Inf. */
+static double
+axis_pos(double v, double lo, double hi, double a, double b)
+{
+	double f = (v / 2 - lo / 2) / (hi / 2 - lo / 2);	/* halves: hi - lo may overflow */
+
+	return a + (b - a) * (f < -1 ? -1 : f > 2 ? 2 : f);
+}
+
 static double
 xpos(const chart *ch, int64_t t)
 {
@@ -341,7 +343,7 @@ xpos(const chart *ch, int64_t t)
 static double
 ypos(const chart *ch, double v)
 {
-	return Y0 + PLOT_H - (v - ch->lo) * PLOT_H / (ch->hi - ch->lo);
+	return axis_pos(v, ch->lo, ch->hi, Y0 + PLOT_H, Y0);
 }
 
 static int64_t
@@ -389,6 +391,10 @@ nice_axis(double lo, double hi, enum unit u, double *alo, double *ahi)
 {
 	if (lo > hi)
 		lo = 0, hi = 1;
+	if (!isfinite(hi - lo))	/* values near the double's limits: an axis that halves can hold */
+		lo = fmax(lo, -DBL_MAX / 4), hi = fmin(hi, DBL_MAX / 4);
+	if (hi - lo <= 1e-9 * fmax(fabs(lo), fabs(hi)))
+		lo = hi;	/* a few ulps apart: ticks that small would not move v */
 	if (lo > 0 && lo < hi * 0.5)
 		lo = 0;		/* latencies, ratios, bytes */
 	if (lo == hi && lo >= 0)
@@ -404,6 +410,15 @@ nice_axis(double lo, double hi, enum unit u, double *alo, double *ahi)
 	if (*ahi <= hi)	/* room above the highest line */
 		*ahi += step;
 	return step;
+}
+
+/* The ticks after the first of an axis nice_axis() made: counted, not stepped to, so rounding cannot run on. */
+static int
+ticks(double lo, double hi, double step)
+{
+	double n = round((hi - lo) / step);
+
+	return isfinite(n) && n >= 0 && n <= 100 ? (int)n : 0;
 }
 
 /* The y range: the data, the baseline and every threshold line. */
@@ -612,7 +627,7 @@ marker(FILE *out, const chart *ch, char *buf, size_t size)
 	if (ch->key != VM_NOKEY ? !pq : !t)
 		return false;
 	int k = step_of(ch, r->decided_since);
-	char v[32], th[32], when[16], rl[128], what[160];
+	char v[32], th[80], when[16], rl[128], what[320];
 	const char *name = ch->p->metrics[ch->m].name;
 	fmt_val(v, sizeof v, ch->val[k], ch->unit);
 	clock_utc(when, sizeof when, r->decided_since, true);
@@ -625,11 +640,15 @@ marker(FILE *out, const chart *ch, char *buf, size_t size)
 	} else if (t) {	/* a test of the metric, not its value: the comparison's own numbers */
 		const double *o = ch->tr->cmp[(size_t)k * (size_t)ch->g->ncmp + (size_t)t->ci];
 		const prog_hist *h = cmp_hist(ch->p, ch->g, (int)(t->c - ch->p->cmps));
-		if (h && (h->fn == FN_MANNWHITNEY || h->fn == FN_RATIO_TEST))
+		if (h && (h->fn == FN_MANNWHITNEY || h->fn == FN_RATIO_TEST)) {
 			snprintf(th, sizeof th, "p = %.2g", o[isnan(t->c->konst[0]) ? 0 : 1]);
-		else
-			fmt_val(th, sizeof th, o[0], (enum unit)t->c->unit);
-		snprintf(what, sizeof what, "%s, %s; %s %s", t->c->source, th, name, v);
+		} else {	/* both sides, in the comparison's unit */
+			char l[32], rr[32];
+			fmt_val(l, sizeof l, o[0], (enum unit)t->c->unit);
+			fmt_val(rr, sizeof rr, o[1], (enum unit)t->c->unit);
+			snprintf(th, sizeof th, "%s %s %s", l, cmpops[t->c->op], rr);
+		}
+		snprintf(what, sizeof what, "%s: %s; %s %s", t->c->source, th, name, v);
 	} else {
 		snprintf(what, sizeof what, "%s %s", name, v);
 	}
@@ -676,9 +695,8 @@ thresholds(chart *ch)
 		if (c->quant >= 0 || p->metrics[ch->m].by) {
 			if (c->quant < 0 || !t.line)
 				continue;
-			t.konst = ch->tr->qthr[t.ci];
-			if (isnan(t.konst))
-				t.konst = c->konst[t.left ? 0 : 1];
+			/* a line only where it is one for every series: known when compiled (any(memory > 256Mi)) */
+			t.konst = c->konst[t.left ? 0 : 1];
 			if (isnan(t.konst))
 				continue;
 		} else {
@@ -781,7 +799,8 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 		"<rect width=\"3\" height=\"6\" fill=\"" C_UNK "\"/></pattern></defs>\n", id);
 
 	/* value axis */
-	for (double v = ch.lo; v <= ch.hi + ystep / 2; v += ystep) {
+	for (int i = 0, nt = ticks(ch.lo, ch.hi, ystep); i <= nt; i++) {
+		double v = ch.lo + i * ystep;
 		char t[32];
 		fmt_tick(t, sizeof t, v, ystep, fmax(fabs(ch.lo), fabs(ch.hi)), ch.unit);
 		fprintf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
@@ -906,7 +925,7 @@ dist_side(const prog_hist *h, const struct dist *d, int side, double *out)
 static double
 dist_x(double v, double lo, double hi)
 {
-	return X0 + (v - lo) * (X1 - X0) / (hi - lo);
+	return axis_pos(v, lo, hi, X0, X1);
 }
 
 /* One side's row: a box from the quartiles with the median, whiskers to the extremes, and every value a dot. */
@@ -996,7 +1015,8 @@ write_dist(FILE *out, const program *p, const gate_result *r, const trace *tr, c
 	fputs(". ", out);
 	esc(out, res);
 	fputs(".</desc>\n", out);
-	for (double v = alo; v <= ahi + step / 2; v += step) {
+	for (int i = 0, nt = ticks(alo, ahi, step); i <= nt; i++) {
+		double v = alo + i * step;
 		char t[32];
 		double px = dist_x(v, alo, ahi);
 		fmt_tick(t, sizeof t, v, step, fmax(fabs(alo), fabs(ahi)), u);

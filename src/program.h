@@ -108,7 +108,7 @@ typedef struct prog_cmp {
 	int unit;		/* enum unit of its operands, or the one its literal's suffix names; UNIT_NONE */
 	double konst[2];	/* a side known when compiled (memory < 256Mi: 268435456), else NaN */
 } prog_cmp;
-/* prog_cmp.sides: a metric read as a value on the left or the right, its baseline on either. */
+/* prog_cmp.sides: a side that is a metric's value, on the left or the right; a side in its baseline's scale. */
 enum { CMP_VAL_L = 1, CMP_VAL_R = 2, CMP_BASE_L = 4, CMP_BASE_R = 8 };
 
 /* A `for`, kept so reports can show how long it has held and needs to. */

@@ -256,6 +256,7 @@ done
 . tests/html/html.sh
 . tests/html/stats.sh
 . tests/html/series.sh
+. tests/html/edges.sh
 
 # README and novagate(1): their gate-test examples pass.  They name
 # ../../rules/canary.gate, so they run two folders below a link to rules/.
