@@ -659,9 +659,21 @@ marker(FILE *out, const chart *ch, char *buf, size_t size)
 	fprintf(out, "<line class=\"mark\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n", x, x, Y0, Y0 + PLOT_H);
 	if (ch->has[k])
 		fprintf(out, "<circle class=\"markdot\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\"/>\n", x, ypos(ch, ch->val[k]));
-	fprintf(out, "<text class=\"marktext\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">", x + (x > (X0 + X1) / 2 ? -6 : 6),
-		Y0 + 12, x > (X0 + X1) / 2 ? "end" : "start");
-	esc(out, buf);
+	/*
+	 * In the plot, the moment and the comparison (the rule is in the caption), on the side
+	 * with more room; squeezed into it where the reader's font would run past the edge
+	 * (bold 12px: under 8px a character in DejaVu Sans, Debian's default).
+	 */
+	char label[400];
+	snprintf(label, sizeof label, "%s %s UTC: %s", dr->kind == RULE_ROLLBACK ? "fired at" : "held from", when, what);
+	bool right = X1 - x >= x - X0;
+	double room = (right ? X1 - x : x - X0) - 10, wide = 8.0 * (double)strlen(label);
+	fprintf(out, "<text class=\"marktext\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\"", x + (right ? 6 : -6), Y0 + 12,
+		right ? "start" : "end");
+	if (wide > room)
+		fprintf(out, " textLength=\"%.0f\" lengthAdjust=\"spacingAndGlyphs\"", room);
+	fputc('>', out);
+	esc(out, label);
 	fputs("</text>\n", out);
 	return true;
 }
