@@ -896,24 +896,6 @@ write_chart(FILE *out, const program *p, const gate_result *r, const trace *tr, 
 
 enum { ROW_H = 46 };
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The p-quantile of sorted v[0..n), interpolated between the values around it. */
-static double
-quantile_sorted(const double *v, int n, double q)
-{
-	double at = q * (n - 1);
-	int i = (int)at;
-
-	return i + 1 < n ? v[i] + (at - i) * (v[i + 1] - v[i]) : v[n - 1];
-}
-
 /*
  * A side's values of history d: mannwhitney's and shift's lane (0 canary,
  * 1 baseline), ratio_test's ratio of a step (errors / requests of the side).
@@ -930,7 +912,7 @@ dist_side(const prog_hist *h, const struct dist *d, int side, double *out)
 		if (!isnan(v) && !isinf(v))
 			out[n++] = v;
 	}
-	qsort(out, (size_t)n, sizeof *out, cmp_double);
+	qsort(out, (size_t)n, sizeof *out, util_cmp_double);
 	return n;
 }
 
@@ -948,7 +930,8 @@ dist_row(FILE *out, const double *v, int n, double y, const char *cls, double lo
 		fprintf(out, "<text class=\"tick\" x=\"%d\" y=\"%.0f\">no values</text>\n", X0 + 6, y + 4);
 		return;
 	}
-	double q1 = quantile_sorted(v, n, .25), md = quantile_sorted(v, n, .5), q3 = quantile_sorted(v, n, .75);
+	double q1 = util_quantile_sorted(v, (size_t)n, .25), md = util_quantile_sorted(v, (size_t)n, .5);
+	double q3 = util_quantile_sorted(v, (size_t)n, .75);
 	fprintf(out, "<line class=\"whisk\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\"/>\n", dist_x(v[0], lo, hi),
 		dist_x(v[n - 1], lo, hi), y, y);
 	fprintf(out, "<rect class=\"box %s\" x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"22\"/>\n", cls,
@@ -972,9 +955,9 @@ dist_words(FILE *out, const char *side, const double *v, int n, enum unit u)
 		fprintf(out, "the %s had none", side);
 		return;
 	}
-	fmt_val(a, sizeof a, quantile_sorted(v, n, .5), u);
-	fmt_val(b, sizeof b, quantile_sorted(v, n, .25), u);
-	fmt_val(c, sizeof c, quantile_sorted(v, n, .75), u);
+	fmt_val(a, sizeof a, util_quantile_sorted(v, (size_t)n, .5), u);
+	fmt_val(b, sizeof b, util_quantile_sorted(v, (size_t)n, .25), u);
+	fmt_val(c, sizeof c, util_quantile_sorted(v, (size_t)n, .75), u);
 	fprintf(out, "the %s's %d values have the median %s (quartiles %s to %s)", side, n, a, b, c);
 }
 

@@ -176,19 +176,6 @@ series_max(const series *s, int64_t t, int64_t range)
 	return extreme(s, t, range, true);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	/* NaN sorts first, as Go's sort.Float64s puts it */
-	if (isnan(x))
-		return isnan(y) ? 0 : -1;
-	if (isnan(y))
-		return 1;
-	return (x > y) - (x < y);
-}
-
 double
 series_quantile(const series *s, double phi, int64_t t, int64_t range)
 {
@@ -209,11 +196,8 @@ series_quantile(const series *s, double phi, int64_t t, int64_t range)
 	else if (phi > 1)
 		r = INFINITY;
 	else {
-		qsort(v, k, sizeof *v, cmp_double);
-		double rank = phi * (double)(k - 1);
-		size_t lo = (size_t)floor(rank), hi = lo + 1 < k ? lo + 1 : k - 1;
-		double wt = rank - floor(rank);
-		r = v[lo] * (1 - wt) + v[hi] * wt;
+		qsort(v, k, sizeof *v, util_cmp_double);
+		r = util_quantile_sorted(v, k, phi);
 	}
 	free(v);
 	return r;

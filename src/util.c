@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,4 +268,26 @@ void
 ng_format_duration(char *buf, size_t size, int64_t ms)
 {
 	util_fmt_duration(buf, size, ms);
+}
+
+int
+util_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	if (isnan(x))
+		return isnan(y) ? 0 : -1;
+	if (isnan(y))
+		return 1;
+	return (x > y) - (x < y);
+}
+
+double
+util_quantile_sorted(const double *v, size_t k, double phi)
+{
+	double rank = phi * (double)(k - 1);
+	size_t lo = (size_t)floor(rank), hi = lo + 1 < k ? lo + 1 : k - 1;
+	double wt = rank - floor(rank);
+
+	return v[lo] * (1 - wt) + v[hi] * wt;
 }

@@ -29,6 +29,10 @@ void util_fmt_time(char *buf, size_t size, int64_t ms);
 int util_parse_time(const char *s, int64_t *ms);
 /* Greatest common divisor, for step grids. */
 int64_t util_gcd(int64_t a, int64_t b);
+/* qsort's comparison of doubles, NaN first (as Go's sort.Float64s). */
+int util_cmp_double(const void *a, const void *b);
+/* The phi-quantile (0 <= phi <= 1) of sorted v[0..k), k > 0, interpolated as Prometheus' quantile_over_time. */
+double util_quantile_sorted(const double *v, size_t k, double phi);
 /* The shortest decimal that reads back as v. */
 void util_fmt_double(char *buf, size_t size, double v);
 
