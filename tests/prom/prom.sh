@@ -456,8 +456,9 @@ at $wat: watch $wl, check $cl"
 	# a metric without `by` whose series, labels and all, comes after the watch began: one series still
 	printf '%s\n' 'metric a = `0.25`' 'gate g {' '  step 500ms' '  window 1s' '  go when a < 1' '}' >"$pdir/wapp.gate"
 	want_exit "watch: a series with labels that comes late" 0 - -- watch "$pdir/wapp.gate" --prometheus "$F/appear"
-	if [ "$(jq -r .verdict "$pdir/out" | tr '\n' ' ')" = "inconclusive go go " ]; then ok; else
-		bad "prom: watch: a late series with labels"; cat "$pdir/out" >&2; fi
+	# (a slow build, ASan or valgrind, may skip the middle step as late: watch skips ahead)
+	case $(jq -r .verdict "$pdir/out" | tr '\n' ' ') in "inconclusive go go "|"inconclusive go ") ok ;; *)
+		bad "prom: watch: a late series with labels"; cat "$pdir/out" >&2 ;; esac
 	want_exit "watch --format human: defaults" 18 - -- \
 		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms --format human
 	case $(head -n 1 "$pdir/out") in *"g: inconclusive [go=unknown] d=0 t=- (default: d)") ok ;; *) bad "prom: watch human: default"; cat "$pdir/out" >&2 ;; esac
@@ -465,8 +466,8 @@ at $wat: watch $wl, check $cl"
 	want_exit "watch: the window elapses" 0 - -- watch "$pdir/w.gate" --prometheus "$F/ok"
 	n=$(wc -l <"$pdir/out")
 	last=$(tail -n 1 "$pdir/out" | jq -r '[.verdict, .final, .reason] | join(" ")' 2>/dev/null)
-	# (valgrind may start so slowly that the first step is skipped, as a late step is)
-	if { [ "$n" -eq 3 ] || { [ "${NG_VALGRIND:-0}" = 1 ] && [ "$n" -eq 2 ]; }; } && [ "$last" = "go true window elapsed" ] &&
+	# (a slow build or a busy machine may skip a step that is late: watch skips ahead, by design)
+	if { [ "$n" -eq 3 ] || [ "$n" -eq 2 ]; } && [ "$last" = "go true window elapsed" ] &&
 	   [ "$(head -n 1 "$pdir/out" | jq -r '.final')" = false ]; then ok; else
 		bad "prom: watch: $n lines, last '$last'"; cat "$pdir/out" >&2; fi
 	n=$(($(grep -c '^conn' "$pdir/fs.log") - conns))
