@@ -17,6 +17,18 @@ fi
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*" >&2; }
 
+# the headless browser (Debian's chromium) that renders the HTML reports.  A page is the same
+# bytes from every build, so a run under sanitizers or valgrind, which is there for the binary's
+# memory, leaves the browser to the plain build (it would cost make asan about a minute)
+browser=
+if ! command -v chromium >/dev/null 2>&1; then
+	echo "notice: chromium not installed (apt-get install chromium): the headless browser checks of HTML reports are skipped" >&2
+elif [ -n "${SANFLAGS:-}" ] || [ "${NG_VALGRIND:-0}" = 1 ]; then
+	echo "notice: the headless browser checks of HTML reports run in the plain build (make check), not under sanitizers or valgrind" >&2
+else
+	browser=chromium
+fi
+
 # 1. unit tests: each binary ends with its own "N passed, N failed"
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue

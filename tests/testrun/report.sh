@@ -74,7 +74,7 @@ if [ $rc -eq 7 ] && ! grep -q '^  report: ' "$tmp/out" && [ "$(tail -n 1 "$tmp/o
 
 # h. in a headless Chromium, when there is one (tests/html/html.sh's checks, fewer): rendered,
 #    the page has its charts and shows the verdict
-if command -v chromium >/dev/null 2>&1; then
+if [ -n "${browser:-}" ]; then
 	charts=$(python3 tests/html/check.py page "$page" rollback)
 	timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chrome" \
 		--disable-background-networking --disable-component-update --disable-sync --no-first-run \
