@@ -15,6 +15,9 @@
 #include "cli.h"
 #include "novagate.h"
 
+/* How a recording of novagate record begins (record.c), which watch --input refuses (watch_input.c). */
+#define RECORD_MAGIC "# novagate record: "
+
 typedef struct cli_opts {
 	const char *cmd;			/* a name of cli_commands (options.h) */
 	const char *file, *input, *gate, *baseline;

@@ -31,7 +31,7 @@ record_header(recorder *r)
 		return;
 	r->header = true;
 	ng_format_time(at, sizeof at, r->at);
-	fprintf(r->out, "# novagate record: the samples %s%s%s reads, from %s, evaluated at %s.\n",
+	fprintf(r->out, RECORD_MAGIC "the samples %s%s%s reads, from %s, evaluated at %s.\n",
 		o->file, o->gate ? " gate " : "", o->gate ? o->gate : "", r->server, at);
 	fprintf(r->out, "# Each value is the server's result of the metric's query at that time; a sample\n"
 		"# labelled __stale__ marks where the server had no value.  Replay:\n");

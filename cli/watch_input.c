@@ -30,6 +30,7 @@ typedef struct stream {
 	char *buf;		/* CHUNK bytes */
 	bool begun;		/* a sample came: t0 is set */
 	bool ended;		/* the input has ended */
+	int magic;		/* of RECORD_MAGIC, the bytes matched so far; -1: not a recording */
 	int64_t k;		/* the next step to evaluate */
 } stream;
 
@@ -59,6 +60,26 @@ step(watcher *w, int64_t k, bool end)
 	}
 	watch_say(w, &n);
 	return ferror(stdout) ? cli_verdict_status(v) : -1;
+}
+
+/*
+ * Whether the input, of which p[0..n) came next, is a recording of
+ * novagate record: it holds its samples series by series, so read as they
+ * come the steps would be decided on its first series alone.
+ */
+static bool
+recording(stream *s, const char *p, size_t n)
+{
+	int want = (int)sizeof RECORD_MAGIC - 1;
+
+	for (size_t i = 0; i < n && s->magic >= 0 && s->magic < want; i++)
+		s->magic = p[i] == RECORD_MAGIC[s->magic] ? s->magic + 1 : -1;
+	if (s->magic != want)
+		return false;
+	fprintf(stderr, "%s:1:1: error: a recording of novagate record holds its samples series by series, "
+		"not as they came: replay it with novagate check --input, with the --at of its header\n"
+		"%s\n^%.*s\n", s->name, RECORD_MAGIC, want - 2, "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~");
+	return true;
 }
 
 /*
@@ -93,6 +114,8 @@ more(stream *s)
 			fprintf(stderr, "novagate: %s: %s\n", s->name, strerror(errno));
 			return EXIT_IO;
 		}
+		if (recording(s, s->buf, (size_t)n))
+			return EXIT_INPUT;
 		ng_reader_write(s->r, s->buf, (size_t)n);
 		s->ended = n == 0;
 		return 0;

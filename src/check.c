@@ -46,6 +46,7 @@ struct ng_check {
 	size_t capord;
 	bool *wanted;		/* read by an evaluated gate */
 	char **absent;		/* per series: the warning of ng_check_absent, or NULL */
+	bool *nodata;		/* per series: its absent[] is no_data()'s */
 	size_t *namelen;	/* strlen of each metric's name */
 	names byname;		/* metric names to indices */
 	int64_t at, newest;
@@ -174,6 +175,7 @@ ng_check_new(const ng_gatefile *gf, int gate)
 	keyset_init(&c->keys);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
 	c->absent = xcalloc((size_t)nseries, sizeof *c->absent);
+	c->nodata = xcalloc((size_t)nseries, sizeof *c->nodata);
 	names_init(&c->byname, (size_t)p->nmetrics);
 	for (int m = 0; m < p->nmetrics; m++) {
 		c->namelen[m] = strlen(p->metrics[m].name);
@@ -212,6 +214,7 @@ ng_check_free(ng_check *c)
 		free(c->absent[s]);
 	}
 	free(c->absent);
+	free(c->nodata);
 	for (int i = 0; i < c->nres; i++)
 		gate_result_free(&c->res[i]);
 	free(c->res);
@@ -644,7 +647,7 @@ ng_errcode
 ng_check_read_fd(ng_check *c, int fd, const char *name, int64_t now, ng_diags *d)
 {
 	check_text_begin(c, name, now, d);
-	return check_text_done(c, text_read_fd(fd, name, TEXT_AUTO, on_sample, c, d));
+	return check_text_done(c, text_read_fd(fd, name, TEXT_AUTO | TEXT_WHOLE, on_sample, c, d));
 }
 
 ng_errcode
@@ -663,7 +666,46 @@ ng_errcode
 ng_check_read_mem(ng_check *c, const char *buf, size_t len, const char *name, int64_t now, ng_diags *d)
 {
 	check_text_begin(c, name, now, d);
-	return check_text_done(c, text_read_mem(buf, len, name, TEXT_AUTO, on_sample, c, d));
+	return check_text_done(c, text_read_mem(buf, len, name, TEXT_AUTO | TEXT_WHOLE, on_sample, c, d));
+}
+
+/*
+ * Defaults stand in for missing series beside data, never for the lack of
+ * any.  With no sample of any series the gates read, where they read it
+ * for the window ending at at (an empty input, --at before the data, a
+ * server with nothing), a default would decide alone: "no errors" read
+ * from nothing at all.  Then no default stands, and each that would have
+ * gets a warning, as a typo does (ng_check_absent).
+ */
+static void
+no_data(ng_check *c, int64_t at)
+{
+	const program *p = c->p;
+	bool seen = false;
+
+	for (int m = 0; m < p->nmetrics && !seen; m++)
+		for (int b = 0; b < 2 && !seen; b++) {
+			int64_t step, reach;
+			const population *P = &c->ps[SERIES_OF(m, b)];
+			if (!ng_check_needs(c, m, b, &step, &reach))
+				continue;
+			for (int i = 0; i < P->n && !seen; i++)
+				seen = series_count(&P->m[i].s, at, reach) > 0;
+		}
+	for (int si = 0; si < 2 * p->nmetrics; si++) {
+		const prog_metric *pm = &p->metrics[SERIES_METRIC(si)];
+		if (c->nodata[si]) {	/* of the last evaluation */
+			free(c->absent[si]);
+			c->absent[si] = NULL;
+			c->ps[si].nodefault = c->nodata[si] = false;
+		}
+		if (seen || c->absent[si] || !pm->has_default || !c->wanted[si])
+			continue;
+		c->absent[si] = sb_fmt("%s '%s': no sample of any metric the gate reads in its window, so its "
+				       "default does not apply: no data at all is not a zero",
+				       si % 2 ? "the baseline of metric" : "metric", pm->name);
+		c->ps[si].nodefault = c->nodata[si] = true;
+	}
 }
 
 ng_verdict
@@ -677,6 +719,7 @@ ng_check_eval(ng_check *c, int64_t at)
 		gate_result_free(&c->res[i]);
 	c->nres = 0;
 	c->res = xrealloc(c->res, (size_t)p->ngates * sizeof *c->res);
+	no_data(c, at);
 	for (int gi = 0; gi < p->ngates; gi++) {
 		if (c->gate >= 0 && gi != c->gate)
 			continue;
@@ -696,6 +739,11 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 
 	if (metric < 0 || metric >= c->p->nmetrics)
 		return;
+	if (c->nodata[si]) {	/* a server's word over no_data()'s guess */
+		free(c->absent[si]);
+		c->absent[si] = NULL;
+		c->ps[si].nodefault = c->nodata[si] = false;
+	}
 	if (!selector) {	/* the series came after all */
 		free(c->absent[si]);
 		c->absent[si] = NULL;

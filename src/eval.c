@@ -188,6 +188,28 @@ take_quant(const program *p, const prog_gate *g, int qi, vm *v, const keyset *ke
 	free(rk);
 }
 
+/*
+ * Which rules are pending at the last step: not true, and a `for` in them
+ * timing a run then (in a quantifier, of any series).
+ */
+static void
+take_pending(const program *p, const prog_gate *g, const vm *v, gate_result *r)
+{
+	int64_t last = (int64_t)(r->evaluations - 1) * g->nrules;
+
+	for (int i = 0; i < g->nrules; i++)
+		r->pending[i] = r->steps[last + i] == STEP_PENDING;
+	for (int qi = 0; qi < g->nquant; qi++) {
+		const prog_quant *pq = &p->quants[g->quant0 + qi];
+		int ri = pq->rule - g->rule0;
+		for (int f = 0; f < pq->nfor && r->state[ri] != 1; f++) {
+			const vm_keyed *kf = &v->keyed[pq->for0 - g->for0 + f];
+			for (int k = 0; k < kf->n; k++)	/* each series' timer, run at the last step */
+				r->pending[ri] |= kf->f[k].seen == r->at && kf->f[k].since != VM_NEVER;
+		}
+	}
+}
+
 void
 eval_gate(const program *p, int gate, const population *pops, const keyset *keys, int64_t at, int ntop,
 	  gate_result *r)
@@ -219,6 +241,7 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 	r->fired_hists = xcalloc((size_t)g->nhist + 1, sizeof *r->fired_hists);
 	r->floor = xmalloc(((size_t)p->nmetrics + 1) * sizeof *r->floor);
 	r->steps = xmalloc((size_t)r->evaluations * (size_t)g->nrules + 1);
+	r->pending = xcalloc((size_t)g->nrules + 1, sizeof *r->pending);
 
 	vm_init(&v, p, gate, pops);
 	for (int64_t k = 0; k <= steps; k++) {
@@ -254,6 +277,7 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 		if (p->hists[g->hist0 + h].quant < 0)
 			vm_hist_stat(&v, h, VM_NOKEY, &r->hists[h]);
 	memcpy(r->floor, v.floor, (size_t)p->nmetrics * sizeof *r->floor);
+	take_pending(p, g, &v, r);
 	vm_free(&v);
 
 	if (fired >= 0) {
@@ -275,9 +299,13 @@ eval_gate(const program *p, int gate, const population *pops, const keyset *keys
 	r->verdict = go == 1 ? NG_GO : go == 0 ? NG_NOGO : NG_INCONCLUSIVE;
 	if (go == 1)
 		r->decided_since = r->since[g->go - g->rule0];
-	/* a go needs every rule known: a nogo or rollback that cannot be told may be true */
+	/*
+	 * A go needs every rule known, and none on its way to firing: a nogo or
+	 * rollback that cannot be told may be true, and one whose `for` is
+	 * timing a run will be if the run goes on
+	 */
 	for (int i = 0; r->verdict == NG_GO && i < g->nrules; i++)
-		if (isnan(r->state[i]) && ast_rule_decides(p->rules[g->rule0 + i].kind)) {
+		if ((isnan(r->state[i]) || r->pending[i]) && ast_rule_decides(p->rules[g->rule0 + i].kind)) {
 			r->verdict = NG_INCONCLUSIVE;
 			r->decided = g->rule0 + i;
 			r->decided_since = VM_NEVER;
@@ -314,4 +342,5 @@ gate_result_free(gate_result *r)
 	free(r->fired_hists);
 	free(r->floor);
 	free(r->steps);
+	free(r->pending);
 }

@@ -55,6 +55,7 @@ typedef struct gate_result {
 	hist_stat *fired_hists;	/* ... at the step its rollback fired (steps 0: not) */
 	double *floor;		/* per metric: its floor at the last step (of one series), NaN none */
 	unsigned char *steps;	/* per evaluation, per rule of the gate: a step_state, the rule at that step */
+	bool *pending;		/* per rule: not true at the last step, but a `for` in it is timing a run there */
 } gate_result;
 
 /* A rule at one step; pending: not true, but a `for` of its own (not a quantifier's) is timing a run. */

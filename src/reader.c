@@ -78,7 +78,7 @@ ng_reader_new(ng_check *c, const char *name)
 
 	r->c = c;
 	r->name = xstrdup(name ? name : "<input>");
-	r->ts = text_stream_new(r->name, TEXT_AUTO, on_sample, r);
+	r->ts = text_stream_new(r->name, TEXT_AUTO | TEXT_WHOLE, on_sample, r);
 	return r;
 }
 

@@ -471,6 +471,13 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 			json_array_append_new(unknown, json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
 		}
 	json_object_set_new(o, "unknown", unknown);
+	json_t *pending = json_array();	/* those on their way to firing: as much in a go's way */
+	for (int i = 0; i < g->nrules; i++)
+		if (r->pending[i] && ast_rule_decides(p->rules[g->rule0 + i].kind)) {
+			const prog_rule *pr = &p->rules[g->rule0 + i];
+			json_array_append_new(pending, json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
+		}
+	json_object_set_new(o, "pending", pending);
 
 	gate_metrics(p, g, used);
 	by_metric bm = cmps_by_metric(p, g, false);
@@ -840,7 +847,8 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 		snprintf(name, sizeof name, "%s%s%s%s", ast_rule_kind_name(pr->kind), pr->name ? " \"" : "",
 			 pr->name ? pr->name : "", pr->name ? "\"" : "");
 		bool fired = pr->kind == RULE_ROLLBACK && r->fired_at[i] != VM_NEVER;
-		fprintf(out, "    %-32s %-7s  %s", name, fired ? "fired" : state(r->state[i]), pr->source);
+		const char *st = fired ? "fired" : r->pending[i] && r->state[i] == 0 ? "pending" : state(r->state[i]);
+		fprintf(out, "    %-32s %-7s  %s", name, st, pr->source);
 		if (fired) {	/* never a plain false: it fired, and stays fired */
 			char when[40];
 			util_fmt_time(when, sizeof when, r->fired_at[i]);

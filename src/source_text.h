@@ -57,7 +57,15 @@ enum text_format {
 				 * regular file; a pipe it reads ahead up to 64 KiB, and if it is
 				 * longer reads it as 0.0.4 and fails should it end in '# EOF'. */
 	TEXT_PROM,		/* text format 0.0.4 */
-	TEXT_OPENMETRICS	/* OpenMetrics 1.0 */
+	TEXT_OPENMETRICS,	/* OpenMetrics 1.0 */
+	/*
+	 * Or'ed into one of the above: the input must be whole.  0.0.4 input
+	 * that ends inside a line (its last without the newline the format
+	 * asks for, which the Prometheus server does not insist on) is then an
+	 * error, not a last sample: it was likely cut short, and a gate must
+	 * not decide on part of its input.  OpenMetrics has "# EOF" for this.
+	 */
+	TEXT_WHOLE = 0x100
 };
 
 /*

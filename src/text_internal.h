@@ -64,6 +64,7 @@ typedef struct text_reader {
 	bool lasteof;		/* guess: the last non-blank line was "# EOF" */
 	bool eofword;		/* OpenMetrics: "# EOF" seen */
 	bool lastnl;		/* the input ended with a newline */
+	bool whole;		/* TEXT_WHOLE: it must */
 	bool esc;		/* a quoted string in the line has a backslash */
 	int err;		/* the last error, for functions that return NULL */
 	unsigned lineno, eofline;

@@ -189,6 +189,9 @@ toolong(text_reader *r, const char *p, size_t avail)
 static int
 finish(text_reader *r)
 {
+	if (r->whole && !r->om && !r->lastnl)
+		return text_bad(r, r->line + r->linelen, 1,
+				"the input ends inside this line, without its newline: was it cut short?");
 	if (r->om && !r->eofword) {
 		if (r->lastnl) {
 			r->lineno++;
@@ -210,13 +213,21 @@ finish(text_reader *r)
 	return 0;
 }
 
+/* fmt without TEXT_WHOLE */
+static enum text_format
+base_format(enum text_format fmt)
+{
+	return (enum text_format)(fmt & ~TEXT_WHOLE);
+}
+
 static void
 init(text_reader *r, const char *path, enum text_format fmt, text_sample_fn fn, void *ctx,
      ng_diags *diags)
 {
 	memset(r, 0, sizeof *r);
 	r->path = path ? path : "<input>";
-	r->om = fmt == TEXT_OPENMETRICS;
+	r->whole = fmt & TEXT_WHOLE;
+	r->om = base_format(fmt) == TEXT_OPENMETRICS;
 	r->fn = fn;
 	r->ctx = ctx;
 	r->diags = diags;
@@ -378,6 +389,7 @@ text_read_fd(int fd, const char *path, enum text_format fmt,
 	int rc = 0;
 
 	init(&r, path, fmt, fn, ctx, diags);
+	fmt = base_format(fmt);
 	r.fd = fd;
 	r.buf = xcalloc(1, BUFSZ + SLACK);
 	r.cap = BUFSZ;
@@ -407,7 +419,7 @@ text_stream_new(const char *path, enum text_format fmt, text_sample_fn fn, void 
 	text_reader *r = &s->r;
 
 	init(r, path, fmt, fn, ctx, NULL);
-	if (fmt == TEXT_AUTO) {	/* nothing to look ahead at: the name says, else 0.0.4 */
+	if (base_format(fmt) == TEXT_AUTO) {	/* nothing to look ahead at: the name says, else 0.0.4 */
 		r->om = om_path(path);
 		r->guess = r->stream = !r->om;
 	}
@@ -490,7 +502,7 @@ read_mem(const char *buf, size_t len, const char *path, enum text_format fmt,
 	if (!buf)
 		buf = "", len = 0;
 	init(&r, path, fmt, fn, ctx, diags);
-	if (fmt == TEXT_AUTO)
+	if (base_format(fmt) == TEXT_AUTO)
 		r.om = om_path(path) || ends_eof(buf, len, true);
 	r.lastnl = true;
 	for (p = buf, e = buf + len; p < e; p = nl + 1) {

@@ -12,6 +12,8 @@
  *             (a series that appears after the watch began)
  *   appear    no series the first time a query is seen (query_range), then ok: a series with
  *             labels that appears after the watch began
+ *   MODE+num  MODE, but a query that is a number alone is answered as ok (empty+num: a gate's
+ *             other metrics have no series, beside data)
  *   warn      ok, with a warning and an info
  *   500       HTTP 500, text            503       HTTP 503 with an error envelope
  *   429       429 (Retry-After: 0) the first time a query is seen, then ok
@@ -310,6 +312,12 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 	field(body, "step", st, sizeof st);
 	double start = atof(s), end = atof(e), step = atof(st);
 	logline("req %s query=%s start=%s end=%s step=%s", mode, q, s, e, st);
+	if (ml > 4 && strcmp(mode + ml - 4, "+num") == 0) {
+		char *end;
+		mode[ml - 4] = '\0';
+		if (*q && (strtod(q, &end), *end == '\0'))
+			strcpy(mode, "ok");
+	}
 
 	if (strcmp(mode, "auth") == 0 || strcmp(mode, "basic") == 0) {
 		char *auth = header_of(head, "Authorization"), *org = header_of(head, "X-Scope-OrgID");

@@ -434,22 +434,24 @@ at $wat: watch $wl, check $cl"
 	  go when a < 1
 	}
 	EOF
+	# (a has data: defaults stand beside data, not for the lack of any)
 	cat >"$pdir/wd.gate" <<-'EOF'
 	metric d = `vector(1) unless vector(1)` default 0
 	metric t = `typo_metric` default 0
+	metric a = `0.5`
 	gate g {
 	  step 500ms
 	  window 1h
-	  go when d < 1 && t < 1
+	  go when d < 1 && t < 1 && a < 1
 	}
 	EOF
 	want_exit "watch: defaults, and one a typo rules out" 18 "warning: metric 't': the server has no series of typo_metric" -- \
-		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms
+		watch "$pdir/wd.gate" --prometheus "$F/empty+num" --max-duration 300ms
 	if [ "$(head -n 1 "$pdir/out" | jq -r '[.verdict, (.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "inconclusive d 1" ]; then
 		ok; else bad "prom: watch: defaulted and warnings"; cat "$pdir/out" >&2; fi
 	# a series late to appear: unknown at first, its default once the server has it
 	want_exit "watch: a late series" 18 "warning: metric 't': the server has no series of typo_metric" -- \
-		watch "$pdir/wd.gate" --prometheus "$F/late" --max-duration 1200ms
+		watch "$pdir/wd.gate" --prometheus "$F/late+num" --max-duration 1200ms
 	if [ "$(head -n 1 "$pdir/out" | jq -r '[(.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "d 1" ] &&
 	   [ "$(sed -n 2p "$pdir/out" | jq -r '[(.defaulted|join(",")), (.warnings|length|tostring)] | join(" ")')" = "d,t 0" ]; then
 		ok; else bad "prom: watch: a late series"; cat "$pdir/out" >&2; fi
@@ -460,8 +462,8 @@ at $wat: watch $wl, check $cl"
 	case $(jq -r .verdict "$pdir/out" | tr '\n' ' ') in "inconclusive go go "|"inconclusive go ") ok ;; *)
 		bad "prom: watch: a late series with labels"; cat "$pdir/out" >&2 ;; esac
 	want_exit "watch --format human: defaults" 18 - -- \
-		watch "$pdir/wd.gate" --prometheus "$F/empty" --max-duration 300ms --format human
-	case $(head -n 1 "$pdir/out") in *"g: inconclusive [go=unknown] d=0 t=- (default: d)") ok ;; *) bad "prom: watch human: default"; cat "$pdir/out" >&2 ;; esac
+		watch "$pdir/wd.gate" --prometheus "$F/empty+num" --max-duration 300ms --format human
+	case $(head -n 1 "$pdir/out") in *"g: inconclusive [go=unknown] d=0 t=- a=0.5 (default: d)") ok ;; *) bad "prom: watch human: default"; cat "$pdir/out" >&2 ;; esac
 	conns=$(grep -c '^conn' "$pdir/fs.log")
 	want_exit "watch: the window elapses" 0 - -- watch "$pdir/w.gate" --prometheus "$F/ok"
 	n=$(wc -l <"$pdir/out")
@@ -581,9 +583,11 @@ preflight() {
 	# a lookback of no whole number of steps still asks about at itself
 	want_exit "$engine: lint: a long lookback" 0 - -- lint "$pdir/clean.gate" --prometheus "$url" $at --lookback 50h
 	# a parameter in a negative matcher cannot be asked about alone ({handler!="x"} is no selector)
+	# (beside data: requests, as defaults stand only beside data)
 	printf '%s\n' 'param handler = "/api/v1/labels"' \
 		'metric others = `sum(rate(http_requests_total{handler!="$handler"}[5m]))` default 0' \
-		'gate g {' '  go when others < 1' '}' >"$pdir/neg.gate"
+		'metric requests = `sum(rate(http_requests_total{handler="/api/v1/labels"}[5m]))`' \
+		'gate g {' '  go when others < 1 && requests > 0' '}' >"$pdir/neg.gate"
 	want_exit "$engine: default: a negative matcher" 0 - -- check "$pdir/neg.gate" --prometheus "$url" $at
 	# check: a literal matcher that matches nothing is a real zero, the default applies
 	want_exit "$engine: default: code=\"503\" never happened" 0 - -- check "$PF" --prometheus "$url" $at

@@ -129,3 +129,27 @@ $wgate at $wat: check $cl"
 	if [ $rc -le 3 ] && [ $lines -ge 10 ] && [ $lines -eq "$(wc -l <"$sdir/out")" ] && [ -z "$diff" ] && tail -n 1 "$sdir/out" | grep -q '"final":true'; then ok; else
 		bad "stream: watch --input of $sin: exit $rc, $lines lines, unlike check --at:$diff"; cat "$sdir/err" >&2; fi
 done <tests/stream/equal.tsv
+
+# 6. a recording of novagate record holds its samples series by series: read as they come, the
+#    steps would be decided on its first series alone (a go where check says rollback), so watch
+#    --input refuses it, by the header record writes, at its first bytes, even split across reads
+{ printf '# novagate record: the samples %s reads, from http://127.0.0.1:9090, evaluated at 2023-11-14T22:14:20Z.\n' "$SG"
+  for i in 0 1 2 3 4 5 6; do printf 'err 0.01 %s000\n' "$((1700000000 + i * 10))"; done
+  for i in 0 1 2 3 4 5 6; do printf 'lat 0.2 %s000\n' "$((1700000000 + i * 10))"; done; } >"$sdir/rec.prom"
+sng watch "$SG" --input "$sdir/rec.prom" >"$sdir/out" 2>"$sdir/err"; rc=$?
+if [ $rc -eq 6 ] && [ ! -s "$sdir/out" ] &&
+   [ "$(head -n 1 "$sdir/err")" = "$sdir/rec.prom:1:1: error: a recording of novagate record holds its samples series by series, not as they came: replay it with novagate check --input, with the --at of its header" ]
+then ok; else bad "stream: watch --input of a recording: exit $rc (want 6)"; cat "$sdir/out" "$sdir/err" >&2; fi
+sopen
+(exec 3>&-; sng watch "$SG" --input - <"$sdir/in" >"$sdir/out" 2>"$sdir/err") &
+spid=$!
+printf '# novagate rec' >&3
+sleep 0.2
+printf 'ord: the samples\n' >&3
+exec 3>&-
+wait "$spid"; rc=$?
+if [ $rc -eq 6 ] && grep -q '^<stdin>:1:1: error: a recording of novagate record' "$sdir/err"; then ok; else
+	bad "stream: watch --input of a recording's header in two reads: exit $rc (want 6)"; cat "$sdir/out" "$sdir/err" >&2; fi
+# a comment that only begins like it is no recording
+{ printf '# novagate records nothing here\n'; at 0 0.01 0.2; } | sng watch "$SG" --input - >"$sdir/out" 2>"$sdir/err"; rc=$?
+if [ $rc -ne 6 ] && [ -s "$sdir/out" ]; then ok; else bad "stream: a comment like a recording's header: exit $rc"; cat "$sdir/err" >&2; fi
