@@ -222,14 +222,15 @@ if [ -x "$BUILD/embed/embed" ] && "$BUILD/embed/embed" >"$tmp/out" 2>&1 && cmp -
 
 # libnovagate(3): its example programs build against the installed library and say go
 prefix=$(cd "$BUILD" && pwd)/embed/prefix
-awk -v dir="$tmp" '
+mkdir -p "$tmp/cex"	# a folder of their own: an example's name is no other test's file
+awk -v dir="$tmp/cex" '
 	/^\.\\" example-c-begin / { name = $3; out = dir "/" name ".c"; printf "" > out; next }
 	/^\.\\" example-c-end/ { close(out); print name; name = ""; next }
 	name != "" && !/^\.(Bd|Ed)/ { gsub(/\\e/, "\\"); print >> out }' man/libnovagate.3 >"$tmp/cexamples"
 while read -r ex; do
 	# shellcheck disable=SC2046
-	if [ -d "$prefix" ] && ${CC:-cc} -o "$tmp/$ex" "$tmp/$ex.c" $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
-		pkg-config --cflags --libs novagate) ${SANFLAGS:-} 2>"$tmp/err" && "$tmp/$ex" >"$tmp/out" 2>&1 &&
+	if [ -d "$prefix" ] && ${CC:-cc} -o "$tmp/cex/$ex" "$tmp/cex/$ex.c" $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
+		pkg-config --cflags --libs novagate) ${SANFLAGS:-} 2>"$tmp/err" && "$tmp/cex/$ex" >"$tmp/out" 2>&1 &&
 	   [ "$(cat "$tmp/out")" = go ]; then ok; else
 		bad "libnovagate(3): example '$ex' does not build or run"; cat "$tmp/err" "$tmp/out" >&2; fi
 done <"$tmp/cexamples"
