@@ -363,11 +363,85 @@ serve_flood() {
 	serve_stop flood
 }
 
+# raw NAME MODE [ARG] < REQUEST (not in a pipeline: it sets variables): rawhttp's answer into $sdir/NAME.raw; RST its status line, RHEAD its head,
+# $sdir/NAME.body its body
+raw() {
+	"$sdir/rawhttp" "$SP" "$2" ${3:+"$3"} >"$sdir/$1.raw"
+	RST=$(head -n 1 "$sdir/$1.raw" | tr -d '\r')
+	RHEAD=$(sed '/^\r$/q' "$sdir/$1.raw" | tr -d '\r')
+	sed '1,/^\r$/d' "$sdir/$1.raw" >"$sdir/$1.body"
+}
+# pad N: N bytes of 'a'
+pad() { head -c "$1" /dev/zero | tr '\0' a; }
+# json_error NAME STATUS JQ: the last raw answer has that status, a JSON body whose .error JQ holds
+json_error() {
+	if [ "$RST" = "HTTP/1.1 $2" ] && printf '%s\n' "$RHEAD" | grep -qix 'Content-Type: application/json' &&
+	   [ "$(jq -r ".error | $3" "$sdir/$1.body" 2>/dev/null)" = true ]; then ok; else
+		bad "serve: $1: '$RST', or not a JSON error of that message"; head -c 400 "$sdir/$1.raw" >&2; echo >&2; fi
+}
+# mhd_error NAME STATUS: libmicrohttpd's own answer: that status, its HTML body, no Content-Type, closed after
+mhd_error() {
+	if [ "$RST" = "HTTP/1.1 $2" ] && ! printf '%s\n' "$RHEAD" | grep -qi '^Content-Type:' &&
+	   printf '%s\n' "$RHEAD" | grep -qix 'Connection: close' && grep -q '^<html><head><title>' "$sdir/$1.body"; then ok; else
+		bad "serve: $1: '$RST', or not libmicrohttpd's HTML (novagate(1) says what a client gets)"; head -c 400 "$sdir/$1.raw" >&2; echo >&2; fi
+}
+
+# Requests too large or malformed: a target over 8 KiB is 414 and header fields over 16 KiB 431, in
+# JSON; what does not fit in libmicrohttpd's memory for a connection (64 KiB), or does not parse,
+# libmicrohttpd answers itself, in HTML (novagate(1)).
+serve_limits() {
+	serve_start limits "$pdir/canary.gate" --prometheus "$1" || return
+	t=/v1/gates/canary/verdict?set.version=
+	{ printf 'GET %s' "$t"; pad $((20000 - ${#t})); printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$sdir/req"
+	raw uri20k answer <"$sdir/req"
+	json_error uri20k "414 URI Too Long" '. == "the request target is 20000 bytes, more than 8192"'
+	# exactly at the limit, and one byte over (the target as sent, its query string included)
+	{ printf 'GET /healthz?'; pad $((8192 - 9)); printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$sdir/req"
+	raw uri8k answer <"$sdir/req"
+	if [ "$RST" = "HTTP/1.1 200 OK" ]; then ok; else bad "serve: a target of 8192 bytes: '$RST'"; fi
+	{ printf 'GET /healthz?'; pad $((8193 - 9)); printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$sdir/req"
+	raw uri8k1 answer <"$sdir/req"
+	json_error uri8k1 "414 URI Too Long" '. == "the request target is 8193 bytes, more than 8192"'
+	{ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n'; i=0
+	  while [ $i -lt 40 ]; do i=$((i + 1)); printf 'X-Pad-%02d: ' $i; pad 990; printf '\r\n'; done; printf '\r\n'; } >"$sdir/req"
+	raw hdr40k answer <"$sdir/req"
+	json_error hdr40k "431 Request Header Fields Too Large" '. == "the header fields are 40089 bytes, more than 16384"'
+	# Host: x is 9 bytes, X-Pad: and CRLF 9 more
+	{ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: '; pad $((16384 - 18)); printf '\r\n\r\n'; } >"$sdir/req"
+	raw hdr16k answer <"$sdir/req"
+	if [ "$RST" = "HTTP/1.1 200 OK" ]; then ok; else bad "serve: header fields of 16384 bytes: '$RST'"; fi
+	{ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: '; pad $((16385 - 18)); printf '\r\n\r\n'; } >"$sdir/req"
+	raw hdr16k1 answer <"$sdir/req"
+	json_error hdr16k1 "431 Request Header Fields Too Large" '. == "the header fields are 16385 bytes, more than 16384"'
+	# beyond libmicrohttpd's memory for the connection, and what it cannot parse: its own answers
+	{ printf 'GET /healthz?'; pad 100000; printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$sdir/req"
+	raw uri100k answer <"$sdir/req"
+	mhd_error uri100k "414 URI Too Long"
+	{ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: '; pad 100000; printf '\r\n\r\n'; } >"$sdir/req"
+	raw hdr100k answer <"$sdir/req"
+	mhd_error hdr100k "431 Request Header Fields Too Large"
+	printf 'NOT HTTP AT ALL\r\n\r\n' >"$sdir/req"
+	raw garbage answer <"$sdir/req"
+	mhd_error garbage "400 Bad Request"
+	printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n' >"$sdir/req"
+	raw badheader answer <"$sdir/req"
+	mhd_error badheader "400 Bad Request"
+	printf 'GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n' >"$sdir/req"
+	raw http2 answer <"$sdir/req"
+	mhd_error http2 "505 HTTP Version Not Supported"
+	hit GET /metrics >/dev/null
+	if grep -qx 'novagate_http_requests_total{route="/v1/gates/{gate}/verdict",code="414"} 1' "$sdir/body" &&
+	   grep -qx 'novagate_http_requests_total{route="/healthz",code="431"} 2' "$sdir/body"; then ok; else
+		bad "serve: limits: /metrics does not count the 414 and 431"; grep 'code="4' "$sdir/body" >&2; fi
+	serve_stop limits
+}
+
 serve_tests() {
 	if ! ${CC:-cc} -O1 -o "$sdir/rawhttp" tests/serve/rawhttp.c 2>"$sdir/cc.err"; then
 		bad "serve: tests/serve/rawhttp.c does not build"; cat "$sdir/cc.err" >&2; return
 	fi
 	serve_usage "$1"
+	serve_limits "$1"
 	printf '%s\n' 'param range = "5m"' 'metric r = `sum(rate(error_rate{case="canary/healthy"}[$range]))`' \
 		'gate windowed {' '  go when r < 1' '}' >"$sdir/win.gate"
 	serve_start main "$pdir/canary.gate" "$pdir/rollback.gate" "$sdir/win.gate" --prometheus "$1" || return
