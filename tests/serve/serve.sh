@@ -436,12 +436,45 @@ serve_limits() {
 	serve_stop limits
 }
 
+# /healthz once SIGTERM has come: 503 on a connection opened before it (a new one is refused), while
+# a request begun holds the drain open: a POST that sent Expect: 100-continue and, once its 100
+# Continue came, nothing more.  Its body sent, it is answered 503 too: no new question while draining.
+serve_drain() {
+	F=$1
+	serve_start drain "$pdir/f.gate" --prometheus "$F/ok" --idle-timeout 120s --request-timeout 120s || return
+	rm -f "$sdir/drain.go"
+	printf 'POST /v1/flagger/rollout/g HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}' |
+		"$sdir/rawhttp" "$SP" continue "$sdir/drain.go" >"$sdir/drain.hold" &
+	hpid=$!
+	printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n' | "$sdir/rawhttp" "$SP" again "$sdir/drain.go" >"$sdir/drain.probe" &
+	ppid=$!
+	i=0
+	until grep -q '^HTTP/1.1 100 Continue' "$sdir/drain.hold" && grep -q '^HTTP/1.1 200 OK' "$sdir/drain.probe" ||
+	      [ $i -ge 1200 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -TERM "$SPID"
+	# draining once it takes no more connections
+	i=0
+	while curl -s -o /dev/null --max-time 2 "$S/healthz" && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+	touch "$sdir/drain.go"
+	wait $ppid $hpid
+	# each the second answer on its connection
+	st=$(grep '^HTTP/1.1 ' "$sdir/drain.probe" | sed -n 2p | tr -d '\r')
+	if [ "$st" = "HTTP/1.1 503 Service Unavailable" ] && [ "$(tail -n 1 "$sdir/drain.probe" | jq -r .error 2>/dev/null)" = "shutting down" ] &&
+	   tr -d '\r' <"$sdir/drain.probe" | grep -qix 'Connection: close'; then ok; else
+		bad "serve: /healthz while draining: not 503 {\"error\":\"shutting down\"}, closed"; cat "$sdir/drain.probe" >&2; echo >&2; fi
+	st=$(grep '^HTTP/1.1 ' "$sdir/drain.hold" | sed -n 2p | tr -d '\r')
+	if [ "$st" = "HTTP/1.1 503 Service Unavailable" ] && [ "$(tail -n 1 "$sdir/drain.hold" | jq -r .error 2>/dev/null)" = "shutting down" ]; then
+		ok; else bad "serve: a question asked while draining: not 503"; cat "$sdir/drain.hold" >&2; echo >&2; fi
+	serve_stop drain
+}
+
 serve_tests() {
 	if ! ${CC:-cc} -O1 -o "$sdir/rawhttp" tests/serve/rawhttp.c 2>"$sdir/cc.err"; then
 		bad "serve: tests/serve/rawhttp.c does not build"; cat "$sdir/cc.err" >&2; return
 	fi
 	serve_usage "$1"
 	serve_limits "$1"
+	serve_drain "$2"
 	printf '%s\n' 'param range = "5m"' 'metric r = `sum(rate(error_rate{case="canary/healthy"}[$range]))`' \
 		'gate windowed {' '  go when r < 1' '}' >"$sdir/win.gate"
 	serve_start main "$pdir/canary.gate" "$pdir/rollback.gate" "$sdir/win.gate" --prometheus "$1" || return
