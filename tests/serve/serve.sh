@@ -468,6 +468,25 @@ serve_drain() {
 	serve_stop drain
 }
 
+# Each worker keeps its connection to the server from one evaluation to the next: faultsrv logs a
+# "conn" line a connection.  Distinct questions (an evaluation each, one query each), one after another.
+# serve_reuse FAULTS
+serve_reuse() {
+	F=$1
+	for w in 1 2; do
+		serve_start reuse$w "$sdir/one.gate" --prometheus "$F/ok" --workers $w || return
+		c0=$(grep -c '^conn' "$pdir/fs.log")
+		sts=
+		for i in 1 2 3 4 5 6 7 8; do sts="$sts $(hit GET "/v1/gates/one/verdict?at=$((1700000000 + 15 * i))")"; done
+		n=$(($(grep -c '^conn' "$pdir/fs.log") - c0))
+		hit GET /metrics >/dev/null
+		e=$(awk '$1 == "novagate_evaluation_duration_seconds_count" { print $2 }' "$sdir/body")
+		if [ "$sts" = " 200 200 200 200 200 200 200 200" ] && [ "$e" = 8 ] && [ "$n" -ge 1 ] && [ "$n" -le $w ]; then ok; else
+			bad "serve: $w worker(s), 8 evaluations ($e, $sts): $n connections to the server, want 1 to $w"; fi
+		serve_stop reuse$w
+	done
+}
+
 serve_tests() {
 	if ! ${CC:-cc} -O1 -o "$sdir/rawhttp" tests/serve/rawhttp.c 2>"$sdir/cc.err"; then
 		bad "serve: tests/serve/rawhttp.c does not build"; cat "$sdir/cc.err" >&2; return
@@ -484,6 +503,7 @@ serve_tests() {
 	serve_auth "$1"
 	serve_faults "$2" "$1"
 	serve_load "$2"
+	serve_reuse "$2"
 	serve_leavers "$2"
 	serve_flood "$1"
 }
