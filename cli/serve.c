@@ -23,6 +23,16 @@
 #include <unistd.h>
 
 #define MAX_BODY (64 * 1024)		/* a Flagger payload is a few hundred bytes */
+/*
+ * A request target and header fields longer than these are answered 414
+ * and 431 here, in JSON.  libmicrohttpd answers a request that does not
+ * fit in a connection's memory itself, with a body of its own (HTML):
+ * POOL_SIZE leaves room above both limits, so only a request far over
+ * them gets that.
+ */
+#define MAX_TARGET (8 * 1024)		/* Argo's and Flagger's are a few hundred bytes */
+#define MAX_HEADERS (16 * 1024)		/* names, values and their ": " and CRLF */
+#define POOL_SIZE (64 * 1024)
 #define DEFAULT_LISTEN "127.0.0.1:9464"
 #define DEFAULT_CONNECTIONS 64
 #define DEFAULT_REQUEST_TIMEOUT 30000
@@ -41,6 +51,8 @@ typedef struct request {
 	enum serve_route route;
 	struct MHD_Connection *c;
 	conn *cn;
+	bool begun;			/* the handler has seen it (counted in S.active) */
+	size_t target;			/* the request target's length, as sent */
 	bool queued;			/* an answer is queued: the rest of the body is dropped */
 	char *body;
 	size_t len;
@@ -490,6 +502,15 @@ authorized(struct MHD_Connection *c)
 	return diff == 0 && n == S.ntoken;
 }
 
+/* A header field's bytes as sent: name, ": ", value, CRLF. */
+static enum MHD_Result
+add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
 /* The first call for a request: its headers are in; its body, if any, comes next. */
 static enum MHD_Result
 begin(request *rq, const char *url, const char *method)
@@ -497,7 +518,14 @@ begin(request *rq, const char *url, const char *method)
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	bool post = strcmp(method, "POST") == 0;
 
+	size_t hsize = 0;
+
 	rq->route = route_of(url, &rq->hook);
+	if (rq->target > MAX_TARGET)
+		return fail(rq, 414, "the request target is %zu bytes, more than %d", rq->target, MAX_TARGET);
+	MHD_get_connection_values(rq->c, MHD_HEADER_KIND, add_header_size, &hsize);
+	if (hsize > MAX_HEADERS)
+		return fail(rq, 431, "the header fields are %zu bytes, more than %d", hsize, MAX_HEADERS);
 	if (S.token && rq->route != ROUTE_HEALTHZ && !authorized(rq->c))
 		return fail(rq, 401, "a bearer token is required (Authorization: Bearer ...)");
 	if (rq->route == ROUTE_OTHER)
@@ -518,6 +546,20 @@ begin(request *rq, const char *url, const char *method)
 	return MHD_YES;
 }
 
+/*
+ * The request target as the client sent it, before libmicrohttpd parses
+ * it (the handler's url has no query string): the request begins here.
+ */
+static void *
+on_target(void *cls, const char *target, struct MHD_Connection *c)
+{
+	request *rq = ng_realloc(NULL, sizeof *rq);
+
+	(void)cls;
+	*rq = (request){ .c = c, .hook = -1, .target = strlen(target) };
+	return rq;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version,
        const char *upload, size_t *upload_size, void **ctx)
@@ -525,12 +567,12 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	request *rq = *ctx;
 
 	(void)cls, (void)version;
-	if (!rq) {
-		rq = ng_realloc(NULL, sizeof *rq);
-		*rq = (request){ .c = c, .hook = -1 };
+	if (!rq)
+		*ctx = rq = on_target(NULL, url, c);	/* on_target runs first; in case it did not */
+	if (!rq->begun) {
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 		rq->cn = ci ? ci->socket_context : NULL;
-		*ctx = rq;
+		rq->begun = true;
 		pthread_mutex_lock(&S.mu);
 		S.active++;
 		pthread_mutex_unlock(&S.mu);
@@ -576,7 +618,8 @@ completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTermi
 		free((char *)rq->q.sets[i].value);
 	}
 	pthread_mutex_lock(&S.mu);
-	S.active--;
+	if (rq->begun)
+		S.active--;
 	if (rq->cn) {
 		rq->cn->since = cli_mono_ms();
 		if (rq->cn->rq == rq)
@@ -832,6 +875,8 @@ serve_main(const cli_opts *o)
 			       0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
 			       (unsigned)(o->max_connections ? o->max_connections : DEFAULT_CONNECTIONS),
 			       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)((idle + 999) / 1000),
+			       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_SIZE,
+			       MHD_OPTION_URI_LOG_CALLBACK, on_target, NULL,
 			       MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,
 			       MHD_OPTION_END);
 	if (!S.d || serve_eval_start(S.e) != 0) {

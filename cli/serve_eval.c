@@ -315,6 +315,7 @@ evaluate(serve_eval *e, int w, serve_result *r)
 
 	r->verdict = -1;
 	if (r->nsets > 0) {
+		/* no cache of these: a compile is ~50 us of an evaluation's ~10 ms (bench/serve.sh, uncached) */
 		if (compile(e, g->file, r->sets, r->nsets, &own, d) != NG_OK) {
 			bad_values(r, d);
 			ng_diags_free(d);

@@ -13,7 +13,7 @@ const char *const serve_route_path[NROUTES] = { SERVE_ROUTES(X) };
 #undef X
 
 /* The statuses serve answers, in the order /metrics lists them; anything else is the last. */
-static const int codes[] = { 200, 400, 401, 404, 405, 412, 413, 500, 502, 503, 0 };
+static const int codes[] = { 200, 400, 401, 404, 405, 412, 413, 414, 431, 500, 502, 503, 0 };
 #define NCODES (sizeof codes / sizeof *codes)
 /* Seconds: an evaluation is a few queries, up to --timeout each. */
 static const double buckets[] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60 };

@@ -7,21 +7,32 @@
  *   rawhttp PORT trickle MS    one byte every MS ms; print "closed after N bytes"
  *                              when the server gives up first, else the status line
  *   rawhttp PORT cut N         the first N bytes, then close at once
+ *   rawhttp PORT answer        send them, print the response whole (head and body)
+ *   rawhttp PORT again FILE    answer; then, once FILE exists, send them again on the
+ *                              same connection and print that response too
+ *   rawhttp PORT continue FILE the request's head (up to its blank line), print the
+ *                              interim response (100 Continue); once FILE exists its
+ *                              body, and print the response
  *
- * Always to 127.0.0.1, and never longer than 60 s.
+ * A response is read to its Content-Length, or to the server's close
+ * ("closed" when it closed without one), and ends with a newline.  Always to 127.0.0.1, and never
+ * longer than 60 s.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-static char req[1 << 20];
+static char req[(1 << 20) + 1];	/* NUL-terminated */
 
 static int
 dial(int port)
@@ -69,6 +80,49 @@ closed(int fd)
 	return recv(fd, &c, 1, MSG_PEEK) <= 0;
 }
 
+/* Print one response as sent: its head, and its body to its Content-Length or the close. */
+static void
+response(int fd)
+{
+	static char buf[1 << 20];
+	size_t n = 0, want = 0;
+	bool sized = false;
+	char *end = NULL;
+	ssize_t r;
+
+	while (n < sizeof buf - 1 && (!end || !sized || n < want)) {
+		if ((r = read(fd, buf + n, sizeof buf - 1 - n)) <= 0)
+			break;
+		n += (size_t)r;
+		buf[n] = '\0';
+		if (!end && (end = strstr(buf, "\r\n\r\n"))) {
+			want = (size_t)(end - buf) + 4;
+			for (char *h = strstr(buf, "\r\n"); h && h < end; h = strstr(h + 2, "\r\n"))
+				if (strncasecmp(h + 2, "Content-Length:", 15) == 0)
+					want += strtoul(h + 17, NULL, 10), sized = true;
+			if (strncmp(buf + 9, "100 ", 4) == 0)	/* interim: no body */
+				sized = true;
+		}
+	}
+	fwrite(buf, 1, n, stdout);
+	if (n == 0)
+		puts("closed");
+	else if (buf[n - 1] != '\n')
+		putchar('\n');		/* the next response on a line of its own */
+	fflush(stdout);
+}
+
+/* Until path exists. */
+static void
+await(const char *path)
+{
+	struct stat st;
+	struct timespec t = { 0, 20 * 1000000L };
+
+	while (stat(path, &st) != 0)
+		nanosleep(&t, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -79,7 +133,7 @@ main(int argc, char **argv)
 		return fprintf(stderr, "usage: rawhttp PORT send|trickle MS|cut N < request\n"), 2;
 	signal(SIGPIPE, SIG_IGN);
 	alarm(60);
-	while (len < sizeof req && (r = read(0, req + len, sizeof req - len)) > 0)
+	while (len < sizeof req - 1 && (r = read(0, req + len, sizeof req - 1 - len)) > 0)
 		len += (size_t)r;
 	int fd = dial(atoi(argv[1]));
 	if (strcmp(argv[2], "send") == 0) {
@@ -98,6 +152,24 @@ main(int argc, char **argv)
 		size_t n = (size_t)atoi(argv[3]);
 		if (write(fd, req, n < len ? n : len) < 0)
 			perror("rawhttp: write");
+	} else if (strcmp(argv[2], "answer") == 0 || (strcmp(argv[2], "again") == 0 && argc == 4)) {
+		for (int i = 0; i < (argc == 4 ? 2 : 1); i++) {
+			if (i)
+				await(argv[3]);
+			if (write(fd, req, len) != (ssize_t)len && i)
+				return puts("closed"), 0;
+			response(fd);	/* also after a short write: the server may have answered before it closed */
+		}
+	} else if (strcmp(argv[2], "continue") == 0 && argc == 4) {
+		char *body = strstr(req, "\r\n\r\n");
+		size_t head = body ? (size_t)(body - req) + 4 : len;
+		if (write(fd, req, head) != (ssize_t)head)
+			return puts("closed"), 0;
+		response(fd);
+		await(argv[3]);
+		if (write(fd, req + head, len - head) != (ssize_t)(len - head))
+			return puts("closed"), 0;
+		response(fd);
 	} else {
 		return fprintf(stderr, "rawhttp: unknown mode %s\n", argv[2]), 2;
 	}

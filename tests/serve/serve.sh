@@ -363,11 +363,137 @@ serve_flood() {
 	serve_stop flood
 }
 
+# raw NAME MODE [ARG] < REQUEST (not in a pipeline: it sets variables): rawhttp's answer into $sdir/NAME.raw; RST its status line, RHEAD its head,
+# $sdir/NAME.body its body
+raw() {
+	"$sdir/rawhttp" "$SP" "$2" ${3:+"$3"} >"$sdir/$1.raw"
+	RST=$(head -n 1 "$sdir/$1.raw" | tr -d '\r')
+	RHEAD=$(sed '/^\r$/q' "$sdir/$1.raw" | tr -d '\r')
+	sed '1,/^\r$/d' "$sdir/$1.raw" >"$sdir/$1.body"
+}
+# pad N: N bytes of 'a'
+pad() { head -c "$1" /dev/zero | tr '\0' a; }
+# json_error NAME STATUS JQ: the last raw answer has that status, a JSON body whose .error JQ holds
+json_error() {
+	if [ "$RST" = "HTTP/1.1 $2" ] && printf '%s\n' "$RHEAD" | grep -qix 'Content-Type: application/json' &&
+	   [ "$(jq -r ".error | $3" "$sdir/$1.body" 2>/dev/null)" = true ]; then ok; else
+		bad "serve: $1: '$RST', or not a JSON error of that message"; head -c 400 "$sdir/$1.raw" >&2; echo >&2; fi
+}
+# mhd_error NAME STATUS: libmicrohttpd's own answer: that status, its HTML body, no Content-Type, closed after
+mhd_error() {
+	if [ "$RST" = "HTTP/1.1 $2" ] && ! printf '%s\n' "$RHEAD" | grep -qi '^Content-Type:' &&
+	   printf '%s\n' "$RHEAD" | grep -qix 'Connection: close' && grep -q '^<html><head><title>' "$sdir/$1.body"; then ok; else
+		bad "serve: $1: '$RST', or not libmicrohttpd's HTML (novagate(1) says what a client gets)"; head -c 400 "$sdir/$1.raw" >&2; echo >&2; fi
+}
+
+# Requests too large or malformed: a target over 8 KiB is 414 and header fields over 16 KiB 431, in
+# JSON; what does not fit in libmicrohttpd's memory for a connection (64 KiB), or does not parse,
+# libmicrohttpd answers itself, in HTML (novagate(1)).
+serve_limits() {
+	serve_start limits "$pdir/canary.gate" --prometheus "$1" || return
+	t=/v1/gates/canary/verdict?set.version=
+	{ printf 'GET %s' "$t"; pad $((20000 - ${#t})); printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$sdir/req"
+	raw uri20k answer <"$sdir/req"
+	json_error uri20k "414 URI Too Long" '. == "the request target is 20000 bytes, more than 8192"'
+	# exactly at the limit, and one byte over (the target as sent, its query string included)
+	{ printf 'GET /healthz?'; pad $((8192 - 9)); printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$sdir/req"
+	raw uri8k answer <"$sdir/req"
+	if [ "$RST" = "HTTP/1.1 200 OK" ]; then ok; else bad "serve: a target of 8192 bytes: '$RST'"; fi
+	{ printf 'GET /healthz?'; pad $((8193 - 9)); printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$sdir/req"
+	raw uri8k1 answer <"$sdir/req"
+	json_error uri8k1 "414 URI Too Long" '. == "the request target is 8193 bytes, more than 8192"'
+	{ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n'; i=0
+	  while [ $i -lt 40 ]; do i=$((i + 1)); printf 'X-Pad-%02d: ' $i; pad 990; printf '\r\n'; done; printf '\r\n'; } >"$sdir/req"
+	raw hdr40k answer <"$sdir/req"
+	json_error hdr40k "431 Request Header Fields Too Large" '. == "the header fields are 40089 bytes, more than 16384"'
+	# Host: x is 9 bytes, X-Pad: and CRLF 9 more
+	{ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: '; pad $((16384 - 18)); printf '\r\n\r\n'; } >"$sdir/req"
+	raw hdr16k answer <"$sdir/req"
+	if [ "$RST" = "HTTP/1.1 200 OK" ]; then ok; else bad "serve: header fields of 16384 bytes: '$RST'"; fi
+	{ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: '; pad $((16385 - 18)); printf '\r\n\r\n'; } >"$sdir/req"
+	raw hdr16k1 answer <"$sdir/req"
+	json_error hdr16k1 "431 Request Header Fields Too Large" '. == "the header fields are 16385 bytes, more than 16384"'
+	# beyond libmicrohttpd's memory for the connection, and what it cannot parse: its own answers
+	{ printf 'GET /healthz?'; pad 100000; printf ' HTTP/1.1\r\nHost: x\r\n\r\n'; } >"$sdir/req"
+	raw uri100k answer <"$sdir/req"
+	mhd_error uri100k "414 URI Too Long"
+	{ printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: '; pad 100000; printf '\r\n\r\n'; } >"$sdir/req"
+	raw hdr100k answer <"$sdir/req"
+	mhd_error hdr100k "431 Request Header Fields Too Large"
+	printf 'NOT HTTP AT ALL\r\n\r\n' >"$sdir/req"
+	raw garbage answer <"$sdir/req"
+	mhd_error garbage "400 Bad Request"
+	printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nBroken header line\r\n\r\n' >"$sdir/req"
+	raw badheader answer <"$sdir/req"
+	mhd_error badheader "400 Bad Request"
+	printf 'GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n' >"$sdir/req"
+	raw http2 answer <"$sdir/req"
+	mhd_error http2 "505 HTTP Version Not Supported"
+	hit GET /metrics >/dev/null
+	if grep -qx 'novagate_http_requests_total{route="/v1/gates/{gate}/verdict",code="414"} 1' "$sdir/body" &&
+	   grep -qx 'novagate_http_requests_total{route="/healthz",code="431"} 2' "$sdir/body"; then ok; else
+		bad "serve: limits: /metrics does not count the 414 and 431"; grep 'code="4' "$sdir/body" >&2; fi
+	serve_stop limits
+}
+
+# /healthz once SIGTERM has come: 503 on a connection opened before it (a new one is refused), while
+# a request begun holds the drain open: a POST that sent Expect: 100-continue and, once its 100
+# Continue came, nothing more.  Its body sent, it is answered 503 too: no new question while draining.
+serve_drain() {
+	F=$1
+	serve_start drain "$pdir/f.gate" --prometheus "$F/ok" --idle-timeout 120s --request-timeout 120s || return
+	rm -f "$sdir/drain.go"
+	printf 'POST /v1/flagger/rollout/g HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}' |
+		"$sdir/rawhttp" "$SP" continue "$sdir/drain.go" >"$sdir/drain.hold" &
+	hpid=$!
+	printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n' | "$sdir/rawhttp" "$SP" again "$sdir/drain.go" >"$sdir/drain.probe" &
+	ppid=$!
+	i=0
+	until grep -q '^HTTP/1.1 100 Continue' "$sdir/drain.hold" && grep -q '^HTTP/1.1 200 OK' "$sdir/drain.probe" ||
+	      [ $i -ge 1200 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -TERM "$SPID"
+	# draining once it takes no more connections
+	i=0
+	while curl -s -o /dev/null --max-time 2 "$S/healthz" && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+	touch "$sdir/drain.go"
+	wait $ppid $hpid
+	# each the second answer on its connection
+	st=$(grep '^HTTP/1.1 ' "$sdir/drain.probe" | sed -n 2p | tr -d '\r')
+	if [ "$st" = "HTTP/1.1 503 Service Unavailable" ] && [ "$(tail -n 1 "$sdir/drain.probe" | jq -r .error 2>/dev/null)" = "shutting down" ] &&
+	   tr -d '\r' <"$sdir/drain.probe" | grep -qix 'Connection: close'; then ok; else
+		bad "serve: /healthz while draining: not 503 {\"error\":\"shutting down\"}, closed"; cat "$sdir/drain.probe" >&2; echo >&2; fi
+	st=$(grep '^HTTP/1.1 ' "$sdir/drain.hold" | sed -n 2p | tr -d '\r')
+	if [ "$st" = "HTTP/1.1 503 Service Unavailable" ] && [ "$(tail -n 1 "$sdir/drain.hold" | jq -r .error 2>/dev/null)" = "shutting down" ]; then
+		ok; else bad "serve: a question asked while draining: not 503"; cat "$sdir/drain.hold" >&2; echo >&2; fi
+	serve_stop drain
+}
+
+# Each worker keeps its connection to the server from one evaluation to the next: faultsrv logs a
+# "conn" line a connection.  Distinct questions (an evaluation each, one query each), one after another.
+# serve_reuse FAULTS
+serve_reuse() {
+	F=$1
+	for w in 1 2; do
+		serve_start reuse$w "$sdir/one.gate" --prometheus "$F/ok" --workers $w || return
+		c0=$(grep -c '^conn' "$pdir/fs.log")
+		sts=
+		for i in 1 2 3 4 5 6 7 8; do sts="$sts $(hit GET "/v1/gates/one/verdict?at=$((1700000000 + 15 * i))")"; done
+		n=$(($(grep -c '^conn' "$pdir/fs.log") - c0))
+		hit GET /metrics >/dev/null
+		e=$(awk '$1 == "novagate_evaluation_duration_seconds_count" { print $2 }' "$sdir/body")
+		if [ "$sts" = " 200 200 200 200 200 200 200 200" ] && [ "$e" = 8 ] && [ "$n" -ge 1 ] && [ "$n" -le $w ]; then ok; else
+			bad "serve: $w worker(s), 8 evaluations ($e, $sts): $n connections to the server, want 1 to $w"; fi
+		serve_stop reuse$w
+	done
+}
+
 serve_tests() {
 	if ! ${CC:-cc} -O1 -o "$sdir/rawhttp" tests/serve/rawhttp.c 2>"$sdir/cc.err"; then
 		bad "serve: tests/serve/rawhttp.c does not build"; cat "$sdir/cc.err" >&2; return
 	fi
 	serve_usage "$1"
+	serve_limits "$1"
+	serve_drain "$2"
 	printf '%s\n' 'param range = "5m"' 'metric r = `sum(rate(error_rate{case="canary/healthy"}[$range]))`' \
 		'gate windowed {' '  go when r < 1' '}' >"$sdir/win.gate"
 	serve_start main "$pdir/canary.gate" "$pdir/rollback.gate" "$sdir/win.gate" --prometheus "$1" || return
@@ -377,6 +503,7 @@ serve_tests() {
 	serve_auth "$1"
 	serve_faults "$2" "$1"
 	serve_load "$2"
+	serve_reuse "$2"
 	serve_leavers "$2"
 	serve_flood "$1"
 }
