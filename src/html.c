@@ -61,7 +61,8 @@ static const char css[] =
 	"code{font:13px ui-monospace,monospace}table{border-collapse:collapse;margin:.4em 0}"
 	"td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
 	".verdict{display:inline-block;padding:.1em .6em;border-radius:.3em;color:#fff;font-weight:bold;text-transform:uppercase}"
-	".v-go{background:" C_GOOD "}.v-no-go{background:#B35900}.v-rollback{background:" C_THRESH "}"
+	/* white on each at least WCAG AA's 4.5:1, so darker than the charts' hues; told apart by dichromats */
+	".v-go{background:#00805D}.v-no-go{background:#B35900}.v-rollback{background:#A4001D}"
 	".v-inconclusive{background:#555}"
 	"section.gate{border-top:3px solid #333;margin-top:1.5em}"
 	"figure.chart{margin:.6em 0 1.2em;break-inside:avoid}svg{width:100%;height:auto;display:block}"
