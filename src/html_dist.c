@@ -10,16 +10,80 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Is shift h beside a mannwhitney() of the same operands in its rule (mannwhitney(p99, 10m), shift(p99, 10m))? */
+/* The instruction of the gate's code that adds to history h (program-wide). */
+static int
+hist_insn(const program *p, const prog_gate *g, int h)
+{
+	int i = g->code;
+
+	while (p->code[i].op != OP_HALT && !(op_info[p->code[i].op].a == OPND_HIST && p->code[i].a == h))
+		i++;
+	return i;
+}
+
+/*
+ * Where the code of the operands of instruction at begins: back from it,
+ * the instructions that push what it pops (a quantifier, EACH to QEND, as
+ * the one value it pushes).
+ */
+static int
+operands_code(const program *p, int at)
+{
+	int need = op_info[p->code[at].op].pops, i = at;
+
+	while (need > 0 && i > 0) {
+		const insn *in = &p->code[--i];
+		if (in->op == OP_QEND) {
+			i = p->quants[in->a].each;
+			need--;
+		} else {
+			need += op_info[in->op].pops - op_info[in->op].pushes;
+		}
+	}
+	return i;
+}
+
+/*
+ * Do code[a ..) and code[b ..) compute the same for n instructions?  The
+ * same opcodes of the same series, constants and durations; the slots of
+ * comparisons, `for`s and the like are their own, but not what a
+ * quantifier or a history makes of its values.
+ */
+static bool
+same_code(const program *p, int a, int b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const insn *x = &p->code[a + i], *y = &p->code[b + i];
+		const opinfo *o = &op_info[x->op];
+		if (x->op != y->op)
+			return false;
+		if ((o->a == OPND_K && p->k[x->a] != p->k[y->a]) ||
+		    ((o->a == OPND_SERIES || o->a == OPND_METRIC) && x->a != y->a) || (o->b == OPND_DUR && x->b != y->b))
+			return false;
+		if (o->a == OPND_QUANT && p->quants[x->a].fn != p->quants[y->a].fn)
+			return false;
+		if (o->a == OPND_HIST && (p->hists[x->a].fn != p->hists[y->a].fn || p->hists[x->a].slo != p->hists[y->a].slo))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Is shift h beside a mannwhitney() of the same values in its rule
+ * (mannwhitney(p99, 10m), shift(p99, 600s))?  The same as compiled, not
+ * as written: their operands' code and their range.
+ */
 static bool
 shift_of_test(const program *p, const prog_gate *g, const prog_hist *h)
 {
-	const char *args = strchr(h->source, '(');
+	int hi = hist_insn(p, g, (int)(h - p->hists)), h0 = operands_code(p, hi);
 
 	for (int i = g->hist0; i < g->hist0 + g->nhist; i++) {
 		const prog_hist *o = &p->hists[i];
-		if (o->fn == FN_MANNWHITNEY && o->rule == h->rule && o->quant == h->quant && o->range == h->range &&
-		    args && strchr(o->source, '(') && strcmp(strchr(o->source, '('), args) == 0)
+		if (o->fn != FN_MANNWHITNEY || o->rule != h->rule || o->quant != h->quant || o->range != h->range)
+			continue;
+		int oi = hist_insn(p, g, i), o0 = operands_code(p, oi);
+		if (oi - o0 == hi - h0 && same_code(p, o0, h0, hi - h0))
 			return true;
 	}
 	return false;

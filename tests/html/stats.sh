@@ -27,6 +27,20 @@ done
 # edges, one of pods_stats (its deciding pod's): 21
 [ "$nfig" = 21 ] && ok || bad "canary-against-baseline figures: $nfig, want 21"
 
+# a shift() beside the mannwhitney() of the same values in its rule has no figure of its own, however
+# the two are written (tests/html/pairs.gate: the counts are in its comments); each page's figures
+# are also held against its human report and JSON
+awk 'BEGIN { for (i = 0; i <= 100; i++) { t = 1700000000000 + i * 15000
+	printf "p99 %.4f %.0f\np99{role=\"baseline\"} %.4f %.0f\n", 0.30 + 0.01 * (i % 7), t, 0.25 + 0.01 * (i % 5), t } }' \
+	>"$tmp/pairs.prom"
+for want in tight:1 spaced:1 seconds:1 range:2 values:2 rule:2; do
+	gate=${want%:*}
+	if n=$(dist tests/html/pairs.gate "$gate" "$tmp/pairs.prom" "$art/stats/pairs-$gate.html") &&
+		[ "$n" = "${want#*:} figures" ]; then ok; else
+		bad "tests/html/pairs.gate $gate: ${n:-no figures} of canary against baseline, want ${want#*:}"
+		cat "$tmp/err" >&2; fi
+done
+
 # and the checks can fail: a figure with a dot less, and one whose caption is not the human line
 page=$art/stats/phase5_half-latency-1.6x.html
 ng check rules/nova-backend.gate --gate phase5_half --input tests/rules/nova-backend/phase5_half/latency-1.6x.prom \
