@@ -295,15 +295,11 @@ gate_section(FILE *out, const program *p, const gate_result *r, const report_dat
 	for (int m = 0; m < p->nmetrics; m++)
 		if (used[m])
 			metric_charts(out, p, r, &tr, rd, m, id);
-	int ndist = 0;
-	for (int h = 0; h < g->nhist; h++)
-		ndist += tr.dist[h].at != VM_NEVER;
-	if (ndist)
+	if (tr.ndist)
 		fputs("<h2>Canary against baseline</h2>\n<p>Each test's two samples, side by side on one axis: "
 		      "the values of the steps of its range when it was reported.</p>\n", out);
-	for (int h = 0; h < g->nhist; h++)
-		if (tr.dist[h].at != VM_NEVER)
-			html_dist(out, p, r, &tr, rd, h, (*id)++);
+	for (int i = 0; i < tr.ndist; i++)
+		html_dist(out, p, r, &tr.dist[i], rd, (*id)++);
 	fputs("</section>\n", out);
 	html_trace_free(&tr);
 	free(used);

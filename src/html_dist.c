@@ -252,10 +252,10 @@ dist_caption(FILE *out, const fig *f, bool fired)
 }
 
 void
-html_dist(FILE *out, const program *p, const gate_result *r, const trace *tr, const report_data *rd, int h, int id)
+html_dist(FILE *out, const program *p, const gate_result *r, const struct dist *d, const report_data *rd, int id)
 {
 	const prog_gate *g = &p->gates[r->gate];
-	fig f = { .ph = &p->hists[g->hist0 + h], .d = &tr->dist[h] };
+	fig f = { .ph = &p->hists[g->hist0 + d->h], .d = d };
 	double lo = INFINITY, hi = -INFINITY;
 	size_t reslen = 0;
 	int height = Y0 + 2 * ROW_H + 30;
@@ -278,6 +278,13 @@ html_dist(FILE *out, const program *p, const gate_result *r, const trace *tr, co
 	dist_head(out, &f, height, id);
 	dist_plot(out, &f, height);
 	dist_caption(out, &f, r->fired_at[f.ph->rule - g->rule0] == f.d->at);
+	if (d->more > 0) {	/* as the human report ends its list of them */
+		fprintf(out, "<p>And %d more deciding series of <code>", d->more);
+		html_esc(out, p->quants[f.ph->quant].source);
+		fprintf(out, "</code>, without a figure of <code>");
+		html_esc(out, f.ph->source);
+		fputs("</code>.</p>\n", out);
+	}
 	free(f.res);
 	free(f.x);
 	free(f.y);

@@ -27,6 +27,9 @@
 /* A figure's geometry, in SVG units: the width, and the plot's left, right and top. */
 enum { W = 960, X0 = 78, X1 = 940, Y0 = 14 };
 
+/* The figures of a test in a quantifier, one a deciding series, at most. */
+enum { MAX_DIST_SERIES = 5 };
+
 /* What the VM saw at each step of a gate's window. */
 typedef struct trace {
 	int nsteps;
@@ -41,18 +44,21 @@ typedef struct trace {
 	} *q;
 	int nquant;
 	/*
-	 * per history of the gate (outside quantifiers) that tests canary
-	 * against baseline: its values and numbers at the step the report
-	 * gives them for (its rollback's firing, else the last)
+	 * a figure per history of the gate that tests canary against baseline
+	 * (in a quantifier of the deciding rule, per deciding series): its
+	 * values and numbers at the step the report gives them for (its
+	 * rollback's firing, else the last), in the order of the histories
 	 */
 	struct dist {
-		int64_t at;	/* VM_NEVER: none kept */
-		int key;	/* in a quantifier: the series (its first deciding one), else VM_NOKEY */
+		int h;		/* the history, gate-local */
+		int64_t at;
+		int key;	/* in a quantifier: the series, else VM_NOKEY */
+		int more;	/* of its history's last figure: the deciding series without one */
 		int n;		/* steps held, each hist->lanes values */
 		double *v;
 		hist_stat st;
 	} *dist;
-	int nhist;
+	int ndist;
 } trace;
 
 /* The operators' texts, by opcode (OP_LT .. OP_NE). */
@@ -101,8 +107,7 @@ void html_chart(FILE *out, const program *p, const gate_result *r, const trace *
 /* html_dist.c */
 /* Does history ph test canary against baseline in a figure of its own? */
 bool html_dist_figure(const program *p, const prog_gate *g, const prog_hist *ph);
-/* The figure of history h (gate-local) as tr kept it, the id-th of the page. */
-void html_dist(FILE *out, const program *p, const gate_result *r, const trace *tr, const report_data *rd, int h,
-	       int id);
+/* Figure d as the trace kept it, the id-th of the page. */
+void html_dist(FILE *out, const program *p, const gate_result *r, const struct dist *d, const report_data *rd, int id);
 
 #endif

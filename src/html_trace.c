@@ -32,28 +32,45 @@ keep_dist(const prog_hist *ph, vm *v, int h, struct dist *d)
 	vm_hist_stat(v, h, d->key, &d->st);
 }
 
-/* Which histories get a figure, at which step, of which series (VM_NEVER: none). */
+/* A figure of history h at step at, of series key. */
+static struct dist *
+add_dist(trace *tr, int h, int64_t at, int key)
+{
+	tr->dist = xrealloc(tr->dist, (size_t)(tr->ndist + 1) * sizeof *tr->dist);
+	tr->dist[tr->ndist] = (struct dist){ .h = h, .at = at, .key = key };
+	return &tr->dist[tr->ndist++];
+}
+
+/* Which histories get a figure, at which step, of which series. */
 static void
 trace_dists(const program *p, const gate_result *r, trace *tr)
 {
 	const prog_gate *g = &p->gates[r->gate];
 
-	tr->nhist = g->nhist;
-	tr->dist = xcalloc((size_t)g->nhist + 1, sizeof *tr->dist);
+	tr->dist = NULL;
+	tr->ndist = 0;
 	for (int h = 0; h < g->nhist; h++) {
 		const prog_hist *ph = &p->hists[g->hist0 + h];
 		int64_t fired = ph->rule >= 0 ? r->fired_at[ph->rule - g->rule0] : VM_NEVER;
-		bool tests = html_dist_figure(p, g, ph);
-		tr->dist[h].at = !tests ? VM_NEVER : fired != VM_NEVER ? fired : r->at;
-		tr->dist[h].key = VM_NOKEY;
-		if (ph->quant >= 0 && tests) {	/* of the deciding rule: its first deciding series' */
-			int q = ph->quant - g->quant0;
-			const quant_result *qr = html_decided_quant(r, g, q);
-			if (ph->rule == r->decided && qr->ntop > 0 && qr->top[0].key >= 0)
-				tr->dist[h].key = qr->top[0].key;
-			else
-				tr->dist[h].at = VM_NEVER;
+		int64_t at = fired != VM_NEVER ? fired : r->at;
+		if (!html_dist_figure(p, g, ph))
+			continue;
+		if (ph->quant < 0) {
+			add_dist(tr, h, at, VM_NOKEY);
+			continue;
 		}
+		if (ph->rule != r->decided)
+			continue;	/* of the deciding rule only: its deciding series' */
+		const quant_result *qr = html_decided_quant(r, g, ph->quant - g->quant0);
+		struct dist *last = NULL;
+		int shown = 0;
+		for (int j = 0; j < qr->ntop && shown < MAX_DIST_SERIES; j++)
+			if (qr->top[j].key >= 0) {
+				last = add_dist(tr, h, at, qr->top[j].key);
+				shown++;
+			}
+		if (last)
+			last->more = qr->ndeciding - shown;
 	}
 }
 
@@ -97,9 +114,9 @@ html_trace_run(const program *p, const gate_result *r, const population *pops, t
 	for (int k = 0; k < tr->nsteps; k++) {
 		int64_t t = r->from + (int64_t)k * g->step;
 		vm_step(&v, t);
-		for (int h = 0; h < g->nhist; h++)
-			if (tr->dist[h].at == t)
-				keep_dist(&p->hists[g->hist0 + h], &v, h, &tr->dist[h]);
+		for (int i = 0; i < tr->ndist; i++)
+			if (tr->dist[i].at == t)
+				keep_dist(&p->hists[g->hist0 + tr->dist[i].h], &v, tr->dist[i].h, &tr->dist[i]);
 		if (g->nrules > 0)	/* memcpy from NULL is undefined even for 0 bytes */
 			memcpy(tr->rule + (size_t)k * (size_t)g->nrules, v.rule, (size_t)g->nrules * sizeof *v.rule);
 		if (g->ncmp > 0)
@@ -120,7 +137,7 @@ html_trace_free(trace *tr)
 		free(tr->q[i].since);
 	}
 	free(tr->q);
-	for (int h = 0; h < tr->nhist; h++)
-		free(tr->dist[h].v);
+	for (int i = 0; i < tr->ndist; i++)
+		free(tr->dist[i].v);
 	free(tr->dist);
 }
