@@ -36,12 +36,25 @@ thin lines and 13-pixel lanes read at a glance need several times that (Szafir, 
 Difference for Visualization Design", IEEE TVCG 24(1), 2018: the smaller the mark, the larger the
 difference needed).
 
+The verdict badges (span.verdict.v-VERDICT, each verdict the CSS has a v-VERDICT rule for) are a
+pair of roles each, "verdict go" and the others, held to the same ΔE00: the colour says at a glance
+which verdict it is (the word in the badge says it to everyone).
+
+Text against what it is drawn on, WCAG 2.x's contrast ratio (relative luminance, (L1 + 0.05) /
+(L2 + 0.05)) at least MIN_CONTRAST = 4.5 (level AA for normal text; the badges are large bold text,
+for which AA asks 3 and AAA 4.5): each verdict's badge (its colour on its background, from the CSS
+for every verdict, whichever the page shows); each text of the page's HTML, in its colour (its own
+or inherited) on the nearest background an element under it has (the body's at last); each text of
+a chart in its fill, a lane's label (text.lanel) on each fill of its lane (its background, each
+state drawn in it composited as above, each colour of a hatch), the others on the page's
+background.
+
 --known FILE: pairs known to fail, one a line, CONDITION<TAB>ROLE<TAB>ROLE<TAB>note ('#' lines are
 comments).  Such a pair, where the pages draw it, must still fail (a fixed one is to be removed from
 the file, so that it stays fixed); any other pair below MIN_DE fails.
 
-Prints each pair's ΔE per condition, then the worst pair per condition; exits 1 with a message on
-stderr when a check fails.
+Prints each pair's ΔE per condition, then the worst pair per condition, then each text's contrast;
+exits 1 with a message on stderr when a check fails.
 """
 import html.parser
 import itertools
@@ -50,6 +63,7 @@ import re
 import sys
 
 MIN_DE = 10.0
+MIN_CONTRAST = 4.5
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, rows of a matrix applied to linear (R, G, B)
 MACHADO = {
@@ -309,7 +323,130 @@ def page_pairs(path):
             pairs.setdefault((a, b), (colours[a][1], colours[b][1], title))
     if not p.charts:
         fail("%s: no chart" % path)
+    badges = verdict_badges(rules)
+    for (a, (_, ca, _)), (b, (_, cb, _)) in itertools.combinations(sorted(badges.items()), 2):
+        pairs.setdefault((a, b), (ca, cb, "the verdict badges"))
+    colours.update({r: (v, c) for r, (v, c, _) in badges.items()})
     return pairs, colours
+
+
+def verdict_badges(rules):
+    """{"verdict V": (its background as written, its background, its text colour)} for each v-V rule"""
+    out = {}
+    for _, classes, _, _, decls in rules:
+        for c in classes:
+            if c.startswith("v-") and ("background" in decls or "background-color" in decls):
+                cls = {"verdict", c}
+                bg = computed(rules, "span", cls, "background") or computed(rules, "span", cls, "background-color")
+                fg = computed(rules, "span", cls, "color")
+                if hex_rgb(bg or "") is None or hex_rgb(fg or "") is None:
+                    fail("the badge span.verdict.%s: its colour %r or background %r is not a colour" % (c, fg, bg))
+                out["verdict " + c[2:]] = (bg, hex_rgb(bg), hex_rgb(fg))
+    return out
+
+
+# --- text against its background ----------------------------------------------------------------
+def wcag_luminance(rgb):
+    """WCAG 2.x relative luminance (its own linearisation, 0.03928)"""
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a, b):
+    la, lb = sorted((wcag_luminance(a), wcag_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+VOID = {"meta", "link", "br", "img", "hr", "input", "col", "wbr", "source", "area", "base", "embed", "track"}
+HIDDEN = {"head", "style", "script", "title", "desc", "defs"}	# text a reader does not see
+
+
+def rgb_hex(rgb):
+    return "#%02X%02X%02X" % tuple(round(c * 255) for c in rgb)
+
+
+class Texts(html.parser.HTMLParser):
+    """each text a reader sees: {(what, its colour, a colour under it)}, the colours as sRGB"""
+
+    def __init__(self, rules, bg):
+        super().__init__(convert_charrefs=True)
+        self.rules, self.bg, self.stack, self.pairs = rules, bg, [], set()
+        self.lane, self.hatch = [], {}	# the fills of the lane drawn last; a pattern's colours by id
+        self.pattern = None
+
+    def css_colour(self, tag, cls, prop):
+        """the element's colour of prop, None: none of its own, or the value when not one colour"""
+        v = computed(self.rules, tag, cls, prop)
+        return None if v is None else hex_rgb(v) or v
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = set((a.get("class") or "").split())
+        up = self.stack[-1] if self.stack else {"tag": None, "svg": False, "hidden": False,
+                                                 "color": (0, 0, 0), "bg": self.bg}
+        e = {"tag": tag, "cls": cls, "svg": up["svg"] or tag == "svg", "hidden": up["hidden"] or tag in HIDDEN,
+             "color": up["color"], "bg": up["bg"]}
+        if tag == "pattern":
+            self.pattern = a.get("id")
+            self.hatch[self.pattern] = []
+        elif self.pattern and tag == "rect" and hex_rgb(a.get("fill") or ""):
+            self.hatch[self.pattern].append(hex_rgb(a["fill"]))
+        elif e["svg"] and tag == "rect" and "lanebg" in cls:
+            self.lane = [colour_of(self.rules, tag, cls, "fill", self.bg, "<rect class=lanebg>")[0]]
+        elif e["svg"] and tag == "rect" and self.lane and cls & {"on", "pend", "unk"}:
+            m = re.fullmatch(r"url\(#([\w-]+)\)", a.get("fill") or "")
+            if m:
+                self.lane += self.hatch.get(m.group(1), [])
+            else:
+                self.lane.append(colour_of(self.rules, tag, cls, "fill", self.lane[0], "<rect class=%r>" %
+                                           " ".join(sorted(cls)))[0])
+        elif e["svg"] and tag == "text":
+            e["color"] = self.css_colour(tag, cls, "fill") or (0, 0, 0)
+            e["on"] = list(self.lane) if "lanel" in cls else [self.bg]
+        elif not e["svg"]:
+            e["color"] = self.css_colour(tag, cls, "color") or e["color"]
+            e["bg"] = self.css_colour(tag, cls, "background") or self.css_colour(tag, cls, "background-color") or e["bg"]
+        if tag not in VOID:
+            self.stack.append(e)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag == "pattern":
+            self.pattern = None
+        while self.stack:
+            if self.stack.pop()["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        if not data.strip() or not self.stack or self.stack[-1]["hidden"]:
+            return
+        e = self.stack[-1]
+        what = "%s%s" % (e["tag"], "".join("." + c for c in sorted(e["cls"])))
+        if isinstance(e["color"], str) or isinstance(e["bg"], str):
+            fail("%s: text in %r on %r, not one colour on one colour" % (what, e["color"], e["bg"]))
+        for bg in e.get("on", [e["bg"]]) if e["svg"] else [e["bg"]]:
+            self.pairs.add((what, e["color"], bg))
+
+
+def page_texts(path):
+    """{(what, colour, background)} of the page: each text as drawn, and each verdict's badge"""
+    p = Charts()
+    text = open(path, encoding="utf-8").read()
+    p.feed(text)
+    p.close()
+    rules = css_rules(p.style)
+    bg = hex_rgb(computed(rules, "body", set(), "background") or "#fff")
+    t = Texts(rules, bg)
+    t.feed(text)
+    t.close()
+    pairs = set(t.pairs)
+    for role, (_, b, f) in verdict_badges(rules).items():
+        pairs.add(("span" + "".join("." + c for c in sorted({"verdict", "v-" + role[len("verdict "):]})), f, b))
+    return pairs
 
 
 def main(argv):
@@ -361,8 +498,20 @@ def main(argv):
     for cond in CONDITIONS:
         de, a, b = worst[cond]
         print("worst %-12s %s / %s: ΔE00 %.2f" % (cond, a, b, de))
+    texts = {}
+    for path in argv:
+        for k in page_texts(path):
+            texts.setdefault(k, path)
+    for (what, fg, bg), path in sorted(texts.items()):
+        r = contrast(fg, bg)
+        print("contrast %-34s %s on %s %5.2f:1%s" % (what, rgb_hex(fg), rgb_hex(bg), r,
+                                                    "  below %g" % MIN_CONTRAST if r < MIN_CONTRAST else ""))
+        if r < MIN_CONTRAST:
+            errors.append("%s: %s on %s: contrast %.2f:1 < %g:1 (first in %s)" %
+                          (what, rgb_hex(fg), rgb_hex(bg), r, MIN_CONTRAST, path))
     if errors:
-        fail("colours too close (CIEDE2000 < %g):\n  " % MIN_DE + "\n  ".join(errors))
+        fail("colours too close (CIEDE2000 < %g, contrast < %g:1):\n  " % (MIN_DE, MIN_CONTRAST) +
+             "\n  ".join(errors))
 
 
 if __name__ == "__main__":

@@ -40,12 +40,24 @@ if [ -n "$want" ] && python3 tests/html/check.py page "$art/watch.html" "$want" 
 then ok; else bad "watch --report: no page, or not of the last step's verdict '$want'"; cat "$tmp/err" >&2; fi
 
 # b3. colour vision (tests/html/cvd.py): the colours the pages' CSS gives the charts' roles (series,
-#     baseline, thresholds, lane states) stay CIEDE2000 >= 10 apart, pair by pair as the charts draw
-#     them together, under simulated protanopia, deuteranopia, tritanopia and in greyscale, but for
-#     the pairs tests/html/cvd.known records as known to fail (which must still fail); the table is
-#     kept as $art/cvd.txt.  A page whose red and green are a pair deuteranopes confuse fails.
+#     baseline, thresholds, lane states) and the verdict badges stay CIEDE2000 >= 10 apart, pair by
+#     pair as the charts draw them together, under simulated protanopia, deuteranopia, tritanopia
+#     and in greyscale, but for the pairs tests/html/cvd.known records as known to fail (which must
+#     still fail); and every text, each verdict's badge among them, has a contrast of at least 4.5:1
+#     (WCAG AA) against what it is drawn on.  The pages include one of test --report, whose header
+#     (its pre) says why it was written, on a background of its own.  The table is kept as
+#     $art/cvd.txt.  A page whose red and green are a pair deuteranopes confuse fails, and so does
+#     one with the badges' colours of before (white on #009E73 and #D55E00: 3.42 and 3.87:1).
+ng test --report "$art/why" tests/testrun/report.test.yaml >/dev/null 2>&1
 if python3 tests/html/cvd.py --known tests/html/cvd.known "$art"/rules/*.html "$art/hour.html" "$art/watch.html" \
-	>"$art/cvd.txt" 2>"$tmp/err"; then ok; else bad "colour vision: the report's colours"; cat "$tmp/err" >&2; fi
+	"$art"/why/*.html >"$art/cvd.txt" 2>"$tmp/err" && grep -q '^contrast pre ' "$art/cvd.txt"
+then ok; else bad "colour vision: the report's colours"; cat "$tmp/err" >&2; fi
+sed '/<style>/,/<\/style>/{s/\.v-go{background:#[0-9A-Fa-f]*}/.v-go{background:#009E73}/;s/\.v-rollback{background:#[0-9A-Fa-f]*}/.v-rollback{background:#D55E00}/}' \
+	"$art/rules/canary-error-spike-1m-canary.html" >"$tmp/badges.html"
+python3 tests/html/cvd.py --known tests/html/cvd.known "$tmp/badges.html" >/dev/null 2>"$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && grep -qF 'span.v-go.verdict: #FFFFFF on #009E73: contrast 3.42:1 < 4.5:1' "$tmp/err" &&
+	grep -qF 'span.v-rollback.verdict: #FFFFFF on #D55E00: contrast 3.87:1 < 4.5:1' "$tmp/err"
+then ok; else bad "contrast: the verdict badges' colours of before pass (exit $rc)"; cat "$tmp/err" >&2; fi
 sed '/<style>/,/<\/style>/{s/#D55E00/#E00000/g;s/#009E73/#00A000/g}' "$art/rules/canary-error-spike-1m-canary.html" >"$tmp/redgreen.html"
 python3 tests/html/cvd.py --known tests/html/cvd.known "$tmp/redgreen.html" >/dev/null 2>"$tmp/err"; rc=$?
 if [ $rc -eq 1 ] && grep -qF 'deuteranopia: threshold (go) / threshold (rollback, no-go): ΔE00 3.17 < 10' "$tmp/err"

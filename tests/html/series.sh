@@ -7,7 +7,7 @@ series_page() {	# series_page CASE: $art/series/CASE.html and $tmp/series.json
 		--report "$art/series/$1.html" >"$tmp/series.json" 2>"$tmp/err"
 }
 mkdir -p "$art/series"
-# charts: the text between one <h4> (a series) and the next; X0 78, X1 940 (src/html.c)
+# charts: the text between one <h4> (a series) and the next; X0 78, X1 940 (src/html_internal.h)
 cat >"$tmp/series.py" <<'PY'
 import json, re, sys, datetime
 page, rep, what = open(sys.argv[1]).read(), json.load(open(sys.argv[2])), sys.argv[3]

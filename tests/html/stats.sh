@@ -27,6 +27,41 @@ done
 # edges, one of pods_stats (its deciding pod's): 21
 [ "$nfig" = 21 ] && ok || bad "canary-against-baseline figures: $nfig, want 21"
 
+# a shift() beside the mannwhitney() of the same values in its rule has no figure of its own, however
+# the two are written (tests/html/pairs.gate: the counts are in its comments); each page's figures
+# are also held against its human report and JSON
+awk 'BEGIN { for (i = 0; i <= 100; i++) { t = 1700000000000 + i * 15000
+	printf "p99 %.4f %.0f\np99{role=\"baseline\"} %.4f %.0f\n", 0.30 + 0.01 * (i % 7), t, 0.25 + 0.01 * (i % 5), t } }' \
+	>"$tmp/pairs.prom"
+for want in tight:1 spaced:1 seconds:1 range:2 values:2 rule:2; do
+	gate=${want%:*}
+	if n=$(dist tests/html/pairs.gate "$gate" "$tmp/pairs.prom" "$art/stats/pairs-$gate.html") &&
+		[ "$n" = "${want#*:} figures" ]; then ok; else
+		bad "tests/html/pairs.gate $gate: ${n:-no figures} of canary against baseline, want ${want#*:}"
+		cat "$tmp/err" >&2; fi
+done
+
+# a test in a quantifier: a figure per deciding series, at most 5, then a line of how many more
+# (tests/html/pods.gate: seven pods, two of them much slower)
+awk 'BEGIN { for (i = 0; i <= 40; i++) { t = 1700000000000 + i * 15000
+	printf "lat{role=\"baseline\"} %.4f %.0f\n", 0.20 + 0.002 * (i % 5), t
+	for (p = 0; p < 7; p++)
+		printf "lat{pod=\"%c\"} %.4f %.0f\n", 97 + p, (p < 2 ? 0.30 : 0.22) + 0.002 * ((i + p) % 5), t } }' \
+	>"$tmp/pods.prom"
+for want in two:2:0 seven:5:2; do
+	gate=${want%%:*} figs=${want#*:} more=${want##*:}
+	figs=${figs%:*}
+	page=$art/stats/pods-$gate.html
+	if n=$(dist tests/html/pods.gate "$gate" "$tmp/pods.prom" "$page") && [ "$n" = "$figs figures" ] &&
+		[ "$(grep -o '<title id="t[0-9]*">mannwhitney(lat, 5m) of {pod=&quot;[a-g]&quot;}' "$page" |
+			sed 's/.* of //' | sort -u | wc -l)" = "$figs" ] &&
+		{ [ "$more" = 0 ] && ! grep -q '^<p>And ' "$page" ||
+		  grep -qxF "<p>And $more more deciding series of <code>any(mannwhitney(lat, 5m) &lt; 1%)</code>, without a figure of <code>mannwhitney(lat, 5m)</code>.</p>" "$page"; }
+	then ok; else
+		bad "tests/html/pods.gate $gate: ${n:-no figures} of canary against baseline (want $figs, of as many pods), or not the line of $more more"
+		cat "$tmp/err" >&2; fi
+done
+
 # and the checks can fail: a figure with a dot less, and one whose caption is not the human line
 page=$art/stats/phase5_half-latency-1.6x.html
 ng check rules/nova-backend.gate --gate phase5_half --input tests/rules/nova-backend/phase5_half/latency-1.6x.prom \
