@@ -1,6 +1,7 @@
 /* eval.c: the evaluation loop over a gate's window, and the verdict. */
 #include "eval.h"
 #include "util.h"
+#include "vocab.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -321,6 +322,14 @@ eval_value(const program *p, const prog_gate *g, const population *pops, int m, 
 
 	*sampled = x ? x->t : VM_NEVER;
 	return has;
+}
+
+const char *
+eval_rule_word(const gate_result *r, int i)
+{
+	if (r->fired_at[i] != VM_NEVER)	/* only a rollback fires */
+		return "fired";
+	return r->pending[i] && r->state[i] == 0 ? "pending" : ng_state_name(vocab_state(r->state[i]));
 }
 
 void

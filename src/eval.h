@@ -58,6 +58,9 @@ typedef struct gate_result {
 	bool *pending;		/* per rule: not true at the last step, but a `for` in it is timing a run there */
 } gate_result;
 
+/* Rule i of the gate in a word, for people: "fired", "pending", else its state's name. */
+const char *eval_rule_word(const gate_result *r, int i);
+
 /* A rule at one step; pending: not true, but a `for` of its own (not a quantifier's) is timing a run. */
 enum step_state { STEP_FALSE, STEP_TRUE, STEP_UNKNOWN, STEP_PENDING };
 

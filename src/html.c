@@ -94,12 +94,6 @@ static const char css[] =
 	"section.gate:first-of-type{break-before:auto}.verdict{border:1px solid #000}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
-static const char *
-state_word(const gate_result *r, int i)
-{
-	return r->fired_at[i] != VM_NEVER ? "fired" : ng_state_name(vocab_state(r->state[i]));
-}
-
 /* The deciding rule's comparisons of one series: what they compared when it decided. */
 static void
 decided_values(FILE *out, const program *p, const gate_result *r, const report_data *rd)
@@ -176,7 +170,7 @@ gate_header(FILE *out, const program *p, const gate_result *r, const report_data
 		const prog_rule *pr = &p->rules[g->rule0 + i];
 		fputs("<tr><td>", out);
 		html_esc(out, html_rule_label(pr, rl, sizeof rl));
-		fprintf(out, "</td><td>%s", state_word(r, i));
+		fprintf(out, "</td><td>%s", eval_rule_word(r, i));
 		if (r->fired_at[i] != VM_NEVER) {
 			util_fmt_time(since, sizeof since, r->fired_at[i]);
 			fprintf(out, " at %s", since);

@@ -847,8 +847,7 @@ report_human(const program *p, const gate_result *r, const report_data *rd, FILE
 		snprintf(name, sizeof name, "%s%s%s%s", ast_rule_kind_name(pr->kind), pr->name ? " \"" : "",
 			 pr->name ? pr->name : "", pr->name ? "\"" : "");
 		bool fired = pr->kind == RULE_ROLLBACK && r->fired_at[i] != VM_NEVER;
-		const char *st = fired ? "fired" : r->pending[i] && r->state[i] == 0 ? "pending" : state(r->state[i]);
-		fprintf(out, "    %-32s %-7s  %s", name, st, pr->source);
+		fprintf(out, "    %-32s %-7s  %s", name, eval_rule_word(r, i), pr->source);
 		if (fired) {	/* never a plain false: it fired, and stays fired */
 			char when[40];
 			util_fmt_time(when, sizeof when, r->fired_at[i]);
