@@ -102,11 +102,12 @@ else
 	want_exit "zero series: missing data" 3 - -- check "$G" --prometheus "$F/empty" $at
 	if [ "$(jq -r '.rules[1].state' "$pdir/out" 2>/dev/null)" = unknown ]; then ok; else bad "prom: empty: go rule not unknown"; fi
 	# the server's warnings: the values of a query answered with one are not trusted, nor its default;
-	# each is in the report's warnings, with the metric and the query; infos change nothing
+	# each is in the report's warnings (in the order the report reads the metrics: the rollback's b first),
+	# with the metric and the query; infos change nothing
 	want_exit warnings 3 "metric a: warning: PromQL warning: a thing" -- check "$G" --prometheus "$F/warn" $at
-	if [ "$(jq -r '[.verdict, (.warnings|join("|"))] | join(" ")' "$pdir/out")" = "inconclusive metric 'a': the server \
-warned: PromQL warning: a thing (query: 0.5), so its values are not trusted|metric 'b': the server warned: PromQL \
-warning: a thing (query: 2), so its values are not trusted" ]; then ok; else bad "prom: warnings: report"; cat "$pdir/out" >&2; fi
+	if [ "$(jq -r '[.verdict, (.warnings|join("|"))] | join(" ")' "$pdir/out")" = "inconclusive metric 'b': the server \
+warned: PromQL warning: a thing (query: 2), so its values are not trusted|metric 'a': the server warned: PromQL \
+warning: a thing (query: 0.5), so its values are not trusted" ]; then ok; else bad "prom: warnings: report"; cat "$pdir/out" >&2; fi
 	cat >"$pdir/pw.gate" <<-'EOF'
 	metric p99 = `0.5`
 	metric errors = `errors_total` default 0
