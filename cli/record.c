@@ -87,7 +87,7 @@ static bool
 not_own(const ng_label *l)
 {
 	return strcmp(l->name, "__name__") == 0 || strcmp(l->name, "__stale__") == 0 ||
-	       strcmp(l->name, "__absent__") == 0 || (strcmp(l->name, "role") == 0 && strcmp(l->value, "baseline") == 0);
+	       strcmp(l->name, "__absent__") == 0 || strcmp(l->name, "__warning__") == 0 || (strcmp(l->name, "role") == 0 && strcmp(l->value, "baseline") == 0);
 }
 
 /* name{role="baseline",LABELS...,__stale__="true"} as each applies, the labels sorted as the feed gives them. */
@@ -152,7 +152,13 @@ record_sample(void *ctx, int metric, bool baseline, int sid, const ng_label *lab
 	}
 	r->last_baseline = baseline;
 	if (first) {
-		const char *q = ng_feed_absent(r->f, metric, baseline);
+		const char *q = ng_feed_absent(r->f, metric, baseline), *why = ng_feed_doubt(r->f, metric, baseline);
+		if (why) {	/* the evidence of ng_check_doubt */
+			fprintf(r->out, "# Of %s%s: %s.\n%s{%s__warning__=", baseline ? "the baseline of " : "", name, why,
+				name, baseline ? "role=\"baseline\"," : "");
+			put_quoted(r->out, why);
+			fprintf(r->out, "} NaN %lld\n", (long long)r->at);
+		}
 		if (q) {	/* the evidence of ng_check_absent, for the replay */
 			fprintf(r->out, "# The server has no series of %s.\n%s{%s__absent__=", q, name,
 				baseline ? "role=\"baseline\"," : "");

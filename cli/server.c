@@ -157,6 +157,8 @@ live_absent(const ng_feed *f, ng_check *c, bool quiet)
 
 	for (int m = 0; m < ng_gatefile_nmetrics(gf); m++)
 		for (int b = 0; b < 2; b++) {
+			if (ng_check_doubt(c, m, b, ng_feed_doubt(f, m, b)) && !quiet)
+				fprintf(stderr, "novagate: warning: %s\n", ng_check_absent_why(c, m, b));
 			const char *sel = ng_feed_absent(f, m, b);
 			bool had = ng_check_absent_why(c, m, b) != NULL;
 			if (!sel && had) {

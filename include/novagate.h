@@ -314,7 +314,17 @@ bool ng_check_needs(const ng_check *c, int metric, bool baseline, int64_t *step_
  * NAME{__absent__="SELECTOR"} (with role="baseline" for a baseline).
  */
 void ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector);
-/* The warning ng_check_absent made of the series, or NULL. */
+/*
+ * The server gave no proof that the series' samples are all it has: its
+ * answer to the query came with a warning (a partial response), or it
+ * could not answer whether a selector of a query without series has any
+ * (ng_feed_doubt).  why, after "metric 'NAME': ", goes into the report's
+ * warnings in place of ng_check_absent's, and the metric's default does not
+ * stand in for it, until why is NULL.  True when the warning is new.  In
+ * text input: a sample NAME{__warning__="WHY"}.
+ */
+bool ng_check_doubt(ng_check *c, int metric, bool baseline, const char *why);
+/* The warning ng_check_absent or ng_check_doubt made of the series, or NULL. */
 const char *ng_check_absent_why(const ng_check *c, int metric, bool baseline);
 /* The newest sample pushed so far, if any: where a check of recorded samples evaluates. */
 bool ng_check_newest(const ng_check *c, int64_t *t_ms);
@@ -485,6 +495,15 @@ void ng_feed_set_max_series(ng_feed *f, int max);
  * query had no series, in a second round.
  */
 const char *ng_feed_absent(const ng_feed *f, int metric, bool baseline);
+/*
+ * After a fetch: for ng_check_doubt(), why the series' values or default
+ * are not to be trusted, or NULL.  The server warned in its answer to the
+ * query's last fetch (its values were not handed on: the series has no
+ * value there); or, for a query without series, it rejected a probe or
+ * answered it with a warning.  When there is one, ng_feed_absent() is NULL
+ * but for a probe not answered while another found no series.
+ */
+const char *ng_feed_doubt(const ng_feed *f, int metric, bool baseline);
 
 /*
  * For the baseline file: the query, step and first time of query i of the

@@ -45,8 +45,9 @@ struct ng_check {
 	const text_label **ord;	/* its labels sorted by name */
 	size_t capord;
 	bool *wanted;		/* read by an evaluated gate */
-	char **absent;		/* per series: the warning of ng_check_absent, or NULL */
-	bool *nodata;		/* per series: its absent[] is no_data()'s */
+	char **absent;		/* per series: the warning of ng_check_absent, ng_check_doubt or no_data(), or NULL */
+	bool *doubted;		/* per series: that warning is ng_check_doubt's */
+	bool *nodata;		/* per series: it is no_data()'s */
 	size_t *namelen;	/* strlen of each metric's name */
 	names byname;		/* metric names to indices */
 	int64_t at, newest;
@@ -175,6 +176,7 @@ ng_check_new(const ng_gatefile *gf, int gate)
 	keyset_init(&c->keys);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
 	c->absent = xcalloc((size_t)nseries, sizeof *c->absent);
+	c->doubted = xcalloc((size_t)nseries, sizeof *c->doubted);
 	c->nodata = xcalloc((size_t)nseries, sizeof *c->nodata);
 	names_init(&c->byname, (size_t)p->nmetrics);
 	for (int m = 0; m < p->nmetrics; m++) {
@@ -214,6 +216,7 @@ ng_check_free(ng_check *c)
 		free(c->absent[s]);
 	}
 	free(c->absent);
+	free(c->doubted);
 	free(c->nodata);
 	for (int i = 0; i < c->nres; i++)
 		gate_result_free(&c->res[i]);
@@ -267,7 +270,9 @@ is(const char *s, size_t len, const char *want)
  * The labels of text input that say what a sample is, not which series:
  * role="baseline"; __stale__ (any value), a staleness marker; and
  * __absent__="SELECTOR", which `record` writes where the server had no
- * series of a selector of a query that had none (ng_check_absent).
+ * series of a selector of a query that had none (ng_check_absent); and
+ * __warning__="WHY", where its values or default are not to be trusted
+ * (ng_check_doubt).
  */
 static bool
 is_baseline_label(const text_label *l)
@@ -287,11 +292,18 @@ is_absent_label(const text_label *l)
 	return is(l->name, l->name_len, "__absent__");
 }
 
+static bool
+is_warning_label(const text_label *l)
+{
+	return is(l->name, l->name_len, "__warning__");
+}
+
 /* Is the label one a series is not named by? */
 static bool
 not_a_label(const text_label *l)
 {
-	return is_baseline_label(l) || is_stale_label(l) || is_absent_label(l) || is(l->name, l->name_len, "__name__");
+	return is_baseline_label(l) || is_stale_label(l) || is_absent_label(l) || is_warning_label(l) ||
+	       is(l->name, l->name_len, "__name__");
 }
 
 /* Label names in byte order, as Prometheus sorts a label set. */
@@ -513,13 +525,13 @@ enum { TEXT_RECORD = -1, TEXT_ERROR = -2 };
 /*
  * The series a text sample is of: its handle (the unread one for a sample
  * no evaluated gate reads); TEXT_RECORD for a record of the server's that
- * is no sample (__absent__, ng_check_absent); TEXT_ERROR after an error in
+ * is no sample (__absent__, __warning__); TEXT_ERROR after an error in
  * c->diags.
  */
 PER_SAMPLE int
 text_series(ng_check *c, const text_sample *s, bool *stale)
 {
-	const text_label *absent = NULL;
+	const text_label *absent = NULL, *warning = NULL;
 	bool baseline = false;
 	int m;
 
@@ -536,8 +548,16 @@ text_series(ng_check *c, const text_sample *s, bool *stale)
 		*stale |= is_stale_label(l);
 		if (is_absent_label(l))
 			absent = l;
+		if (is_warning_label(l))
+			warning = l;
 	}
-	if (absent) {	/* a record of the server's, not a sample */
+	if (warning) {	/* a record of the server's, not a sample */
+		char *why = xstrndup(warning->value, warning->value_len);
+		ng_check_doubt(c, m, baseline, why);
+		free(why);
+		return TEXT_RECORD;
+	}
+	if (absent) {
 		char *sel = xstrndup(absent->value, absent->value_len);
 		ng_check_absent(c, m, baseline, sel);
 		free(sel);
@@ -744,6 +764,8 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 		c->absent[si] = NULL;
 		c->ps[si].nodefault = c->nodata[si] = false;
 	}
+	if (c->doubted[si])
+		return;		/* ng_check_doubt's until it says otherwise */
 	if (!selector) {	/* the series came after all */
 		free(c->absent[si]);
 		c->absent[si] = NULL;
@@ -763,6 +785,27 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 				       "name or a parameter's value?", baseline ? "the baseline of metric" : "metric",
 				       pm->name, selector);
 	}
+}
+
+bool
+ng_check_doubt(ng_check *c, int metric, bool baseline, const char *why)
+{
+	int si = SERIES_OF(metric, baseline);
+
+	if (metric < 0 || metric >= c->p->nmetrics || (!why && !c->doubted[si]))
+		return false;
+	char *text = why ? sb_fmt("%s '%s': %s", baseline ? "the baseline of metric" : "metric",
+				  c->p->metrics[metric].name, why) : NULL;
+	if (text && c->doubted[si] && strcmp(text, c->absent[si]) == 0) {
+		free(text);
+		return false;
+	}
+	free(c->absent[si]);	/* no_data()'s too: the server's word over its guess */
+	c->absent[si] = text;
+	c->nodata[si] = false;
+	c->doubted[si] = text != NULL;
+	c->ps[si].nodefault = text != NULL;
+	return text != NULL;
 }
 
 const char *

@@ -336,6 +336,10 @@ decode_series_list(prom_result *r, const json_t *data)
 	return 0;
 }
 
+/*
+ * Prometheus 2.45 to 2.53 (and Thanos) send PromQL's infos among the
+ * warnings; their text says which they are.
+ */
 static void
 add_notes(prom_result *r, const json_t *root, const char *key, const char *kind)
 {
@@ -348,8 +352,9 @@ add_notes(prom_result *r, const json_t *root, const char *key, const char *kind)
 		if (!json_is_string(e))
 			continue;
 		char *line = prom_one_line(json_string_value(e), json_string_length(e), 400);
+		bool info = strncmp(line, "PromQL info:", 12) == 0;
 		r->notes = xrealloc(r->notes, (r->nnotes + 1) * sizeof *r->notes);
-		r->notes[r->nnotes++] = sb_fmt("%s: %s", kind, line);
+		r->notes[r->nnotes++] = sb_fmt("%s: %s", info ? "info" : kind, line);
 		free(line);
 	}
 }

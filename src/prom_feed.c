@@ -49,7 +49,14 @@ typedef struct stream {
 	 */
 	bool nonempty;
 	const char *absent;
+	char *unsure;			/* else the warning of a probe the server could not answer, or NULL */
 	int64_t probed_at;		/* the fetch that last asked its probes, or INT64_MIN */
+	/*
+	 * The warning of the server's warnings on its query in the last fetch
+	 * that asked it, or NULL: its values were not handed on, as if the
+	 * server had none (a partial response has fewer series, or none)
+	 */
+	char *warned;
 } stream;
 
 struct ng_feed {
@@ -118,6 +125,8 @@ ng_feed_free(ng_feed *f)
 	for (int i = 0; i < f->nst; i++) {
 		free(f->st[i].what);
 		free(f->st[i].sids);
+		free(f->st[i].unsure);
+		free(f->st[i].warned);
 	}
 	for (int i = 0; i < f->nser; i++) {
 		fseries *fs = &f->ser[i];
@@ -330,11 +339,48 @@ fetch_free(fetch *x)
 	free(x->ends);
 }
 
-/* A probe the server rejects (a regex it takes otherwise ...) proves nothing: not a fault, not a typo. */
+/*
+ * A probe the server rejects (a regex it takes otherwise ...) is not a
+ * fault of the check, nor a typo; but nor does it show there is none
+ * (unanswered).
+ */
 static bool
 moot(const fetch *x, int k)
 {
 	return x->probe[k] && x->qs[k].status == NG_EAPI;
+}
+
+/* The first warning among a query's notes, or NULL. */
+static const char *
+first_warning(const prom_query *q)
+{
+	for (size_t i = 0; i < q->res.nnotes; i++)
+		if (strncmp(q->res.notes[i], PROM_WARNING, strlen(PROM_WARNING)) == 0)
+			return q->res.notes[i] + strlen(PROM_WARNING);
+	return NULL;
+}
+
+/* Why a probe with no series shows nothing: rejected, or answered with a warning; NULL when it shows. */
+static const char *
+unanswered(const fetch *x, int k)
+{
+	const prom_query *q = &x->qs[k];
+
+	if (moot(x, k))
+		return q->res.error ? q->res.error : q->error;
+	return q->status || q->res.nseries ? NULL : first_warning(q);
+}
+
+/* The warning of a probe that could not be answered, after "metric 'm': ". */
+static char *
+unsure_text(const ng_feed *f, const stream *s, const char *probe, const char *why)
+{
+	char *sel = prom_one_line(probe, strlen(probe), 300);
+	char *text = sb_fmt("no series, and the server could not tell whether it has series of %s (%s)%s", sel, why,
+			    f->gf->metrics[s->metric].has_default ? ", so its default does not apply" : "");
+
+	free(sel);
+	return text;
 }
 
 /* The status of the first query that failed, but for moot probes. */
@@ -369,26 +415,37 @@ judge_probes(ng_feed *f, const fetch *x)
 {
 	for (int k = 0; k < x->nq; k++) {
 		stream *s = &f->st[x->owner[k]];
-		if (!x->probe[k])
+		if (!x->probe[k]) {
 			s->nonempty |= x->qs[k].res.nseries > 0;
-		else
+		} else {
 			s->absent = NULL;	/* asked again: this fetch's answer counts */
+			free(s->unsure);
+			s->unsure = NULL;
+		}
 	}
 	for (int k = 0; k < x->nq; k++) {
 		stream *s = &f->st[x->owner[k]];
-		if (x->probe[k] && !moot(x, k) && !s->nonempty && !s->absent && !x->qs[k].res.nseries)
+		const char *why = x->probe[k] ? unanswered(x, k) : NULL;
+		if (!x->probe[k] || s->nonempty)
+			continue;
+		if (why && !s->unsure)
+			s->unsure = unsure_text(f, s, x->probe[k], why);
+		else if (!why && !s->absent && !x->qs[k].res.nseries)
 			s->absent = x->probe[k];
 	}
 	for (int i = 0; i < f->nst; i++)
-		if (f->st[i].nonempty)
+		if (f->st[i].nonempty) {
 			f->st[i].absent = NULL;
+			free(f->st[i].unsure);
+			f->st[i].unsure = NULL;
+		}
 }
 
-/* Whether a stream's probes are to be asked in this fetch: not yet, or one was absent. */
+/* Whether a stream's probes are to be asked in this fetch: not yet, or one was absent or unanswered. */
 static bool
 to_probe(const stream *s, const fetch *x)
 {
-	return !s->nonempty && s->probed_at != x->at && (!s->started || s->absent);
+	return !s->nonempty && s->probed_at != x->at && (!s->started || s->absent || s->unsure);
 }
 
 /* The second round: the probes of the queries without series that were not asked in the first. */
@@ -466,7 +523,7 @@ check_results(ng_feed *f, fetch *x)
 {
 	for (int k = 0; k < x->nq; k++) {
 		const prom_result *r = &x->qs[k].res;
-		if (x->probe[k])
+		if (x->probe[k] || f->st[x->owner[k]].warned)
 			continue;
 		for (size_t i = 0; i < r->nseries; i++)
 			for (size_t j = 0; j < r->series[i].npts; j++) {
@@ -483,8 +540,8 @@ check_results(ng_feed *f, fetch *x)
 	for (int k = 0; k < x->nq; k++) {
 		prom_query *q = &x->qs[k];
 		const prom_result *r = &q->res;
-		if (x->probe[k])
-			continue;
+		if (x->probe[k] || f->st[x->owner[k]].warned)
+			continue;	/* a warned query's series are not the server's all */
 		int stamp = ++f->stamp;
 		x->sids[k] = xmalloc((r->nseries + 1) * sizeof *x->sids[k]);
 		for (size_t j = 0; j < r->nseries; j++) {
@@ -568,7 +625,7 @@ hand_on(ng_feed *f, const fetch *x, ng_sample_fn fn, void *ctx)
 			s->from = x->qs[k].start;
 		for (; k < x->nq && x->owner[k] == i; k++) {
 			const prom_result *r = &x->qs[k].res;
-			for (size_t j = 0; !x->probe[k] && j < r->nseries; j++)
+			for (size_t j = 0; x->sids[k] && j < r->nseries; j++)
 				if ((ret = feed_points(f, x->sids[k][j], r->series[j].pts, r->series[j].npts, fn, ctx)))
 					return ret;
 		}
@@ -579,6 +636,44 @@ hand_on(ng_feed *f, const fetch *x, ng_sample_fn fn, void *ctx)
 		s->fetched_to = x->ends[i];
 	}
 	return 0;
+}
+
+/* The server's warnings on the queries of each stream fetched, deduplicated, and their query. */
+static char *
+warned_text(const ng_feed *f, const fetch *x, int i)
+{
+	const stream *s = &f->st[i];
+	sbuf b = { 0 };
+
+	for (int k = 0; k < x->nq; k++)
+		for (size_t j = 0; x->owner[k] == i && !x->probe[k] && j < x->qs[k].res.nnotes; j++) {
+			const char *w = x->qs[k].res.notes[j];
+			if (strncmp(w, PROM_WARNING, strlen(PROM_WARNING)) != 0)
+				continue;
+			w += strlen(PROM_WARNING);
+			if (!b.s || !strstr(b.s, w))
+				sb_printf(&b, "%s%s", b.s ? "; " : "", w);
+		}
+	if (!b.s)
+		return NULL;
+	char *q = prom_one_line(s->query, strlen(s->query), 300);
+	char *text = sb_fmt("the server warned: %s (query: %s), so its values are not trusted%s", b.s, q,
+			    f->gf->metrics[s->metric].has_default ? " and its default does not apply" : "");
+	free(q);
+	free(b.s);
+	return text;
+}
+
+/* Each stream fetched: warned, or not, by this fetch (prom_result.notes). */
+static void
+judge_warnings(ng_feed *f, const fetch *x)
+{
+	for (int i = 0; i < f->nst; i++) {
+		if (x->ends[i] == INT64_MIN)
+			continue;
+		free(f->st[i].warned);
+		f->st[i].warned = warned_text(f, x, i);
+	}
 }
 
 int
@@ -592,7 +687,7 @@ ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
 	int st = prom_run(f->pc, x.qs, x.nq, d);
 	if (st < 0)
 		ret = -1;
-	else if ((st = failed(&x)) || check_results(f, &x))
+	else if ((st = failed(&x)) || (judge_warnings(f, &x), check_results(f, &x)))
 		ret = report_failure(f, &x, d);
 	else if (judge_probes(f, &x), (ret = probe_empty(f, &x, d)) == 0)
 		ret = hand_on(f, &x, fn, ctx);	/* nothing is handed on before every query succeeded */
@@ -600,11 +695,28 @@ ng_feed_fetch(ng_feed *f, int64_t at, ng_sample_fn fn, void *ctx, ng_diags *d)
 	return ret;
 }
 
-const char *
-ng_feed_absent(const ng_feed *f, int metric, bool baseline)
+static const stream *
+stream_of(const ng_feed *f, int metric, bool baseline)
 {
 	for (int i = 0; i < f->nst; i++)
 		if (f->st[i].metric == metric && f->st[i].baseline == baseline)
-			return f->st[i].absent;
+			return &f->st[i];
 	return NULL;
+}
+
+/* One finding a series: the server's warnings, else a typo, else a probe not answered. */
+const char *
+ng_feed_absent(const ng_feed *f, int metric, bool baseline)
+{
+	const stream *s = stream_of(f, metric, baseline);
+
+	return s && !s->warned ? s->absent : NULL;
+}
+
+const char *
+ng_feed_doubt(const ng_feed *f, int metric, bool baseline)
+{
+	const stream *s = stream_of(f, metric, baseline);
+
+	return !s ? NULL : s->warned ? s->warned : s->absent ? NULL : s->unsure;
 }

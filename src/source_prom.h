@@ -58,11 +58,14 @@ typedef struct prom_result {
 	enum prom_type type;
 	prom_series *series;
 	size_t nseries;
-	char **notes;		/* "warning: ..." and "info: ..." lines of the response */
+	char **notes;		/* "warning: ..." and "info: ..." lines of the response (PROM_WARNING) */
 	size_t nnotes;
 	char *error;		/* why it failed, one line, when prom_decode returned nonzero */
 	char *error_type;	/* the envelope's errorType (NG_EAPI), else NULL */
 } prom_result;
+
+/* A note that is a warning: the values it came with are not to be trusted (prom_feed.c). */
+#define PROM_WARNING "warning: "
 
 /*
  * Decode a response body served with HTTP status http_status.  Returns 0,

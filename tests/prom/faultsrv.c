@@ -15,6 +15,12 @@
  *   MODE+num  MODE, but a query that is a number alone is answered as ok (empty+num: a gate's
  *             other metrics have no series, beside data)
  *   warn      ok, with a warning and an info
+ *   partial   a partial response (Thanos, Mimir): a query that is a number is answered as ok; any other
+ *             has no series and the warning "partial response: store ... unavailable"
+ *             (/api/v1/series: one label set, with the same warning)
+ *   infos     ok, with infos only; oldinfo ok, with an info in warnings (Prometheus 2.45 to 2.53)
+ *   noseries  as partial, without the warning; /api/v1/series answers 400 bad_data (a server that
+ *             refuses the selector)
  *   500       HTTP 500, text            503       HTTP 503 with an error envelope
  *   429       429 (Retry-After: 0) the first time a query is seen, then ok
  *   flaky     closes the connection unanswered the first time a query is seen, then ok
@@ -294,6 +300,43 @@ header_of(const char *head, const char *name)
 	return NULL;
 }
 
+/* The server's words without a fault: partial, infos, oldinfo, noseries; 1 for another mode. */
+static int
+notes_mode(int fd, const char *mode, const char *path, const char *q, double start, double end, double step)
+{
+	static const char partial[] = ",\"warnings\":[\"partial response: store 10.0.0.7:10901 unavailable\"]";
+	size_t pl = strlen(path);
+	bool series = pl >= 14 && strcmp(path + pl - 14, "/api/v1/series") == 0;
+	char *e, *m;
+	int r;
+
+	if (strcmp(mode, "noseries") == 0 && series)
+		return respond(fd, 400, "application/json", "{\"status\":\"error\",\"errorType\":\"bad_data\","
+			       "\"error\":\"unsupported selector\"}", NULL);
+	if (strcmp(mode, "partial") == 0 && series)
+		return respond(fd, 200, "application/json", "{\"status\":\"success\",\"data\":"
+			       "[{\"__name__\":\"x\"}],\"warnings\":[\"partial response: store 10.0.0.7:10901 "
+			       "unavailable\"]}", NULL);
+	if (strcmp(mode, "partial") == 0 || strcmp(mode, "noseries") == 0) {
+		strtod(q, &e);
+		bool number = e != q && !*e;
+		m = matrix(q, start, end, step, number, number || mode[0] == 'n' ? NULL : partial, 0);
+	} else if (strcmp(mode, "infos") == 0 || strcmp(mode, "oldinfo") == 0) {
+		if (series)
+			return respond(fd, 200, "application/json", "{\"status\":\"success\",\"data\":"
+				       "[{\"__name__\":\"x\"}]}", NULL);
+		m = matrix(q, start, end, step, 1, mode[0] == 'i'
+			   ? ",\"infos\":[\"PromQL info: metric might not be a counter, name does not end in _total\"]"
+			   : ",\"warnings\":[\"PromQL info: metric might not be a counter, name does not end in _total\"]",
+			   0);
+	} else {
+		return 1;
+	}
+	r = respond(fd, 200, "application/json", m, NULL);
+	free(m);
+	return r;
+}
+
 static int
 serve_one(int fd, const char *head, const char *path, const char *body)
 {
@@ -365,6 +408,8 @@ serve_one(int fd, const char *head, const char *path, const char *body)
 		field(body, "match[]", sel, sizeof sel);
 		strcpy(mode, series && !first_time("late", sel) ? "ok" : "empty");
 	}
+	if ((r = notes_mode(fd, mode, path, q, start, end, step)) != 1)
+		return r;
 	if (strcmp(mode, "ok") == 0 || strcmp(mode, "two") == 0 || strcmp(mode, "empty") == 0 ||
 	    strcmp(mode, "warn") == 0 || strcmp(mode, "saw") == 0) {
 		int n = strcmp(mode, "two") == 0 ? 2 : strcmp(mode, "empty") == 0 ? 0 : 1;

@@ -101,7 +101,50 @@ else
 	want_exit "route prefix + query string" 0 - -- check "$G" --prometheus "$F/ok/?x=1" $at
 	want_exit "zero series: missing data" 3 - -- check "$G" --prometheus "$F/empty" $at
 	if [ "$(jq -r '.rules[1].state' "$pdir/out" 2>/dev/null)" = unknown ]; then ok; else bad "prom: empty: go rule not unknown"; fi
-	want_exit warnings 0 "metric a: warning: PromQL warning: a thing" -- check "$G" --prometheus "$F/warn" $at
+	# the server's warnings: the values of a query answered with one are not trusted, nor its default;
+	# each is in the report's warnings (in the order the report reads the metrics: the rollback's b first),
+	# with the metric and the query; infos change nothing
+	want_exit warnings 3 "metric a: warning: PromQL warning: a thing" -- check "$G" --prometheus "$F/warn" $at
+	if [ "$(jq -r '[.verdict, (.warnings|join("|"))] | join(" ")' "$pdir/out")" = "inconclusive metric 'b': the server \
+warned: PromQL warning: a thing (query: 2), so its values are not trusted|metric 'a': the server warned: PromQL \
+warning: a thing (query: 0.5), so its values are not trusted" ]; then ok; else bad "prom: warnings: report"; cat "$pdir/out" >&2; fi
+	cat >"$pdir/pw.gate" <<-'EOF'
+	metric p99 = `0.5`
+	metric errors = `errors_total` default 0
+	gate g {
+	  step 15s
+	  window 1m
+	  go when p99 < 1 && errors < 1
+	}
+	EOF
+	pw="metric 'errors': the server warned: partial response: store 10.0.0.7:10901 unavailable (query: errors_total), so \
+its values are not trusted and its default does not apply"
+	for cmd in check record watch; do
+		case $cmd in watch) st=18 more="--max-duration 300ms" ;; *) st=3 more=$at ;; esac
+		[ $cmd = record ] && st=0
+		pat="warning: $pw"
+		[ $cmd = record ] && pat="metric errors: warning: partial response: store 10.0.0.7:10901 unavailable"
+		want_exit "partial response: $cmd" $st "$pat" -- $cmd "$pdir/pw.gate" --prometheus "$F/partial" $more
+		[ $cmd = record ] && { cp "$pdir/out" "$pdir/rec.prom"; continue; }
+		if [ "$(head -n 1 "$pdir/out" | jq -r '[.verdict, (.warnings|join("|"))] | join(" ")')" = "inconclusive $pw" ]; then
+			ok; else bad "prom: partial response: $cmd: not inconclusive with the warning"; cat "$pdir/out" >&2; fi
+	done
+	ngt check "$pdir/pw.gate" --prometheus "$F/partial" $at >"$pdir/live.json" 2>/dev/null
+	ngt check "$pdir/pw.gate" --input "$pdir/rec.prom" >"$pdir/replay.json" 2>"$pdir/err"
+	if cmp -s "$pdir/live.json" "$pdir/replay.json"; then ok; else
+		bad "prom: partial response: record: replay differs"; diff "$pdir/live.json" "$pdir/replay.json" >&2; fi
+	for mode in infos oldinfo; do
+		want_exit "$mode: no warning" 0 "metric a: info: PromQL info: metric might not be a counter" -- \
+			check "$G" --prometheus "$F/$mode" $at
+		if [ "$(jq -r '[.verdict, (.warnings|length|tostring)] | join(" ")' "$pdir/out")" = "go 0" ]; then ok; else
+			bad "prom: $mode: not go without warnings"; cat "$pdir/out" >&2; fi
+	done
+	# a probe the server cannot answer does not rule out a typo: the default does not stand, and a warning says why
+	pn="metric 'errors': no series, and the server could not tell whether it has series of errors_total (bad_data: \
+unsupported selector), so its default does not apply"
+	want_exit "probe refused" 3 "warning: $pn" -- check "$pdir/pw.gate" --prometheus "$F/noseries" $at
+	if [ "$(jq -r '[.verdict, (.warnings|join("|"))] | join(" ")' "$pdir/out")" = "inconclusive $pn" ]; then ok; else
+		bad "prom: probe refused: not inconclusive with the warning"; cat "$pdir/out" >&2; fi
 	# a metric without `by`: the check refuses the second label set, naming both (exit 14 as before)
 	want_exit "two series" 14 '{instance="pod-2"}' -- check "$G" --prometheus "$F/two" $at
 	if grep -qF '{instance="pod-1"}' "$pdir/err" && grep -qF 'metric a' "$pdir/err"; then ok; else
