@@ -106,6 +106,22 @@ unit_note(sema *s, int m)
 	}
 }
 
+/* The first metric a value reads, or -1. */
+static int
+first_metric(const ast_node *n)
+{
+	if (!n)
+		return -1;
+	if ((n->kind == A_METRIC || n->kind == A_BASELINE) && n->metric >= 0)
+		return n->metric;
+	for (int i = 0; i < n->nargs; i++) {
+		int m = first_metric(n->arg[i]);
+		if (m >= 0)
+			return m;
+	}
+	return -1;
+}
+
 /* An error of a value literal read against a unit (units_value_in()), with its suggestion. */
 static void
 value_error(sema *s, const ast_node *n, const ast_node *against, int rc, const char *err, size_t at)
@@ -121,8 +137,23 @@ value_error(sema *s, const ast_node *n, const ast_node *against, int rc, const c
 		bool pct;
 		size_t at2;
 		units_value(text, at, &v, &pct, &err, &at2);	/* the number before the m */
-		diag_error(s->d, u, "'%.*s' against %s (seconds) is ambiguous: write %.*sms for a millisecond "
-			   "or %.15gs for a minute", (int)n->span.len, text, name, (int)at, text, v * 60);
+		if (unit == UNIT_SECONDS)
+			diag_error(s->d, u, "'%.*s' against %s (seconds) is ambiguous: write %.*sms for a millisecond "
+				   "or %.15gs for a minute", (int)n->span.len, text, name, (int)at, text, v * 60);
+		else {
+			m = first_metric(against);
+			diag_error(s->d, u, "'%.*s' against %s (no unit) is ambiguous: write %.15gs for %.*s minutes "
+				   "or %.15g for %.*s thousandths, or declare the metric's unit (`unit cores` "
+				   "reads m as milli)", (int)n->span.len, text, m >= 0 ? s->f->metrics[m].name : name,
+				   v * 60, (int)at, text, v / 1000, (int)at, text);
+			if (m >= 0 && s->f->metrics[m].unit_word)
+				diag_note(s->d, s->f->metrics[m].unit_span, "'%s' is declared `unit none` here",
+					  s->f->metrics[m].name);
+			else if (m >= 0)
+				diag_note(s->d, s->f->metrics[m].span, "'%s' has no unit: declared without `unit`, and "
+					  "its query's cannot be inferred", s->f->metrics[m].name);
+			return;
+		}
 	} else if (rc == UNITS_EOTHER) {
 		diag_error(s->d, u, "'%.*s' against %s (%s): '%.*s' is not a unit of %s (units of %s: %s)",
 			   (int)n->span.len, text, name, units_name(unit), (int)u.len, text + at,
