@@ -358,9 +358,10 @@ driver_reach(const vm *v, const prog_quant *pq, int d, int64_t t)
 
 /*
  * The identities a quantifier ranges over at t: those with a series
- * present in a metric it reads, or read through a range, each once.  None at all, and a metric of
- * them with a default and no sample yet: the default stands for one
- * series (not for count(M), which counts the present).
+ * present in a metric it reads, or in the range it reads one through
+ * (driver_reach), each once.  None at all, and a metric of them with a
+ * default and no sample yet: the default stands for one series (not for
+ * count(M), which counts the present).
  */
 static void
 universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
