@@ -230,8 +230,9 @@ awk -v dir="$tmp" '
 	name != "" && !/^\.(Bd|Ed)/ { gsub(/\\e/, "\\"); print >> out }' man/libnovagate.3 >"$tmp/cexamples"
 while read -r ex; do
 	# shellcheck disable=SC2046
-	if [ -d "$prefix" ] && ${CC:-cc} -o "$tmp/$ex" "$tmp/$ex.c" $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
-		pkg-config --cflags --libs novagate) ${SANFLAGS:-} 2>"$tmp/err" && "$tmp/$ex" >"$tmp/out" 2>&1 &&
+	# the program as $tmp/c-NAME: $tmp/stream is tests/stream/stream.sh's folder
+	if [ -d "$prefix" ] && ${CC:-cc} -o "$tmp/c-$ex" "$tmp/$ex.c" $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
+		pkg-config --cflags --libs novagate) ${SANFLAGS:-} 2>"$tmp/err" && "$tmp/c-$ex" >"$tmp/out" 2>&1 &&
 	   [ "$(cat "$tmp/out")" = go ]; then ok; else
 		bad "libnovagate(3): example '$ex' does not build or run"; cat "$tmp/err" "$tmp/out" >&2; fi
 done <"$tmp/cexamples"
