@@ -379,20 +379,44 @@ hist(compiler *c, const ast_node *n)
 	c->g->nhist++;
 }
 
-/* The metrics with `by` a quantifier's body reads, as series, each once. */
+/*
+ * The metrics with `by` a quantifier's body reads, as series, each once,
+ * and how far back each is read (prog_quant): range, the longest range
+ * of a window function around n; hrange, of a function over the last
+ * steps (times(C) without one: the window's).
+ */
 static void
-drivers(const ast_node *n, bool baselines, int **out, int *nout)
+drivers(const compiler *c, const ast_node *n, bool baselines, int64_t range, int64_t hrange, prog_quant *pq)
 {
 	if ((n->kind == A_METRIC || (baselines && n->kind == A_BASELINE)) && n->set) {
-		int s = SERIES_OF(n->metric, n->kind == A_BASELINE);
-		for (int i = 0; i < *nout; i++)
-			if ((*out)[i] == s)
-				return;
-		*out = xrealloc(*out, (size_t)(*nout + 1) * sizeof **out);
-		(*out)[(*nout)++] = s;
+		int s = SERIES_OF(n->metric, n->kind == A_BASELINE), i = 0;
+		while (i < pq->ndrivers && pq->drivers[i] != s)
+			i++;
+		if (i == pq->ndrivers) {
+			pq->drivers = xrealloc(pq->drivers, (size_t)(i + 1) * sizeof *pq->drivers);
+			pq->reach = xrealloc(pq->reach, (size_t)(i + 1) * sizeof *pq->reach);
+			pq->hreach = xrealloc(pq->hreach, (size_t)(i + 1) * sizeof *pq->hreach);
+			pq->drivers[i] = s;
+			pq->reach[i] = pq->hreach[i] = 0;
+			pq->ndrivers++;
+		}
+		if (range > pq->reach[i])
+			pq->reach[i] = range;
+		if (hrange > pq->hreach[i])
+			pq->hreach[i] = hrange;
+	}
+	if (n->kind == A_CALL && FN_IS_HIST(n->fn)) {
+		bool ranged = n->fn != FN_TIMES || n->nargs == 2;
+		int64_t d = ranged ? (int64_t)n->arg[n->nargs - 1]->num : c->g->window;
+		if (d > hrange)
+			hrange = d;
+	} else if (n->kind == A_CALL && !FN_IS_ACROSS(n->fn) && n->fn != FN_LAST && n->nargs >= 2) {
+		int64_t d = (int64_t)n->arg[n->nargs - 1]->num;	/* max(memory, 3m) */
+		if (d > range)
+			range = d;
 	}
 	for (int i = 0; i < n->nargs; i++)
-		drivers(n->arg[i], baselines, out, nout);
+		drivers(c, n->arg[i], baselines, range, hrange, pq);
 }
 
 /* any(C) and the others across series: EACH, the body, QEND. */
@@ -408,9 +432,9 @@ across(compiler *c, const ast_node *n)
 	prog_quant *pq = &p->quants[q];
 	*pq = (prog_quant){ .rule = c->rule, .source = cmp_source(c, n->span), .fn = n->fn, .by = n->arg[0]->by,
 			    .cmp0 = p->ncmps, .for0 = p->nfor, .hist0 = p->nhists, .each = p->ncode, .outer = -1 };
-	drivers(n->arg[0], false, &pq->drivers, &pq->ndrivers);
+	drivers(c, n->arg[0], false, 0, 0, pq);
 	if (!pq->ndrivers)	/* any(baseline(p99) > 1s): the baseline's series */
-		drivers(n->arg[0], true, &pq->drivers, &pq->ndrivers);
+		drivers(c, n->arg[0], true, 0, 0, pq);
 	emit(c, OP_EACH, q, 0, n->span);
 	int in_hist = c->in_hist;	/* its body's comparisons are its own, even in times() */
 	c->quant = q;
@@ -704,8 +728,11 @@ program_free(program *p)
 	free(p->rules);
 	free(p->cmps);
 	free(p->fors);
-	for (int i = 0; i < p->nquants; i++)
+	for (int i = 0; i < p->nquants; i++) {
 		free(p->quants[i].drivers);
+		free(p->quants[i].reach);
+		free(p->quants[i].hreach);
+	}
 	free(p->quants);
 	free(p->hists);
 	free(p->reads);

@@ -130,6 +130,8 @@ typedef struct prog_quant {
 	int fn;			/* enum ast_fn, FN_ANY .. FN_SSUM */
 	int each, qend;		/* its EACH and QEND (program-wide) */
 	int *drivers;		/* SERIES_OF of the metrics with `by` it reads (values; baselines if none) */
+	int64_t *reach;		/* per driver: the longest range of a window function reading it, ms; 0 */
+	int64_t *hreach;	/* ... of a function over the last steps (times(C, D)) */
 	int ndrivers;
 	int by;			/* a metric whose `by` names the series */
 	int cmp0, ncmp;		/* its body's comparisons */

@@ -106,6 +106,22 @@ unit_note(sema *s, int m)
 	}
 }
 
+/* The first metric a value reads, or -1. */
+static int
+first_metric(const ast_node *n)
+{
+	if (!n)
+		return -1;
+	if ((n->kind == A_METRIC || n->kind == A_BASELINE) && n->metric >= 0)
+		return n->metric;
+	for (int i = 0; i < n->nargs; i++) {
+		int m = first_metric(n->arg[i]);
+		if (m >= 0)
+			return m;
+	}
+	return -1;
+}
+
 /* An error of a value literal read against a unit (units_value_in()), with its suggestion. */
 static void
 value_error(sema *s, const ast_node *n, const ast_node *against, int rc, const char *err, size_t at)
@@ -121,8 +137,23 @@ value_error(sema *s, const ast_node *n, const ast_node *against, int rc, const c
 		bool pct;
 		size_t at2;
 		units_value(text, at, &v, &pct, &err, &at2);	/* the number before the m */
-		diag_error(s->d, u, "'%.*s' against %s (seconds) is ambiguous: write %.*sms for a millisecond "
-			   "or %.15gs for a minute", (int)n->span.len, text, name, (int)at, text, v * 60);
+		if (unit == UNIT_SECONDS)
+			diag_error(s->d, u, "'%.*s' against %s (seconds) is ambiguous: write %.*sms for a millisecond "
+				   "or %.15gs for a minute", (int)n->span.len, text, name, (int)at, text, v * 60);
+		else {
+			m = first_metric(against);
+			diag_error(s->d, u, "'%.*s' against %s (no unit) is ambiguous: write %.15gs for %.*s minutes "
+				   "or %.15g for %.*s thousandths, or declare the metric's unit (`unit cores` "
+				   "reads m as milli)", (int)n->span.len, text, m >= 0 ? s->f->metrics[m].name : name,
+				   v * 60, (int)at, text, v / 1000, (int)at, text);
+			if (m >= 0 && s->f->metrics[m].unit_word)
+				diag_note(s->d, s->f->metrics[m].unit_span, "'%s' is declared `unit none` here",
+					  s->f->metrics[m].name);
+			else if (m >= 0)
+				diag_note(s->d, s->f->metrics[m].span, "'%s' has no unit: declared without `unit`, and "
+					  "its query's cannot be inferred", s->f->metrics[m].name);
+			return;
+		}
 	} else if (rc == UNITS_EOTHER) {
 		diag_error(s->d, u, "'%.*s' against %s (%s): '%.*s' is not a unit of %s (units of %s: %s)",
 			   (int)n->span.len, text, name, units_name(unit), (int)u.len, text + at,
@@ -973,6 +1004,92 @@ param_value(void *ctx, const char *name, size_t len)
 	return i >= 0 ? s->f->params[i].value : NULL;
 }
 
+/*
+ * Does matcher m select series without its label?  {version=""} does,
+ * and so does a regular expression that matches "" ({v=~"|v0.9.0"});
+ * {version!=""} selects every series with it: either way not the value
+ * meant.
+ */
+static bool
+matches_absent(const pq_matcher *m)
+{
+	pq_matcher re = { .op = PQ_RE, .value = m->value };
+
+	if (m->op == PQ_EQ || m->op == PQ_NE)
+		return m->value[0] == '\0';
+	return !pq_matcher_positive(&re);
+}
+
+/* The first reference ($name, ${name}; not $$) in text[span] to a parameter whose value is empty, or NULL. */
+static const char *
+empty_ref(const sema *s, diag_span span, diag_span *ref, size_t *len)
+{
+	const char *text = s->d->text;
+
+	for (unsigned i = span.off; i < span.off + span.len; i++) {
+		if (text[i] != '$')
+			continue;
+		if (text[i + 1] == '$') {
+			i++;
+			continue;
+		}
+		const char *name = text + i + 1 + (text[i + 1] == '{'), *end = name;
+		while ((*end >= 'a' && *end <= 'z') || (*end >= 'A' && *end <= 'Z') || (*end >= '0' && *end <= '9') ||
+		       *end == '_')
+			end++;
+		const char *v = param_value((void *)s, name, (size_t)(end - name));
+		if (v && !*v) {
+			*ref = (diag_span){ i, (unsigned)(end - (text + i)) + (text[i + 1] == '{') };
+			*len = (size_t)(end - name);
+			return name;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A parameter left empty in a matcher's value changes what the selector
+ * means (a CI step's unset $VERSION: {version=""} is every series without
+ * the label): an error at its first such matcher.  Empty is kept where the
+ * matcher still needs a value (a regex v$minor.*).  told: by --set, then
+ * by parameter, those reported.
+ */
+static void
+empty_params(sema *s, const ast_query *q, bool *told, int nsets)
+{
+	static const char *const op[] = { [PQ_EQ] = "=", [PQ_NE] = "!=", [PQ_RE] = "=~", [PQ_NRE] = "!~" };
+	int n = q->pq ? pq_nselectors(q->pq) : 0;
+
+	for (int i = 0; i < n; i++) {
+		const pq_selector *sel = pq_selector_at(q->pq, i);
+		for (int j = 0; j < sel->nm; j++) {
+			const pq_matcher *m = &sel->m[j];
+			diag_span at = query_file_span(q, s->d->text, m->off, m->len), ref;
+			size_t len;
+			const char *name = matches_absent(m) ? empty_ref(s, at, &ref, &len) : NULL;
+			if (!name)
+				continue;
+			int set = names_findn(&s->sets, name, len), p = names_findn(&s->params, name, len);
+			int k = set >= 0 ? set : nsets + p;
+			if (k < 0 || told[k])
+				continue;
+			told[k] = true;
+			const char *what = m->op == PQ_NE || m->op == PQ_NRE ? "every series with the label" :
+					   m->op == PQ_RE ? "the series without the label too" :
+					   "the series without the label";
+			if (set >= 0) {
+				diag_error(s->d, at, "--set %.*s= leaves parameter '%.*s' empty, and %s%s\"%s\" selects %s: "
+					   "give it a value", (int)len, name, (int)len, name, m->name, op[m->op], m->value, what);
+			} else {
+				diag_error(s->d, at, "parameter '%.*s' is empty (its default, and no --set %.*s=VALUE), and "
+					   "%s%s\"%s\" selects %s: give it a value", (int)len, name, (int)len, name, m->name,
+					   op[m->op], m->value, what);
+				diag_note(s->d, s->f->params[p].value_span, "'%.*s' is declared empty here", (int)len, name);
+			}
+		}
+	}
+}
+
 /* `dialect NAME` of the file, unless the caller chose one. */
 static enum pq_dialect
 dialect(sema *s, ng_dialect chosen)
@@ -1189,6 +1306,7 @@ sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseli
 			diag_note(d, f->params[j].span, "first defined here");
 		}
 	enum pq_dialect dl = dialect(&s, chosen);
+	bool *told = xcalloc((size_t)nsets + (size_t)f->nparams + 1, sizeof *told);
 	for (int i = 0; i < f->nmetrics; i++) {
 		ast_metric *m = &f->metrics[i];
 
@@ -1197,9 +1315,10 @@ sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseli
 			diag_note(d, f->metrics[j].span, "first defined here");
 		}
 		for (int b = 0; b < 2; b++)
-			if (m->q[b].text && *m->q[b].text)
-				query_prepare(&m->q[b], dl, param_value, &s, d);
-			else if (m->q[b].text)
+			if (m->q[b].text && *m->q[b].text) {
+				if (query_prepare(&m->q[b], dl, param_value, &s, d))
+					empty_params(&s, &m->q[b], told, nsets);
+			} else if (m->q[b].text)
 				diag_error(d, m->q[b].span, "empty query for metric '%s'", m->name);
 		metric_unit(&s, i);
 		by_labels(&s, m);
@@ -1220,6 +1339,7 @@ sema_check(ast_file *f, diag_src *d, param_set *sets, int nsets, bool any_baseli
 	}
 	if (f->ngates == 0 && d->nerrors == 0)
 		diag_error(d, (diag_span){ (unsigned)d->len, 0 }, "no gate in this file (gate NAME { ... })");
+	free(told);
 	names_free(&s.sets);
 	names_free(&s.params);
 	names_free(&s.metrics);

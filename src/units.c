@@ -253,16 +253,17 @@ units_duration(const char *s, size_t n, int64_t *ms, const char **err, size_t *e
  * The one table of units: the word a metric declares, the suffixes a
  * literal compared with it may have (a bare number always does), and the
  * end of a metric name that is in it (Prometheus' base units).  UNIT_NONE
- * takes every value suffix, as a literal with no unit to meet: those
- * listed, and us and µs, which its list leaves to seconds (the messages
- * that show it are older than them).
+ * takes every value suffix but m (milli, or minutes of a value in
+ * seconds?), as a literal with no unit to meet: those listed, and us and
+ * µs, which its list leaves to seconds (the messages that show it are
+ * older than them).
  */
 static const struct unitinfo {
 	const char *word;
 	const char *suffixes;
 	const char *name_end;
 } unitinfo[] = {
-	[UNIT_NONE] = { "none", "% n u m k M G T P Ki Mi Gi Ti Pi ms s", NULL },
+	[UNIT_NONE] = { "none", "% n u k M G T P Ki Mi Gi Ti Pi ms s", NULL },
 	[UNIT_SECONDS] = { "seconds", "us \xc2\xb5s ms s h d w y", "_seconds" },
 	[UNIT_BYTES] = { "bytes", "k M G T P Ki Mi Gi Ti Pi", "_bytes" },
 	[UNIT_RATIO] = { "ratio", "%", "_ratio" },
@@ -335,6 +336,11 @@ units_value_in(const char *s, size_t n, enum unit u, double *v, bool *percent, c
 	bool compound = false;
 	int d;
 
+	if (u == UNIT_NONE && k > 0 && un == 1 && *x == 'm') {	/* 10m: 0.01, or ten minutes of a value in seconds? */
+		*percent = false;
+		*errat = k;
+		return UNITS_EAMBIG;
+	}
 	if ((unsigned)u >= UNIT__N || u == UNIT_NONE || k == 0)
 		return units_value(s, n, v, percent, err, errat);
 	if (un == 0 || (listed(unitinfo[u].suffixes, x, un) && vunit_find(x, un)))

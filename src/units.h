@@ -26,7 +26,7 @@ int units_duration(const char *s, size_t n, int64_t *ms, const char **err, size_
  * does when u is UNIT_NONE, else only with a suffix of u (units_suffixes),
  * durations in seconds for UNIT_SECONDS.  Errors beyond units_value()'s:
  * UNITS_EOTHER, a suffix that is not one of u's; UNITS_EAMBIG, `m` against
- * seconds (milli or minute?); *errat is then the suffix.
+ * seconds or no unit (milli or minute?); *errat is then the suffix.
  */
 #define UNITS_EOTHER (-2)
 #define UNITS_EAMBIG (-3)

@@ -309,14 +309,17 @@ grow_quant(vm_quant *q, int n)
 	q->since = xrealloc(q->since, (size_t)q->cap * sizeof *q->since);
 }
 
-/* The series of population s present at t (a sample in the lookback). */
+/*
+ * The series of population s present at t: a sample in the lookback, or
+ * any in (t - reach, t] (reach 0: none), as a range vector selects them.
+ */
 static const vm_present *
-present(vm *v, int s, int64_t t)
+present(vm *v, int s, int64_t t, int64_t reach)
 {
 	vm_present *pr = &v->present[s];
 	const population *P = &v->pops[s];
 
-	if (pr->t == t)
+	if (pr->t == t && pr->reach == reach)
 		return pr;
 	if (P->n > pr->cap) {
 		pr->cap = P->n;
@@ -326,20 +329,39 @@ present(vm *v, int s, int64_t t)
 	pr->n = 0;
 	for (int j = 0; j < P->n; j++) {
 		const sample *x = series_at(&P->m[j].s, t, v->g->lookback);
-		if (x) {
+		if (x || (reach && series_count(&P->m[j].s, t, reach))) {
 			pr->keys[pr->n] = P->m[j].key;
 			pr->at[pr->n++] = x;
 		}
 	}
 	pr->t = t;
+	pr->reach = reach;
 	return pr;
 }
 
 /*
+ * How far back driver d of pq finds its series at t: the range of a
+ * window function reading it; of one over the last steps, the series
+ * present at a step of its range since the window began.
+ */
+static int64_t
+driver_reach(const vm *v, const prog_quant *pq, int d, int64_t t)
+{
+	int64_t r = pq->reach[d], h = pq->hreach[d];
+
+	if (h) {
+		int64_t since = t - v->t0;
+		h = (h < since ? h : since) + v->g->lookback;
+	}
+	return r > h ? r : h;
+}
+
+/*
  * The identities a quantifier ranges over at t: those with a series
- * present in a metric it reads, each once.  None at all, and a metric of
- * them with a default and no sample yet: the default stands for one
- * series (not for count(M), which counts the present).
+ * present in a metric it reads, or in the range it reads one through
+ * (driver_reach), each once.  None at all, and a metric of them with a
+ * default and no sample yet: the default stands for one series (not for
+ * count(M), which counts the present).
  */
 static void
 universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
@@ -353,7 +375,7 @@ universe(vm *v, const prog_quant *pq, vm_quant *q, int64_t t)
 	}
 	for (int d = 0; d < pq->ndrivers; d++) {
 		int s = pq->drivers[d];
-		const vm_present *pr = present(v, s, t);
+		const vm_present *pr = present(v, s, t, driver_reach(v, pq, d, t));
 		grow_quant(q, q->nkeys + pr->n);
 		if (pq->ndrivers == 1) {	/* the common case: each identity once already */
 			if (pr->n) {

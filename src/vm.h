@@ -50,9 +50,10 @@ typedef struct vm_quant {
 	int64_t *since;		/* per series: its body's first `for`'s since, else VM_NEVER */
 } vm_quant;
 
-/* The series of a population present at one step: found once, however many quantifiers range over it. */
+/* The series of a population present at one step: found once, however many quantifiers range over it alike. */
 typedef struct vm_present {
 	int64_t t;		/* the step, or VM_NEVER */
+	int64_t reach;		/* and how far back a series was found (present()) */
 	int *keys;		/* their identities, in member order */
 	const sample **at;	/* each one's sample at t */
 	int n, cap;

@@ -110,6 +110,8 @@ if [ -f tests/rules/verdicts.tsv ]; then
 		fi
 	done <tests/rules/verdicts.tsv
 fi
+# 4b. the queries of rules/ that their recorded inputs stand for, against promtool (tests/rules/queries.sh)
+. tests/rules/queries.sh
 
 # 5. man pages: lint-clean, and every example gate compiles
 for m in man/*.[0-9]; do

@@ -231,7 +231,7 @@ examples_live() {
 		grid=$(( (at + 14) / 15 * 15 ))
 		mkdir -p "$ed/now-$v"
 		g=$ed/now-$v/canary.gate
-		sed "s|^param case = \"\"\$|param case = \"$c\"|" "$G" >"$g"
+		sed "s|^param case = \"none\"\$|param case = \"$c\"|" "$G" >"$g"
 		ex_serve "$ed/now-$v.log" "$g" --prometheus "$url" --delay "$(($(date +%s) - grid - 7))s" || continue
 		$expy flagger "$FC" "$ex_base" "$ed/out" >"$ed/hooks" 2>&1
 		[ -s "$ed/hooks" ] || { bad "examples: flagger $c: no webhook called"; cat "$ed/hooks" >&2; }

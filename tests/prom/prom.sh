@@ -800,7 +800,7 @@ if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1;
 
 			# 4. recorded baselines
 			cat >"$pdir/b.gate" <<-'EOF'
-			param case = ""
+			param case = "none"
 			metric p99 = `p99{case="$case",role=""}`
 			metric err = `error_rate{case="$case",role=""}`
 			gate g {

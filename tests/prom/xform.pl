@@ -15,4 +15,4 @@ sub sel {
 s{metric(\s+)(\w+)((?:\s+by\s*\([^)]*\))?\s*)=(\s*)`([^`]*)`(?:(\s*)baseline(\s*)`([^`]*)`)?}{
 	"metric$1$2$3=$4" . sel($2, "", $5) . (defined $6 ? "$6baseline$7" . sel($2, "baseline", $8) : "")
 }ge;
-print $_, "param case = \"\"\n";
+print $_, "param case = \"none\"\n";	# not "": case="" would select the series without the label (a compile error)

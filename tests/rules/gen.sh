@@ -309,9 +309,20 @@ $CANARY
 set grpc_success{grpc_service="nova.audit.v1.AuditLog"} -120 0 0.97
 EOF
 
-mk canary/grpc-absent.prom $C canary go - 'no outbound gRPC call in the last minute: no grpc_success series, default 1' <<EOF
+mk canary/grpc-all-failing.prom $C canary no-go - 'every call to nova.audit.v1.AuditLog fails from at-2m: no grpc_code="OK" series, which the query reads as 0 successes' <<EOF
+# Scenario: every outbound gRPC call to one of the two services fails from at-2m. Its counters are
+# created lazily, so it has no grpc_code="OK" series: the query's "or on (grpc_service) 0 * ..."
+# makes that 0 successes of its calls (tests/rules/queries/grpc_success.yaml), not no series at
+# all, which the default 1 would have stood for (a go).
+$CANARY
+set grpc_success{grpc_service="nova.audit.v1.AuditLog"} -120 0 0
+EOF
+
+mk canary/grpc-absent.prom $C canary go - 'no outbound gRPC call in the last minute: no grpc_success series, default 1 (calls that all fail read 0: grpc-all-failing)' <<EOF
 # Scenario: the canary made no outbound gRPC call: the success query has no series. grpc_success
-# has default 1: nothing failed.
+# has default 1: nothing failed. The query gives no series only when no service was called in the
+# last minute: one whose calls all fail reads 0 (grpc-all-failing.prom), so the default cannot
+# stand for failing calls, as it did when the quotient of a missing grpc_code="OK" series was empty.
 $CANARY
 omit grpc_success{grpc_service="nova.session.v1.SessionStore"}
 omit grpc_success{grpc_service="nova.audit.v1.AuditLog"}

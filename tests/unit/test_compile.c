@@ -138,7 +138,7 @@ diagnostics(void)
 	      "t.gate:4:26: error: a duration where a value belongs\n"
 	      "  nogo \"lat\" when lat > 1h\n"
 	      "                         ^\n"
-	      "t.gate:5:19: error: unknown unit 'q' (value units: % n u m k M G T P Ki Mi Gi Ti Pi ms s)\n"
+	      "t.gate:5:19: error: unknown unit 'q' (value units: % n u k M G T P Ki Mi Gi Ti Pi ms s)\n"
 	      "\tgo when cpu < 200q && lat < 1s for 0.5\n"
 	      "\t                 ^\n"
 	      "t.gate:5:37: error: a duration needs a unit, as in 15s or 5m\n"

@@ -478,8 +478,8 @@ against_units(void)
 	IN_OK("1.5k", UNIT_COUNT, 1500);
 	IN_ERR("500m", UNIT_COUNT, UNITS_EOTHER, 3);
 
-	/* none: as units_value, us and \xc2\xb5s included */
-	IN_OK("1m", UNIT_NONE, 0.001);
+	/* none: as units_value, us and \xc2\xb5s included, m not */
+	IN_ERR("1m", UNIT_NONE, UNITS_EAMBIG, 1);	/* 0.001, or a minute of a value in seconds? */
 	IN_OK("500us", UNIT_NONE, 0.0005);
 	IN_OK("500\xc2\xb5s", UNIT_NONE, 0.0005);
 	IN_ERR("1h", UNIT_NONE, -1, 1);
