@@ -777,12 +777,12 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 	const prog_metric *pm = &c->p->metrics[metric];
 	if (pm->has_default) {
 		c->absent[si] = sb_fmt("%s '%s': the server has no series of %s, so its default does not "
-				       "apply: a typo in a metric name or a parameter's value?",
+				       "apply: a typo in a metric name, a label name or a parameter's value?",
 				       baseline ? "the baseline of metric" : "metric", pm->name, selector);
 		c->ps[si].nodefault = true;
 	} else {
 		c->absent[si] = sb_fmt("%s '%s': no series, and the server has none of %s: a typo in a metric "
-				       "name or a parameter's value?", baseline ? "the baseline of metric" : "metric",
+				       "name, a label name or a parameter's value?", baseline ? "the baseline of metric" : "metric",
 				       pm->name, selector);
 	}
 }

@@ -619,8 +619,8 @@ probes(prog_metric *pm, bool b, const ast_query *q, const char *text)
 	names_init(&seen, (size_t)n);
 	for (int i = 0; i < n; i++) {
 		const pq_selector *s = pq_selector_at(q->pq, i);
-		for (int j = -1; j < s->nm; j++) {
-			char *probe = query_probe(q, text, s, j);
+		for (int j = -1; j < 2 * s->nm; j++) {	/* the name, the matchers, their labels */
+			char *probe = j < s->nm ? query_probe(q, text, s, j) : query_label_probe(q, text, s, j - s->nm);
 			if (!probe || names_add(&seen, probe, 0) >= 0) {
 				free(probe);
 				continue;

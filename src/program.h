@@ -76,8 +76,9 @@ typedef struct prog_metric {
 	int nby;
 	/*
 	 * Selectors for /api/v1/series, each once: the metric names of the
-	 * query's selectors, and each matcher whose value comes from a
-	 * parameter, alone (query_probe).  When the query has no series, a
+	 * query's selectors, each matcher whose value comes from a parameter,
+	 * alone (query_probe), and the labels its written matchers need, with
+	 * their metric (query_label_probe).  When the query has no series, a
 	 * probe without any shows a typo, and the default must not apply
 	 * (ng_check_absent).
 	 */

@@ -236,6 +236,23 @@ query_probe(const ast_query *q, const char *file_text, const pq_selector *s, int
 	return sb_take(&b);
 }
 
+char *
+query_label_probe(const ast_query *q, const char *file_text, const pq_selector *s, int j)
+{
+	const pq_matcher *m = &s->m[j];
+	diag_span ref;
+	const char *name;
+	size_t len;
+	sbuf b = { 0 };
+
+	if (!s->metric || !pq_matcher_positive(m) || strcmp(m->name, "__name__") == 0 ||
+	    query_param_in(q, file_text, m->off, m->len, &ref, &name, &len))
+		return NULL;
+	pq_matcher has = { .name = m->name, .op = PQ_NE, .value = "" };
+	pq_format_selector(&(pq_selector){ .metric = s->metric, .m = &has, .nm = 1 }, &b);
+	return sb_take(&b);
+}
+
 /* Report the parser's problems at their bytes of the file, with the values of the parameters there. */
 static void
 report(const ast_query *q, const pq_query *pq, enum pq_dialect dialect, diag_src *d)

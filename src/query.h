@@ -59,4 +59,15 @@ bool query_param_in(const ast_query *q, const char *file_text, unsigned off, uns
  */
 char *query_probe(const ast_query *q, const char *file_text, const pq_selector *s, int j);
 
+/*
+ * The label probe of matcher j of selector s: its metric name with the
+ * matcher's label present, as http_requests_total{status!=""}, when the
+ * matcher is written in the query (not from a parameter), needs the label
+ * (pq_matcher_positive) and the selector names its metric; else NULL.
+ * code="503" may rightly match nothing, but a metric none of whose series
+ * has a code label was asked about under a label it does not have: a
+ * typo, as status=~"5.." where the label is code.
+ */
+char *query_label_probe(const ast_query *q, const char *file_text, const pq_selector *s, int j);
+
 #endif

@@ -636,6 +636,13 @@ preflight() {
 	want_exit "$engine: default: code=\"503\" never happened" 0 - -- check "$PF" --prometheus "$url" $at
 	if [ "$(jq -r '([.metrics[] | .name + "=" + (.defaulted|tostring)] | join(" ")) + " " + (.warnings|length|tostring)' "$pdir/out")" = \
 	   "errors=true requests=false rss=false 0" ]; then ok; else bad "prom: $engine: default: report"; cat "$pdir/out" >&2; fi
+	# a typo in a label name written in the query (status for code): no series of the metric has
+	# the label, so no default, and not go; the label as written, in a value that matches nothing, is no typo
+	sed 's/code="503"/status="503"/' "$PF" >"$pdir/label.gate"
+	warn="warning: metric 'errors': the server has no series of http_requests_total{status!=\"\"}, so its default does not apply"
+	want_exit "$engine: default: a typo in a label name" 3 "$warn" -- check "$pdir/label.gate" --prometheus "$url" $at
+	if [ "$(jq -r '[.verdict, (.metrics[0].defaulted|tostring)] | join(" ")' "$pdir/out")" = "inconclusive false" ]; then
+		ok; else bad "prom: $engine: default: a typo in a label name: report"; cat "$pdir/out" >&2; fi
 	# a typo in a parameter's value: no default, so not go
 	warn="warning: metric 'errors': the server has no series of {handler=\"/api/v1/lables\"}, so its default does not apply"
 	want_exit "$engine: default: a typo in \$handler" 3 "$warn" -- \

@@ -442,9 +442,10 @@ serve_limits() {
 serve_drain() {
 	F=$1
 	serve_start drain "$pdir/f.gate" --prometheus "$F/ok" --idle-timeout 120s --request-timeout 120s || return
-	rm -f "$sdir/drain.go"
+	rm -f "$sdir/drain.go" "$sdir/drain.end"
+	# (the held question ends last, on drain.end: once it is answered serve may exit, and close the probe's)
 	printf 'POST /v1/flagger/rollout/g HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}' |
-		"$sdir/rawhttp" "$SP" continue "$sdir/drain.go" >"$sdir/drain.hold" &
+		"$sdir/rawhttp" "$SP" continue "$sdir/drain.end" >"$sdir/drain.hold" &
 	hpid=$!
 	printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n' | "$sdir/rawhttp" "$SP" again "$sdir/drain.go" >"$sdir/drain.probe" &
 	ppid=$!
@@ -456,7 +457,9 @@ serve_drain() {
 	i=0
 	while curl -s -o /dev/null --max-time 2 "$S/healthz" && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
 	touch "$sdir/drain.go"
-	wait $ppid $hpid
+	wait $ppid
+	touch "$sdir/drain.end"
+	wait $hpid
 	# each the second answer on its connection
 	st=$(grep '^HTTP/1.1 ' "$sdir/drain.probe" | sed -n 2p | tr -d '\r')
 	if [ "$st" = "HTTP/1.1 503 Service Unavailable" ] && [ "$(tail -n 1 "$sdir/drain.probe" | jq -r .error 2>/dev/null)" = "shutting down" ] &&
