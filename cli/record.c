@@ -87,7 +87,8 @@ static bool
 not_own(const ng_label *l)
 {
 	return strcmp(l->name, "__name__") == 0 || strcmp(l->name, "__stale__") == 0 ||
-	       strcmp(l->name, "__absent__") == 0 || strcmp(l->name, "__warning__") == 0 || (strcmp(l->name, "role") == 0 && strcmp(l->value, "baseline") == 0);
+	       strcmp(l->name, "__absent__") == 0 || strcmp(l->name, "__warning__") == 0 ||
+	       (strcmp(l->name, "role") == 0 && strcmp(l->value, "baseline") == 0);
 }
 
 /* name{role="baseline",LABELS...,__stale__="true"} as each applies, the labels sorted as the feed gives them. */

@@ -30,6 +30,13 @@ typedef struct handle {
 	int s, m;
 } handle;
 
+/*
+ * Whose a series' warning is.  A server's word (ng_check_absent: a typo;
+ * ng_check_doubt: its own warning) goes over no_data()'s guess, and a
+ * doubt stands until ng_check_doubt takes it back.
+ */
+enum warned { W_NONE, W_ABSENT, W_DOUBT, W_NODATA };
+
 struct ng_check {
 	const program *p;
 	int gate;		/* -1: all */
@@ -45,9 +52,8 @@ struct ng_check {
 	const text_label **ord;	/* its labels sorted by name */
 	size_t capord;
 	bool *wanted;		/* read by an evaluated gate */
-	char **absent;		/* per series: the warning of ng_check_absent, ng_check_doubt or no_data(), or NULL */
-	bool *doubted;		/* per series: that warning is ng_check_doubt's */
-	bool *nodata;		/* per series: it is no_data()'s */
+	char **absent;		/* per series: its warning, or NULL */
+	unsigned char *warned;	/* per series: whose that warning is (enum warned) */
 	size_t *namelen;	/* strlen of each metric's name */
 	names byname;		/* metric names to indices */
 	int64_t at, newest;
@@ -176,8 +182,7 @@ ng_check_new(const ng_gatefile *gf, int gate)
 	keyset_init(&c->keys);
 	c->namelen = xcalloc((size_t)p->nmetrics, sizeof *c->namelen);
 	c->absent = xcalloc((size_t)nseries, sizeof *c->absent);
-	c->doubted = xcalloc((size_t)nseries, sizeof *c->doubted);
-	c->nodata = xcalloc((size_t)nseries, sizeof *c->nodata);
+	c->warned = xcalloc((size_t)nseries, sizeof *c->warned);
 	names_init(&c->byname, (size_t)p->nmetrics);
 	for (int m = 0; m < p->nmetrics; m++) {
 		c->namelen[m] = strlen(p->metrics[m].name);
@@ -216,8 +221,7 @@ ng_check_free(ng_check *c)
 		free(c->absent[s]);
 	}
 	free(c->absent);
-	free(c->doubted);
-	free(c->nodata);
+	free(c->warned);
 	for (int i = 0; i < c->nres; i++)
 		gate_result_free(&c->res[i]);
 	free(c->res);
@@ -689,6 +693,16 @@ ng_check_read_mem(ng_check *c, const char *buf, size_t len, const char *name, in
 	return check_text_done(c, text_read_mem(buf, len, name, TEXT_AUTO | TEXT_WHOLE, on_sample, c, d));
 }
 
+/* Drop series si's warning: its default stands again. */
+static void
+forget(ng_check *c, int si)
+{
+	free(c->absent[si]);
+	c->absent[si] = NULL;
+	c->warned[si] = W_NONE;
+	c->ps[si].nodefault = false;
+}
+
 /*
  * Defaults stand in for missing series beside data, never for the lack of
  * any.  With no sample of any series the gates read, where they read it
@@ -714,17 +728,15 @@ no_data(ng_check *c, int64_t at)
 		}
 	for (int si = 0; si < 2 * p->nmetrics; si++) {
 		const prog_metric *pm = &p->metrics[SERIES_METRIC(si)];
-		if (c->nodata[si]) {	/* of the last evaluation */
-			free(c->absent[si]);
-			c->absent[si] = NULL;
-			c->ps[si].nodefault = c->nodata[si] = false;
-		}
+		if (c->warned[si] == W_NODATA)	/* of the last evaluation */
+			forget(c, si);
 		if (seen || c->absent[si] || !pm->has_default || !c->wanted[si])
 			continue;
 		c->absent[si] = sb_fmt("%s '%s': no sample of any metric the gate reads in its window, so its "
 				       "default does not apply: no data at all is not a zero",
 				       si % 2 ? "the baseline of metric" : "metric", pm->name);
-		c->ps[si].nodefault = c->nodata[si] = true;
+		c->warned[si] = W_NODATA;
+		c->ps[si].nodefault = true;
 	}
 }
 
@@ -759,17 +771,12 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 
 	if (metric < 0 || metric >= c->p->nmetrics)
 		return;
-	if (c->nodata[si]) {	/* a server's word over no_data()'s guess */
-		free(c->absent[si]);
-		c->absent[si] = NULL;
-		c->ps[si].nodefault = c->nodata[si] = false;
-	}
-	if (c->doubted[si])
-		return;		/* ng_check_doubt's until it says otherwise */
+	if (c->warned[si] == W_NODATA)
+		forget(c, si);
+	if (c->warned[si] == W_DOUBT)
+		return;
 	if (!selector) {	/* the series came after all */
-		free(c->absent[si]);
-		c->absent[si] = NULL;
-		c->ps[si].nodefault = false;
+		forget(c, si);
 		return;
 	}
 	if (c->absent[si])
@@ -782,9 +789,10 @@ ng_check_absent(ng_check *c, int metric, bool baseline, const char *selector)
 		c->ps[si].nodefault = true;
 	} else {
 		c->absent[si] = sb_fmt("%s '%s': no series, and the server has none of %s: a typo in a metric "
-				       "name, a label name or a parameter's value?", baseline ? "the baseline of metric" : "metric",
-				       pm->name, selector);
+				       "name, a label name or a parameter's value?",
+				       baseline ? "the baseline of metric" : "metric", pm->name, selector);
 	}
+	c->warned[si] = W_ABSENT;
 }
 
 bool
@@ -792,20 +800,21 @@ ng_check_doubt(ng_check *c, int metric, bool baseline, const char *why)
 {
 	int si = SERIES_OF(metric, baseline);
 
-	if (metric < 0 || metric >= c->p->nmetrics || (!why && !c->doubted[si]))
+	if (metric < 0 || metric >= c->p->nmetrics || (!why && c->warned[si] != W_DOUBT))
 		return false;
 	char *text = why ? sb_fmt("%s '%s': %s", baseline ? "the baseline of metric" : "metric",
 				  c->p->metrics[metric].name, why) : NULL;
-	if (text && c->doubted[si] && strcmp(text, c->absent[si]) == 0) {
+	if (text && c->warned[si] == W_DOUBT && strcmp(text, c->absent[si]) == 0) {
 		free(text);
 		return false;
 	}
-	free(c->absent[si]);	/* no_data()'s too: the server's word over its guess */
+	forget(c, si);	/* any other warning too: the server's word over it */
+	if (!text)
+		return false;
 	c->absent[si] = text;
-	c->nodata[si] = false;
-	c->doubted[si] = text != NULL;
-	c->ps[si].nodefault = text != NULL;
-	return text != NULL;
+	c->warned[si] = W_DOUBT;
+	c->ps[si].nodefault = true;
+	return true;
 }
 
 const char *

@@ -439,6 +439,24 @@ by_json(const program *p, const prog_gate *g, const report_data *rd, int m, int6
 	free(mv);
 }
 
+/*
+ * The names of the rollback and nogo rules that keep the gate from a go
+ * at the last step (eval_gate): unknown ones, that may be true, or with
+ * pending, those whose `for` is timing a run.
+ */
+static json_t *
+keeping_from_go(const program *p, const prog_gate *g, const gate_result *r, bool pending)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < g->nrules; i++) {
+		const prog_rule *pr = &p->rules[g->rule0 + i];
+		if ((pending ? r->pending[i] : isnan(r->state[i])) && ast_rule_decides(pr->kind))
+			json_array_append_new(a, json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
+	}
+	return a;
+}
+
 void
 report_json(const program *p, const gate_result *r, const report_data *rd, FILE *out)
 {
@@ -464,20 +482,8 @@ report_json(const program *p, const gate_result *r, const report_data *rd, FILE 
 	for (int i = 0; i < g->nrules; i++)
 		json_array_append_new(rules, rule_json(p, rd, g->rule0 + i, r, true));
 	json_object_set_new(o, "rules", rules);
-	json_t *unknown = json_array();	/* the rules that could not be told at the last step */
-	for (int i = 0; i < g->nrules; i++)
-		if (isnan(r->state[i]) && ast_rule_decides(p->rules[g->rule0 + i].kind)) {	/* what keeps it from a go */
-			const prog_rule *pr = &p->rules[g->rule0 + i];
-			json_array_append_new(unknown, json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
-		}
-	json_object_set_new(o, "unknown", unknown);
-	json_t *pending = json_array();	/* those on their way to firing: as much in a go's way */
-	for (int i = 0; i < g->nrules; i++)
-		if (r->pending[i] && ast_rule_decides(p->rules[g->rule0 + i].kind)) {
-			const prog_rule *pr = &p->rules[g->rule0 + i];
-			json_array_append_new(pending, json_string(pr->name ? pr->name : ast_rule_kind_name(pr->kind)));
-		}
-	json_object_set_new(o, "pending", pending);
+	json_object_set_new(o, "unknown", keeping_from_go(p, g, r, false));
+	json_object_set_new(o, "pending", keeping_from_go(p, g, r, true));
 
 	gate_metrics(p, g, used);
 	by_metric bm = cmps_by_metric(p, g, false);
