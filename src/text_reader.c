@@ -177,6 +177,20 @@ line_copy(text_reader *r, const char *p, size_t n)
 	return text_line(r, r->cpy, n);
 }
 
+/*
+ * The last line p[0..n), without its newline, when the input must be
+ * whole (TEXT_WHOLE): cut short, and not read, so that no part of a
+ * sample is taken for one.
+ */
+static int
+cut_short(text_reader *r, const char *p, size_t n)
+{
+	r->lineno++;
+	r->line = p;
+	r->linelen = n;
+	return text_bad(r, p + n, 1, "the input ends inside this line, without its newline: was it cut short?");
+}
+
 static int
 toolong(text_reader *r, const char *p, size_t avail)
 {
@@ -189,9 +203,6 @@ toolong(text_reader *r, const char *p, size_t avail)
 static int
 finish(text_reader *r)
 {
-	if (r->whole && !r->om && !r->lastnl)
-		return text_bad(r, r->line + r->linelen, 1,
-				"the input ends inside this line, without its newline: was it cut short?");
 	if (r->om && !r->eofword) {
 		if (r->lastnl) {
 			r->lineno++;
@@ -378,7 +389,11 @@ last_line(text_reader *r)
 	r->lastnl = b == r->end;
 	r->beg = r->end;
 	r->buf[r->end] = '\n';	/* within the slack */
-	return r->lastnl ? 0 : text_line(r, r->buf + b, r->end - b);
+	if (r->lastnl)
+		return 0;
+	if (r->whole && !r->om)
+		return cut_short(r, r->buf + b, r->end - b);
+	return text_line(r, r->buf + b, r->end - b);
 }
 
 int
@@ -513,7 +528,7 @@ read_mem(const char *buf, size_t len, const char *path, enum text_format fmt,
 				goto out;
 			}
 			r.lastnl = false;
-			if ((rc = line_copy(&r, p, avail)))
+			if ((rc = r.whole && !r.om ? cut_short(&r, p, avail) : line_copy(&r, p, avail)))
 				goto out;
 			break;
 		}

@@ -153,3 +153,10 @@ if [ $rc -eq 6 ] && grep -q '^<stdin>:1:1: error: a recording of novagate record
 # a comment that only begins like it is no recording
 { printf '# novagate records nothing here\n'; at 0 0.01 0.2; } | sng watch "$SG" --input - >"$sdir/out" 2>"$sdir/err"; rc=$?
 if [ $rc -ne 6 ] && [ -s "$sdir/out" ]; then ok; else bad "stream: a comment like a recording's header: exit $rc"; cat "$sdir/err" >&2; fi
+# an input that ends inside a line was cut short: an error at that line, its part never read as a
+# sample (here it would be out of time order, and that error would hide this one)
+printf 'err 0.01 1700000000000\nlat 0.2 1700000000000\nerr 0.01 17000' |
+	sng watch "$SG" --input - >"$sdir/out" 2>"$sdir/err"; rc=$?
+if [ $rc -eq 6 ] && [ ! -s "$sdir/out" ] &&
+   [ "$(head -n 1 "$sdir/err")" = "<stdin>:3:15: error: the input ends inside this line, without its newline: was it cut short?" ]
+then ok; else bad "stream: an input cut short inside its last line: exit $rc (want 6)"; cat "$sdir/out" "$sdir/err" >&2; fi
